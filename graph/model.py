@@ -1,0 +1,392 @@
+"""The domain model: who, where, in which cohort, on which wicked issue, tied to whom.
+
+Every record has a ``key`` (its identity in either store) and remembers the
+ingest run that last asserted it (``run_id``), so a run can be rolled back.
+Cross-record rules (dates in order, references that resolve) live in
+``graph.integrity`` so that the stores and the ingestion share one gate.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+from datetime import date, datetime
+from enum import StrEnum
+from typing import ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+
+class Sector(StrEnum):
+    LOCAL_GOVERNMENT = "local_government"
+    HEALTH = "health"
+    POLICE = "police"
+    FIRE = "fire"
+    EDUCATION = "education"
+    VOLUNTARY_COMMUNITY = "voluntary_community"
+    BUSINESS = "business"
+    CENTRAL_GOVERNMENT = "central_government"
+    OTHER = "other"
+
+
+class Role(StrEnum):
+    PARTICIPANT = "participant"
+    MENTOR = "mentor"
+    SPONSOR = "sponsor"
+    FACILITATOR = "facilitator"
+    ALUMNI_SUPPORTER = "alumni_supporter"
+
+
+class ProjectStatus(StrEnum):
+    PROPOSED = "proposed"
+    ACTIVE = "active"
+    COMPLETED = "completed"
+    HANDED_OVER = "handed_over"
+    CLOSED = "closed"
+
+
+class ProjectRole(StrEnum):
+    LEAD = "lead"
+    MEMBER = "member"
+
+
+class Wave(StrEnum):
+    BASELINE = "baseline"
+    END = "end"
+    FOLLOW_UP = "follow_up"
+
+
+class Frequency(StrEnum):
+    WEEKLY = "weekly"
+    MONTHLY = "monthly"
+    QUARTERLY = "quarterly"
+    RARELY = "rarely"
+
+
+class TieKind(StrEnum):
+    COHORT_PEER = "cohort_peer"
+    PROJECT = "project"
+    MENTORING = "mentoring"
+    ADVICE = "advice"
+    COLLABORATION = "collaboration"
+    KNEW_BEFORE = "knew_before"
+    WANT_TO_MEET = "want_to_meet"
+
+
+SURVEY_KINDS: frozenset[TieKind] = frozenset(
+    {TieKind.ADVICE, TieKind.COLLABORATION, TieKind.KNEW_BEFORE, TieKind.WANT_TO_MEET}
+)
+"""Tie kinds that come from survey answers and carry a wave."""
+
+DEFAULT_METRIC_KINDS: tuple[TieKind, ...] = (
+    TieKind.ADVICE,
+    TieKind.COLLABORATION,
+    TieKind.KNEW_BEFORE,
+    TieKind.PROJECT,
+    TieKind.MENTORING,
+)
+"""The spec's default: cohort_peer makes each cohort a clique; want_to_meet is no tie."""
+
+UNDIRECTED_KINDS: frozenset[TieKind] = frozenset({TieKind.COHORT_PEER, TieKind.PROJECT})
+
+
+class AmbitionKey(StrEnum):
+    IDENTITY = "identity"
+    OLD_AGE = "old_age"
+    EQUAL_START = "equal_start"
+    COMMUNITIES = "communities"
+    SUSTAINABLE = "sustainable"
+    CONNECT = "connect"
+    PROSPERITY = "prosperity"
+
+
+class Record(BaseModel):
+    """Base of every stored record: immutable, strict about unknown fields."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", use_enum_values=False)
+
+    kind: ClassVar[str]
+    run_id: str | None = None
+
+    @property
+    def key(self) -> str:
+        raise NotImplementedError
+
+    def person_ids(self) -> tuple[str, ...]:
+        """People this record is about; erasure removes every record naming them."""
+        return ()
+
+    def content(self) -> dict[str, object]:
+        """What the record says, without provenance: equal content means unchanged."""
+        return self.model_dump(mode="json", exclude={"run_id"})
+
+
+class Ambition(Record):
+    kind: ClassVar[str] = "ambition"
+    id: AmbitionKey
+    title: str
+
+    @property
+    def key(self) -> str:
+        return self.id.value
+
+
+AMBITIONS: tuple[Ambition, ...] = (
+    Ambition(id=AmbitionKey.IDENTITY, title="Unite behind a sense of identity"),
+    Ambition(id=AmbitionKey.OLD_AGE, title="Enjoy life long into old age"),
+    Ambition(id=AmbitionKey.EQUAL_START, title="Provide an equal start for every child"),
+    Ambition(id=AmbitionKey.COMMUNITIES, title="Strengthen communities through participation"),
+    Ambition(id=AmbitionKey.SUSTAINABLE, title="Develop our county sustainably"),
+    Ambition(id=AmbitionKey.CONNECT, title="Connect us to each other and the world"),
+    Ambition(id=AmbitionKey.PROSPERITY, title="Share prosperity with everyone"),
+)
+"""The seven ambitions of the Essex Vision, seeded into every store."""
+
+
+def slug(text: str) -> str:
+    """A URL-safe key for a name: ``Essex County Council`` -> ``essex-county-council``."""
+    return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-")
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().casefold()
+
+
+def person_id_for(email: str, salt: str) -> str:
+    """An opaque, stable id for a person: keyed hash of the email, never the email.
+
+    Keyed so that an id in a URL cannot be reversed by hashing guessed emails;
+    deterministic so that the same bundle gives the same ids in either store.
+    """
+    digest = hmac.new(salt.encode(), normalise_email(email).encode(), hashlib.sha256)
+    return "p-" + digest.hexdigest()[:16]
+
+
+class Organisation(Record):
+    kind: ClassVar[str] = "organisation"
+    id: str
+    name: str = Field(min_length=1)
+    sector: Sector
+    org_type: str | None = None
+    aliases: tuple[str, ...] = ()
+    area: str | None = None
+
+    @property
+    def key(self) -> str:
+        return self.id
+
+
+class Person(Record):
+    kind: ClassVar[str] = "person"
+    id: str
+    email: str = Field(min_length=3)
+    name: str = Field(min_length=1)
+    job_title: str | None = None
+    interests: tuple[str, ...] = ()
+    skills: tuple[str, ...] = ()
+    area: str | None = None
+    consent_directory: bool = False
+    consent_contact: bool = False
+    consent_analytics: bool = True
+
+    @field_validator("email")
+    @classmethod
+    def _normalise(cls, value: str) -> str:
+        return normalise_email(value)
+
+    @property
+    def key(self) -> str:
+        return self.id
+
+    def person_ids(self) -> tuple[str, ...]:
+        return (self.id,)
+
+
+class Cohort(Record):
+    kind: ClassVar[str] = "cohort"
+    id: str
+    name: str
+    start_date: date
+    end_date: date | None = None
+
+    @property
+    def key(self) -> str:
+        return self.id
+
+
+class Membership(Record):
+    kind: ClassVar[str] = "membership"
+    person_id: str
+    cohort_id: str
+    role: Role
+
+    @property
+    def key(self) -> str:
+        return f"{self.cohort_id}|{self.person_id}|{self.role.value}"
+
+    def person_ids(self) -> tuple[str, ...]:
+        return (self.person_id,)
+
+
+class Employment(Record):
+    """One spell at one organisation; ``end`` is None while it lasts."""
+
+    kind: ClassVar[str] = "employment"
+    person_id: str
+    organisation_id: str
+    start: date
+    end: date | None = None
+    job_title: str | None = None
+
+    @property
+    def key(self) -> str:
+        return f"{self.person_id}|{self.organisation_id}|{self.start.isoformat()}"
+
+    def person_ids(self) -> tuple[str, ...]:
+        return (self.person_id,)
+
+
+class WickedIssue(Record):
+    kind: ClassVar[str] = "wicked_issue"
+    id: str
+    title: str
+    description: str | None = None
+    ambitions: tuple[AmbitionKey, ...] = ()
+
+    @property
+    def key(self) -> str:
+        return self.id
+
+
+class Project(Record):
+    kind: ClassVar[str] = "project"
+    id: str
+    title: str
+    cohort_id: str
+    issue_id: str | None = None
+    sponsor_id: str | None = None
+    start_date: date
+    due_date: date | None = None
+    status: ProjectStatus = ProjectStatus.ACTIVE
+    outcomes: str | None = None
+
+    @property
+    def key(self) -> str:
+        return self.id
+
+    def person_ids(self) -> tuple[str, ...]:
+        return (self.sponsor_id,) if self.sponsor_id else ()
+
+
+class ProjectMember(Record):
+    kind: ClassVar[str] = "project_member"
+    project_id: str
+    person_id: str
+    role: ProjectRole = ProjectRole.MEMBER
+
+    @property
+    def key(self) -> str:
+        return f"{self.project_id}|{self.person_id}"
+
+    def person_ids(self) -> tuple[str, ...]:
+        return (self.person_id,)
+
+
+class Handover(Record):
+    """The baton of a wicked issue passing from one project to a later cohort."""
+
+    kind: ClassVar[str] = "handover"
+    issue_id: str
+    from_project_id: str
+    to_cohort_id: str
+    to_project_id: str | None = None
+    date: date
+    notes: str | None = None
+
+    @property
+    def key(self) -> str:
+        return f"{self.issue_id}|{self.from_project_id}|{self.to_cohort_id}"
+
+
+class Tie(Record):
+    """A relationship between two people, active from ``start`` until ``end``.
+
+    Survey ties point from respondent to contact and carry their wave and the
+    cohort whose survey it was; mentoring points from mentor to mentee;
+    cohort-peer and project ties are undirected and stored with
+    ``source_id < target_id``. ``context`` names the cohort or project that
+    gave rise to the tie, so every tie can explain itself.
+    """
+
+    kind: ClassVar[str] = "tie"
+    source_id: str
+    target_id: str
+    tie_kind: TieKind
+    start: date
+    end: date | None = None
+    wave: Wave | None = None
+    cohort_id: str | None = None
+    context: str | None = None
+    frequency: Frequency | None = None
+
+    @property
+    def key(self) -> str:
+        parts = [self.tie_kind.value, self.context or "", self.source_id, self.target_id]
+        if self.tie_kind in SURVEY_KINDS:
+            parts.append(self.wave.value if self.wave else "")
+        if self.tie_kind is TieKind.MENTORING:
+            parts.append(self.start.isoformat())
+        return "|".join(parts)
+
+    def person_ids(self) -> tuple[str, ...]:
+        return (self.source_id, self.target_id)
+
+
+class IngestRun(Record):
+    """Provenance of one load: what file, which bytes, when, and what it changed."""
+
+    kind: ClassVar[str] = "ingest_run"
+    id: str
+    file_name: str
+    sha256: str
+    started_at: datetime
+    finished_at: datetime | None = None
+    status: str = "applied"
+    counts: dict[str, dict[str, int]] = Field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> str:
+        return self.id
+
+
+class Erasure(Record):
+    """Audit of an erasure: only the id, the time and who did it, nothing else."""
+
+    kind: ClassVar[str] = "erasure"
+    person_id: str
+    erased_at: datetime
+    actor: str
+
+    @property
+    def key(self) -> str:
+        return f"{self.person_id}|{self.erased_at.isoformat()}"
+
+
+WRITE_ORDER: tuple[type[Record], ...] = (
+    Organisation,
+    Person,
+    Cohort,
+    WickedIssue,
+    Membership,
+    Employment,
+    Project,
+    ProjectMember,
+    Handover,
+    Tie,
+)
+"""Kinds a batch writes, parents before children (rollback undoes in reverse)."""
+
+_ALL_KINDS: tuple[type[Record], ...] = (*WRITE_ORDER, Ambition)
+KIND_BY_NAME: dict[str, type[Record]] = {m.kind: m for m in _ALL_KINDS}

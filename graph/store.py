@@ -1,0 +1,216 @@
+"""The one protocol every store satisfies, and the values that cross it.
+
+The rest of the service (ingestion, analytics, API, pages) talks to a
+``GraphStore`` and never to SQLite or Neo4j directly; ``tests/contract`` runs
+the same tests against every implementation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Generic, Protocol, TypeVar
+
+import networkx as nx
+
+from graph.model import (
+    DEFAULT_METRIC_KINDS,
+    WRITE_ORDER,
+    Cohort,
+    Employment,
+    Erasure,
+    Handover,
+    IngestRun,
+    Membership,
+    Organisation,
+    Person,
+    Project,
+    ProjectMember,
+    Record,
+    Sector,
+    Tie,
+    TieKind,
+    Wave,
+    WickedIssue,
+)
+
+R = TypeVar("R", bound=Record)
+T = TypeVar("T")
+
+
+@dataclass
+class Batch:
+    """Everything one load writes, in one transaction."""
+
+    organisations: list[Organisation] = field(default_factory=list)
+    people: list[Person] = field(default_factory=list)
+    cohorts: list[Cohort] = field(default_factory=list)
+    issues: list[WickedIssue] = field(default_factory=list)
+    memberships: list[Membership] = field(default_factory=list)
+    employments: list[Employment] = field(default_factory=list)
+    projects: list[Project] = field(default_factory=list)
+    project_members: list[ProjectMember] = field(default_factory=list)
+    handovers: list[Handover] = field(default_factory=list)
+    ties: list[Tie] = field(default_factory=list)
+
+    def of(self, model: type[R]) -> list[R]:
+        """The batch's records of one kind."""
+        records: list[R] = getattr(self, _BATCH_FIELD[model])
+        return records
+
+    def by_kind(self) -> Iterator[tuple[type[Record], list[Record]]]:
+        for model in WRITE_ORDER:
+            yield model, list(self.of(model))
+
+
+_BATCH_FIELD: dict[type[Record], str] = {
+    Organisation: "organisations",
+    Person: "people",
+    Cohort: "cohorts",
+    WickedIssue: "issues",
+    Membership: "memberships",
+    Employment: "employments",
+    Project: "projects",
+    ProjectMember: "project_members",
+    Handover: "handovers",
+    Tie: "ties",
+}
+
+
+@dataclass
+class KindCounts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    deleted: int = 0
+
+
+@dataclass
+class WriteReport:
+    """What a write did (or, for a plan, would do), per kind of record."""
+
+    counts: dict[str, KindCounts] = field(default_factory=dict)
+    dry_run: bool = False
+
+    @property
+    def created(self) -> int:
+        return sum(c.created for c in self.counts.values())
+
+    @property
+    def updated(self) -> int:
+        return sum(c.updated for c in self.counts.values())
+
+    @property
+    def deleted(self) -> int:
+        return sum(c.deleted for c in self.counts.values())
+
+    def as_dict(self) -> dict[str, dict[str, int]]:
+        return {kind: vars(c).copy() for kind, c in self.counts.items()}
+
+
+@dataclass(frozen=True)
+class Page:
+    limit: int = 50
+    offset: int = 0
+
+
+@dataclass(frozen=True)
+class PageResult(Generic[T]):
+    data: list[T]
+    count: int
+
+
+@dataclass(frozen=True)
+class PersonQuery:
+    """Filters for listing people; every given filter must hold (AND)."""
+
+    text: str | None = None
+    organisation_id: str | None = None
+    sector: Sector | None = None
+    cohort_id: str | None = None
+    issue_id: str | None = None
+    area: str | None = None
+    ids: Collection[str] | None = None
+
+
+class GraphStore(Protocol):
+    """Where the graph lives. Every method is one transaction."""
+
+    url: str
+
+    def close(self) -> None: ...
+
+    # -- writes -----------------------------------------------------------
+    def apply(self, batch: Batch, run: IngestRun | None = None) -> WriteReport:
+        """Upsert a batch atomically and idempotently; stamp it with ``run``.
+
+        Raises ``Invalid`` (naming record and field) and writes nothing when
+        any record breaks a rule or a reference does not resolve.
+        """
+        ...
+
+    def plan(self, batch: Batch) -> WriteReport:
+        """What ``apply`` would do, checked the same way, writing nothing."""
+        ...
+
+    def rollback(self, run_id: str) -> WriteReport:
+        """Undo a run: remove what it created, restore what it overwrote."""
+        ...
+
+    def erase_person(self, person_id: str, actor: str) -> Erasure:
+        """Erase a person and everything that names them, keeping only an audit."""
+        ...
+
+    # -- reads ------------------------------------------------------------
+    def get(self, model: type[R], key: str) -> R:
+        """One record by key; ``NotFound`` when absent."""
+        ...
+
+    def get_many(self, model: type[R], keys: Collection[str]) -> dict[str, R]: ...
+
+    def find(
+        self,
+        model: type[R],
+        where: Mapping[str, str | None] | None = None,
+        page: Page | None = None,
+    ) -> PageResult[R]:
+        """Records whose fields equal ``where``'s values, ordered by key."""
+        ...
+
+    def person_by_email(self, email: str) -> Person: ...
+
+    def search_people(self, query: PersonQuery, page: Page | None = None) -> PageResult[Person]:
+        """People matching every filter; ``text`` matches all its words anywhere in
+        name, job title, interests and skills, case-insensitively. Ordered by name."""
+        ...
+
+    def ties_of(
+        self, person_ids: Collection[str], kinds: Collection[TieKind] | None = None
+    ) -> list[Tie]:
+        """Every tie touching any of these people, in either direction."""
+        ...
+
+    def runs(self) -> list[IngestRun]:
+        """Ingest runs, oldest first."""
+        ...
+
+    def erasures(self) -> list[Erasure]: ...
+
+    def snapshot(self, as_of: date, kinds: Sequence[TieKind] = DEFAULT_METRIC_KINDS) -> nx.Graph:
+        """The network as of a date, as ``../shared/spec/metrics.md`` defines it."""
+        ...
+
+    def wave_snapshot(
+        self, cohort_id: str, wave: Wave, kinds: Sequence[TieKind] = DEFAULT_METRIC_KINDS
+    ) -> nx.Graph:
+        """The network at one survey wave of one cohort."""
+        ...
+
+    def counts(self) -> dict[str, int]:
+        """How many records of every kind (and runs, erasures) the store holds."""
+        ...
+
+    def dump(self) -> dict[str, list[dict[str, object]]]:
+        """Every record's content by kind, sorted by key: equal dumps, equal stores."""
+        ...

@@ -1,0 +1,173 @@
+"""The write algorithm every store shares: check, diff, write, journal, undo.
+
+A store supplies a ``RecordTx`` (its primitives inside one transaction); this
+module decides what to write. Keeping the decision here means SQLite and Neo4j
+cannot disagree about what "unchanged" or "rolled back" means.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+from typing import Protocol, TypeVar
+
+from graph.errors import Conflict, Invalid, NotFound
+from graph.integrity import check_batch
+from graph.model import KIND_BY_NAME, WRITE_ORDER, Employment, IngestRun, Record
+from graph.store import Batch, KindCounts, WriteReport
+
+R = TypeVar("R", bound=Record)
+
+
+@dataclass(frozen=True)
+class JournalEntry:
+    """What one run did to one record: ``previous`` is None when it created it."""
+
+    run_id: str
+    seq: int
+    kind: str
+    key: str
+    previous: dict[str, object] | None
+    people: tuple[str, ...]
+
+
+class RecordTx(Protocol):
+    """A store's primitives inside one open transaction."""
+
+    def fetch(self, model: type[R], keys: Collection[str]) -> dict[str, R]: ...
+
+    def upsert(self, model: type[R], records: Sequence[R]) -> None: ...
+
+    def delete(self, model: type[Record], keys: Collection[str]) -> None: ...
+
+    def open_employments(self, person_ids: Collection[str]) -> list[Employment]: ...
+
+    def add_journal(self, entries: Sequence[JournalEntry]) -> None: ...
+
+    def journal(self, run_id: str) -> list[JournalEntry]: ...
+
+    def drop_journal(self, run_id: str) -> None: ...
+
+    def save_run(self, run: IngestRun) -> None: ...
+
+    def load_runs(self) -> list[IngestRun]: ...
+
+
+def _dedupe(records: Sequence[R]) -> list[R]:
+    by_key: dict[str, R] = {}
+    for record in records:
+        by_key[record.key] = record
+    return list(by_key.values())
+
+
+def _settle_employments(tx: RecordTx, incoming: list[Employment]) -> list[Employment]:
+    """Apply the job-move rule: a new organisation closes the open employment.
+
+    Restating the current employer (even with another start date) is no move:
+    the existing spell is kept. A different employer ends the old spell the day
+    before the new one starts; both stay in the history.
+    """
+    open_now = tx.open_employments({e.person_id for e in incoming})
+    open_by_person: dict[str, list[Employment]] = {}
+    for e in open_now:
+        open_by_person.setdefault(e.person_id, []).append(e)
+    settled: list[Employment] = []
+    closing: dict[str, Employment] = {}
+    for new in incoming:
+        current = open_by_person.get(new.person_id, [])
+        same_org = [e for e in current if e.organisation_id == new.organisation_id]
+        if new.end is None and same_org:
+            settled.append(same_org[0])
+            continue
+        settled.append(new)
+        if new.end is None:
+            for old in current:
+                if old.key != new.key and old.start < new.start:
+                    closing[old.key] = old.model_copy(update={"end": new.start - timedelta(days=1)})
+    batch_keys = {e.key for e in settled}
+    return settled + [e for k, e in closing.items() if k not in batch_keys]
+
+
+def _people_named(record: Record, old: Record | None) -> tuple[str, ...]:
+    return tuple(sorted({*record.person_ids(), *(old.person_ids() if old else ())}))
+
+
+def apply_batch(
+    tx: RecordTx, batch: Batch, run: IngestRun | None, *, dry_run: bool = False
+) -> WriteReport:
+    """Check the batch, then write what differs from the store, journaled to ``run``."""
+    problems = check_batch(batch, tx.fetch)
+    if problems:
+        raise Invalid(problems)
+    batch = replace(batch, employments=_settle_employments(tx, batch.employments))
+    report = WriteReport(dry_run=dry_run)
+    journal: list[JournalEntry] = []
+    run_id = run.id if run else None
+    for model in WRITE_ORDER:
+        incoming = _dedupe(batch.of(model))
+        existing = tx.fetch(model, [r.key for r in incoming])
+        counts = report.counts.setdefault(model.kind, KindCounts())
+        to_write: list[Record] = []
+        for record in incoming:
+            old = existing.get(record.key)
+            if old is not None and old.content() == record.content():
+                counts.unchanged += 1
+                continue
+            if old is None:
+                counts.created += 1
+            else:
+                counts.updated += 1
+            to_write.append(record.model_copy(update={"run_id": run_id}))
+            journal.append(
+                JournalEntry(
+                    run_id=run_id or "",
+                    seq=len(journal),
+                    kind=model.kind,
+                    key=record.key,
+                    previous=None if old is None else old.model_dump(mode="json"),
+                    people=tuple(
+                        sorted({*record.person_ids(), *(old.person_ids() if old else ())})
+                    ),
+                )
+            )
+        if to_write and not dry_run:
+            tx.upsert(model, to_write)
+    if not dry_run and run is not None:
+        tx.add_journal(journal)
+        tx.save_run(
+            run.model_copy(update={"counts": report.as_dict(), "finished_at": datetime.now(UTC)})
+        )
+    return report
+
+
+def rollback_run(tx: RecordTx, run_id: str) -> WriteReport:
+    """Undo the latest applied run exactly: delete what it created, restore the rest.
+
+    Only the latest run may be undone (undo several by repeating): a later run
+    may stand on what an earlier one wrote.
+    """
+    runs = tx.load_runs()
+    target = next((r for r in runs if r.id == run_id), None)
+    if target is None:
+        raise NotFound("ingest run", run_id)
+    applied = [r for r in runs if r.status == "applied"]
+    if target.status != "applied":
+        raise Conflict(f"ingest run {run_id!r} is {target.status}, not applied")
+    if applied[-1].id != run_id:
+        raise Conflict(
+            f"ingest run {run_id!r} is not the latest; roll back {applied[-1].id!r} first"
+        )
+    report = WriteReport()
+    for entry in sorted(tx.journal(run_id), key=lambda e: e.seq, reverse=True):
+        model = KIND_BY_NAME[entry.kind]
+        counts = report.counts.setdefault(entry.kind, KindCounts())
+        if entry.previous is None:
+            tx.delete(model, [entry.key])
+            counts.deleted += 1
+        else:
+            tx.upsert(model, [model.model_validate(entry.previous)])
+            counts.updated += 1
+    tx.drop_journal(run_id)
+    tx.save_run(target.model_copy(update={"status": "rolled_back"}))
+    return report
