@@ -1,0 +1,1 @@
+"""One router per resource; routes parse input, call the store, return models."""

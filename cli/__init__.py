@@ -1,0 +1,1 @@
+"""The ``alumni-graph`` command line: the outermost layer, nothing imports it."""

@@ -1,0 +1,80 @@
+"""``alumni-graph``: one entry point, a command group per capability.
+
+Domain errors become a one-line message and a non-zero exit status here, in
+one place; anything else is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from graph.errors import AlumniGraphError, Invalid, NotFound
+from graph.stores import open_store
+
+app = typer.Typer(
+    no_args_is_help=True, help="The alumni network of a systems-leadership programme."
+)
+console = Console()
+err_console = Console(stderr=True)
+
+StoreOption = Annotated[
+    str | None,
+    typer.Option(
+        "--store", help="Store URL (default: ALUMNI_GRAPH_STORE or sqlite:///./alumni-graph.db)"
+    ),
+]
+
+
+@app.callback()
+def _root() -> None:
+    """The alumni network of a systems-leadership programme, as a graph."""
+
+
+def exit_code_for(error: AlumniGraphError) -> int:
+    if isinstance(error, Invalid):
+        return 2
+    if isinstance(error, NotFound):
+        return 3
+    return 1
+
+
+@app.command()
+def status(store: StoreOption = None) -> None:
+    """How many records of every kind the store holds."""
+    graph_store = open_store(store)
+    try:
+        counts = graph_store.counts()
+    finally:
+        graph_store.close()
+    table = Table(title=f"alumni-graph status: {graph_store.url}")
+    table.add_column("kind")
+    table.add_column("count", justify="right")
+    for kind, count in counts.items():
+        table.add_row(kind, str(count))
+    console.print(table)
+
+
+@app.command()
+def serve(
+    store: StoreOption = None,
+    host: Annotated[str, typer.Option(help="Interface to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
+) -> None:
+    """Serve the API and pages."""
+    import uvicorn
+
+    from api.app import create_app
+
+    uvicorn.run(create_app(store), host=host, port=port)
+
+
+def main() -> None:
+    try:
+        app()
+    except AlumniGraphError as error:
+        err_console.print(f"[red]error:[/red] {error}")
+        raise SystemExit(exit_code_for(error)) from None

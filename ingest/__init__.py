@@ -1,0 +1,1 @@
+"""Read a bundle -> validate -> plan -> write, one step a module."""

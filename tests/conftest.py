@@ -1,0 +1,89 @@
+"""Stores for the tests: every store-backed test runs on SQLite and on Neo4j.
+
+Neo4j comes from ``NEO4J_URI`` (``make test`` starts one with scripts/neo4j),
+else from a testcontainers ``Neo4jContainer`` when a Docker engine answers,
+else the Neo4j half skips with the reason, unless
+``ALUMNI_GRAPH_REQUIRE_NEO4J=1`` makes that skip a failure.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from graph.settings import get_settings
+from graph.sqlite_store import SqliteStore
+from graph.store import GraphStore
+
+STORE_KINDS = ("sqlite", "neo4j")
+
+
+def _docker_answers() -> bool:
+    try:
+        import docker
+
+        docker.from_env(timeout=3).ping()
+    except Exception:
+        return False
+    return True
+
+
+def _neo4j_unavailable(reason: str) -> None:
+    if os.environ.get("ALUMNI_GRAPH_REQUIRE_NEO4J") == "1":
+        pytest.fail(f"Neo4j is required (ALUMNI_GRAPH_REQUIRE_NEO4J=1) but {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def neo4j_server() -> Iterator[tuple[str, str, str]]:
+    """(uri, user, password) of a running Neo4j 5."""
+    uri = os.environ.get("NEO4J_URI")
+    user = os.environ.get("NEO4J_USER", "neo4j")
+    password = os.environ.get("NEO4J_PASSWORD", get_settings().neo4j_password.get_secret_value())
+    if uri:
+        yield uri, user, password
+        return
+    if not _docker_answers():
+        _neo4j_unavailable("NEO4J_URI is not set and no Docker engine answers for testcontainers")
+    from testcontainers.community.neo4j import Neo4jContainer
+
+    with Neo4jContainer("neo4j:5.26-community", password=password) as container:
+        yield container.get_connection_url(), "neo4j", password
+
+
+@pytest.fixture(scope="session")
+def neo4j_session_store(neo4j_server: tuple[str, str, str]) -> Iterator[GraphStore]:
+    from graph.neo4j_store import Neo4jStore
+
+    uri, user, password = neo4j_server
+    store = Neo4jStore(uri, user=user, password=password)
+    yield store
+    store.close()
+
+
+def _fresh_store(kind: str, request: pytest.FixtureRequest, tmp_path: Path) -> GraphStore:
+    if kind == "sqlite":
+        return SqliteStore(f"sqlite:///{tmp_path / 'graph.db'}")
+    store = request.getfixturevalue("neo4j_session_store")
+    store.wipe()
+    return store  # type: ignore[no-any-return]
+
+
+@pytest.fixture(params=STORE_KINDS)
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[GraphStore]:
+    """An empty store of each kind in turn."""
+    graph_store = _fresh_store(request.param, request, tmp_path)
+    yield graph_store
+    if request.param == "sqlite":
+        graph_store.close()
+
+
+@pytest.fixture
+def both_stores(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[list[GraphStore]]:
+    """One empty store of every kind, side by side, for cross-store comparisons."""
+    stores = [_fresh_store(kind, request, tmp_path) for kind in STORE_KINDS]
+    yield stores
+    stores[0].close()

@@ -1,0 +1,1 @@
+"""pyvis maps, plots and reports: they use graph.analytics, never the reverse."""
