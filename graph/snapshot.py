@@ -29,7 +29,7 @@ class SnapshotRows:
     kinds: Sequence[TieKind]
     people: Iterable[str]
     employments: Iterable[tuple[str, str, date]]
-    organisations: Mapping[str, tuple[str, str]]
+    organisations: Mapping[str, tuple[str | None, str | None]]
     ties: Iterable[tuple[str, str, str]]
 
 
@@ -54,7 +54,7 @@ def build_snapshot(rows: SnapshotRows) -> nx.Graph:
     graph = nx.Graph(as_of=rows.as_of, kinds=tuple(k.value for k in rows.kinds))
     for person_id in sorted(people):
         employer = organisation_on(spells.get(person_id, []), rows.as_of)
-        name, sector = rows.organisations.get(employer or "", ("", ""))
+        name, sector = rows.organisations.get(employer or "", (None, None))
         graph.add_node(person_id, organisation=name, organisation_id=employer, sector=sector)
     kinds_by_edge: dict[tuple[str, str], set[str]] = {}
     for source, target, kind in rows.ties:
