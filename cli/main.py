@@ -12,6 +12,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from cli import metrics
 from graph.errors import AlumniGraphError, Invalid, NotFound
 from graph.stores import open_store
 
@@ -40,6 +41,9 @@ def exit_code_for(error: AlumniGraphError) -> int:
     if isinstance(error, NotFound):
         return 3
     return 1
+
+
+app.add_typer(metrics.app, name="metrics")
 
 
 @app.command()

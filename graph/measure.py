@@ -1,0 +1,136 @@
+"""Measurements on a store: pick the snapshot(s), hand them to the analytics.
+
+The analytics never touch a store; the API, the CLI and the reports never
+build snapshots themselves. This module is the one bridge between the two.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any, Literal
+
+from graph.analytics import growth, metric_suite, person_report, timeline
+from graph.analytics.change import Growth, TimelinePoint
+from graph.analytics.suite import MetricSuite, PersonReport
+from graph.errors import Invalid, NotFound, Problem
+from graph.model import DEFAULT_METRIC_KINDS, Cohort, Membership, TieKind, Wave
+from graph.store import GraphStore
+
+Every = Literal["month", "quarter"]
+
+
+def parse_kinds(text: str | None) -> tuple[TieKind, ...]:
+    """``advice,project`` -> the kinds; ``None`` -> the spec's default kinds."""
+    if not text:
+        return DEFAULT_METRIC_KINDS
+    kinds = []
+    for word in (w.strip() for w in text.split(",")):
+        try:
+            kinds.append(TieKind(word))
+        except ValueError:
+            allowed = ", ".join(k.value for k in TieKind)
+            raise Invalid([Problem("ties", "kinds", word, f"not one of {allowed}")]) from None
+    return tuple(dict.fromkeys(kinds))
+
+
+def snapshot_for(
+    store: GraphStore,
+    *,
+    as_of: date | None = None,
+    cohort_id: str | None = None,
+    wave: Wave | None = None,
+    kinds: Sequence[TieKind] = DEFAULT_METRIC_KINDS,
+) -> Any:
+    """The snapshot one request names: as of a date, or at a cohort's wave."""
+    if cohort_id is not None or wave is not None:
+        if cohort_id is None or wave is None or as_of is not None:
+            raise Invalid(
+                [Problem("snapshot", "cohort/wave", f"{cohort_id}/{wave}",
+                         "give --cohort and --wave together, without --as-of")]
+            )  # fmt: skip
+        return store.wave_snapshot(cohort_id, wave, kinds)
+    return store.snapshot(as_of or date.today(), kinds)
+
+
+def network_report(
+    store: GraphStore,
+    *,
+    as_of: date | None = None,
+    cohort_id: str | None = None,
+    wave: Wave | None = None,
+    kinds: Sequence[TieKind] = DEFAULT_METRIC_KINDS,
+    people: bool = True,
+) -> MetricSuite:
+    """Every metric of ``../shared/spec/metrics.md`` on one snapshot."""
+    snapshot = snapshot_for(store, as_of=as_of, cohort_id=cohort_id, wave=wave, kinds=kinds)
+    return metric_suite(snapshot, people=people)
+
+
+def _wave_or_none(
+    store: GraphStore, cohort_id: str, wave: Wave, kinds: Sequence[TieKind]
+) -> Any | None:
+    try:
+        return store.wave_snapshot(cohort_id, wave, kinds)
+    except NotFound:
+        return None
+
+
+def growth_report(
+    store: GraphStore, cohort_id: str, kinds: Sequence[TieKind] = DEFAULT_METRIC_KINDS
+) -> Growth:
+    """A cohort's change from baseline to end, and from end to follow-up."""
+    store.get(Cohort, cohort_id)
+    waves = [_wave_or_none(store, cohort_id, w, kinds) for w in Wave]
+    return growth(*waves)
+
+
+def dates_between(start: date, end: date, every: Every) -> list[date]:
+    """The first day of every month (or quarter) from ``start`` to ``end``, plus both ends.
+
+    >>> [d.isoformat() for d in dates_between(date(2020, 1, 15), date(2020, 7, 1), "quarter")]
+    ['2020-01-15', '2020-04-01', '2020-07-01']
+    """
+    if end < start:
+        raise Invalid([Problem("timeline", "to", end.isoformat(), f"is before from {start}")])
+    step = 1 if every == "month" else 3
+    points = [start]
+    month = ((start.month - 1) // step + 1) * step  # months since January, next boundary
+    year = start.year + month // 12
+    current = date(year, month % 12 + 1, 1)
+    while current <= end:
+        points.append(current)
+        month = current.month - 1 + step
+        current = date(current.year + month // 12, month % 12 + 1, 1)
+    if points[-1] != end:
+        points.append(end)
+    return points
+
+
+def timeline_report(
+    store: GraphStore,
+    start: date,
+    end: date,
+    every: Every = "quarter",
+    kinds: Sequence[TieKind] = DEFAULT_METRIC_KINDS,
+) -> list[TimelinePoint]:
+    """The whole-network metrics at every month or quarter between two dates."""
+    return timeline((day, store.snapshot(day, kinds)) for day in dates_between(start, end, every))
+
+
+def person_network(
+    store: GraphStore, person_id: str, kinds: Sequence[TieKind] = DEFAULT_METRIC_KINDS
+) -> PersonReport:
+    """A person's own network at each wave of their cohorts, and how it changed."""
+    memberships = store.find(Membership, {"person_id": person_id}).data
+    snapshots: dict[str, Any] = {}
+    for cohort_id in sorted({m.cohort_id for m in memberships}):
+        for wave in Wave:
+            snapshot = _wave_or_none(store, cohort_id, wave, kinds)
+            if snapshot is not None and person_id in snapshot:
+                snapshots[f"{cohort_id}/{wave.value}"] = snapshot
+    if not snapshots:
+        snapshots["today"] = store.snapshot(date.today(), kinds)
+        if person_id not in snapshots["today"]:
+            raise NotFound("person in the network", person_id)
+    return person_report(snapshots, person_id)

@@ -1,0 +1,119 @@
+"""Measurements through a store, checked against the sample drawn by hand in
+tests/contract/sample.py."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from cli.main import app
+from graph import measure
+from graph.errors import Invalid, NotFound
+from graph.model import TieKind, Wave
+from graph.sqlite_store import SqliteStore
+from graph.store import GraphStore
+
+from ..contract.sample import programme
+
+
+def test_growth_report_counts_new_lost_and_retained_ties(store: GraphStore) -> None:
+    store.apply(programme())
+    report = measure.growth_report(store, "c2019")
+    step = report["baseline_to_end"]
+    assert step is not None
+    # baseline: ann-bob, bob-cat; end: ann-bob, ann-cat, bob-cat, cat-dan
+    assert (step["new_ties"], step["lost_ties"], step["retention"]) == (2, 0, 1.0)
+    # baseline both ties cross organisations; at the end ann-cat is inside ECC
+    assert step["before"]["cross_org_share"] == 1.0
+    assert step["after"]["cross_org_share"] == 0.75
+    assert report["end_to_follow_up"] is None  # no follow-up wave yet
+
+
+def test_growth_report_of_unknown_cohort_is_not_found(store: GraphStore) -> None:
+    with pytest.raises(NotFound):
+        measure.growth_report(store, "c1999")
+
+
+def test_timeline_report_measures_each_quarter(store: GraphStore) -> None:
+    store.apply(programme())
+    points = measure.timeline_report(store, date(2019, 4, 1), date(2021, 7, 1), "quarter")
+    by_day = {p["date"]: (p["people"], p["ties"]) for p in points}
+    assert by_day["2019-04-01"] == (0, 0)  # no cohort had started
+    assert by_day["2019-07-01"] == (4, 3)
+    assert by_day["2021-07-01"] == (5, 5)
+    assert len(points) == 10
+
+
+def test_network_report_is_identical_on_both_stores(both_stores: list[GraphStore]) -> None:
+    for each in both_stores:
+        each.apply(programme())
+    reports = [
+        json.dumps(measure.network_report(s, as_of=date(2021, 7, 1)), sort_keys=True)
+        for s in both_stores
+    ]
+    assert reports[0] == reports[1]
+    waves = [
+        json.dumps(measure.network_report(s, cohort_id="c2019", wave=Wave.END), sort_keys=True)
+        for s in both_stores
+    ]
+    assert waves[0] == waves[1]
+
+
+def test_parse_kinds_refuses_an_unknown_kind_by_name() -> None:
+    assert measure.parse_kinds("advice, project") == (TieKind.ADVICE, TieKind.PROJECT)
+    with pytest.raises(Invalid, match="friendship"):
+        measure.parse_kinds("advice,friendship")
+
+
+def test_snapshot_for_refuses_wave_without_cohort(store: GraphStore) -> None:
+    with pytest.raises(Invalid):
+        measure.snapshot_for(store, wave=Wave.END)
+
+
+@pytest.fixture
+def sample_db(tmp_path: Path) -> str:
+    url = f"sqlite:///{tmp_path / 'g.db'}"
+    store = SqliteStore(url)
+    store.apply(programme())
+    store.close()
+    return url
+
+
+def test_metrics_command_prints_the_spec_keys_as_json(sample_db: str) -> None:
+    result = CliRunner().invoke(
+        app, ["metrics", "--as-of", "2020-01-01", "--format", "json", "--store", sample_db]
+    )
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert {"network", "organisations", "sectors", "mixing", "people"} <= set(report)
+    assert report["network"]["ties"] == 3
+    assert set(report["people"]) == {"ann", "bob", "cat", "dan"}
+    assert report["sectors"]["health"]["size"] == 1
+
+
+def test_metrics_command_writes_csv_with_a_row_per_number(sample_db: str) -> None:
+    result = CliRunner().invoke(
+        app, ["metrics", "--as-of", "2020-01-01", "--format", "csv", "--store", sample_db]
+    )
+    lines = result.output.splitlines()
+    assert lines[0] == "scope,name,metric,value"
+    assert "network,,people,4" in lines
+
+
+def test_metrics_growth_and_timeline_commands_run_on_the_sample(sample_db: str) -> None:
+    runner = CliRunner()
+    growth = runner.invoke(
+        app, ["metrics", "growth", "--cohort", "c2019", "--format", "json", "--store", sample_db]
+    )
+    assert json.loads(growth.output)["baseline_to_end"]["new_ties"] == 2
+    timeline = runner.invoke(
+        app,
+        ["metrics", "timeline", "--from", "2019-07-01", "--to", "2019-12-31", "--every",
+         "month", "--format", "csv", "--store", sample_db],
+    )  # fmt: skip
+    assert timeline.exit_code == 0, timeline.output
+    assert len(timeline.output.splitlines()) == 1 + 7
