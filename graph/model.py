@@ -374,6 +374,31 @@ class Erasure(Record):
         return f"{self.person_id}|{self.erased_at.isoformat()}"
 
 
+class KeyRole(StrEnum):
+    ALUMNI = "alumni"
+    PROGRAMME = "programme"
+    ADMIN = "admin"
+
+
+class ApiKey(Record):
+    """An API key: only its SHA-256 is kept; ``alumni`` keys belong to a person."""
+
+    kind: ClassVar[str] = "api_key"
+    id: str
+    secret_sha256: str
+    role: KeyRole
+    person_id: str | None = None
+    created_at: datetime
+    revoked_at: datetime | None = None
+
+    @property
+    def key(self) -> str:
+        return self.id
+
+    def person_ids(self) -> tuple[str, ...]:
+        return (self.person_id,) if self.person_id else ()
+
+
 WRITE_ORDER: tuple[type[Record], ...] = (
     Organisation,
     Person,

@@ -27,6 +27,7 @@ from graph.model import (
     SURVEY_KINDS,
     WRITE_ORDER,
     Ambition,
+    ApiKey,
     Employment,
     Erasure,
     IngestRun,
@@ -112,6 +113,9 @@ _SIDE_TABLES = (
     "CREATE TABLE IF NOT EXISTS ingest_run (key TEXT PRIMARY KEY, started_at TEXT NOT NULL,"
     " data TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS erasure (key TEXT PRIMARY KEY, data TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS api_key (key TEXT PRIMARY KEY, data TEXT NOT NULL,"
+    " secret_sha256 TEXT NOT NULL UNIQUE,"
+    " person_id TEXT REFERENCES person(key) ON DELETE CASCADE)",
     "CREATE TABLE IF NOT EXISTS journal (run_id TEXT NOT NULL, seq INTEGER NOT NULL,"
     " kind TEXT NOT NULL, key TEXT NOT NULL, previous TEXT, people TEXT NOT NULL,"
     " PRIMARY KEY (run_id, seq))",
@@ -463,6 +467,34 @@ class SqliteStore:
         with self._lock:
             return _SqliteTx(self._conn).load_runs()
 
+    def save_key(self, key: ApiKey) -> None:
+        with self._transaction() as tx:
+            tx.conn.execute(
+                "INSERT INTO api_key (key, data, secret_sha256, person_id) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT(key) DO UPDATE SET data = excluded.data",
+                (key.id, key.model_dump_json(), key.secret_sha256, key.person_id),
+            )
+
+    def key_by_hash(self, secret_sha256: str) -> ApiKey:
+        rows = self._read("SELECT data FROM api_key WHERE secret_sha256 = ?", (secret_sha256,))
+        if not rows:
+            raise NotFound("api key", "by hash")
+        return ApiKey.model_validate_json(rows[0][0])
+
+    def keys(self) -> list[ApiKey]:
+        return [
+            ApiKey.model_validate_json(d)
+            for (d,) in self._read("SELECT data FROM api_key ORDER BY key")
+        ]
+
+    def revoke_key(self, key_id: str, at: datetime) -> ApiKey:
+        rows = self._read("SELECT data FROM api_key WHERE key = ?", (key_id,))
+        if not rows:
+            raise NotFound("api key", key_id)
+        revoked = ApiKey.model_validate_json(rows[0][0]).model_copy(update={"revoked_at": at})
+        self.save_key(revoked)
+        return revoked
+
     def erasures(self) -> list[Erasure]:
         rows = self._read("SELECT data FROM erasure ORDER BY key")
         return [Erasure.model_validate_json(d) for (d,) in rows]
@@ -536,7 +568,7 @@ class SqliteStore:
         return SnapshotRows(as_of, kinds, people, employments, organisations, ties)
 
     def counts(self) -> dict[str, int]:
-        tables = [*(m.kind for m in WRITE_ORDER), "ambition", "ingest_run", "erasure"]
+        tables = [*(m.kind for m in WRITE_ORDER), "ambition", "ingest_run", "erasure", "api_key"]
         return {t: self._read(f'SELECT count(*) FROM "{t}"')[0][0] for t in tables}
 
     def dump(self) -> dict[str, list[dict[str, object]]]:

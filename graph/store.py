@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Generic, Protocol, TypeVar
 
 import networkx as nx
@@ -17,6 +17,7 @@ import networkx as nx
 from graph.model import (
     DEFAULT_METRIC_KINDS,
     WRITE_ORDER,
+    ApiKey,
     Cohort,
     Employment,
     Erasure,
@@ -194,6 +195,17 @@ class GraphStore(Protocol):
     def runs(self) -> list[IngestRun]:
         """Ingest runs, oldest first."""
         ...
+
+    # -- API keys (hashed; an erased person's keys go with them) ---------------
+    def save_key(self, key: ApiKey) -> None: ...
+
+    def key_by_hash(self, secret_sha256: str) -> ApiKey:
+        """The key with this hash, revoked or not; ``NotFound`` when none."""
+        ...
+
+    def keys(self) -> list[ApiKey]: ...
+
+    def revoke_key(self, key_id: str, at: datetime) -> ApiKey: ...
 
     def erasures(self) -> list[Erasure]: ...
 

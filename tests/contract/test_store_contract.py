@@ -13,7 +13,9 @@ import pytest
 
 from graph.errors import Conflict, Invalid, NotFound
 from graph.model import (
+    ApiKey,
     Employment,
+    KeyRole,
     IngestRun,
     Organisation,
     Person,
@@ -301,7 +303,7 @@ def test_counts_count_every_kind(store: GraphStore) -> None:
     assert store.counts() == {
         "organisation": 3, "person": 6, "cohort": 2, "wicked_issue": 1, "membership": 6,
         "employment": 7, "project": 1, "project_member": 3, "handover": 1, "tie": 9,
-        "ambition": 7, "ingest_run": 1, "erasure": 0,
+        "ambition": 7, "ingest_run": 1, "erasure": 0, "api_key": 0,
     }  # fmt: skip
 
 
@@ -407,3 +409,34 @@ def test_both_stores_hold_the_same_content_and_snapshots(both_stores: list[Graph
         a, b = sqlite.snapshot(day), neo4j.snapshot(day)
         assert dict(a.nodes(data=True)) == dict(b.nodes(data=True))
         assert edges(a) == edges(b)
+
+
+# -- API keys --------------------------------------------------------------------
+
+
+def _key(key_id: str, person_id: str | None = None) -> ApiKey:
+    role = KeyRole.ALUMNI if person_id else KeyRole.ADMIN
+    return ApiKey(id=key_id, secret_sha256=key_id * 8, role=role, person_id=person_id,
+                  created_at=datetime(2024, 1, 1, tzinfo=UTC))  # fmt: skip
+
+
+def test_keys_are_found_by_hash_and_revoked(store: GraphStore) -> None:
+    store.apply(programme())
+    store.save_key(_key("k1", "ann"))
+    store.save_key(_key("k2"))
+    assert store.key_by_hash("k1" * 8).person_id == "ann"
+    revoked = store.revoke_key("k2", datetime(2024, 2, 1, tzinfo=UTC))
+    assert store.key_by_hash("k2" * 8) == revoked
+    assert revoked.revoked_at == datetime(2024, 2, 1, tzinfo=UTC)
+    assert [k.id for k in store.keys()] == ["k1", "k2"]
+    with pytest.raises(NotFound):
+        store.key_by_hash("nope")
+    with pytest.raises(NotFound):
+        store.revoke_key("k9", datetime(2024, 2, 1, tzinfo=UTC))
+
+
+def test_erase_person_removes_their_keys(store: GraphStore) -> None:
+    store.apply(programme())
+    store.save_key(_key("k1", "ann"))
+    store.erase_person("ann", actor="k2")
+    assert store.keys() == []
