@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from cli import metrics
+from cli.demo import demo
 from cli.ingest import app as ingest_app
 from cli.ingest import template
 from graph.errors import AlumniGraphError, Invalid, NotFound
@@ -48,6 +49,7 @@ def exit_code_for(error: AlumniGraphError) -> int:
 app.add_typer(metrics.app, name="metrics")
 app.add_typer(ingest_app, name="ingest")
 app.command("template")(template)
+app.command("demo")(demo)
 
 
 @app.command()

@@ -1,0 +1,84 @@
+"""``alumni-graph demo``: write three invented cohorts as bundles and load them.
+
+The bundles go to ``./demo-bundles`` by default, not a temporary folder, so
+that a new user can open them and see what a bundle looks like in each
+container before making their own. They are loaded with
+``ingest.pipeline.load_bundle``, the path every real bundle takes, so the demo
+also shows what a load reports (including the one deliberate warning).
+
+Running it again rewrites byte-identical files and skips every bundle whose
+bytes the store has already loaded, so the second run creates nothing, not
+even an ingest run. (Loading an older bundle again after a newer one would
+put back its older facts, such as a job title from before a move.)
+
+Wire it with ``app.command("demo")(demo)`` in ``cli.main``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from graph.stores import open_store
+from ingest.demo import write_demo
+from ingest.pipeline import IngestReport, load_bundle
+from ingest.read import read_bundle
+
+__all__ = ["DEFAULT_OUT", "demo"]
+
+DEFAULT_OUT = Path("demo-bundles")
+"""Where the bundles go unless ``--out`` says otherwise (relative to the working directory)."""
+
+_COUNTS = ("created", "updated", "unchanged")
+
+REFUSED = 2
+"""Exit status when a demo bundle is refused (as for ``Invalid`` in ``cli.main``)."""
+
+
+def demo(
+    store: Annotated[
+        str | None,
+        typer.Option(
+            "--store",
+            help="Store URL (default: ALUMNI_GRAPH_STORE or sqlite:///./alumni-graph.db)",
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Folder for the demo bundles (default: ./demo-bundles)"),
+    ] = None,
+) -> None:
+    """Write three demo cohorts of Leading Greater Essex as bundles and load them."""
+    console = Console(highlight=False, soft_wrap=True)
+    folder = out or DEFAULT_OUT
+    paths = write_demo(folder)
+    console.print(f"wrote {len(paths)} demo bundles to {folder}")
+    graph_store = open_store(store)
+    try:
+        loaded = {run.sha256 for run in graph_store.runs() if run.status == "applied"}
+        for path in paths:
+            if read_bundle(path).sha256 in loaded:
+                console.print(f"{path.name}: skipped, these exact bytes are already loaded")
+                continue
+            report = load_bundle(path, graph_store)
+            _print_summary(console, path.name, report)
+            if not report.ok:
+                raise typer.Exit(REFUSED)
+    finally:
+        graph_store.close()
+
+
+def _print_summary(console: Console, name: str, report: IngestReport) -> None:
+    if report.ok:
+        counts = ", ".join(f"{report.total(what)} {what}" for what in _COUNTS)
+        plural = "" if len(report.warnings) == 1 else "s"
+        console.print(f"{name}: loaded, {counts}, {len(report.warnings)} warning{plural}")
+    else:
+        console.print(f"[red]{name}: refused[/red], {len(report.errors)} error(s), nothing written")
+    for warning in report.warnings:
+        console.print(f"  [yellow]warning:[/yellow] {warning}")
+    for error in report.errors:
+        console.print(f"  [red]error:[/red] {error}")
