@@ -15,7 +15,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# The main job on the embedded default: load the demo programme, then show the store.
 run: $(STAMP)
+	$(BIN)/alumni-graph demo
 	$(BIN)/alumni-graph status
 
 lint: $(STAMP)

@@ -15,8 +15,8 @@ from graph.errors import Conflict, Invalid, NotFound
 from graph.model import (
     ApiKey,
     Employment,
-    KeyRole,
     IngestRun,
+    KeyRole,
     Organisation,
     Person,
     Project,
