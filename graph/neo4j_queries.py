@@ -1,0 +1,377 @@
+"""Every Cypher statement the Neo4j store runs, and the graph model they imply.
+
+Values always travel as parameters. Labels, relationship types and property
+names are interpolated only from the code constants below, keyed by record
+kind, so no input can change the shape of a query. Builders run once, at
+import, into ``KIND_QUERIES``.
+
+The model: node records are nodes (``:Person``, ``:Organisation``, ...);
+association records are relationships carrying a ``key`` and every field of
+the record (``(:Person)-[:MEMBER_OF]->(:Cohort)``, ``-[:TIE]->``, ...); node
+records also get structural relationships derived from their references
+(``(:Project)-[:IN_COHORT]->(:Cohort)``, ...). Bookkeeping (runs, journal,
+erasures, API keys) lives on nodes that no domain relationship touches.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import LiteralString
+
+
+@dataclass(frozen=True)
+class NodeKind:
+    """A record kind stored as a node, found by its ``identity`` property."""
+
+    label: LiteralString
+    identity: LiteralString
+
+
+@dataclass(frozen=True)
+class RelKind:
+    """A record kind stored as a relationship from ``source`` to ``target``."""
+
+    rel_type: LiteralString
+    source_label: LiteralString
+    source_field: LiteralString
+    target_label: LiteralString
+    target_field: LiteralString
+
+
+@dataclass(frozen=True)
+class Link:
+    """A structural relationship derived from one field of a node record.
+
+    ``outgoing`` False means the other node points at the owner
+    (``(:Person)-[:SPONSORS]->(:Project)`` is owned by the project).
+    """
+
+    rel_type: LiteralString
+    field: LiteralString
+    other_label: LiteralString
+    outgoing: bool = True
+
+
+NODE_KINDS: dict[LiteralString, NodeKind] = {
+    "organisation": NodeKind("Organisation", "id"),
+    "person": NodeKind("Person", "id"),
+    "cohort": NodeKind("Cohort", "id"),
+    "wicked_issue": NodeKind("WickedIssue", "id"),
+    "project": NodeKind("Project", "id"),
+    "handover": NodeKind("Handover", "key"),
+    "ambition": NodeKind("Ambition", "id"),
+    "ingest_run": NodeKind("IngestRun", "id"),
+    "erasure": NodeKind("Erasure", "key"),
+    "api_key": NodeKind("ApiKey", "id"),
+}
+
+REL_KINDS: dict[LiteralString, RelKind] = {
+    "membership": RelKind("MEMBER_OF", "Person", "person_id", "Cohort", "cohort_id"),
+    "employment": RelKind("EMPLOYED_BY", "Person", "person_id", "Organisation", "organisation_id"),
+    "project_member": RelKind("WORKS_ON", "Person", "person_id", "Project", "project_id"),
+    "tie": RelKind("TIE", "Person", "source_id", "Person", "target_id"),
+}
+
+LINKS: dict[str, tuple[Link, ...]] = {
+    "project": (
+        Link("IN_COHORT", "cohort_id", "Cohort"),
+        Link("ADDRESSES", "issue_id", "WickedIssue"),
+        Link("SPONSORS", "sponsor_id", "Person", outgoing=False),
+    ),
+    "wicked_issue": (Link("SERVES", "ambitions", "Ambition"),),
+    "handover": (
+        Link("OF_ISSUE", "issue_id", "WickedIssue"),
+        Link("FROM_PROJECT", "from_project_id", "Project"),
+    ),
+}
+"""``to_cohort_id`` of a handover stays a property: the cohort may not be loaded yet."""
+
+CASCADE: dict[str, tuple[LiteralString, ...]] = {
+    "person": ("MEMBER_OF", "EMPLOYED_BY", "WORKS_ON", "TIE"),
+    "project": ("IN_COHORT", "ADDRESSES", "SPONSORS", "WORKS_ON"),
+    "wicked_issue": ("SERVES",),
+    "handover": ("OF_ISSUE", "FROM_PROJECT"),
+}
+"""Relationships deleted with a node; any other relationship left blocks the delete
+(as a foreign key without ON DELETE CASCADE does in SQLite)."""
+
+NODE_KINDS_BY_LABEL: dict[str, NodeKind] = {n.label: n for n in NODE_KINDS.values()}
+
+_WHERE_FIELDS: LiteralString = (
+    "all(c IN $conditions WHERE CASE WHEN c.value IS NULL THEN x[c.field] IS NULL"
+    " ELSE x[c.field] = c.value END)"
+)
+"""``find``'s filter: field names are parameters too, read with ``x[$field]``."""
+
+
+def _types(types: tuple[LiteralString, ...]) -> LiteralString:
+    return "|".join(types)
+
+
+def _paged(match: LiteralString, order: LiteralString) -> LiteralString:
+    """Count and one page of ``x`` in one statement, so both see the same data."""
+    return (
+        f"{match} WITH x ORDER BY {order} WITH collect(x) AS matched"
+        " RETURN size(matched) AS count,"
+        " [m IN matched[$offset..$offset + $limit] | properties(m)] AS page"
+    )
+
+
+@dataclass(frozen=True)
+class KindQueries:
+    """The statements that read and write one kind of record."""
+
+    fetch: LiteralString
+    """``$keys`` -> ``props`` rows."""
+    every: LiteralString
+    """All records -> ``props`` rows."""
+    upsert: LiteralString
+    """``$rows`` of ``{key, props}`` (plus ``source``/``target`` for relationships)."""
+    delete: LiteralString
+    """``$keys``."""
+    find: LiteralString
+    """``$conditions`` of ``{field, value}``, ``$offset``, ``$limit`` -> ``count``, ``page``."""
+    find_by_source: LiteralString | None = None
+    """``find`` from the ``$anchor`` source node: a person's employments without a scan."""
+    find_by_target: LiteralString | None = None
+    """``find`` from the ``$anchor`` target node: a cohort's memberships without a scan."""
+
+
+def _node_queries(kind: str, node: NodeKind) -> KindQueries:
+    label, ident = node.label, node.identity
+    cascade = CASCADE.get(kind, ())
+    detach: LiteralString = (
+        f" OPTIONAL MATCH (n)-[r:{_types(cascade)}]-() DELETE r WITH DISTINCT n" if cascade else ""
+    )
+    return KindQueries(
+        fetch=f"UNWIND $keys AS k MATCH (n:{label} {{{ident}: k}}) RETURN properties(n) AS props",
+        every=f"MATCH (n:{label}) RETURN properties(n) AS props",
+        upsert=(
+            f"UNWIND $rows AS row MERGE (n:{label} {{{ident}: row.key}}) SET n = row.props"
+            " RETURN count(*) AS written"
+        ),
+        delete=f"UNWIND $keys AS k MATCH (n:{label} {{{ident}: k}}){detach} DELETE n",
+        find=_paged(f"MATCH (x:{label}) WHERE {_WHERE_FIELDS}", f"x.{ident}"),
+    )
+
+
+def _rel_queries(rel: RelKind) -> KindQueries:
+    pattern: LiteralString = f"()-[r:{rel.rel_type}]->()"
+    # Without the hint the 5.26 planner may scan the whole key index once per row
+    # (it prefers an index scan that caches ``r.key`` when the properties are returned).
+    by_key: LiteralString = (
+        f"()-[r:{rel.rel_type} {{key: k}}]->() USING INDEX SEEK r:{rel.rel_type}(key)"
+    )
+    return KindQueries(
+        fetch=f"UNWIND $keys AS k MATCH {by_key} RETURN properties(r) AS props",
+        every=f"MATCH {pattern} RETURN properties(r) AS props",
+        upsert=(
+            f"UNWIND $rows AS row MATCH (a:{rel.source_label} {{id: row.source}})"
+            f" MATCH (b:{rel.target_label} {{id: row.target}})"
+            f" MERGE (a)-[r:{rel.rel_type} {{key: row.key}}]->(b) SET r = row.props"
+            " RETURN count(*) AS written"
+        ),
+        delete=f"UNWIND $keys AS k MATCH {by_key} DELETE r",
+        find=_paged(f"MATCH ()-[x:{rel.rel_type}]->() WHERE {_WHERE_FIELDS}", "x.key"),
+        find_by_source=_paged(
+            f"MATCH (:{rel.source_label} {{id: $anchor}})-[x:{rel.rel_type}]->()"
+            f" WHERE {_WHERE_FIELDS}",
+            "x.key",
+        ),
+        find_by_target=_paged(
+            f"MATCH ()-[x:{rel.rel_type}]->(:{rel.target_label} {{id: $anchor}})"
+            f" WHERE {_WHERE_FIELDS}",
+            "x.key",
+        ),
+    )
+
+
+KIND_QUERIES: dict[str, KindQueries] = {
+    **{kind: _node_queries(kind, node) for kind, node in NODE_KINDS.items()},
+    **{kind: _rel_queries(rel) for kind, rel in REL_KINDS.items()},
+}
+
+
+def _unlink(kind: str) -> LiteralString:
+    node = NODE_KINDS[kind]
+    types = _types(tuple(link.rel_type for link in LINKS[kind]))
+    return (
+        f"UNWIND $keys AS k MATCH (n:{node.label} {{{node.identity}: k}})-[r:{types}]-() DELETE r"
+    )
+
+
+def _link(kind: str, link: Link) -> LiteralString:
+    node = NODE_KINDS[kind]
+    other = NODE_KINDS_BY_LABEL[link.other_label]
+    edge: LiteralString = (
+        f"(n)-[:{link.rel_type}]->(m)" if link.outgoing else f"(m)-[:{link.rel_type}]->(n)"
+    )
+    return (
+        f"UNWIND $rows AS row MATCH (n:{node.label} {{{node.identity}: row.key}})"
+        f" MATCH (m:{other.label} {{{other.identity}: row.other}})"
+        f" MERGE {edge} RETURN count(*) AS written"
+    )
+
+
+UNLINK: dict[str, LiteralString] = {kind: _unlink(kind) for kind in LINKS}
+"""``$keys``: drop the structural relationships of rewritten nodes, before re-linking."""
+
+LINK: dict[tuple[str, str], LiteralString] = {
+    (kind, link.rel_type): _link(kind, link) for kind, links in LINKS.items() for link in links
+}
+"""``$rows`` of ``{key, other}`` -> ``written``."""
+
+
+# -- schema ---------------------------------------------------------------------
+
+
+def _unique_node(name: LiteralString, label: LiteralString, prop: LiteralString) -> LiteralString:
+    return f"CREATE CONSTRAINT {name} IF NOT EXISTS FOR (n:{label}) REQUIRE n.{prop} IS UNIQUE"
+
+
+def _unique_rel(name: LiteralString, rel_type: LiteralString) -> LiteralString:
+    return (
+        f"CREATE CONSTRAINT {name} IF NOT EXISTS FOR ()-[r:{rel_type}]-() REQUIRE r.key IS UNIQUE"
+    )
+
+
+SCHEMA: tuple[LiteralString, ...] = (
+    *(_unique_node(f"{kind}_{n.identity}", n.label, n.identity) for kind, n in NODE_KINDS.items()),
+    _unique_node("person_email", "Person", "email"),
+    _unique_node("organisation_name", "Organisation", "name"),
+    _unique_node("api_key_secret", "ApiKey", "secret_sha256"),
+    *(_unique_rel(f"{kind}_key", rel.rel_type) for kind, rel in REL_KINDS.items()),
+    "CREATE CONSTRAINT journal_entry_seq IF NOT EXISTS"
+    " FOR (n:JournalEntry) REQUIRE (n.run_id, n.seq) IS UNIQUE",
+    "CREATE INDEX journal_entry_run IF NOT EXISTS FOR (n:JournalEntry) ON (n.run_id)",
+    "CREATE INDEX project_sponsor IF NOT EXISTS FOR (n:Project) ON (n.sponsor_id)",
+    "CREATE INDEX api_key_person IF NOT EXISTS FOR (n:ApiKey) ON (n.person_id)",
+    "CREATE INDEX tie_kind IF NOT EXISTS FOR ()-[r:TIE]-() ON (r.tie_kind, r.start)",
+    "CREATE INDEX tie_wave IF NOT EXISTS FOR ()-[r:TIE]-() ON (r.cohort_id, r.wave)",
+)
+"""One statement per constraint or index; uniqueness constraints back every MERGE.
+Relationship keys are unique too (Neo4j 5.7+), which also gives them a range index."""
+
+
+# -- bookkeeping ----------------------------------------------------------------
+
+SAVE_RUN: LiteralString = (
+    "MERGE (r:IngestRun {id: $id}) ON CREATE SET r.sort_key = $sort_key SET r += $props"
+)
+"""``sort_key`` is the first ``started_at`` seen, kept on update (as SQLite keeps its column)."""
+
+ADD_JOURNAL: LiteralString = "UNWIND $rows AS row CREATE (j:JournalEntry) SET j = row"
+
+JOURNAL: LiteralString = (
+    "MATCH (j:JournalEntry {run_id: $run_id})"
+    " RETURN j.seq AS seq, j.kind AS kind, j.key AS key, j.previous AS previous,"
+    " j.people AS people ORDER BY j.seq"
+)
+
+DROP_JOURNAL: LiteralString = "MATCH (j:JournalEntry {run_id: $run_id}) DELETE j"
+
+OPEN_EMPLOYMENTS: LiteralString = (
+    "UNWIND $ids AS id MATCH (:Person {id: id})-[e:EMPLOYED_BY]->()"
+    " WHERE e.`end` IS NULL RETURN properties(e) AS props"
+)
+
+# -- erasure --------------------------------------------------------------------
+
+ERASE_SPONSORSHIPS: LiteralString = (
+    "MATCH (pr:Project) WHERE pr.sponsor_id = $id SET pr.sponsor_id = null"
+)
+ERASE_PERSON: LiteralString = "MATCH (p:Person {id: $id}) DETACH DELETE p"
+"""Takes the person's memberships, employments, project work, ties and sponsorships."""
+ERASE_JOURNAL: LiteralString = "MATCH (j:JournalEntry) WHERE $id IN j.people DELETE j"
+ADD_ERASURE: LiteralString = "CREATE (e:Erasure) SET e = $props"
+
+# -- API keys -------------------------------------------------------------------
+
+SAVE_KEY: LiteralString = "MERGE (k:ApiKey {id: $id}) SET k = $props"
+KEY_BY_HASH: LiteralString = (
+    "MATCH (k:ApiKey {secret_sha256: $secret_sha256}) RETURN properties(k) AS props"
+)
+DROP_PERSON_KEYS: LiteralString = (
+    "UNWIND $ids AS id MATCH (k:ApiKey) WHERE k.person_id = id DELETE k"
+)
+"""A key belongs to its person: it goes when the person is erased or rolled back."""
+
+# -- reads ----------------------------------------------------------------------
+
+PERSON_BY_EMAIL: LiteralString = "MATCH (p:Person {email: $email}) RETURN properties(p) AS props"
+
+SEARCH_PEOPLE: LiteralString = _paged(
+    "MATCH (x:Person)"
+    " WHERE ($ids IS NULL OR x.id IN $ids)"
+    " AND all(word IN $words WHERE x.search CONTAINS word)"
+    " AND ($organisation_id IS NULL OR EXISTS {"
+    "   MATCH (x)-[e:EMPLOYED_BY]->(:Organisation {id: $organisation_id})"
+    "   WHERE e.`end` IS NULL })"
+    " AND ($sector IS NULL OR EXISTS {"
+    "   MATCH (x)-[e:EMPLOYED_BY]->(o:Organisation) WHERE e.`end` IS NULL AND o.sector = $sector })"
+    " AND ($cohort_id IS NULL OR EXISTS { (x)-[:MEMBER_OF]->(:Cohort {id: $cohort_id}) })"
+    " AND ($issue_id IS NULL OR EXISTS {"
+    "   (x)-[:WORKS_ON|SPONSORS]->(:Project)-[:ADDRESSES]->(:WickedIssue {id: $issue_id}) })"
+    " AND ($area IS NULL OR toLower(x.area) = toLower($area))",
+    "x.name, x.id",
+)
+"""Current employment is the one without an ``end``; the issue is reached through a
+project the person works on or sponsors."""
+
+TIES_OF: LiteralString = (
+    "UNWIND $ids AS id MATCH (:Person {id: id})-[t:TIE]-()"
+    " WHERE $kinds IS NULL OR t.tie_kind IN $kinds"
+    " WITH DISTINCT t RETURN properties(t) AS props"
+)
+
+SNAPSHOT_PEOPLE: LiteralString = (
+    "MATCH (p:Person)-[:MEMBER_OF]->(c:Cohort)"
+    " WHERE p.consent_analytics = true AND c.start_date <= $as_of"
+    " RETURN DISTINCT p.id AS id"
+)
+"""Consenting members of a cohort started by ``as_of``."""
+
+SNAPSHOT_EMPLOYMENTS: LiteralString = (
+    "MATCH ()-[e:EMPLOYED_BY]->()"
+    " RETURN e.person_id AS person_id, e.organisation_id AS organisation_id, e.start AS start"
+)
+
+SNAPSHOT_ORGANISATIONS: LiteralString = (
+    "MATCH (o:Organisation) RETURN o.id AS id, o.name AS name, o.sector AS sector"
+)
+
+ACTIVE_TIES: LiteralString = (
+    "MATCH ()-[t:TIE]->()"
+    " WHERE t.tie_kind IN $kinds AND t.start <= $as_of AND (t.`end` IS NULL OR t.`end` > $as_of)"
+    " RETURN t.source_id AS source, t.target_id AS target, t.tie_kind AS kind"
+)
+
+_WAVE_TIES: LiteralString = (
+    "MATCH (s:Person)-[t:TIE]->()"
+    " WHERE t.cohort_id = $cohort_id AND t.wave = $wave AND t.tie_kind IN $kinds"
+    " AND EXISTS { (s)-[:MEMBER_OF]->(:Cohort {id: $cohort_id}) }"
+)
+"""A wave's answers: survey ties of that cohort and wave, given by one of its members."""
+
+WAVE_LATEST: LiteralString = f"{_WAVE_TIES} RETURN max(t.start) AS latest"
+
+WAVE_TIES: LiteralString = (
+    f"{_WAVE_TIES} RETURN t.source_id AS source, t.target_id AS target, t.tie_kind AS kind"
+)
+
+
+def _counts() -> LiteralString:
+    parts: list[LiteralString] = []
+    for kind, node in NODE_KINDS.items():
+        parts.append(f"COUNT {{ (:{node.label}) }} AS {kind}")
+    for kind, rel in REL_KINDS.items():
+        parts.append(f"COUNT {{ ()-[:{rel.rel_type}]->() }} AS {kind}")
+    return "RETURN " + ", ".join(parts)
+
+
+COUNTS: LiteralString = _counts()
+"""One row, one column per record kind."""
+
+WIPE_SOME: LiteralString = (
+    "MATCH (n) WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS deleted"
+)
