@@ -126,6 +126,9 @@ def _column_value(record: Record, column: str) -> Any:
     if column == "search":
         assert isinstance(record, Person)
         return search_text(record)
+    if column == "area":  # compared case-insensitively, beyond ASCII too
+        assert isinstance(record, Person)
+        return record.area.casefold() if record.area else None
     value = getattr(record, column)
     if isinstance(value, bool):
         return int(value)
@@ -375,7 +378,9 @@ class SqliteStore:
             if name not in model.model_fields:
                 raise Invalid([Problem(model.kind, name, value, "no such field to filter on")])
             column = (
-                f'"{name}"' if name in _COLUMNS[model.kind] else f"json_extract(data, '$.{name}')"
+                f'"{name}"'
+                if name in _COLUMNS.get(model.kind, {})
+                else f"json_extract(data, '$.{name}')"
             )
             if value is None:
                 clauses.append(f"{column} IS NULL")
@@ -431,8 +436,8 @@ class SqliteStore:
             )
             params += [query.issue_id, query.issue_id]
         if query.area:
-            clauses.append("lower(p.area) = lower(?)")
-            params.append(query.area.strip())
+            clauses.append("p.area = ?")
+            params.append(query.area.strip().casefold())
         if query.ids is not None:
             ids = list(query.ids)
             clauses.append(f"p.key IN ({','.join('?' * len(ids))})" if ids else "0")
@@ -471,7 +476,8 @@ class SqliteStore:
         with self._transaction() as tx:
             tx.conn.execute(
                 "INSERT INTO api_key (key, data, secret_sha256, person_id) VALUES (?, ?, ?, ?)"
-                " ON CONFLICT(key) DO UPDATE SET data = excluded.data",
+                " ON CONFLICT(key) DO UPDATE SET data = excluded.data,"
+                " secret_sha256 = excluded.secret_sha256, person_id = excluded.person_id",
                 (key.id, key.model_dump_json(), key.secret_sha256, key.person_id),
             )
 
