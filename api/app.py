@@ -8,13 +8,47 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api import problems
-from api.routes import health
+from api.auth import FailedAuthLimiter
+from api.routes import (
+    cohorts,
+    health,
+    ingest,
+    keys,
+    me,
+    metrics,
+    organisations,
+    paths,
+    people,
+    projects,
+)
+from api.settings import ApiSettings, get_api_settings
 from graph.store import GraphStore
 from graph.stores import open_store
 
+MULTIPART_ALLOWANCE = 64 * 1024
+"""Bytes of multipart framing (boundaries, part headers) allowed on top of the upload."""
 
-def create_app(store_url: str | None = None, store: GraphStore | None = None) -> FastAPI:
+TAGS = [
+    {"name": "health", "description": "For load balancers; no key needed."},
+    {"name": "people", "description": "Search the alumni, their contacts and recommendations."},
+    {"name": "paths", "description": "Warm introduction paths, every hop explained."},
+    {"name": "organisations", "description": "Programme team."},
+    {"name": "cohorts", "description": "Programme team."},
+    {"name": "projects", "description": "Programme team."},
+    {"name": "metrics", "description": "Programme team: the spec's network metrics."},
+    {"name": "ingest", "description": "Programme team: load cohort bundles, undo loads."},
+    {"name": "keys", "description": "Admin: issue and revoke API keys."},
+]
+
+
+def create_app(
+    store_url: str | None = None,
+    store: GraphStore | None = None,
+    *,
+    settings: ApiSettings | None = None,
+) -> FastAPI:
     """An app on ``store`` if given (tests), else on the store ``store_url`` names."""
+    settings = settings or get_api_settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -28,9 +62,31 @@ def create_app(store_url: str | None = None, store: GraphStore | None = None) ->
     app = FastAPI(
         title="alumni-graph",
         summary="The alumni network of a systems-leadership programme, as a graph.",
+        description=(
+            "Alumni find people in other organisations and warm introductions to them; "
+            "the programme team measures whether the network is becoming less siloed. "
+            "Every call but `/health` needs `Authorization: Bearer KEY`; errors are "
+            "`application/problem+json`."
+        ),
         version="0.1.0",
         lifespan=lifespan,
+        openapi_tags=TAGS,
+    )
+    app.state.settings = settings
+    body_limit = settings.max_upload_bytes + MULTIPART_ALLOWANCE
+    app.state.auth_limiter = FailedAuthLimiter(
+        settings.auth_failures_per_minute, settings.auth_failure_window_seconds
     )
     problems.install(app)
+    app.add_middleware(problems.DeclaredSizeLimit, limits={"/ingest": body_limit})
     app.include_router(health.router)
+    app.include_router(me.router)
+    app.include_router(people.router)
+    app.include_router(paths.router)
+    app.include_router(organisations.router)
+    app.include_router(cohorts.router)
+    app.include_router(projects.router)
+    app.include_router(metrics.router)
+    app.include_router(ingest.router, max_body_size=settings.max_upload_bytes + MULTIPART_ALLOWANCE)
+    app.include_router(keys.router)
     return app

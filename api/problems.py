@@ -1,10 +1,29 @@
-"""Domain errors to ``application/problem+json`` (RFC 9457), in one place."""
+"""Every error to ``application/problem+json`` (RFC 9457), in one place.
+
+Domain errors (``graph.errors``), the API's own (``api.errors``), request
+validation and Starlette's HTTP errors (unknown route, wrong method, body too
+large) all leave through the handlers installed here, with one body shape:
+``ProblemOut``. Routes declare which of them they may answer with
+``responses(...)``; the OpenAPI document lists them as problem+json.
+"""
 
 from __future__ import annotations
 
-from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from collections.abc import Callable, Sequence
+from http import HTTPStatus
+from typing import Any
 
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.datastructures import Headers
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from api.errors import BundleRefused, Forbidden, RateLimited, TooLarge, Unauthenticated
+from api.schemas import IngestReportOut
 from graph.errors import (
     AlumniGraphError,
     Conflict,
@@ -16,41 +35,232 @@ from graph.errors import (
 
 PROBLEM_JSON = "application/problem+json"
 
+
+class ProblemItem(BaseModel):
+    """One thing wrong with one field: a record (or ``request``), a field, a value, why."""
+
+    record: str
+    field: str
+    value: str
+    reason: str
+
+
+class ProblemOut(BaseModel):
+    """An RFC 9457 problem: every error this API returns has this shape."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "type": "about:blank",
+                    "title": "Not found",
+                    "status": 404,
+                    "detail": "person 'p-0123456789abcdef' not found",
+                }
+            ]
+        },
+    )
+
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str
+    errors: list[ProblemItem] | None = Field(
+        default=None, description="Every problem found (422), not just the first."
+    )
+    report: IngestReportOut | None = Field(
+        default=None, description="The ingestion report of a refused bundle (422 on /ingest)."
+    )
+
+
 _STATUS: tuple[tuple[type[AlumniGraphError], int, str], ...] = (
     (NotFound, 404, "Not found"),
     (Invalid, 422, "Invalid input"),
+    (BundleRefused, 422, "Bundle refused"),
     (Conflict, 409, "Conflict"),
+    (Unauthenticated, 401, "Unauthenticated"),
+    (Forbidden, 403, "Forbidden"),
+    (RateLimited, 429, "Too many requests"),
+    (TooLarge, 413, "Content too large"),
     (StoreUnavailable, 503, "Store unavailable"),
 )
 
+_TITLES = {status: title for _, status, title in reversed(_STATUS)}
+"""One title per status, so a 404 reads the same from a route as from the store."""
 
-def problem(status: int, title: str, detail: str, **extra: object) -> JSONResponse:
-    body = {"type": "about:blank", "title": title, "status": status, "detail": detail, **extra}
-    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
+_DESCRIPTIONS = {
+    401: "No API key, or an unknown or revoked one (`WWW-Authenticate: Bearer`).",
+    403: "The key's role may not do this.",
+    404: "No such record, or one this key may not see.",
+    409: "The request contradicts what the store holds.",
+    413: "The upload is larger than `ALUMNI_GRAPH_MAX_UPLOAD_BYTES`.",
+    422: "Invalid input: every problem is listed in `errors`.",
+    429: "Too many failed authentications from this address (`Retry-After`).",
+    503: "The store cannot be reached.",
+}
 
 
-def _problem_item(p: Problem) -> dict[str, str]:
-    return {"record": p.record, "field": p.field, "value": str(p.value), "reason": p.reason}
+def problem(
+    status: int,
+    title: str,
+    detail: str,
+    *,
+    headers: dict[str, str] | None = None,
+    errors: Sequence[ProblemItem] | None = None,
+    report: dict[str, object] | None = None,
+) -> JSONResponse:
+    """The one way a problem response is built."""
+    body: dict[str, object] = {
+        "type": "about:blank",
+        "title": title,
+        "status": status,
+        "detail": detail,
+    }
+    if errors is not None:
+        body["errors"] = [e.model_dump() for e in errors]
+    if report is not None:
+        body["report"] = report
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def _item(p: Problem) -> ProblemItem:
+    return ProblemItem(record=p.record, field=p.field, value=str(p.value), reason=p.reason)
+
+
+def _report_items(report: dict[str, object]) -> list[ProblemItem]:
+    items: list[ProblemItem] = []
+    errors = report.get("errors")
+    for e in errors if isinstance(errors, list) else []:
+        where = str(e.get("sheet") or e.get("file") or "bundle")
+        if e.get("row") is not None:
+            where += f" {e.get('unit') or 'row'} {e['row']}"
+        hint = ", ".join(str(s) for s in e.get("suggestions") or [])
+        value = e.get("value")
+        items.append(
+            ProblemItem(
+                record=where,
+                field=str(e.get("column") or ""),
+                value="" if value is None else str(value),
+                reason=str(e.get("reason", "")) + (f" (did you mean: {hint}?)" if hint else ""),
+            )
+        )
+    return items
 
 
 async def _domain_error(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, AlumniGraphError)
-    for kind, status, title in _STATUS:
-        if isinstance(error, kind):
-            extra: dict[str, object] = {}
-            if isinstance(error, Invalid):
-                extra["errors"] = [
-                    {
-                        "record": p.record,
-                        "field": p.field,
-                        "value": str(p.value),
-                        "reason": p.reason,
-                    }
-                    for p in error.problems
-                ]
-            return problem(status, title, str(error), **extra)
-    return problem(500, "Internal error", type(error).__name__)
+    found = next(((s, t) for kind, s, t in _STATUS if isinstance(error, kind)), None)
+    if found is None:
+        return problem(500, "Internal error", type(error).__name__)
+    status, title = found
+    headers: dict[str, str] | None = None
+    errors: list[ProblemItem] | None = None
+    report: dict[str, object] | None = None
+    if isinstance(error, Unauthenticated):
+        headers = {"WWW-Authenticate": "Bearer"}
+    elif isinstance(error, RateLimited):
+        headers = {"Retry-After": str(error.retry_after)}
+    elif isinstance(error, Invalid):
+        errors = [_item(p) for p in error.problems]
+    elif isinstance(error, BundleRefused):
+        report = error.report
+        errors = _report_items(report)
+    return problem(status, title, str(error), headers=headers, errors=errors, report=report)
+
+
+def _location(loc: Sequence[int | str]) -> tuple[str, str]:
+    parts = [str(p) for p in loc]
+    if len(parts) > 1:
+        return parts[0], ".".join(parts[1:])
+    return "request", ".".join(parts)
+
+
+async def _validation_error(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, RequestValidationError)
+    items = []
+    for e in error.errors():
+        record, field = _location(e.get("loc", ()))
+        value = e.get("input")
+        shown = "" if value is None or isinstance(value, dict | list) else str(value)[:200]
+        items.append(ProblemItem(record=record, field=field, value=shown, reason=e["msg"]))
+    detail = "; ".join(f"{i.record}.{i.field}: {i.reason}" for i in items[:5])
+    return problem(422, "Invalid input", detail, errors=items)
+
+
+async def _http_error(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, StarletteHTTPException)
+    title = _TITLES.get(error.status_code)
+    if title is None:
+        try:
+            title = HTTPStatus(error.status_code).phrase
+        except ValueError:
+            title = "Error"
+    detail = error.detail if isinstance(error.detail, str) else title
+    return problem(error.status_code, title, detail, headers=dict(error.headers or {}))
+
+
+class DeclaredSizeLimit:
+    """Refuse a request whose ``Content-Length`` is over its path's limit, unread (413).
+
+    Starlette's body limit (set where a router is included) counts the bytes
+    of a body as they stream; when the length is declared, it replaces the
+    app's answer with plain text, so this middleware answers first, as a problem.
+    """
+
+    def __init__(self, app: ASGIApp, limits: dict[str, int]) -> None:
+        self.app = app
+        self.limits = limits
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        limit = self.limits.get(scope.get("path", "")) if scope["type"] == "http" else None
+        if limit is not None:
+            declared = Headers(scope=scope).get("content-length", "")
+            if declared.isdigit() and int(declared) > limit:
+                response = problem(413, "Content too large", f"the body is over {limit} bytes")
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+def responses(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """What a route declares it may answer with besides success, as problems; every
+    route that reads the store may also answer 503 when the store is down."""
+    return {
+        code: {"model": ProblemOut, "description": _DESCRIPTIONS[code]}
+        for code in sorted({*codes, 503})
+    }
+
+
+def _openapi(app: FastAPI) -> Callable[[], dict[str, Any]]:
+    """The app's OpenAPI document, with every error response as problem+json."""
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = get_openapi(
+            title=app.title,
+            version=app.version,
+            summary=app.summary,
+            description=app.description,
+            routes=app.routes,
+            tags=app.openapi_tags,
+        )
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                for response in operation.get("responses", {}).values():
+                    content = response.get("content", {})
+                    ref = content.get("application/json", {}).get("schema", {}).get("$ref", "")
+                    if ref == f"#/components/schemas/{ProblemOut.__name__}":
+                        content[PROBLEM_JSON] = content.pop("application/json")
+        app.openapi_schema = schema
+        return schema
+
+    return openapi
 
 
 def install(app: FastAPI) -> None:
+    """Route every error through the handlers above; document them as problem+json."""
     app.add_exception_handler(AlumniGraphError, _domain_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.openapi = _openapi(app)  # type: ignore[method-assign]

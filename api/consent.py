@@ -1,0 +1,242 @@
+"""Consent, enforced in one place: who a caller may see, route through and contact.
+
+Every person a response names becomes a ``PersonOut`` here and nowhere else,
+so one reading of this module says what any caller can learn:
+
+- an ``alumni`` caller never sees a person without ``consent_directory``: not
+  in search, not by id (404, exactly as for an absent id), not as a contact, a
+  recommendation or a path's end; they always see themself;
+- nobody is routed through (an intermediary of a path, of a two-hop contact,
+  of a "near" recommendation) without ``consent_directory``: an introduction
+  asks something of them;
+- an email is shown only with ``consent_contact``, to every role (the
+  programme team sees everyone, but contact details only with consent), and
+  to the person themself;
+- alumni ask about their own network only (contacts, paths from,
+  recommendations); subject access is for the person or an admin.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from api.errors import Forbidden
+from api.schemas import (
+    CohortRef,
+    ConnectionOut,
+    ContactOut,
+    ContextOut,
+    HopOut,
+    IntroductionPathOut,
+    OrganisationRef,
+    Paged,
+    PersonOut,
+    ReasonOut,
+    RecommendationOut,
+    TieOut,
+)
+from graph.contacts import (
+    Connection,
+    Contact,
+    Hop,
+    IntroductionPath,
+    Profile,
+    Recommendation,
+    profiles,
+)
+from graph.errors import NotFound
+from graph.model import UNDIRECTED_KINDS, KeyRole, Person, Tie
+from graph.store import GraphStore, Page, PersonQuery
+
+_SCAN = Page(limit=1_000_000)
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who is calling: the key's role, its id (for audits) and its person, if any."""
+
+    role: KeyRole
+    key_id: str
+    person_id: str | None = None
+
+    def is_self(self, person_id: str) -> bool:
+        return self.person_id is not None and self.person_id == person_id
+
+    def sees(self, person: Person) -> bool:
+        """May this caller learn that the person exists?"""
+        return (
+            self.role is not KeyRole.ALUMNI or person.consent_directory or self.is_self(person.id)
+        )
+
+    def may_route_through(self, person: Person) -> bool:
+        """May a path, a two-hop contact or a recommendation go through this person?"""
+        return person.consent_directory and self.sees(person)
+
+    def sees_contact_details(self, person: Person) -> bool:
+        return person.consent_contact or self.is_self(person.id)
+
+
+def ensure_own_network(viewer: Viewer, person_id: str) -> None:
+    """Alumni ask about their own network only; the programme team about anyone's."""
+    if viewer.role is KeyRole.ALUMNI and not viewer.is_self(person_id):
+        raise Forbidden("an alumni key may only ask about its own person's network")
+
+
+def ensure_own_data(viewer: Viewer, person_id: str) -> None:
+    """Personal data rights are exercised by the person themself, or by an admin."""
+    if viewer.role is not KeyRole.ADMIN and not viewer.is_self(person_id):
+        raise Forbidden("only the person themself or an admin may do this")
+
+
+def _hidden(person_id: str) -> NotFound:
+    """Exactly what the store says of an absent person, so absence and refusal look alike."""
+    return NotFound("person", person_id)
+
+
+def person_out(viewer: Viewer, profile: Profile) -> PersonOut:
+    """The one place a person becomes part of a response."""
+    person = profile.person
+    if not viewer.sees(person):
+        raise _hidden(person.id)
+    organisation = profile.organisation
+    return PersonOut(
+        id=person.id,
+        name=person.name,
+        job_title=person.job_title,
+        organisation=OrganisationRef(id=organisation.id, name=organisation.name)
+        if organisation
+        else None,
+        sector=profile.sector,
+        area=person.area,
+        interests=list(person.interests),
+        skills=list(person.skills),
+        cohorts=[CohortRef(id=c.id, name=c.name) for c in profile.cohorts],
+        email=person.email if viewer.sees_contact_details(person) else None,
+    )
+
+
+def people_out(viewer: Viewer, found: Iterable[Profile]) -> list[PersonOut]:
+    """The people of a list this caller may see, in order; the others are left out."""
+    return [person_out(viewer, p) for p in found if viewer.sees(p.person)]
+
+
+def visible_person(store: GraphStore, viewer: Viewer, person_id: str) -> Person:
+    """A person by id, or 404 when absent or hidden from this caller."""
+    person = store.get_many(Person, [person_id]).get(person_id)
+    if person is None or not viewer.sees(person):
+        raise _hidden(person_id)
+    return person
+
+
+def visible_profile(store: GraphStore, viewer: Viewer, person_id: str) -> PersonOut:
+    person = visible_person(store, viewer, person_id)
+    return person_out(viewer, profiles(store, [person])[person.id])
+
+
+def search(store: GraphStore, viewer: Viewer, query: PersonQuery, page: Page) -> Paged[PersonOut]:
+    """People matching a query, as this caller may see them, one page and the full count.
+
+    The store cannot filter on consent (``PersonQuery`` has no such field), so for
+    alumni every match is read and filtered here before paging.
+    """
+    if viewer.role is KeyRole.ALUMNI:
+        matches = [p for p in store.search_people(query, _SCAN).data if viewer.sees(p)]
+        shown, count = matches[page.offset : page.offset + page.limit], len(matches)
+    else:
+        result = store.search_people(query, page)
+        shown, count = result.data, result.count
+    found = profiles(store, shown)
+    return Paged[PersonOut](data=people_out(viewer, found.values()), count=count)
+
+
+def connection_out(c: Connection) -> ConnectionOut:
+    return ConnectionOut(
+        kind=c.kind,
+        direction=c.direction,
+        text=c.text,
+        context=ContextOut(type=c.context_type, id=c.context_id, name=c.context_name)
+        if c.context_type
+        else None,
+        wave=c.wave,
+        since=c.start,
+        until=c.end,
+    )
+
+
+def _hop_out(hop: Hop) -> HopOut:
+    return HopOut(
+        from_id=hop.source,
+        to_id=hop.target,
+        connections=[connection_out(c) for c in hop.connections],
+    )
+
+
+def _all_seen(viewer: Viewer, found: Sequence[Profile], *, routed: Sequence[Profile]) -> bool:
+    return all(viewer.sees(p.person) for p in found) and all(
+        viewer.may_route_through(p.person) for p in routed
+    )
+
+
+def contacts_out(viewer: Viewer, found: Iterable[Contact]) -> list[ContactOut]:
+    """Contacts this caller may see, reached only through people who may be routed through."""
+    result = []
+    for c in found:
+        if not _all_seen(viewer, [c.profile, *c.via], routed=c.via):
+            continue
+        result.append(
+            ContactOut(
+                person=person_out(viewer, c.profile),
+                hops=c.hops,
+                score=c.score,
+                path=[_hop_out(h) for h in c.path],
+                via=people_out(viewer, c.via),
+            )
+        )
+    return result
+
+
+def paths_out(viewer: Viewer, found: Iterable[IntroductionPath]) -> list[IntroductionPathOut]:
+    """Paths whose every person this caller may see and every intermediary consented."""
+    return [
+        IntroductionPathOut(
+            hops=len(p.hops),
+            people=people_out(viewer, p.people),
+            steps=[_hop_out(h) for h in p.hops],
+        )
+        for p in found
+        if _all_seen(viewer, p.people, routed=p.people[1:-1])
+    ]
+
+
+def recommendations_out(viewer: Viewer, found: Iterable[Recommendation]) -> list[RecommendationOut]:
+    return [
+        RecommendationOut(
+            person=person_out(viewer, r.profile),
+            score=r.score,
+            reasons=[ReasonOut(kind=x.kind, text=x.text) for x in r.reasons],
+            via=people_out(viewer, r.via),
+        )
+        for r in found
+        if _all_seen(viewer, [r.profile, *r.via], routed=r.via)
+    ]
+
+
+def tie_out(viewer: Viewer, tie: Tie, subject_id: str, others: dict[str, Person]) -> TieOut:
+    """One of the subject's ties; the other person's id only if the caller may see them."""
+    other_id = tie.target_id if tie.source_id == subject_id else tie.source_id
+    other = others.get(other_id)
+    shown = other is not None and viewer.sees(other)
+    undirected = tie.tie_kind in UNDIRECTED_KINDS
+    return TieOut(
+        kind=tie.tie_kind,
+        direction="mutual" if undirected else ("out" if tie.source_id == subject_id else "in"),
+        other_person_id=other_id if shown else None,
+        other_withheld=not shown,
+        start=tie.start,
+        end=tie.end,
+        wave=tie.wave,
+        cohort_id=tie.cohort_id,
+        context=tie.context,
+        frequency=tie.frequency,
+    )

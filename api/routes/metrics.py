@@ -1,0 +1,134 @@
+"""``/metrics``: is the network less siloed, is it growing? (programme team)
+
+Every number comes from ``graph.measure``, the one bridge from the store to the
+analytics, so the API, the CLI and the reports cannot disagree.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Path, Query
+from pydantic import AfterValidator
+
+from api.auth import TeamRole
+from api.deps import StoreDep
+from api.problems import responses
+from api.schemas import GrowthOut, MetricSuiteOut, PersonReportOut, TimelinePointOut
+from graph import measure
+from graph.errors import Invalid, Problem
+from graph.model import Wave
+
+router = APIRouter(prefix="/metrics", tags=["metrics"])
+
+MAX_TIMELINE_POINTS = 200
+"""A timeline is one snapshot per point: more than this is a mistake, not a question."""
+
+
+def _plausible(day: date) -> date:
+    if not date(1900, 1, 1) <= day <= date(2199, 12, 31):
+        raise ValueError("must be between 1900-01-01 and 2199-12-31")
+    return day
+
+
+Day = Annotated[date, AfterValidator(_plausible)]
+Ties = Annotated[
+    str | None,
+    Query(
+        max_length=200,
+        description="Comma-separated tie kinds (default: advice, collaboration, knew_before, "
+        "project, mentoring).",
+        openapi_examples={"surveys": {"value": "advice,collaboration"}},
+    ),
+]
+Id = Annotated[str | None, Query(min_length=1, max_length=200)]
+
+
+@router.get(
+    "/network",
+    response_model=MetricSuiteOut,
+    responses=responses(401, 403, 404, 422, 429),
+    summary="Every metric of one snapshot",
+)
+def network(
+    store: StoreDep,
+    viewer: TeamRole,
+    as_of: Annotated[Day | None, Query(description="Default today.")] = None,
+    cohort: Annotated[Id, Query(description="With `wave`: a cohort's survey wave.")] = None,
+    wave: Wave | None = None,
+    ties: Ties = None,
+    people: Annotated[
+        bool, Query(description="Also compute every person's metrics (slower).")
+    ] = False,
+) -> MetricSuiteOut:
+    """The network as of a date, or at a cohort's survey wave (``spec/metrics.md``)."""
+    suite = measure.network_report(
+        store,
+        as_of=as_of,
+        cohort_id=cohort,
+        wave=wave,
+        kinds=measure.parse_kinds(ties),
+        people=people,
+    )
+    return MetricSuiteOut.model_validate(suite)
+
+
+@router.get(
+    "/growth",
+    response_model=GrowthOut,
+    responses=responses(401, 403, 404, 422, 429),
+    summary="A cohort's growth, wave to wave",
+)
+def growth(
+    store: StoreDep,
+    viewer: TeamRole,
+    cohort: Annotated[str, Query(min_length=1, max_length=200)],
+    ties: Ties = None,
+) -> GrowthOut:
+    """New and lost ties, retention and every metric's change: baseline to end to follow-up."""
+    return GrowthOut.model_validate(measure.growth_report(store, cohort, measure.parse_kinds(ties)))
+
+
+@router.get(
+    "/timeline",
+    response_model=list[TimelinePointOut],
+    responses=responses(401, 403, 422, 429),
+    summary="The network over time",
+)
+def timeline(
+    store: StoreDep,
+    viewer: TeamRole,
+    start: Annotated[Day, Query(alias="from")],
+    end: Annotated[Day, Query(alias="to")],
+    every: Literal["month", "quarter"] = "quarter",
+    ties: Ties = None,
+) -> list[TimelinePointOut]:
+    """Whole-network metrics at every month or quarter between two dates (at most 200)."""
+    points = len(measure.dates_between(start, end, every))
+    if points > MAX_TIMELINE_POINTS:
+        raise Invalid(
+            [Problem("timeline", "from/to", f"{start}/{end}",
+                     f"{points} points; ask for at most {MAX_TIMELINE_POINTS}")]
+        )  # fmt: skip
+    found = measure.timeline_report(store, start, end, every, measure.parse_kinds(ties))
+    return [TimelinePointOut.model_validate(p) for p in found]
+
+
+@router.get(
+    "/people/{person_id}",
+    response_model=PersonReportOut,
+    responses=responses(401, 403, 404, 422, 429),
+    summary="One person's network, wave by wave",
+)
+def person(
+    store: StoreDep,
+    viewer: TeamRole,
+    person_id: Annotated[str, Path(min_length=1, max_length=200)],
+    ties: Ties = None,
+) -> PersonReportOut:
+    """Their degree, reach and brokerage at each wave of their cohorts, and the changes.
+    404 for someone not in the analytics (absent, or without analytics consent)."""
+    return PersonReportOut.model_validate(
+        measure.person_network(store, person_id, measure.parse_kinds(ties))
+    )

@@ -1,0 +1,76 @@
+"""``GET /paths/introduction``: who can introduce me, hop by hop."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from api import consent
+from api.auth import AnyRole
+from api.deps import StoreDep
+from api.problems import responses
+from api.schemas import IntroductionPathsOut, OrganisationRef
+from graph import contacts as network
+from graph.errors import Invalid, Problem
+from graph.model import Organisation
+
+router = APIRouter(prefix="/paths", tags=["paths"])
+
+Id = Annotated[str | None, Query(min_length=1, max_length=200)]
+
+
+@router.get(
+    "/introduction",
+    response_model=IntroductionPathsOut,
+    responses=responses(401, 403, 404, 422, 429),
+    summary="Warm introduction paths to a person or an organisation",
+)
+def introduction(
+    store: StoreDep,
+    viewer: AnyRole,
+    from_: Annotated[
+        str | None,
+        Query(
+            alias="from",
+            min_length=1,
+            max_length=200,
+            description="Where the path starts; default (and, for alumni, only) the caller.",
+        ),
+    ] = None,
+    to: Annotated[
+        str | None, Query(min_length=1, max_length=200, description="A person to reach.")
+    ] = None,
+    to_organisation: Annotated[
+        str | None,
+        Query(min_length=1, max_length=200, description="Or anyone employed there now."),
+    ] = None,
+    max_hops: Annotated[int, Query(ge=1, le=5, description="Longest path considered.")] = 4,
+) -> IntroductionPathsOut:
+    """Up to 3 shortest paths over warm ties; every intermediary consented to the
+    directory, every hop names the project, cohort, survey answer or mentoring behind it.
+    An empty list when there is no such path."""
+    start = from_ or viewer.person_id
+    if start is None:
+        raise Invalid([Problem("request", "query.from", "", "required for a key without a person")])
+    consent.ensure_own_network(viewer, start)
+    origin = consent.visible_profile(store, viewer, start)
+    target = consent.visible_profile(store, viewer, to) if to is not None else None
+    organisation = store.get(Organisation, to_organisation) if to_organisation else None
+    found = network.introduction_paths(
+        store,
+        start,
+        target_id=to,
+        organisation_id=to_organisation,
+        visible=viewer.sees,
+        route_through=viewer.may_route_through,
+        max_hops=max_hops,
+    )
+    return IntroductionPathsOut(
+        from_person=origin,
+        to_person=target,
+        to_organisation=OrganisationRef(id=organisation.id, name=organisation.name)
+        if organisation
+        else None,
+        paths=consent.paths_out(viewer, found),
+    )

@@ -1,0 +1,87 @@
+"""``alumni-graph keys``: issue, list and revoke API keys.
+
+``create`` prints the new key as its last line (``| tail -n 1`` gets it) and
+nowhere else: the store keeps only its SHA-256, so a lost key is revoked and
+replaced, never recovered. Domain errors (unknown person, unknown key) are left
+to ``cli.main.main``, which turns them into one line and an exit status.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from api.keys import issue_key, revoke_key
+from graph.model import KeyRole
+from graph.stores import open_store
+
+app = typer.Typer(no_args_is_help=True, help="Issue, list and revoke API keys.")
+
+StoreOption = Annotated[
+    str | None,
+    typer.Option(
+        "--store", help="Store URL (default: ALUMNI_GRAPH_STORE or sqlite:///./alumni-graph.db)"
+    ),
+]
+
+
+@app.command()
+def create(
+    role: Annotated[KeyRole, typer.Option("--role", help="alumni, programme or admin")],
+    person: Annotated[
+        str | None,
+        typer.Option("--person", help="Email of the key's person (required for alumni)"),
+    ] = None,
+    store: StoreOption = None,
+) -> None:
+    """Issue a key and print it, once, as the last line."""
+    graph_store = open_store(store)
+    try:
+        person_id = graph_store.person_by_email(person).id if person else None
+        key, record = issue_key(graph_store, role, person_id)
+    finally:
+        graph_store.close()
+    owner = f" for {person}" if person else ""
+    typer.echo(f"created {record.role.value} key {record.id}{owner}")
+    typer.echo("shown once, stored only as a hash; send it as: Authorization: Bearer KEY")
+    typer.echo(key)
+
+
+@app.command("list")
+def list_keys(store: StoreOption = None) -> None:
+    """Every key's id, role, person and dates (never a secret)."""
+    graph_store = open_store(store)
+    try:
+        found = graph_store.keys()
+    finally:
+        graph_store.close()
+    table = Table(title="API keys")
+    for column in ("id", "role", "person", "created", "revoked"):
+        table.add_column(column)
+    for k in found:
+        table.add_row(
+            k.id,
+            k.role.value,
+            k.person_id or "",
+            k.created_at.isoformat(timespec="seconds"),
+            k.revoked_at.isoformat(timespec="seconds") if k.revoked_at else "",
+        )
+    Console().print(table)
+
+
+@app.command()
+def revoke(
+    key_id: Annotated[str, typer.Argument(help="The key's id (the 8 characters after ag_)")],
+    store: StoreOption = None,
+) -> None:
+    """Refuse a key from now on."""
+    graph_store = open_store(store)
+    try:
+        record = revoke_key(graph_store, key_id)
+    finally:
+        graph_store.close()
+    assert record.revoked_at is not None
+    typer.echo(f"revoked key {record.id} at {record.revoked_at.isoformat(timespec='seconds')}")

@@ -1,0 +1,121 @@
+"""Every endpoint, called by every role (and without a key), answers as the README's
+table says. The alumni key is Ann's; Dan has not consented to the directory."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from api.problems import PROBLEM_JSON
+
+from .conftest import Keys, write_json_bundle
+
+
+@dataclass(frozen=True)
+class Call:
+    method: str
+    url: str
+    route: str
+    """The route's path template, to check that the table covers every route."""
+    none: int
+    alumni: int
+    programme: int
+    admin: int
+
+
+TEAM = (401, 403, 200, 200)
+ADMIN = (401, 403, 403, 200)
+EVERYONE = (401, 200, 200, 200)
+
+CALLS = [
+    Call("GET", "/health", "/health", 200, 200, 200, 200),
+    Call("GET", "/me", "/me", *EVERYONE),
+    Call("GET", "/people?q=example&limit=2", "/people", *EVERYONE),
+    Call("GET", "/people/bob", "/people/{person_id}", *EVERYONE),
+    Call("GET", "/people/dan", "/people/{person_id}", 401, 404, 200, 200),
+    Call("GET", "/people/ann/contacts?max_hops=2", "/people/{person_id}/contacts", *EVERYONE),
+    Call("GET", "/people/bob/contacts", "/people/{person_id}/contacts", 401, 403, 200, 200),
+    Call(
+        "GET",
+        "/people/ann/recommendations",
+        "/people/{person_id}/recommendations",
+        *EVERYONE,
+    ),
+    Call(
+        "GET",
+        "/people/bob/recommendations",
+        "/people/{person_id}/recommendations",
+        401,
+        403,
+        200,
+        200,
+    ),
+    Call("GET", "/paths/introduction?from=ann&to=bob", "/paths/introduction", *EVERYONE),
+    Call("GET", "/paths/introduction?from=bob&to=cat", "/paths/introduction", 401, 403, 200, 200),
+    Call("GET", "/people/ann/export", "/people/{person_id}/export", 401, 200, 403, 200),
+    Call("GET", "/people/bob/export", "/people/{person_id}/export", *ADMIN),
+    Call("DELETE", "/people/eve", "/people/{person_id}", 401, 403, 403, 204),
+    Call("GET", "/organisations", "/organisations", *TEAM),
+    Call("GET", "/organisations/ecc", "/organisations/{organisation_id}", *TEAM),
+    Call("GET", "/cohorts", "/cohorts", *TEAM),
+    Call("GET", "/cohorts/c2019", "/cohorts/{cohort_id}", *TEAM),
+    Call("GET", "/projects?cohort=c2019", "/projects", *TEAM),
+    Call("GET", "/projects/pr-da", "/projects/{project_id}", *TEAM),
+    Call("GET", "/metrics/network?as_of=2020-06-01", "/metrics/network", *TEAM),
+    Call("GET", "/metrics/growth?cohort=c2019", "/metrics/growth", *TEAM),
+    Call(
+        "GET",
+        "/metrics/timeline?from=2019-01-01&to=2021-01-01&every=quarter",
+        "/metrics/timeline",
+        *TEAM,
+    ),
+    Call("GET", "/metrics/people/ann", "/metrics/people/{person_id}", *TEAM),
+    Call("POST", "/ingest?dry_run=true", "/ingest", *TEAM),
+    Call("GET", "/ingest/runs", "/ingest/runs", *TEAM),
+    Call("POST", "/ingest/runs/run-1/rollback", "/ingest/runs/{run_id}/rollback", *TEAM),
+    Call("GET", "/keys", "/keys", *ADMIN),
+    Call("POST", "/keys", "/keys", 401, 403, 403, 201),
+    Call("POST", "/keys/SPARE/revoke", "/keys/{key_id}/revoke", *ADMIN),
+]
+
+ROLE_NAMES = ("none", "alumni", "programme", "admin")
+
+
+def _send(client: TestClient, keys: Keys, call: Call, role: str | None, tmp_path: Path) -> int:
+    headers = keys.header(role)
+    url = call.url.replace("SPARE", keys.spare_id)
+    if call.url.startswith("/ingest?"):
+        bundle = write_json_bundle(tmp_path)
+        response = client.post(
+            url, headers=headers, files={"file": (bundle.name, bundle.read_bytes())}
+        )
+    elif call.url == "/keys" and call.method == "POST":
+        response = client.post(url, headers=headers, json={"role": "programme"})
+    else:
+        response = client.request(call.method, url, headers=headers)
+    if response.status_code >= 400:
+        assert response.headers["content-type"] == PROBLEM_JSON
+        assert response.json()["status"] == response.status_code
+    if response.status_code == 401:
+        assert response.headers["www-authenticate"] == "Bearer"
+    return response.status_code
+
+
+@pytest.mark.parametrize("role", ROLE_NAMES)
+@pytest.mark.parametrize("call", CALLS, ids=lambda c: f"{c.method} {c.url}")
+def test_call_endpoint_as_role_gets_the_tables_status(
+    client: TestClient, keys: Keys, call: Call, role: str, tmp_path: Path
+) -> None:
+    expected = getattr(call, role)
+    status = _send(client, keys, call, None if role == "none" else role, tmp_path)
+    assert status == expected
+
+
+def test_role_table_covers_every_route() -> None:
+    schema = create_app(store_url="sqlite:///:memory:").openapi()
+    routes = {(method.upper(), path) for path, ops in schema["paths"].items() for method in ops}
+    assert routes == {(c.method, c.route) for c in CALLS}
