@@ -15,10 +15,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-# The main job on the embedded default: load the demo programme, then show the store.
+# The main job on the embedded default: load the demo programme, print a key per
+# role, and serve the API and pages on http://127.0.0.1:8000 (Ctrl-C stops it).
 run: $(STAMP)
-	$(BIN)/alumni-graph demo
+	$(BIN)/alumni-graph demo --keys
 	$(BIN)/alumni-graph status
+	$(BIN)/alumni-graph serve --host 127.0.0.1 --port 8000
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -22,6 +22,9 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from api.keys import issue_key
+from graph.model import KeyRole, Membership, Person, Role
+from graph.store import GraphStore, Page
 from graph.stores import open_store
 from ingest.demo import write_demo
 from ingest.pipeline import IngestReport, load_bundle
@@ -50,6 +53,10 @@ def demo(
         Path | None,
         typer.Option("--out", help="Folder for the demo bundles (default: ./demo-bundles)"),
     ] = None,
+    keys: Annotated[
+        bool,
+        typer.Option("--keys", help="Also print a new API key for each role, to try the API"),
+    ] = False,
 ) -> None:
     """Write three demo cohorts of Leading Greater Essex as bundles and load them."""
     console = Console(highlight=False, soft_wrap=True)
@@ -67,8 +74,27 @@ def demo(
             _print_summary(console, path.name, report)
             if not report.ok:
                 raise typer.Exit(REFUSED)
+        if keys:
+            _print_keys(console, graph_store)
     finally:
         graph_store.close()
+
+
+def _print_keys(console: Console, store: GraphStore) -> None:
+    """A fresh key per role; the alumni key belongs to a participant who shares
+    their details, so its caller sees a typical alumnus's view."""
+    member = next(
+        m
+        for m in store.find(Membership, {"role": Role.PARTICIPANT.value}, Page(limit=500)).data
+        if (p := store.get(Person, m.person_id)).consent_directory and p.consent_contact
+    )
+    alumnus = store.get(Person, member.person_id)
+    console.print("API keys for this demo (shown once, stored hashed):")
+    for role in (KeyRole.ADMIN, KeyRole.PROGRAMME, KeyRole.ALUMNI):
+        person_id = alumnus.id if role is KeyRole.ALUMNI else None
+        key, _ = issue_key(store, role, person_id)
+        whose = f" ({alumnus.name}, {member.cohort_id})" if person_id else ""
+        console.print(f"  {role.value:<9} {key}{whose}")
 
 
 def _print_summary(console: Console, name: str, report: IngestReport) -> None:
