@@ -94,3 +94,27 @@ def both_stores(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[list
     stores = [_fresh_store(kind, request, tmp_path) for kind in STORE_KINDS]
     yield stores
     stores[0].close()
+
+
+def _store_of(nodeid: str) -> str | None:
+    params = nodeid.partition("[")[2].rstrip("]").split("-")
+    return next((kind for kind in STORE_KINDS if kind in params), None)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say, per store, how many store-backed tests passed, failed and skipped, so
+    the output shows the contract suite ran on both stores."""
+    tally: dict[str, dict[str, int]] = {kind: {} for kind in STORE_KINDS}
+    contract = dict.fromkeys(STORE_KINDS, 0)
+    for outcome in ("passed", "failed", "skipped", "error"):
+        for report in terminalreporter.stats.get(outcome, []):
+            kind = _store_of(getattr(report, "nodeid", ""))
+            if kind is None:
+                continue
+            tally[kind][outcome] = tally[kind].get(outcome, 0) + 1
+            if outcome == "passed" and report.nodeid.startswith("tests/contract"):
+                contract[kind] += 1
+    terminalreporter.section("tests per store")
+    for kind, counts in tally.items():
+        shown = ", ".join(f"{n} {outcome}" for outcome, n in sorted(counts.items())) or "none"
+        terminalreporter.write_line(f"{kind}: {shown} (contract suite: {contract[kind]} passed)")
