@@ -20,6 +20,7 @@ from api.routes import (
     paths,
     people,
     projects,
+    wicked_issues,
 )
 from api.settings import ApiSettings, get_api_settings
 from graph.store import GraphStore
@@ -38,6 +39,11 @@ TAGS = [
     {"name": "metrics", "description": "Programme team: the spec's network metrics."},
     {"name": "ingest", "description": "Programme team: load cohort bundles, undo loads."},
     {"name": "keys", "description": "Admin: issue and revoke API keys."},
+    {
+        "name": "wicked-issues",
+        "description": "Everyone: what happened to a wicked issue before, who can help now, "
+        "and its handover pack; recording a handover is for the programme team.",
+    },
 ]
 
 
@@ -86,6 +92,7 @@ def create_app(
     app.include_router(organisations.router)
     app.include_router(cohorts.router)
     app.include_router(projects.router)
+    app.include_router(wicked_issues.router)
     app.include_router(metrics.router)
     app.include_router(ingest.router, max_body_size=settings.max_upload_bytes + MULTIPART_ALLOWANCE)
     app.include_router(keys.router)

@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from cli import keys, metrics
+from cli import keys, metrics, wicked
 from cli.demo import demo
 from cli.ingest import app as ingest_app
 from cli.ingest import template
@@ -49,6 +49,7 @@ def exit_code_for(error: AlumniGraphError) -> int:
 app.add_typer(metrics.app, name="metrics")
 app.add_typer(ingest_app, name="ingest")
 app.add_typer(keys.app, name="keys")
+app.add_typer(wicked.app, name="wicked")
 app.command("template")(template)
 app.command("demo")(demo)
 

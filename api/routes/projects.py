@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
@@ -18,6 +19,8 @@ from api.schemas import (
     ProjectMemberOut,
     ProjectOut,
 )
+from api.schemas_wicked import Day
+from graph import lineage as tracking
 from graph.contacts import profiles
 from graph.model import Cohort, Person, Project, ProjectMember, ProjectStatus, WickedIssue
 from graph.store import GraphStore, Page
@@ -26,6 +29,7 @@ router = APIRouter(prefix="/projects", tags=["projects"])
 
 ProjectId = Annotated[str, Path(min_length=1, max_length=200)]
 Filter = Annotated[str | None, Query(min_length=1, max_length=200)]
+_SCAN = Page(limit=100_000)
 
 
 def _outs(store: GraphStore, projects: list[Project]) -> list[ProjectOut]:
@@ -58,8 +62,23 @@ def list_projects(
     cohort: Filter = None,
     issue: Filter = None,
     status: ProjectStatus | None = None,
+    overdue: Annotated[
+        bool | None,
+        Query(
+            description="`true`: only projects past their due date and still active;"
+            " `false`: only the others."
+        ),
+    ] = None,
+    sponsored: Annotated[
+        bool | None,
+        Query(description="`false`: only projects without a sponsor; `true`: only with one."),
+    ] = None,
+    as_of: Annotated[
+        Day | None, Query(description="The day `overdue` is judged on (default today).")
+    ] = None,
 ) -> Paged[ProjectOut]:
-    """Projects by id, filtered by cohort, wicked issue or status."""
+    """Projects by id, filtered by cohort, wicked issue, status; delivery tracking with
+    ``overdue`` and ``sponsored`` (every given filter must hold)."""
     where = {
         k: v
         for k, v in {
@@ -69,8 +88,18 @@ def list_projects(
         }.items()
         if v is not None
     }
-    found = store.find(Project, where, page)
-    return Paged[ProjectOut](data=_outs(store, found.data), count=found.count)
+    if overdue is None and sponsored is None:
+        found = store.find(Project, where, page)
+        return Paged[ProjectOut](data=_outs(store, found.data), count=found.count)
+    projects = store.find(Project, where, _SCAN).data
+    if overdue is not None:
+        late = {p.id for p in tracking.overdue_projects(projects, as_of or date.today())}
+        projects = [p for p in projects if (p.id in late) is overdue]
+    if sponsored is not None:
+        orphans = {p.id for p in tracking.unsponsored_projects(projects)}
+        projects = [p for p in projects if (p.id not in orphans) is sponsored]
+    shown = projects[page.offset : page.offset + page.limit]
+    return Paged[ProjectOut](data=_outs(store, shown), count=len(projects))
 
 
 @router.get(

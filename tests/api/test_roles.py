@@ -30,6 +30,7 @@ class Call:
 TEAM = (401, 403, 200, 200)
 ADMIN = (401, 403, 403, 200)
 EVERYONE = (401, 200, 200, 200)
+HANDOVERS = "/wicked-issues/domestic-abuse/handovers"
 
 CALLS = [
     Call("GET", "/health", "/health", 200, 200, 200, 200),
@@ -77,6 +78,27 @@ CALLS = [
     Call("POST", "/ingest?dry_run=true", "/ingest", *TEAM),
     Call("GET", "/ingest/runs", "/ingest/runs", *TEAM),
     Call("POST", "/ingest/runs/run-1/rollback", "/ingest/runs/{run_id}/rollback", *TEAM),
+    Call("GET", "/wicked-issues", "/wicked-issues", *EVERYONE),
+    Call("GET", "/wicked-issues/domestic-abuse", "/wicked-issues/{issue_id}", *EVERYONE),
+    Call(
+        "GET",
+        "/wicked-issues/domestic-abuse/lineage",
+        "/wicked-issues/{issue_id}/lineage",
+        *EVERYONE,
+    ),
+    Call(
+        "GET",
+        "/wicked-issues/domestic-abuse/supporters",
+        "/wicked-issues/{issue_id}/supporters",
+        *EVERYONE,
+    ),
+    Call(
+        "GET",
+        "/wicked-issues/domestic-abuse/handover-pack",
+        "/wicked-issues/{issue_id}/handover-pack",
+        *EVERYONE,
+    ),
+    Call("POST", HANDOVERS, "/wicked-issues/{issue_id}/handovers", 401, 403, 201, 201),
     Call("GET", "/keys", "/keys", *ADMIN),
     Call("POST", "/keys", "/keys", 401, 403, 403, 201),
     Call("POST", "/keys/SPARE/revoke", "/keys/{key_id}/revoke", *ADMIN),
@@ -93,6 +115,9 @@ def _send(client: TestClient, keys: Keys, call: Call, role: str | None, tmp_path
         response = client.post(
             url, headers=headers, files={"file": (bundle.name, bundle.read_bytes())}
         )
+    elif call.url.endswith("/handovers"):
+        handover = {"from_project_id": "pr-da", "to_cohort_id": "c2022", "date": "2021-01-04"}
+        response = client.post(url, headers=headers, json=handover)
     elif call.url == "/keys" and call.method == "POST":
         response = client.post(url, headers=headers, json={"role": "programme"})
     else:

@@ -1,0 +1,93 @@
+"""``alumni-graph wicked``: a wicked issue's lineage, and its handover pack as a file.
+
+``show`` is for the programme team at the console: everyone on the issue's
+projects, emails only with consent. ``pack`` writes the document a new
+project team starts from, and a file gets passed on: it is written as an
+alumnus would see it (people only with directory consent, emails only with
+contact consent), whoever runs the command.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from api.consent import Viewer
+from api.routes.wicked_issues import build_pack, lineage_out
+from api.schemas import PersonOut
+from graph import lineage as baton
+from graph.errors import Invalid, Problem
+from graph.model import KeyRole
+from graph.stores import open_store
+from visualisations.handover_pack import render
+
+app = typer.Typer(help="Wicked issues: what happened before, and the pack to hand on.")
+
+StoreOption = Annotated[str | None, typer.Option("--store", help="Store URL")]
+
+TEAM = Viewer(role=KeyRole.PROGRAMME, key_id="cli")
+"""The console's reader: the programme team, as with a programme key."""
+AUDIENCE = Viewer(role=KeyRole.ALUMNI, key_id="cli-pack")
+"""The pack's reader: a new project team, as alumni without a person of their own."""
+
+
+def _names(people: list[PersonOut]) -> str:
+    return "; ".join(p.name + (f" <{p.email}>" if p.email else "") for p in people) or "-"
+
+
+@app.command()
+def show(
+    issue_id: Annotated[str, typer.Argument(help="The wicked issue's id")],
+    store: StoreOption = None,
+) -> None:
+    """The issue's lineage: every project in order, its people, outcomes and handovers."""
+    graph_store = open_store(store)
+    try:
+        shown = lineage_out(TEAM, baton.lineage(graph_store, issue_id, visible=TEAM.sees))
+    finally:
+        graph_store.close()
+    issue = shown.issue
+    lines = [f"{issue.title} ({issue.id})"]
+    if issue.description:
+        lines.append(issue.description)
+    for index, s in enumerate(shown.steps, 1):
+        p = s.project
+        due = p.due_date.isoformat() if p.due_date else "no due date"
+        lines += [
+            "",
+            f"{index}. {p.title}",
+            f"   {p.id} | {p.cohort.name} | {p.status.value.replace('_', ' ')}"
+            f" | {p.start_date} to {due}",
+            f"   led by: {_names(s.leads)}",
+            f"   sponsor: {_names([s.sponsor] if s.sponsor else [])}",
+            f"   team: {'; '.join(m.name for m in s.members) or '-'}",
+            f"   outcomes: {s.outcomes or '-'}",
+        ]
+        for h in s.handed_over:
+            to = h.to_project.title if h.to_project else h.to_cohort_id
+            lines.append(f"   handed over on {h.date} to {to}: {h.notes or '(no note)'}")
+    lines += ["", f"working on it now: {_names(shown.working_now)}"]
+    typer.echo("\n".join(lines))
+
+
+@app.command()
+def pack(
+    issue_id: Annotated[str, typer.Argument(help="The wicked issue's id")],
+    output: Annotated[
+        Path, typer.Option("-o", "--output", help="FILE.md (Markdown) or FILE.html (one page)")
+    ],
+    store: StoreOption = None,
+) -> None:
+    """Write the handover pack a new project team starts from (.md or .html by suffix)."""
+    if output.suffix.casefold() not in (".md", ".markdown", ".html", ".htm"):
+        raise Invalid([Problem("option", "-o", str(output), "must end in .md or .html")])
+    graph_store = open_store(store)
+    try:
+        found = build_pack(graph_store, AUDIENCE, issue_id, datetime.now(UTC).date())
+    finally:
+        graph_store.close()
+    render(found, output)
+    typer.echo(f"wrote {output}")
