@@ -4,6 +4,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+# Debian's Chromium renders the handover pack in the browser tests.
+BROWSER_STAMP := $(VENV)/.chromium-stamp
 # The test Neo4j runs on its own port and data directory, so a developer's server is untouched.
 TEST_NEO4J := ALUMNI_GRAPH_NEO4J_PORT=7688 ALUMNI_GRAPH_NEO4J_HOME=$(CURDIR)/.neo4j-test
 
@@ -22,6 +24,11 @@ run: $(STAMP)
 	$(BIN)/alumni-graph status
 	$(BIN)/alumni-graph serve --host 127.0.0.1 --port 8000
 
+$(BROWSER_STAMP): $(STAMP)
+	command -v chromium >/dev/null || { [ "$$(id -u)" = 0 ] && SUDO= || SUDO=sudo; \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq --no-install-recommends chromium; }
+	touch $@
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -30,14 +37,24 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 # Every test on both stores: Neo4j is started for the run and stopped after it, pass or fail.
-test: $(STAMP) lint typecheck
+test: $(STAMP) $(BROWSER_STAMP) lint typecheck
 	$(TEST_NEO4J) scripts/neo4j start --fresh
 	set -o pipefail; \
 	status=0; \
-	NEO4J_URI=$$($(TEST_NEO4J) scripts/neo4j uri) ALUMNI_GRAPH_REQUIRE_NEO4J=1 \
+	NEO4J_URI=$$($(TEST_NEO4J) scripts/neo4j uri) ALUMNI_GRAPH_REQUIRE_NEO4J=1 ALUMNI_GRAPH_REQUIRE_BROWSER=1 \
 		$(BIN)/python -m pytest $(PYTEST_ARGS) || status=$$?; \
 	$(TEST_NEO4J) scripts/neo4j stop; \
 	exit $$status
+
+# Benchmarks, never part of `make test`: their own Neo4j (port 7689, data under benchmarks/out/),
+# stopped afterwards, pass or fail. Options pass through: make bench BENCH_ARGS=--quick
+bench: $(STAMP)
+	set -e; \
+	export ALUMNI_GRAPH_NEO4J_PORT=$${BENCH_NEO4J_PORT:-7689} \
+		ALUMNI_GRAPH_NEO4J_HOME=$(CURDIR)/benchmarks/out/neo4j; \
+	trap 'scripts/neo4j stop' EXIT; \
+	scripts/neo4j start --fresh; \
+	NEO4J_URI=$$(scripts/neo4j uri) $(BIN)/python -m benchmarks $(BENCH_ARGS)
 
 neo4j-start:
 	scripts/neo4j start
