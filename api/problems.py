@@ -89,6 +89,7 @@ _TITLES = {status: title for _, status, title in reversed(_STATUS)}
 """One title per status, so a 404 reads the same from a route as from the store."""
 
 _DESCRIPTIONS = {
+    400: "The body cannot be parsed: JSON that is not UTF-8, or malformed multipart.",
     401: "No API key, or an unknown or revoked one (`WWW-Authenticate: Bearer`).",
     403: "The key's role may not do this.",
     404: "No such record, or one this key may not see.",
@@ -231,8 +232,15 @@ def responses(*codes: int) -> dict[int | str, dict[str, Any]]:
     }
 
 
+def _unparsable() -> dict[str, Any]:
+    ref = f"#/components/schemas/{ProblemOut.__name__}"
+    return {"description": _DESCRIPTIONS[400], "content": {PROBLEM_JSON: {"schema": {"$ref": ref}}}}
+
+
 def _openapi(app: FastAPI) -> Callable[[], dict[str, Any]]:
-    """The app's OpenAPI document, with every error response as problem+json."""
+    """The app's OpenAPI document, with every error response as problem+json, and a 400
+    on every operation with a body: FastAPI answers 400 to a body it cannot parse (JSON
+    that is not UTF-8, broken multipart) before the route runs."""
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema:
@@ -247,6 +255,10 @@ def _openapi(app: FastAPI) -> Callable[[], dict[str, Any]]:
         )
         for operations in schema.get("paths", {}).values():
             for operation in operations.values():
+                if "requestBody" in operation:
+                    operation["responses"] = dict(
+                        sorted({**operation["responses"], "400": _unparsable()}.items())
+                    )
                 for response in operation.get("responses", {}).values():
                     content = response.get("content", {})
                     ref = content.get("application/json", {}).get("schema", {}).get("$ref", "")

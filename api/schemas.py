@@ -8,10 +8,11 @@ whether their email is.
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
-from typing import Generic, Literal, TypeVar
+from typing import Annotated, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, JsonValue
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, JsonValue
 
 from graph.model import (
     Frequency,
@@ -39,6 +40,28 @@ _PERSON_EXAMPLE: dict[str, JsonValue] = {
     "cohorts": [{"id": "lge-2019", "name": "Leading Greater Essex 2019"}],
     "email": None,
 }
+
+
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _iso(value: object) -> object:
+    """Only ``YYYY-MM-DD``: pydantic alone would also take a Unix timestamp."""
+    if isinstance(value, str | int | float) and not (
+        isinstance(value, str) and _ISO_DATE.fullmatch(value)
+    ):
+        raise ValueError("must be a date written YYYY-MM-DD")
+    return value
+
+
+def _plausible(day: date) -> date:
+    if not date(1900, 1, 1) <= day <= date(2199, 12, 31):
+        raise ValueError("must be between 1900-01-01 and 2199-12-31")
+    return day
+
+
+Day = Annotated[date, BeforeValidator(_iso), AfterValidator(_plausible)]
+"""A date as the API documents it: ``YYYY-MM-DD``, between 1900 and 2199."""
 
 
 class Out(BaseModel):

@@ -7,35 +7,13 @@ piece; the same rules hold: closed models (``Out``), and people only as
 
 from __future__ import annotations
 
-import re
 from datetime import date
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, JsonValue
+from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
-from api.schemas import CohortRef, Out, PersonOut, ProjectRef
+from api.schemas import CohortRef, Day, Out, PersonOut, ProjectRef
 from graph.model import AmbitionKey, ProjectStatus
-
-_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-
-
-def _iso(value: object) -> object:
-    """Only ``YYYY-MM-DD``: pydantic alone would also take a Unix timestamp."""
-    if isinstance(value, str | int | float) and not (
-        isinstance(value, str) and _ISO_DATE.fullmatch(value)
-    ):
-        raise ValueError("must be a date written YYYY-MM-DD")
-    return value
-
-
-def _plausible(day: date) -> date:
-    if not date(1900, 1, 1) <= day <= date(2199, 12, 31):
-        raise ValueError("must be between 1900-01-01 and 2199-12-31")
-    return day
-
-
-Day = Annotated[date, BeforeValidator(_iso), AfterValidator(_plausible)]
-"""A date as the API documents it: ``YYYY-MM-DD``, between 1900 and 2199."""
 
 _HANDOVER_EXAMPLE: dict[str, JsonValue] = {
     "from_project_id": "lge-2019-rural-isolation",

@@ -6,16 +6,14 @@ analytics, so the API, the CLI and the reports cannot disagree.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query
-from pydantic import AfterValidator
 
 from api.auth import TeamRole
 from api.deps import StoreDep
 from api.problems import responses
-from api.schemas import GrowthOut, MetricSuiteOut, PersonReportOut, TimelinePointOut
+from api.schemas import Day, GrowthOut, MetricSuiteOut, PersonReportOut, TimelinePointOut
 from graph import measure
 from graph.errors import Invalid, Problem
 from graph.model import Wave
@@ -26,13 +24,6 @@ MAX_TIMELINE_POINTS = 200
 """A timeline is one snapshot per point: more than this is a mistake, not a question."""
 
 
-def _plausible(day: date) -> date:
-    if not date(1900, 1, 1) <= day <= date(2199, 12, 31):
-        raise ValueError("must be between 1900-01-01 and 2199-12-31")
-    return day
-
-
-Day = Annotated[date, AfterValidator(_plausible)]
 Ties = Annotated[
     str | None,
     Query(

@@ -13,13 +13,13 @@ from api.deps import PageDep, StoreDep
 from api.problems import responses
 from api.schemas import (
     CohortRef,
+    Day,
     IssueRef,
     Paged,
     ProjectDetailOut,
     ProjectMemberOut,
     ProjectOut,
 )
-from api.schemas_wicked import Day
 from graph import lineage as tracking
 from graph.contacts import profiles
 from graph.model import Cohort, Person, Project, ProjectMember, ProjectStatus, WickedIssue

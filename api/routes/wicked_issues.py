@@ -23,10 +23,9 @@ from api.auth import AnyRole, TeamRole
 from api.consent import Viewer
 from api.deps import PageDep, StoreDep
 from api.problems import responses
-from api.schemas import CohortRef, Paged, PersonOut, ProjectRef
+from api.schemas import CohortRef, Day, Paged, PersonOut, ProjectRef
 from api.schemas_wicked import (
     AmbitionRef,
-    Day,
     HandoverIn,
     HandoverOut,
     HandoverRecordedOut,
