@@ -1,0 +1,569 @@
+"""``python -m benchmarks.report``: the latest results as the tables of ``BENCHMARKS.md``.
+
+Everything in the file comes from one results JSON (``benchmarks/results/
+latest.json`` by default): the figures, their ratios to the peer measured in
+the same run, the machine, and the load on it. Nothing is typed in by hand,
+so the file cannot claim a figure the run did not print.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from benchmarks.common import Json
+
+HERE = Path(__file__).resolve().parent
+DEFAULT_RESULTS = HERE / "results" / "latest.json"
+DEFAULT_TARGET = HERE.parent / "BENCHMARKS.md"
+
+ENDPOINT_TEXT = {
+    "search": "`GET /people?q=` (programme key)",
+    "contacts": "`GET /people/{id}/contacts?scope=other-organisations` (programme key)",
+    "paths": "`GET /paths/introduction?to=` (alumni key, from themselves)",
+}
+
+
+def _n(value: Any, digits: int = 0) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    if isinstance(value, float):
+        return f"{value:,.{digits}f}"
+    return str(value)
+
+
+def _s(value: Any) -> str:
+    """Seconds with sensible precision."""
+    if value is None:
+        return "—"
+    value = float(value)
+    if value >= 100:
+        return f"{value:,.0f}"
+    if value >= 10:
+        return f"{value:.1f}"
+    if value >= 1:
+        return f"{value:.2f}"
+    return f"{value:.3f}"
+
+
+def _ratio(value: float | None) -> str:
+    if value is None:
+        return "—"
+    return f"{value:,.1f}×" if value < 100 else f"{value:,.0f}×"
+
+
+def _table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return [*lines, ""]
+
+
+def _peak(result: Json | None) -> str:
+    phase = (result or {}).get("phase") or {}
+    return _n(phase.get("peak_mb", phase.get("maxrss_mb")), 0)
+
+
+def _stores(size: Json) -> list[tuple[str, Json]]:
+    return list(size.get("stores", {}).items())
+
+
+def _machine(results: Json) -> list[str]:
+    m = results["machine"]
+    load = m.get("load_1min_during_run", {})
+    packages = ", ".join(f"{k} {v}" for k, v in m["packages"].items() if v)
+    lines = [
+        "## The run",
+        "",
+        f"- command: `{results['command']}`, "
+        f"{results['started_at']} to {results['finished_at']} UTC, "
+        f"{_s(results['duration_s'])} s in all; commit {m.get('git_commit')}"
+        + (" with uncommitted changes" if m.get("git_dirty") else ""),
+        f"- machine: {m['nproc']} cores ({m.get('cpu') or 'unknown CPU'}), "
+        f"{_n(m.get('memory_mb'))} MiB of memory, {m['platform']}",
+        f"- load average (1 min): {load.get('min')} to {load.get('max')}, mean "
+        f"{load.get('mean')} over {load.get('samples')} samples; at the start "
+        f"{m.get('loadavg_start')}, at the end {m.get('loadavg_end')} (1, 5, 15 min). "
+        "Other work may share the machine: a load above the core count slows every figure.",
+        f"- Python {m['python']}; {packages}",
+    ]
+    if m.get("neo4j_server"):
+        lines.append(
+            f"- Neo4j: {m['neo4j_server']} (scripts/neo4j, heap {m.get('neo4j_heap')}), "
+            "on the same machine"
+        )
+    c = results["config"]
+    lines += [
+        f"- settings: seed {c['seed']}; row-at-a-time sample {c['row_at_a_time_sample']} "
+        f"records; up to {c['requests']} requests per endpoint and concurrency "
+        f"{c['concurrency']}, each run stopped after {c['budget_s']:.0f} s; the whole"
+        " plain-networkx suite run up to "
+        + (
+            f"{_n(c['networkx_full_limit'])} people"
+            if c.get("networkx_full_limit") is not None
+            else "every size"
+        )
+        + f" (stopped after {c['networkx_budget_s']:.0f} s), block by block at every size",
+        "",
+    ]
+    return lines
+
+
+def _generated(results: Json) -> list[str]:
+    rows = []
+    for size in results["sizes"]:
+        g = size.get("generated")
+        if not g:
+            continue
+        r = g["rows"]
+        rows.append(
+            [
+                _n(size["people"]),
+                _n(g["bundles"]),
+                _n(r.get("organisations")),
+                _n(r.get("projects")),
+                _n(r.get("mentoring")),
+                _n(r.get("survey")),
+                _n(g["total_rows"]),
+            ]
+        )
+    lines = [
+        "## The generated programmes",
+        "",
+        "`benchmarks/generate.py`, deterministic from the seed: one JSON bundle per cohort of"
+        " 50 (47 participants, 2 sponsors, 1 facilitator), loaded oldest first; heavy-tailed"
+        " organisation sizes; projects of 4–8; mentoring by earlier alumni; three survey"
+        " waves of 5–15 names chosen with homophily by organisation, sector, cohort and"
+        " project. Rows are the bundles' input rows (organisation rows repeat across"
+        " bundles, as each bundle lists the bodies it names).",
+        "",
+    ]
+    return lines + _table(
+        ["people", "bundles", "organisation rows", "projects", "mentoring", "survey rows",
+         "all rows"],
+        rows,
+    )  # fmt: skip
+
+
+def _ingest(results: Json) -> list[str]:
+    rows, steps = [], []
+    for size in results["sizes"]:
+        for store, f in _stores(size):
+            i = f.get("ingest")
+            if not i:
+                continue
+            b, base = i["batched"], i["row_at_a_time"]
+            rows.append(
+                [
+                    _n(size["people"]),
+                    store,
+                    _n(b["rows"]),
+                    _n(b["records"]),
+                    _s(b["seconds"]),
+                    _n(b["rows_per_s"]),
+                    _n(b["records_per_s"]),
+                    f"{_n(base['records_per_s'])} ({_n(base['records'])} records"
+                    + (", time budget" if base.get("stopped_by_budget") else "")
+                    + ")",
+                    f"**{_ratio(i['ratio_records_per_s'])}**",
+                    _ratio(i["ratio_write_step"]),
+                    _peak(i),
+                ]
+            )
+            st = b["steps_s"]
+            total = sum(st.values()) or 1.0
+            steps.append(
+                [
+                    _n(size["people"]),
+                    store,
+                    *(f"{_s(st[k])} ({st[k] / total:.0%})" for k in ("reading", "checking",
+                                                                       "writing")),
+                    _n(b["write_records_per_s"]),
+                    f"{_s(b['first_tenth_s_per_bundle'])} → {_s(b['last_tenth_s_per_bundle'])}",
+                    _n(b.get("store_mib"), 0),
+                ]
+            )  # fmt: skip
+    lines = [
+        "## Ingest (issue 3)",
+        "",
+        "Batched: every bundle through `load_bundle` (read, validate against the store, derive"
+        " the ties, one transaction per bundle, journaled for rollback). Row at a time: the"
+        " first records of the first cohort's validated batch (all kinds, parents first),"
+        " each in its own `store.apply(Batch(record))`, without the journal. A *record* is"
+        " what the store writes: the input rows plus the ties derived from them (cohort"
+        " peers, project co-members); the ratio compares records per second end to end"
+        " (the batched figure includes reading and validation, the baseline does not).",
+        "",
+    ]
+    lines += _table(
+        ["people", "store", "input rows", "records", "batched s", "rows/s", "records/s",
+         "row at a time, records/s", "ratio", "ratio, write step only", "peak MiB"],
+        rows,
+    )  # fmt: skip
+    lines += ["Where the batched load's time goes:", ""]
+    lines += _table(
+        ["people", "store", "read", "validate", "write", "write step records/s",
+         "s per bundle, first tenth → last tenth", "store on disk MiB"],
+        steps,
+    )  # fmt: skip
+    return lines
+
+
+def _snapshots(results: Json) -> list[str]:
+    rows = []
+    for size in results["sizes"]:
+        for store, f in _stores(size):
+            s = f.get("snapshot")
+            if not s:
+                continue
+            rows.append(
+                [
+                    _n(size["people"]),
+                    store,
+                    _n(s["nodes"]),
+                    _n(s["edges"]),
+                    _s(s["best_s"]),
+                    _s(s["median_s"]),
+                    str(len(s["seconds"])),
+                    _peak(s),
+                ]
+            )
+    lines = [
+        "## Snapshot and metric suite (issue 4)",
+        "",
+        "`store.snapshot(as_of)` with the spec's default tie kinds, as of a date after every"
+        " tie. Both stores give the same graph when the digest of nodes and edges agrees.",
+        "",
+    ]
+    lines += _table(
+        ["people", "store", "nodes", "edges", "best s", "median s", "runs", "peak MiB"], rows
+    )
+    for size in results["sizes"]:
+        m = size.get("metrics")
+        if m is not None:
+            lines.append(
+                f"- {_n(size['people'])} people: snapshots equal across stores: "
+                f"{'yes' if m.get('snapshots_equal') else 'no'}"
+            )
+    lines.append("")
+    return lines
+
+
+def _plain(m: Json) -> tuple[float | None, str, bool]:
+    """Plain networkx's seconds, how to show them, and whether they are an estimate."""
+    full, blocks = m.get("networkx") or {}, m.get("networkx_blocks") or {}
+    if full.get("seconds") is not None:
+        return full["seconds"], _s(full["seconds"]), False
+    if blocks.get("seconds") is not None:
+        return blocks["seconds"], f"≈ {_s(blocks['seconds'])} (estimate¹)", True
+    if full.get("finished") is False:
+        return None, f"> {_s(full['budget_s'])} (stopped)", False
+    return None, "—", False
+
+
+def _suite(results: Json) -> list[str]:
+    lines = [
+        "The whole suite (`metric_suite`: network, organisations, sectors, mixing, every"
+        ' person) on that snapshot, by plain networkx (`backend="networkx"`) and by the'
+        ' service\'s route (`backend="auto"`: igraph where `graph.analytics.accel` has it),'
+        " beside igraph alone computing exact betweenness and components on the same graph."
+        " Above 5,000 people both routes estimate betweenness from k = 500 sources with"
+        " networkx, as the spec allows.",
+        "",
+    ]
+    rows, blocks, checks = [], [], []
+    for size in results["sizes"]:
+        m = size.get("metrics")
+        if not m:
+            continue
+        auto, ig = m.get("auto") or {}, m.get("igraph") or {}
+        full, by_block = m.get("networkx") or {}, m.get("networkx_blocks") or {}
+        nx_s, nx_text, estimated = _plain(m)
+        auto_s = auto.get("seconds")
+        ig_s = ig.get("exact_plus_components_s")
+        nx_ratio = "—"
+        if nx_s and auto_s:
+            nx_ratio = ("≈ " if estimated else "") + _ratio(nx_s / auto_s)
+        elif full.get("finished") is False and auto_s:
+            nx_ratio = f"> {_ratio(full['budget_s'] / auto_s)}"
+        same = m.get("same_answers")
+        rows.append(
+            [
+                _n(size["people"]),
+                nx_text,
+                _s(auto_s),
+                f"**{nx_ratio}**",
+                _s(ig_s),
+                _ratio(auto_s / ig_s) if auto_s and ig_s else "—",
+                "yes" if auto.get("betweenness_estimated") else "no",
+                f"{same['max_abs_diff']:.1e}" if same else "—",
+                _peak(auto),
+            ]
+        )
+        if full.get("seconds") is not None and by_block.get("seconds") is not None:
+            checks.append(
+                f"{_n(size['people'])} people: estimate {_s(by_block['seconds'])} s,"
+                f" whole suite measured {_s(full['seconds'])} s"
+            )
+        labels: list[str] = []
+        for route in (full, by_block, auto):
+            for label in route.get("blocks_s", {}):
+                if label not in labels:
+                    labels.append(label)
+        for label in labels:
+            blocks.append(
+                [
+                    _n(size["people"]),
+                    label,
+                    _s(full.get("blocks_s", {}).get(label)),
+                    _s(by_block.get("blocks_s", {}).get(label)),
+                    _s(auto.get("blocks_s", {}).get(label)),
+                ]
+            )
+    lines += _table(
+        ["people", "plain networkx s", "service route s", "networkx ÷ route",
+         "igraph alone: betweenness + components s", "route ÷ igraph", "betweenness estimated",
+         "largest answer difference, networkx vs route", "route peak MiB"],
+        rows,
+    )  # fmt: skip
+    lines += [
+        "¹ Where the whole plain-networkx suite would take too long, it is timed block by"
+        " block: every building block run in full as the suite runs it, except the mean"
+        " shortest-path length, which networkx computes as one breadth-first search per"
+        " person: a sample of those searches is timed on the same subgraph and scaled to"
+        " every person." + (" Where both ran: " + "; ".join(checks) + "." if checks else ""),
+        "",
+        "Where the suite's time goes (seconds in each building block, as the suite called"
+        " it; the igraph copy of the graph is built by whichever igraph block runs first):",
+        "",
+    ]
+    lines += _table(
+        ["people", "block", "plain networkx, whole suite s", "plain networkx, block by block s",
+         "service route s"],
+        blocks,
+    )  # fmt: skip
+    extra = []
+    for size in results["sizes"]:
+        ig = (size.get("metrics") or {}).get("igraph")
+        if not ig:
+            continue
+        diff = ig.get("max_abs_diff_vs_networkx_estimate")
+        extra.append(
+            [
+                _n(size["people"]),
+                _s(ig["build_s"]),
+                _s(ig["components_s"]),
+                _s(ig["betweenness_exact_s"]),
+                _s(ig["betweenness_same_sources_s"]),
+                f"{diff:.1e}" if diff is not None else "— (exact on both)",
+            ]
+        )
+    lines += [
+        "igraph alone, on the same snapshot (the last two columns: igraph's betweenness from"
+        " the same 500 sources networkx samples, and its largest difference from the"
+        " route's networkx estimate):",
+        "",
+    ]
+    lines += _table(
+        ["people", "build s", "components s", "exact betweenness s",
+         "betweenness, same 500 sources s", "largest difference from the estimate"],
+        extra,
+    )  # fmt: skip
+    return lines
+
+
+def _latency(results: Json) -> list[str]:
+    conc = [str(c) for c in results["config"]["concurrency"]]
+    header = ["people", "store", "endpoint", "in-process p50 / p95 ms"]
+    for c in conc:
+        header += [f"HTTP ×{c} p50 / p95 ms", f"×{c} req/s"]
+    header += ["HTTP ×1 p50 ÷ in-process p50", "n (HTTP)"]
+    rows, cypher = [], []
+    for size in results["sizes"]:
+        for store, f in _stores(size):
+            h = f.get("http")
+            if not h:
+                continue
+            for endpoint in ("search", "contacts", "paths"):
+                ip = h["in_process"][endpoint]
+                row = [_n(size["people"]), store, endpoint, f"{ip['p50_ms']} / {ip['p95_ms']}"]
+                counts = []
+                for c in conc:
+                    x = h["http"].get(endpoint, {}).get(c)
+                    if x is None:
+                        row += ["—", "—"]
+                        continue
+                    row += [f"{x['p50_ms']} / **{x['p95_ms']}**", _n(x["throughput_rps"], 1)]
+                    counts.append(str(x["n"]))
+                one = h["http"].get(endpoint, {}).get("1")
+                row.append(_ratio(one["p50_ms"] / ip["p50_ms"]) if one and ip["p50_ms"] else "—")
+                row.append(" / ".join(counts))
+                rows.append(row)
+            if "cypher_shortest_path" in h:
+                cy, ip = h["cypher_shortest_path"], h["in_process"]["paths"]
+                cypher.append(
+                    [
+                        _n(size["people"]),
+                        store,
+                        f"{ip['p50_ms']} / {ip['p95_ms']}",
+                        f"{cy['p50_ms']} / {cy['p95_ms']}",
+                        _ratio(ip["p50_ms"] / cy["p50_ms"]) if cy["p50_ms"] else "—",
+                        f"{cy['found']} of {cy['n']}",
+                    ]
+                )
+    lines = [
+        "## Latency (issue 5)",
+        "",
+        "Over HTTP: `alumni-graph serve` on a free loopback port in its own process (one"
+        " uvicorn worker, access log on), requests from a second process, ×1 or ×4 client"
+        " threads with keep-alive connections; latency is per request, send to last byte."
+        " In-process: the route's handler called directly with the same arguments (store"
+        " reads, `graph.contacts`, consent), no HTTP, key check or JSON. Each figure is over"
+        " the first n requests of a fixed, seeded workload (search terms, 50 people, 50"
+        " pairs), stopped at the request count or the time budget.",
+        "",
+    ]
+    for endpoint, text in ENDPOINT_TEXT.items():
+        lines.append(f"- {endpoint}: {text}")
+    lines.append("")
+    lines += _table(header, rows)
+    if cypher:
+        lines += [
+            "Neo4j's own shortest path (one `shortestPath` over warm `TIE`s of at most 4 hops,"
+            " intermediaries consenting, in Cypher) between the same pairs, beside the route's"
+            " search (layer by layer, `ties_of` per layer, paths found by networkx), both"
+            " in-process:",
+            "",
+        ]
+        lines += _table(
+            ["people", "store", "route's search p50 / p95 ms", "Cypher p50 / p95 ms",
+             "route ÷ Cypher (p50)", "pairs with a path"],
+            cypher,
+        )  # fmt: skip
+    return lines
+
+
+def _memory(results: Json) -> list[str]:
+    rows = [
+        [
+            p["name"],
+            _s(p["seconds"]),
+            _n(p.get("peak_mb", p.get("maxrss_mb")), 0),
+            " ".join(str(x) for x in p["loadavg_before"]),
+            " ".join(str(x) for x in p["loadavg_after"]),
+        ]
+        for p in results["phases"]
+    ]
+    servers = []
+    for size in results["sizes"]:
+        for store, f in _stores(size):
+            peak = (f.get("http") or {}).get("server_peak_mb")
+            if peak is not None:
+                servers.append(f"{_n(size['people'])} people on {store}: {_n(peak, 0)} MiB")
+    lines = [
+        "## Peak memory and time per phase",
+        "",
+        "Each phase runs in a fresh process; peak MiB is that process's own high-water mark"
+        " (`VmHWM`; `ru_maxrss` is kept in the JSON too, but on Linux a child inherits its"
+        " parent's, so it cannot go below the orchestrator's). The Neo4j server's memory is"
+        " its JVM's, not counted here.",
+        "",
+    ]
+    lines += _table(["phase", "s", "peak MiB", "load before", "load after"], rows)
+    if servers:
+        lines += ["API server peak (VmHWM): " + "; ".join(servers) + ".", ""]
+    return lines
+
+
+def _targets(results: Json) -> list[str]:
+    lines = ["## Against the issues' targets", ""]
+    for size in results["sizes"]:
+        neo = size.get("stores", {}).get("neo4j", {})
+        ingest = neo.get("ingest")
+        if ingest:
+            ratio = ingest["ratio_records_per_s"]
+            lines.append(
+                f"- Issue 3, {_n(size['people'])} people: the batched Neo4j load is "
+                f"{_ratio(ratio)} the row-at-a-time one (target ≥ 20×: "
+                f"{'met' if ratio >= 20 else 'not met'})."
+            )
+        m = size.get("metrics") or {}
+        auto, ig = m.get("auto"), m.get("igraph")
+        if size["people"] >= 10_000 and auto and ig and ig.get("exact_plus_components_s"):
+            ratio = auto["seconds"] / ig["exact_plus_components_s"]
+            lines.append(
+                f"- Issue 8, {_n(size['people'])} people: the whole suite by the service's route"
+                f" takes {_ratio(ratio)} igraph's time for exact betweenness and components"
+                f" (target ≤ 3×: {'met' if ratio <= 3 else 'not met'})."
+            )
+        if size["people"] >= 100_000 and neo:
+            paths = (neo.get("http") or {}).get("http", {}).get("paths", {})
+            for c, x in paths.items():
+                lines.append(
+                    f"- Issue 8: introduction path p95 over HTTP ×{c} on Neo4j at"
+                    f" {_n(size['people'])} people: {x['p95_ms']} ms (target < 100 ms)."
+                )
+            if ingest:
+                lines.append(
+                    f"- Issue 8: {_n(size['people'])} people load into Neo4j in"
+                    f" {_s(ingest['batched']['seconds'])} s (target < 300 s)."
+                )
+    if not any(s["people"] >= 100_000 for s in results["sizes"]):
+        lines.append(
+            "- Issue 8's 100,000-people targets are not measured by this run"
+            " (`python -m benchmarks --large`)."
+        )
+    lines.append("")
+    return lines
+
+
+def render(results: Json, source: str = "benchmarks/results/latest.json") -> str:
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Written by `python -m benchmarks.report` from `{source}`, which `make bench`"
+        " (`python -m benchmarks`) produced; do not edit by hand."
+        " Every ratio is against a peer measured in the same run. `make test` never runs"
+        " these, and no test asserts a time.",
+        "",
+    ]
+    for size in results["sizes"]:
+        if "error" in size:
+            lines += [f"**{_n(size['people'])} people: the run failed:**", "", "```",
+                      size["error"].strip(), "```", ""]  # fmt: skip
+    lines += _targets(results)
+    lines += _machine(results)
+    lines += _generated(results)
+    lines += _ingest(results)
+    lines += _snapshots(results)
+    lines += _suite(results)
+    lines += _latency(results)
+    lines += _memory(results)
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def write_report(results_path: Path = DEFAULT_RESULTS, target: Path = DEFAULT_TARGET) -> Path:
+    results = json.loads(results_path.read_text())
+    try:
+        source = results_path.resolve().relative_to(HERE.parent).as_posix()
+    except ValueError:
+        source = results_path.name
+    target.write_text(render(results, source))
+    return target
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.report", description=__doc__)
+    parser.add_argument("--results", type=Path, default=DEFAULT_RESULTS)
+    parser.add_argument("--out", type=Path, default=DEFAULT_TARGET)
+    args = parser.parse_args(argv)
+    print(f"wrote {write_report(args.results, args.out)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
