@@ -21,6 +21,9 @@ from graph.store import GraphStore
 
 STORE_KINDS = ("sqlite", "neo4j")
 
+pytest_plugins = ["tests.browser"]
+"""Browser fixtures (a live server, a Playwright page on Debian's Chromium) for any test."""
+
 
 def _docker_answers() -> bool:
     """True when a Docker engine answers ``/_ping`` (checked without the docker
