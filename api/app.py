@@ -9,6 +9,9 @@ from fastapi import FastAPI
 
 from api import problems
 from api.auth import FailedAuthLimiter
+from api.pages import routes as pages
+from api.pages.security import SecurityHeaders
+from api.pages.sessions import Sessions
 from api.routes import (
     cohorts,
     health,
@@ -83,8 +86,12 @@ def create_app(
     app.state.auth_limiter = FailedAuthLimiter(
         settings.auth_failures_per_minute, settings.auth_failure_window_seconds
     )
+    app.state.sessions = Sessions()
     problems.install(app)
-    app.add_middleware(problems.DeclaredSizeLimit, limits={"/ingest": body_limit})
+    app.add_middleware(
+        problems.DeclaredSizeLimit, limits={"/ingest": body_limit, "/upload": body_limit}
+    )
+    app.add_middleware(SecurityHeaders)
     app.include_router(health.router)
     app.include_router(me.router)
     app.include_router(people.router)
@@ -96,4 +103,5 @@ def create_app(
     app.include_router(metrics.router)
     app.include_router(ingest.router, max_body_size=settings.max_upload_bytes + MULTIPART_ALLOWANCE)
     app.include_router(keys.router)
+    app.include_router(pages.router, max_body_size=body_limit)
     return app

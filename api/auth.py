@@ -23,8 +23,10 @@ from api.consent import Viewer
 from api.deps import StoreDep
 from api.errors import Forbidden, RateLimited, Unauthenticated
 from api.keys import KEY_PREFIX, hash_key
+from api.pages.sessions import CSRF_HEADER, SAFE_METHODS, session_of, tokens_match
 from graph.errors import NotFound
 from graph.model import KeyRole
+from graph.store import GraphStore
 
 _MAX_KEY_LENGTH = 200
 
@@ -85,32 +87,55 @@ _bearer = HTTPBearer(
 )
 
 
+def viewer_of_key_hash(store: GraphStore, key_hash: str) -> Viewer | None:
+    """The caller a key (by its SHA-256) stands for; ``None`` if unknown or revoked."""
+    try:
+        record = store.key_by_hash(key_hash)
+    except NotFound:
+        return None
+    if record.revoked_at is not None or (
+        record.role is KeyRole.ALUMNI and record.person_id is None
+    ):
+        return None
+    return Viewer(role=record.role, key_id=record.id, person_id=record.person_id)
+
+
+def _from_session(request: Request, store: GraphStore) -> Viewer:
+    """The caller of a browser signed in on the pages (``api.pages.sessions``); a request
+    that changes something must also send the session's CSRF token (403 otherwise)."""
+    session = session_of(request)
+    if session is None:
+        raise Unauthenticated("an API key is required: Authorization: Bearer KEY")
+    if request.method not in SAFE_METHODS and not tokens_match(
+        session.csrf, request.headers.get(CSRF_HEADER)
+    ):
+        raise Forbidden(f"a request signed in by cookie must send its {CSRF_HEADER} header")
+    viewer = viewer_of_key_hash(store, session.key_hash)
+    if viewer is None:
+        raise Unauthenticated("the key this browser signed in with was revoked: sign in again")
+    return viewer
+
+
 def authenticate(
     request: Request,
     store: StoreDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Viewer:
-    """The caller behind the bearer key, or 401 (429 after too many wrong keys)."""
+    """The caller behind the bearer key (or the pages' session cookie), or 401 (429
+    after too many wrong keys)."""
     if credentials is None:
-        raise Unauthenticated("an API key is required: Authorization: Bearer KEY")
+        return _from_session(request, store)
     limiter: FailedAuthLimiter = request.app.state.auth_limiter
     client = request.client.host if request.client else "unknown"
     limiter.check(client)
     key = credentials.credentials
-    record = None
+    viewer = None
     if key.startswith(KEY_PREFIX) and len(key) <= _MAX_KEY_LENGTH:
-        try:
-            record = store.key_by_hash(hash_key(key))
-        except NotFound:
-            record = None
-    if (
-        record is None
-        or record.revoked_at is not None
-        or (record.role is KeyRole.ALUMNI and record.person_id is None)
-    ):
+        viewer = viewer_of_key_hash(store, hash_key(key))
+    if viewer is None:
         limiter.failed(client)
         raise Unauthenticated("unknown or revoked API key")
-    return Viewer(role=record.role, key_id=record.id, person_id=record.person_id)
+    return viewer
 
 
 def require(*roles: KeyRole) -> Callable[[Viewer], Viewer]:

@@ -1,0 +1,524 @@
+"""The pages: sign in with a key, find alumni, a person and their network, an
+introduction path drawn, wicked issues, and for the programme team the metrics
+dashboard and the upload of a bundle.
+
+Every page calls the domain functions the JSON routes call, through
+``api.consent`` (the one place consent is decided) and with the same roles. A
+browser without a session is sent to the sign-in page; a page its role may not
+see answers 403. Every form that changes something carries the session's CSRF
+token, checked before anything is read or written.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from api import consent, uploads
+from api.auth import FailedAuthLimiter, viewer_of_key_hash
+from api.consent import Viewer
+from api.deps import SettingsDep, StoreDep
+from api.errors import Forbidden, RateLimited, TooLarge
+from api.keys import KEY_PREFIX, hash_key
+from api.pages import sessions
+from api.pages.sessions import CSRF_FIELD, SESSION_COOKIE, SIGN_IN_COOKIE, Session, Staged
+from api.problems import problem
+from api.routes.wicked_issues import lineage_out
+from api.schemas import ContactOut, GrowthOut, MetricSuiteOut
+from graph import contacts as network
+from graph import lineage as baton
+from graph import measure
+from graph.errors import Invalid, NotFound
+from graph.model import Cohort, KeyRole
+from graph.store import Page, PersonQuery
+
+HERE = Path(__file__).parent
+STYLESHEET = (HERE / "static" / "pages.css").read_bytes()
+SEARCH_PAGE = Page(limit=50)
+_MAX_KEY_LENGTH = 200
+
+templates = Environment(
+    loader=FileSystemLoader(HERE / "templates"),
+    autoescape=select_autoescape(["html"]),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+router = APIRouter(include_in_schema=False)
+
+FormText = Annotated[str, Form(max_length=2000)]
+Csrf = Annotated[str, Form(alias=CSRF_FIELD, max_length=200)]
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    viewer: Viewer
+    session: Session
+
+    @property
+    def is_team(self) -> bool:
+        return self.viewer.role in (KeyRole.PROGRAMME, KeyRole.ADMIN)
+
+
+def _signed_in(request: Request, store: StoreDep) -> SignedIn | None:
+    session = sessions.session_of(request)
+    if session is None:
+        return None
+    viewer = viewer_of_key_hash(store, session.key_hash)
+    if viewer is None:  # the key was revoked since
+        sessions.sessions_of(request).close(request.cookies.get(SESSION_COOKIE))
+        return None
+    return SignedIn(viewer, session)
+
+
+def render(
+    request: Request,
+    template: str,
+    who: SignedIn | None,
+    *,
+    status: int = 200,
+    **context: Any,
+) -> HTMLResponse:
+    html = templates.get_template(template).render(
+        who=who,
+        csrf=who.session.csrf if who else None,
+        csrf_field=CSRF_FIELD,
+        path=request.url.path,
+        **context,
+    )
+    return HTMLResponse(html, status_code=status, headers={"Cache-Control": "no-store"})
+
+
+def _to_sign_in(request: Request) -> RedirectResponse:
+    return RedirectResponse("/sign-in", status_code=303)
+
+
+def _refused(request: Request, who: SignedIn, reason: str) -> HTMLResponse:
+    return render(request, "error.html", who, status=403, title="Not for this key", reason=reason)
+
+
+def _not_found(request: Request, who: SignedIn, what: str) -> HTMLResponse:
+    return render(request, "error.html", who, status=404, title="Not found", reason=what)
+
+
+def _csrf_refused() -> Response:
+    return problem(
+        403,
+        "Forbidden",
+        f"this form must be sent from the page that showed it (missing or wrong {CSRF_FIELD})",
+    )
+
+
+def _team_only(request: Request, who: SignedIn) -> HTMLResponse | None:
+    if who.is_team:
+        return None
+    return _refused(request, who, "This page is for the programme team (programme or admin keys).")
+
+
+# -- static ---------------------------------------------------------------------------------
+
+
+@router.get("/static/pages.css")
+def stylesheet() -> Response:
+    return Response(
+        STYLESHEET, media_type="text/css", headers={"Cache-Control": "public, max-age=3600"}
+    )
+
+
+# -- signing in and out -----------------------------------------------------------------------
+
+
+def _sign_in_page(request: Request, *, status: int = 200, error: str | None = None) -> Response:
+    token = sessions.new_token()
+    response = render(request, "sign_in.html", None, status=status, error=error, token=token)
+    sessions.set_cookie(request, response, SIGN_IN_COOKIE, token)
+    return response
+
+
+@router.get("/sign-in")
+def sign_in_form(request: Request, store: StoreDep) -> Response:
+    if _signed_in(request, store) is not None:
+        return RedirectResponse("/", status_code=303)
+    return _sign_in_page(request)
+
+
+@router.post("/sign-in")
+def sign_in(request: Request, store: StoreDep, key: FormText = "", token: Csrf = "") -> Response:
+    """Check the key as the API does (and count a wrong one against the same limiter);
+    on success a fresh session (never the key) goes into the cookie."""
+    if not sessions.tokens_match(request.cookies.get(SIGN_IN_COOKIE, ""), token) or not token:
+        return _csrf_refused()
+    limiter: FailedAuthLimiter = request.app.state.auth_limiter
+    client = request.client.host if request.client else "unknown"
+    try:
+        limiter.check(client)
+    except RateLimited as exc:
+        response = _sign_in_page(
+            request,
+            status=429,
+            error=f"Too many wrong keys from this address: try again in {exc.retry_after} s.",
+        )
+        response.headers["Retry-After"] = str(exc.retry_after)
+        return response
+    key = key.strip()
+    viewer = None
+    if key.startswith(KEY_PREFIX) and len(key) <= _MAX_KEY_LENGTH:
+        viewer = viewer_of_key_hash(store, hash_key(key))
+    if viewer is None:
+        limiter.failed(client)
+        return _sign_in_page(
+            request, status=401, error="That key is unknown or revoked: you are not signed in."
+        )
+    table = sessions.sessions_of(request)
+    table.close(request.cookies.get(SESSION_COOKIE))  # never reuse a session id
+    session_id, _ = table.open(hash_key(key))
+    response = RedirectResponse("/", status_code=303)
+    sessions.set_cookie(request, response, SESSION_COOKIE, session_id)
+    sessions.clear_cookie(request, response, SIGN_IN_COOKIE)
+    return response
+
+
+@router.post("/sign-out")
+def sign_out(request: Request, store: StoreDep, token: Csrf = "") -> Response:
+    who = _signed_in(request, store)
+    if who is not None and not sessions.tokens_match(who.session.csrf, token):
+        return _csrf_refused()
+    sessions.sessions_of(request).close(request.cookies.get(SESSION_COOKIE))
+    response = RedirectResponse("/sign-in", status_code=303)
+    sessions.clear_cookie(request, response, SESSION_COOKIE)
+    return response
+
+
+# -- alumni -----------------------------------------------------------------------------------
+
+
+@router.get("/")
+def home(request: Request, store: StoreDep) -> Response:
+    who = _signed_in(request, store)
+    if who is None:
+        return _to_sign_in(request)
+    me = None
+    if who.viewer.person_id:
+        try:
+            me = consent.visible_profile(store, who.viewer, who.viewer.person_id)
+        except NotFound:
+            me = None
+    return render(request, "home.html", who, me=me)
+
+
+@router.get("/find")
+def find(
+    request: Request,
+    store: StoreDep,
+    q: Annotated[str, Query(max_length=200)] = "",
+) -> Response:
+    """Search alumni by name, job, interests and skills, as ``GET /people?q=`` does."""
+    who = _signed_in(request, store)
+    if who is None:
+        return _to_sign_in(request)
+    found = consent.search(store, who.viewer, PersonQuery(text=q.strip() or None), SEARCH_PAGE)
+    return render(request, "find.html", who, q=q, people=found.data, count=found.count)
+
+
+def _contacts(store: StoreDep, viewer: Viewer, person_id: str) -> list[ContactOut]:
+    found = network.contacts(
+        store,
+        person_id,
+        visible=viewer.sees,
+        route_through=viewer.may_route_through,
+        scope="other-organisations",
+        max_hops=1,
+    )
+    return consent.contacts_out(viewer, found)
+
+
+@router.get("/person/{person_id}")
+def person_page(request: Request, store: StoreDep, person_id: str) -> Response:
+    """A person, their ego map, and (for themself or the team) their contacts elsewhere."""
+    who = _signed_in(request, store)
+    if who is None:
+        return _to_sign_in(request)
+    try:
+        person = consent.visible_profile(store, who.viewer, person_id)
+    except NotFound:
+        return _not_found(request, who, "No such person, or none you may see.")
+    own_network = who.is_team or who.viewer.is_self(person_id)
+    contacts = _contacts(store, who.viewer, person_id) if own_network else None
+    return render(
+        request,
+        "person.html",
+        who,
+        person=person,
+        contacts=contacts,
+        map_url="/visualisations/network.html?" + urlencode({"person": person_id}),
+    )
+
+
+@dataclass(frozen=True)
+class Node:
+    x: int
+    y: int
+    name: str
+    org: str
+
+
+@dataclass(frozen=True)
+class Edge:
+    x1: int
+    x2: int
+    y: int
+    mid: float
+    label: str
+
+
+@dataclass(frozen=True)
+class Drawing:
+    """One path as an SVG: a row of people, each hop labelled with the tie behind it."""
+
+    width: int
+    height: int
+    nodes: list[Node]
+    edges: list[Edge]
+
+
+def path_drawing(people: list[tuple[str, str]], labels: list[str]) -> Drawing:
+    """Where the people of one path, ``(name, organisation)``, go in its SVG.
+
+    >>> d = path_drawing([("Ann", "ECC"), ("Bob", "NHS")], ["both in cohort 2019"])
+    >>> [(n.x, n.name) for n in d.nodes], d.edges[0].label, d.width
+    ([(100, 'Ann'), (360, 'Bob')], 'both in cohort 2019', 460)
+    """
+    gap, left, top = 260, 100, 60
+    nodes = [
+        Node(left + i * gap, top, name, organisation)
+        for i, (name, organisation) in enumerate(people)
+    ]
+    edges = [
+        Edge(
+            a.x + 14,
+            b.x - 14,
+            top,
+            (a.x + b.x) / 2,
+            label if len(label) <= 40 else label[:39] + "…",
+        )
+        for a, b, label in zip(nodes, nodes[1:], labels, strict=False)
+    ]
+    return Drawing(left * 2 + gap * max(len(people) - 1, 0), 130, nodes, edges)
+
+
+@router.get("/introduction")
+def introduction(
+    request: Request,
+    store: StoreDep,
+    to: Annotated[str, Query(max_length=200)] = "",
+    from_: Annotated[str, Query(alias="from", max_length=200)] = "",
+    q: Annotated[str, Query(max_length=200)] = "",
+) -> Response:
+    """Who can introduce me to someone: up to three shortest warm paths, every hop with
+    the tie that explains it, as ``GET /paths/introduction`` answers."""
+    who = _signed_in(request, store)
+    if who is None:
+        return _to_sign_in(request)
+    viewer = who.viewer
+    start = from_ or viewer.person_id or ""
+    context: dict[str, Any] = {"to": to, "from_": from_, "q": q, "start": start}
+    if q.strip():
+        context["candidates"] = consent.search(
+            store, viewer, PersonQuery(text=q.strip()), SEARCH_PAGE
+        ).data
+    if not to or not start:
+        return render(request, "introduction.html", who, **context)
+    try:
+        consent.ensure_own_network(viewer, start)
+        origin = consent.visible_profile(store, viewer, start)
+        target = consent.visible_profile(store, viewer, to)
+    except Forbidden:
+        return _refused(request, who, "An alumni key finds introductions from its own person only.")
+    except NotFound:
+        return _not_found(request, who, "No such person, or none you may see.")
+    found = network.introduction_paths(
+        store,
+        start,
+        target_id=to,
+        visible=viewer.sees,
+        route_through=viewer.may_route_through,
+        max_hops=4,
+    )
+    paths = consent.paths_out(viewer, found)
+    drawn = [
+        path_drawing(
+            [(x.name, x.organisation.name if x.organisation else "") for x in p.people],
+            [s.connections[0].text if s.connections else "" for s in p.steps],
+        )
+        for p in paths
+    ]
+    names = {person.id: person.name for p in paths for person in p.people}
+    return render(
+        request,
+        "introduction.html",
+        who,
+        origin=origin,
+        target=target,
+        paths=list(zip(paths, drawn, strict=True)),
+        names=names,
+        **context,
+    )
+
+
+@router.get("/issues")
+def issues(request: Request, store: StoreDep) -> Response:
+    who = _signed_in(request, store)
+    if who is None:
+        return _to_sign_in(request)
+    return render(request, "issues.html", who, issues=baton.issue_summaries(store))
+
+
+@router.get("/issues/{issue_id}")
+def issue(request: Request, store: StoreDep, issue_id: str) -> Response:
+    """A wicked issue's lineage: its projects in order, their people and handovers."""
+    who = _signed_in(request, store)
+    if who is None:
+        return _to_sign_in(request)
+    try:
+        found = baton.lineage(store, issue_id, visible=who.viewer.sees)
+    except NotFound:
+        return _not_found(request, who, "No such wicked issue.")
+    return render(request, "issue.html", who, lineage=lineage_out(who.viewer, found))
+
+
+# -- the programme team -----------------------------------------------------------------------
+
+
+@router.get("/dashboard")
+def dashboard(
+    request: Request,
+    store: StoreDep,
+    as_of: Annotated[date | None, Query()] = None,
+) -> Response:
+    """The network's metrics on a day, and each cohort's growth from baseline to end."""
+    who = _signed_in(request, store)
+    if who is None:
+        return _to_sign_in(request)
+    if (refused := _team_only(request, who)) is not None:
+        return refused
+    day = as_of or date.today()
+    suite = MetricSuiteOut.model_validate(measure.network_report(store, as_of=day, people=False))
+    cohorts = sorted(store.find(Cohort, page=Page(limit=500)).data, key=lambda c: c.start_date)
+    growth = {c.id: GrowthOut.model_validate(measure.growth_report(store, c.id)) for c in cohorts}
+    return render(
+        request,
+        "dashboard.html",
+        who,
+        day=day,
+        suite=suite,
+        cohorts=cohorts,
+        growth=growth,
+        map_url="/visualisations/network.html?" + urlencode({"as_of": day.isoformat()}),
+    )
+
+
+@router.get("/upload")
+def upload_form(request: Request, store: StoreDep) -> Response:
+    who = _signed_in(request, store)
+    if who is None:
+        return _to_sign_in(request)
+    if (refused := _team_only(request, who)) is not None:
+        return refused
+    return render(request, "upload.html", who)
+
+
+def _load(
+    request: Request,
+    store: StoreDep,
+    who: SignedIn,
+    settings: SettingsDep,
+    name: str | None,
+    content: bytes,
+    *,
+    dry_run: bool,
+) -> Response:
+    try:
+        report = uploads.load_upload(
+            store,
+            name,
+            io.BytesIO(content),
+            dry_run=dry_run,
+            max_bytes=settings.max_upload_bytes,
+            max_unzipped_bytes=settings.max_unzipped_bytes,
+        )
+    except Invalid as exc:
+        problems = [
+            {"where": p.record, "column": p.field, "value": p.value, "reason": p.reason}
+            for p in exc.problems
+        ]
+        return render(request, "upload.html", who, status=422, refused=problems)
+    except TooLarge as exc:
+        return render(request, "upload.html", who, status=413, too_large=str(exc))
+    staged = None
+    if dry_run and report.ok:
+        staged = Staged(sessions.new_token(), name or "", content)
+    who.session.staged = staged
+    return render(
+        request,
+        "upload.html",
+        who,
+        status=200 if report.ok else 422,
+        report=report,
+        staged=staged,
+    )
+
+
+@router.post("/upload")
+def upload_check(
+    request: Request,
+    store: StoreDep,
+    settings: SettingsDep,
+    file: Annotated[UploadFile, File()],
+    token: Csrf = "",
+) -> Response:
+    """Step one: check the bundle (a dry run, nothing written) and show every error."""
+    who = _signed_in(request, store)
+    if who is None or not sessions.tokens_match(who.session.csrf, token):
+        return _csrf_refused()
+    if (refused := _team_only(request, who)) is not None:
+        return refused
+    content = file.file.read(settings.max_upload_bytes + 1)
+    if len(content) > settings.max_upload_bytes:
+        message = f"{file.filename} is larger than {settings.max_upload_bytes} bytes"
+        return render(request, "upload.html", who, status=413, too_large=message)
+    return _load(request, store, who, settings, file.filename, content, dry_run=True)
+
+
+@router.post("/upload/load")
+def upload_load(
+    request: Request,
+    store: StoreDep,
+    settings: SettingsDep,
+    staged: Annotated[str, Form(max_length=200)] = "",
+    token: Csrf = "",
+) -> Response:
+    """Step two: load the bundle the user just checked, in one transaction."""
+    who = _signed_in(request, store)
+    if who is None or not sessions.tokens_match(who.session.csrf, token):
+        return _csrf_refused()
+    if (refused := _team_only(request, who)) is not None:
+        return refused
+    kept = who.session.staged
+    if kept is None or not sessions.tokens_match(kept.id, staged):
+        return render(
+            request,
+            "upload.html",
+            who,
+            status=409,
+            too_large=None,
+            stale="That check has expired or was replaced: choose the file and check it again.",
+        )
+    return _load(request, store, who, settings, kept.file_name, kept.content, dry_run=False)
