@@ -25,6 +25,7 @@ from api.routes import (
     projects,
     wicked_issues,
 )
+from api.routes import visualisations as visualisation_routes
 from api.settings import ApiSettings, get_api_settings
 from graph.store import GraphStore
 from graph.stores import open_store
@@ -103,5 +104,6 @@ def create_app(
     app.include_router(metrics.router)
     app.include_router(ingest.router, max_body_size=settings.max_upload_bytes + MULTIPART_ALLOWANCE)
     app.include_router(keys.router)
+    app.include_router(visualisation_routes.router)
     app.include_router(pages.router, max_body_size=body_limit)
     return app

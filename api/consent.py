@@ -89,6 +89,15 @@ def ensure_own_data(viewer: Viewer, person_id: str) -> None:
         raise Forbidden("only the person themself or an admin may do this")
 
 
+def ensure_map_allowed(viewer: Viewer, person_id: str | None) -> None:
+    """Alumni draw only their own ego map (people they may see, reached through people
+    who may be routed through); the programme team draws any map."""
+    if viewer.role is KeyRole.ALUMNI and person_id is None:
+        raise Forbidden("an alumni key may only draw its own network: add person=YOUR_ID")
+    if person_id is not None:
+        ensure_own_network(viewer, person_id)
+
+
 def _hidden(person_id: str) -> NotFound:
     """Exactly what the store says of an absent person, so absence and refusal look alike."""
     return NotFound("person", person_id)

@@ -1,0 +1,105 @@
+"""``/visualisations``: the network drawn as an interactive map (HTML, loads nothing).
+
+The programme team draws any map: as of a date or at a cohort's survey wave,
+filtered by cohort, organisation or sector, organisations collapsed, or a
+cohort's waves side by side. Alumni draw their own ego map only. Who appears is
+decided by ``api.consent`` (the same rules as every other route); what a map
+shows is built by ``visualisations.maps``.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Response
+
+from api.auth import AnyRole
+from api.consent import ensure_map_allowed
+from api.deps import StoreDep
+from api.problems import responses
+from api.schemas import Day
+from graph import measure
+from graph.errors import Invalid, Problem
+from graph.model import Sector, Wave
+from visualisations import maps
+
+router = APIRouter(prefix="/visualisations", tags=["visualisations"])
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; "
+    "frame-ancestors 'self'; base-uri 'none'"
+)
+Id = Annotated[str | None, Query(min_length=1, max_length=200)]
+
+
+@router.get(
+    "/network.html",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "The map: a self-contained HTML page (vis-network inlined).",
+            "content": {"text/html": {"schema": {"type": "string"}}},
+        },
+        **responses(401, 403, 404, 422, 429),
+    },
+    summary="The network as an interactive map",
+)
+def network_html(
+    store: StoreDep,
+    viewer: AnyRole,
+    as_of: Annotated[Day | None, Query(description="Default today.")] = None,
+    cohort: Annotated[Id, Query(description="With `wave`: a cohort's survey wave.")] = None,
+    wave: Wave | None = None,
+    person: Annotated[Id, Query(description="Draw this person's ego map.")] = None,
+    radius: Annotated[int, Query(ge=1, le=2, description="Ego map: 1 or 2 steps.")] = 1,
+    cohort_filter: Annotated[Id, Query(description="Only members of this cohort.")] = None,
+    organisation: Annotated[Id, Query(description="Only people at this organisation.")] = None,
+    sector: Annotated[Sector | None, Query(description="Only people in this sector.")] = None,
+    ties: Annotated[
+        str | None, Query(max_length=200, description="Comma-separated tie kinds.")
+    ] = None,
+    collapse: Annotated[
+        Literal["organisations"] | None, Query(description="One node per organisation.")
+    ] = None,
+    compare: Annotated[
+        Literal["waves"] | None,
+        Query(description="With `cohort` (no `wave`): the cohort's waves side by side."),
+    ] = None,
+) -> Response:
+    """Colour is sector, shape is role, size is betweenness, line style is the kind of
+    tie. Alumni may draw only their own ego map (`person` = their own id)."""
+    ensure_map_allowed(viewer, person)
+    request = maps.MapRequest(
+        as_of=as_of,
+        cohort_id=cohort,
+        wave=wave,
+        kinds=measure.parse_kinds(ties),
+        person_id=person,
+        radius=radius,
+        cohort_filter=cohort_filter,
+        organisation=organisation,
+        sector=sector,
+        collapse=collapse,
+    )
+    if compare == "waves":
+        if cohort is None or wave is not None or as_of is not None or person is not None:
+            raise Invalid(
+                [Problem("map", "compare", "waves",
+                         "compare=waves needs cohort, without wave, as_of or person")]
+            )  # fmt: skip
+        drawn = maps.wave_comparison(
+            store,
+            cohort,
+            request,
+            visible=viewer.sees,
+            route_through=viewer.may_route_through,
+        )
+    else:
+        drawn = maps.network_map(
+            store, request, visible=viewer.sees, route_through=viewer.may_route_through
+        )
+    return Response(
+        maps.to_html(drawn),
+        media_type="text/html; charset=utf-8",
+        headers={"Content-Security-Policy": CONTENT_SECURITY_POLICY},
+    )

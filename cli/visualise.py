@@ -1,0 +1,105 @@
+"""``alumni-graph visualise`` and ``alumni-graph report``: the network as a map,
+and a cohort's programme report, each one self-contained HTML file.
+
+Whoever runs these commands holds the store, so they see what the programme
+team sees through the API (``api.consent`` decides, as for every route): every
+person with analytics consent is drawn, and a map reaches someone two steps out
+only through people who agreed to introductions.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from api.consent import Viewer
+from cli.output import parse_day
+from graph import measure
+from graph.errors import Invalid, Problem
+from graph.model import KeyRole, Sector, Wave
+from graph.stores import open_store
+from visualisations import maps
+
+TEAM = Viewer(role=KeyRole.PROGRAMME, key_id="cli-visualise")
+"""The reader of what these commands write: the programme team."""
+
+StoreOption = Annotated[str | None, typer.Option("--store", help="Store URL")]
+OutputOption = Annotated[Path, typer.Option("-o", "--output", help="The HTML file to write")]
+
+
+def _html_path(output: Path) -> None:
+    if output.suffix.casefold() not in (".html", ".htm"):
+        raise Invalid([Problem("option", "-o", str(output), "must end in .html")])
+
+
+def visualise(
+    output: OutputOption,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="YYYY-MM-DD (default today)")] = None,
+    cohort: Annotated[
+        str | None, typer.Option("--cohort", help="Cohort id: with --wave, or --compare-waves")
+    ] = None,
+    wave: Annotated[Wave | None, typer.Option("--wave", help="Survey wave")] = None,
+    person: Annotated[
+        str | None, typer.Option("--person", help="Draw this person's ego map")
+    ] = None,
+    radius: Annotated[int, typer.Option("--radius", help="Ego map: 1 or 2 steps")] = 1,
+    cohort_filter: Annotated[
+        str | None, typer.Option("--cohort-filter", help="Only members of this cohort")
+    ] = None,
+    organisation: Annotated[
+        str | None, typer.Option("--organisation", help="Only people at this organisation (id)")
+    ] = None,
+    sector: Annotated[Sector | None, typer.Option("--sector", help="Only this sector")] = None,
+    ties: Annotated[
+        str | None, typer.Option("--ties", help="Comma-separated tie kinds (default: the spec's)")
+    ] = None,
+    collapse: Annotated[
+        str | None, typer.Option("--collapse", help="'organisations': one node per organisation")
+    ] = None,
+    compare_waves: Annotated[
+        bool, typer.Option("--compare-waves", help="The --cohort's waves side by side")
+    ] = False,
+    store: StoreOption = None,
+) -> None:
+    """Draw the network as an interactive map (one HTML file that loads nothing)."""
+    _html_path(output)
+    if collapse not in (None, "organisations"):
+        raise Invalid([Problem("option", "--collapse", str(collapse), "only 'organisations'")])
+    request = maps.MapRequest(
+        as_of=parse_day(as_of, "--as-of") if as_of else None,
+        cohort_id=None if compare_waves else cohort,
+        wave=wave,
+        kinds=measure.parse_kinds(ties),
+        person_id=person,
+        radius=radius,
+        cohort_filter=cohort_filter,
+        organisation=organisation,
+        sector=sector,
+        collapse="organisations" if collapse else None,
+    )
+    graph_store = open_store(store)
+    try:
+        if compare_waves:
+            if cohort is None or wave is not None or as_of is not None or person is not None:
+                raise Invalid(
+                    [Problem("option", "--compare-waves", "",
+                             "needs --cohort, without --wave, --as-of or --person")]
+                )  # fmt: skip
+            drawn = maps.wave_comparison(
+                graph_store,
+                cohort,
+                request,
+                visible=TEAM.sees,
+                route_through=TEAM.may_route_through,
+            )
+        else:
+            drawn = maps.network_map(
+                graph_store, request, visible=TEAM.sees, route_through=TEAM.may_route_through
+            )
+    finally:
+        graph_store.close()
+    maps.render(drawn, output)
+    shown = "; ".join(p.note for p in drawn.panels)
+    typer.echo(f"wrote {output} ({shown})")
