@@ -23,6 +23,7 @@ from api.routes import (
     paths,
     people,
     projects,
+    reports,
     wicked_issues,
 )
 from api.routes import visualisations as visualisation_routes
@@ -105,5 +106,6 @@ def create_app(
     app.include_router(ingest.router, max_body_size=settings.max_upload_bytes + MULTIPART_ALLOWANCE)
     app.include_router(keys.router)
     app.include_router(visualisation_routes.router)
+    app.include_router(reports.router)
     app.include_router(pages.router, max_body_size=body_limit)
     return app

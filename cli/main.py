@@ -16,7 +16,7 @@ from cli import keys, metrics, wicked
 from cli.demo import demo
 from cli.ingest import app as ingest_app
 from cli.ingest import template
-from cli.visualise import visualise
+from cli.visualise import report, visualise
 from graph.errors import AlumniGraphError, Invalid, NotFound
 from graph.stores import open_store
 
@@ -54,6 +54,7 @@ app.add_typer(wicked.app, name="wicked")
 app.command("template")(template)
 app.command("demo")(demo)
 app.command("visualise")(visualise)
+app.command("report")(report)
 
 
 @app.command()

@@ -21,6 +21,7 @@ from graph.errors import Invalid, Problem
 from graph.model import KeyRole, Sector, Wave
 from graph.stores import open_store
 from visualisations import maps
+from visualisations import report as cohort_report
 
 TEAM = Viewer(role=KeyRole.PROGRAMME, key_id="cli-visualise")
 """The reader of what these commands write: the programme team."""
@@ -103,3 +104,25 @@ def visualise(
     maps.render(drawn, output)
     shown = "; ".join(p.note for p in drawn.panels)
     typer.echo(f"wrote {output} ({shown})")
+
+
+def report(
+    cohort: Annotated[str, typer.Option("--cohort", help="Cohort id")],
+    output: OutputOption,
+    ties: Annotated[
+        str | None, typer.Option("--ties", help="Comma-separated tie kinds (default: the spec's)")
+    ] = None,
+    store: StoreOption = None,
+) -> None:
+    """Write a cohort's programme report: growth, sectors, brokers, isolated participants,
+    projects and handovers, and what each number means (one HTML file, plots inlined)."""
+    _html_path(output)
+    graph_store = open_store(store)
+    try:
+        found = cohort_report.build_report(
+            graph_store, cohort, visible=TEAM.sees, kinds=measure.parse_kinds(ties)
+        )
+    finally:
+        graph_store.close()
+    cohort_report.render(found, output)
+    typer.echo(f"wrote {output}")

@@ -272,7 +272,9 @@ def edge_style(kinds: Iterable[str]) -> TieStyle:
 
 
 def sector_colour(sector: str | None) -> str:
-    """>>> sector_colour("health"), sector_colour(None)
+    """A sector's colour, grey when the sector is unknown.
+
+    >>> sector_colour("health"), sector_colour(None)
     ('#009E73', '#BBBBBB')
     """
     return SECTOR_COLOURS[Sector(sector)] if sector else UNKNOWN_COLOUR
@@ -787,7 +789,8 @@ def _vis_assets() -> tuple[str, str]:
 
 
 @lru_cache(maxsize=1)
-def _environment() -> Environment:
+def template_environment() -> Environment:
+    """Jinja2 over ``visualisations/templates``, HTML autoescaped."""
     return Environment(
         loader=FileSystemLoader(_TEMPLATES),
         autoescape=select_autoescape(["html"]),
@@ -867,7 +870,7 @@ def to_html(network: NetworkMap) -> str:
             }
         )
     return (
-        _environment()
+        template_environment()
         .get_template("network.html")
         .render(map=network, panels=panels, vis_script=script, vis_style=style)
     )

@@ -22,6 +22,7 @@ from datetime import date
 from typing import Any, Literal
 
 import networkx as nx
+from matplotlib import dates, rc_context
 from matplotlib.figure import Figure
 
 from graph.analytics import compare
@@ -62,7 +63,8 @@ def to_png(figure: Figure, dpi: int = 110) -> bytes:
 def to_svg(figure: Figure) -> str:
     """The figure as an SVG document (text kept as text, no creation date)."""
     buffer = io.StringIO()
-    figure.savefig(buffer, format="svg", metadata={"Date": None})
+    with rc_context({"svg.fonttype": "none", "svg.hashsalt": "alumni-graph"}):
+        figure.savefig(buffer, format="svg", metadata={"Date": None})
     return buffer.getvalue()
 
 
@@ -73,7 +75,7 @@ def share_over_time(points: Sequence[TimelinePoint], title: str = "") -> Figure:
     """
     figure = Figure(figsize=_SIZE, layout="constrained")
     axes = figure.add_subplot()
-    days = [date.fromisoformat(p["date"]) for p in points]
+    days = dates.date2num([date.fromisoformat(p["date"]) for p in points])  # type: ignore[no-untyped-call]
     for key, colour, text in (
         ("cross_org_share", ORG_COLOUR, "across organisations"),
         ("cross_sector_share", SECTOR_COLOUR, "across sectors"),
@@ -85,7 +87,8 @@ def share_over_time(points: Sequence[TimelinePoint], title: str = "") -> Figure:
     axes.set_title(title or "Share of ties that cross organisations and sectors")
     axes.grid(True, alpha=0.3)
     axes.legend(loc="lower right")
-    figure.autofmt_xdate()
+    axes.xaxis.set_major_formatter(dates.ConciseDateFormatter(axes.xaxis.get_major_locator()))  # type: ignore[no-untyped-call]
+    axes.xaxis_date()
     return figure
 
 

@@ -1,0 +1,57 @@
+"""``/reports``: a cohort's programme report, one self-contained HTML page (programme team).
+
+The numbers come from ``graph.measure`` (the same as ``/metrics``); who may be
+named is ``api.consent``'s ``Viewer.sees``.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Response
+
+from api.auth import TeamRole
+from api.deps import StoreDep
+from api.problems import responses
+from graph import measure
+from visualisations.report import build_report, to_html
+
+router = APIRouter(prefix="/reports", tags=["reports"])
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+    "frame-ancestors 'self'; base-uri 'none'"
+)
+
+
+@router.get(
+    "/cohort/{cohort_id}",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "The report: a self-contained HTML page (plots inlined as SVG).",
+            "content": {"text/html": {"schema": {"type": "string"}}},
+        },
+        **responses(401, 403, 404, 422, 429),
+    },
+    summary="A cohort's programme report",
+)
+def cohort_report(
+    store: StoreDep,
+    viewer: TeamRole,
+    cohort_id: Annotated[str, Path(min_length=1, max_length=200)],
+    ties: Annotated[
+        str | None, Query(max_length=200, description="Comma-separated tie kinds.")
+    ] = None,
+) -> Response:
+    """The cohort's growth from baseline to end to follow-up, per sector, its brokers,
+    its isolated participants, its projects and handovers, and each metric's definition."""
+    found = build_report(store, cohort_id, visible=viewer.sees, kinds=measure.parse_kinds(ties))
+    return Response(
+        to_html(found),
+        media_type="text/html; charset=utf-8",
+        headers={
+            "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+            "Content-Disposition": f'inline; filename="report-{found.cohort.id}.html"',
+        },
+    )
