@@ -31,6 +31,7 @@ TEAM = (401, 403, 200, 200)
 ADMIN = (401, 403, 403, 200)
 EVERYONE = (401, 200, 200, 200)
 HANDOVERS = "/wicked-issues/domestic-abuse/handovers"
+MAP = "/visualisations/network.html"
 
 CALLS = [
     Call("GET", "/health", "/health", 200, 200, 200, 200),
@@ -102,6 +103,10 @@ CALLS = [
     Call("GET", "/keys", "/keys", *ADMIN),
     Call("POST", "/keys", "/keys", 401, 403, 403, 201),
     Call("POST", "/keys/SPARE/revoke", "/keys/{key_id}/revoke", *ADMIN),
+    Call("GET", "/visualisations/network.html?as_of=2020-06-01", MAP, *TEAM),
+    Call("GET", "/visualisations/network.html?person=ann", MAP, *EVERYONE),
+    Call("GET", "/visualisations/network.html?person=bob", MAP, *TEAM),
+    Call("GET", "/reports/cohort/c2019", "/reports/cohort/{cohort_id}", *TEAM),
 ]
 
 ROLE_NAMES = ("none", "alumni", "programme", "admin")
