@@ -300,7 +300,13 @@ def layout(graph: nx.Graph, *, seed: int = 42) -> dict[Hashable, tuple[float, fl
 
         index = {v: i for i, v in enumerate(nodes)}
         g = igraph.Graph(n=n, edges=sorted((index[u], index[v]) for u, v in graph.edges))
-        found = g.layout_fruchterman_reingold(seed=start, niter=300 if n < 2000 else 150)
+        # igraph draws its random steps from the generator it is given: a seeded one,
+        # for the same picture every time, then Python's own again.
+        igraph.set_random_number_generator(random.Random(seed))
+        try:
+            found = g.layout_fruchterman_reingold(seed=start, niter=300 if n < 2000 else 150)
+        finally:
+            igraph.set_random_number_generator(random)
         coords = [(float(x), float(y)) for x, y in found.coords]
     else:
         canonical = nx.Graph()

@@ -1,0 +1,65 @@
+"""Maps, plots and reports: the hand-drawn sample programme (tests/contract/sample.py)
+on each store, an API client with one key per role (the alumni key is Ann's), and
+the demo programme loaded once into SQLite for the tests that look at a real map."""
+
+from __future__ import annotations
+
+import json
+import re
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.consent import Viewer
+from graph.model import KeyRole
+from graph.sqlite_store import SqliteStore
+from graph.store import GraphStore
+from ingest.demo import write_demo
+from ingest.pipeline import load_bundle
+
+from ..api.conftest import Keys, api_for, make_keys, sample_run
+from ..api.conftest import shared_client as shared_client  # the session-wide app
+from ..contract.sample import programme
+
+TEAM = Viewer(role=KeyRole.PROGRAMME, key_id="test-team")
+ANN = Viewer(role=KeyRole.ALUMNI, key_id="test-ann", person_id="ann")
+
+
+@pytest.fixture
+def sample(store: GraphStore) -> GraphStore:
+    """The store with the sample programme."""
+    store.apply(programme(), sample_run())
+    return store
+
+
+@pytest.fixture
+def keys(sample: GraphStore) -> Keys:
+    return make_keys(sample)
+
+
+@pytest.fixture
+def client(sample: GraphStore, shared_client: TestClient) -> TestClient:
+    return api_for(shared_client, sample)
+
+
+@pytest.fixture(scope="session")
+def demo_store() -> Iterator[SqliteStore]:
+    """The demo programme (ingest/demo.py), loaded through the users' path once."""
+    with tempfile.TemporaryDirectory() as folder:
+        store = SqliteStore(f"sqlite:///{Path(folder) / 'demo.db'}")
+        for path in write_demo(Path(folder) / "bundles"):
+            load_bundle(path, store)
+        yield store
+        store.close()
+
+
+def map_data(html: str) -> list[dict[str, Any]]:
+    """The vis-network data of every panel of a map page, as the page's script reads it."""
+    found = re.findall(
+        r'<script type="application/json" id="map-\d+-data">(.*?)</script>', html, re.S
+    )
+    return [json.loads(text) for text in found]

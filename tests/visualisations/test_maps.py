@@ -1,0 +1,250 @@
+"""Maps of the hand-drawn sample (tests/contract/sample.py), every expected value worked
+out on paper, on each store.
+
+As of 2020-06-01 the snapshot (default kinds) holds c2019's people with analytics
+consent: ann (ECC, local government), bob (NHS, health), cat (moved to Essex Police
+that day: police) and dan (Essex Police, police; the cohort's sponsor). Its edges:
+ann-bob {advice, project}, ann-cat {collaboration, project}, bob-cat {knew_before,
+project} and cat-dan {advice}: a triangle with dan hanging off cat. So cat is the
+only broker: she is on the shortest paths dan-ann and dan-bob, 2 of the 3 pairs not
+involving her, betweenness 2/3; everyone else 0. Eve never appears (no analytics
+consent); fay's cohort has not started.
+
+As of 2021-07-01 fay (c2021, police) is in, mentored by dan (2021-06-01..2022-06-01).
+Dan has not consented to the directory: nobody is reached through him, and alumni do
+not see him.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+
+from graph.errors import Invalid, NotFound
+from graph.model import Sector, TieKind, Wave
+from graph.store import GraphStore
+from visualisations import maps
+from visualisations.maps import MapRequest
+
+from .conftest import ANN, TEAM, map_data
+
+JUNE_2020 = date(2020, 6, 1)
+JULY_2021 = date(2021, 7, 1)
+
+
+def draw(store: GraphStore, viewer=TEAM, **options: object) -> maps.NetworkMap:  # type: ignore[no-untyped-def]
+    return maps.network_map(
+        store,
+        MapRequest(**options),  # type: ignore[arg-type]
+        visible=viewer.sees,
+        route_through=viewer.may_route_through,
+    )
+
+
+def nodes_of(network: maps.NetworkMap) -> dict[str, maps.MapNode]:
+    (panel,) = network.panels
+    return {n.id: n for n in panel.nodes}
+
+
+def edges_of(network: maps.NetworkMap, panel: int = 0) -> dict[tuple[str, str], maps.MapEdge]:
+    return {(e.source, e.target): e for e in network.panels[panel].edges}
+
+
+def test_map_of_sample_colours_shapes_and_sizes_as_worked_by_hand(sample: GraphStore) -> None:
+    found = nodes_of(draw(sample, as_of=JUNE_2020))
+    assert {(v, n.colour, n.shape, n.size, n.label) for v, n in found.items()} == {
+        ("ann", "#0072B2", "dot", 10.0, "Ann Example"),
+        ("bob", "#009E73", "dot", 10.0, "Bob Example"),
+        ("cat", "#332288", "dot", 40.0, "Cat Example"),
+        ("dan", "#332288", "star", 10.0, "Dan Example"),
+    }
+    assert found["cat"].betweenness == pytest.approx(2 / 3)
+
+
+def test_map_of_sample_styles_each_edge_by_its_strongest_tie(sample: GraphStore) -> None:
+    found = edges_of(draw(sample, as_of=JUNE_2020))
+    project = ("#444444", 2.5, ())
+    assert {k: (e.colour, e.width, e.dashes) for k, e in found.items()} == {
+        ("ann", "bob"): project,
+        ("ann", "cat"): project,
+        ("bob", "cat"): project,
+        ("cat", "dan"): ("#009E73", 1.5, (6, 4)),
+    }
+    assert found[("ann", "bob")].title == "worked on a project together; advice (survey)"
+
+
+def test_map_html_holds_exactly_the_drawn_nodes_and_edges(sample: GraphStore) -> None:
+    html = maps.to_html(draw(sample, as_of=JUNE_2020))
+    (data,) = map_data(html)
+    assert {n["id"]: (n["color"], n["shape"], n["size"]) for n in data["nodes"]} == {
+        "ann": ("#0072B2", "dot", 10.0),
+        "bob": ("#009E73", "dot", 10.0),
+        "cat": ("#332288", "dot", 40.0),
+        "dan": ("#332288", "star", 10.0),
+    }
+    assert {(e["from"], e["to"]) for e in data["edges"]} == {
+        ("ann", "bob"),
+        ("ann", "cat"),
+        ("bob", "cat"),
+        ("cat", "dan"),
+    }
+    assert data["options"]["physics"] == {"enabled": False}
+    assert all(isinstance(n["x"], float) and isinstance(n["y"], float) for n in data["nodes"])
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:|//)""", html)  # works offline
+    assert "default-src 'none'" in html  # and its policy forbids every fetch
+    assert "eve" not in {n["id"] for n in data["nodes"]}
+
+
+def test_map_leaves_out_people_without_analytics_consent(sample: GraphStore) -> None:
+    found = nodes_of(draw(sample, as_of=JULY_2021))
+    assert set(found) == {"ann", "bob", "cat", "dan", "fay"}  # eve refused analytics
+
+
+def test_ego_map_for_alumni_shows_only_people_they_may_see(sample: GraphStore) -> None:
+    network = draw(sample, ANN, as_of=JUNE_2020, person_id="ann", radius=2)
+    assert set(nodes_of(network)) == {"ann", "bob", "cat"}  # dan: no directory consent
+    html = maps.to_html(network)
+    assert "Dan Example" not in html and '"dan"' not in html
+
+
+def test_ego_map_never_reaches_through_someone_without_directory_consent(
+    sample: GraphStore,
+) -> None:
+    # cat's neighbours: ann, bob, dan; fay is two steps out, but only through dan.
+    assert set(nodes_of(draw(sample, as_of=JULY_2021, person_id="cat", radius=2))) == {
+        "ann",
+        "bob",
+        "cat",
+        "dan",
+    }
+    # through cat (directory consent) the team reaches dan from ann.
+    assert set(nodes_of(draw(sample, as_of=JUNE_2020, person_id="ann", radius=2))) == {
+        "ann",
+        "bob",
+        "cat",
+        "dan",
+    }
+    assert set(nodes_of(draw(sample, as_of=JUNE_2020, person_id="ann"))) == {"ann", "bob", "cat"}
+
+
+def test_ego_map_sizes_by_betweenness_inside_the_map(sample: GraphStore) -> None:
+    found = nodes_of(draw(sample, as_of=JUNE_2020, person_id="dan"))
+    # dan - cat only: a single edge, nobody between anyone.
+    assert {v: n.size for v, n in found.items()} == {"cat": 10.0, "dan": 10.0}
+    assert found["dan"].ego
+
+
+def test_ego_map_of_someone_outside_the_network_is_not_found(sample: GraphStore) -> None:
+    with pytest.raises(NotFound):
+        draw(sample, as_of=JULY_2021, person_id="eve")  # no analytics consent
+    with pytest.raises(NotFound):
+        draw(sample, ANN, as_of=JUNE_2020, person_id="dan")  # hidden from alumni
+
+
+def test_filters_keep_only_matching_people(sample: GraphStore) -> None:
+    assert set(nodes_of(draw(sample, as_of=JULY_2021, sector=Sector.POLICE))) == {
+        "cat",
+        "dan",
+        "fay",
+    }
+    assert set(nodes_of(draw(sample, as_of=JULY_2021, organisation="mse-icb"))) == {"bob"}
+    assert set(nodes_of(draw(sample, as_of=JULY_2021, cohort_filter="c2021"))) == {"fay"}
+    police = draw(sample, as_of=JULY_2021, sector=Sector.POLICE)
+    assert set(edges_of(police)) == {("cat", "dan"), ("dan", "fay")}
+
+
+def test_filters_naming_unknown_records_are_not_found(sample: GraphStore) -> None:
+    with pytest.raises(NotFound):
+        draw(sample, as_of=JUNE_2020, organisation="nowhere")
+    with pytest.raises(NotFound):
+        draw(sample, as_of=JUNE_2020, cohort_filter="c1999")
+    with pytest.raises(NotFound):
+        draw(sample, cohort_id="c1999", wave=Wave.END)
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"as_of": JUNE_2020, "cohort_id": "c2019", "wave": Wave.END},
+        {"cohort_id": "c2019"},
+        {"person_id": "ann", "radius": 3},
+        {"person_id": "ann", "collapse": "organisations"},
+    ],
+    ids=["date-and-wave", "cohort-without-wave", "radius-3", "collapsed-ego"],
+)
+def test_contradictory_options_are_refused_by_name(
+    sample: GraphStore, options: dict[str, object]
+) -> None:
+    with pytest.raises(Invalid) as raised:
+        draw(sample, **options)
+    assert raised.value.problems[0].field
+
+
+def test_collapsed_map_counts_people_and_ties_per_organisation(sample: GraphStore) -> None:
+    network = draw(sample, as_of=JULY_2021, collapse="organisations")
+    found = nodes_of(network)
+    # ECC: ann; NHS: bob; Police: cat, dan, fay.
+    assert {v: n.label for v, n in found.items()} == {
+        "ecc": "Essex County Council (1)",
+        "mse-icb": "Mid and South Essex ICB (1)",
+        "essex-police": "Essex Police (3)",
+    }
+    assert {v: n.size for v, n in found.items()} == {
+        "ecc": 20.0,
+        "mse-icb": 20.0,
+        "essex-police": 40.0,
+    }
+    # ann-bob, ann-cat, bob-cat cross organisations; cat-dan and dan-fay stay inside.
+    assert {k: e.title for k, e in edges_of(network).items()} == {
+        ("ecc", "mse-icb"): "1 ties between Essex County Council and Mid and South Essex ICB",
+        ("ecc", "essex-police"): "1 ties between Essex County Council and Essex Police",
+        ("essex-police", "mse-icb"): "1 ties between Essex Police and Mid and South Essex ICB",
+    }
+    assert "Ann Example" not in maps.to_html(network)
+
+
+def test_wave_comparison_highlights_the_ties_new_since_the_previous_wave(
+    sample: GraphStore,
+) -> None:
+    # baseline (2019-05-10): ann-bob advice, bob-cat knew_before; projects start later.
+    # end (2020-04-20): + ann-cat, cat-dan from the survey; the project's three ties.
+    network = maps.wave_comparison(
+        sample, "c2019", visible=TEAM.sees, route_through=TEAM.may_route_through
+    )
+    assert [p.title for p in network.panels] == [
+        "baseline (as of 2019-05-10)",
+        "end (as of 2020-04-20)",
+    ]
+    assert set(edges_of(network, 0)) == {("ann", "bob"), ("bob", "cat")}
+    end = edges_of(network, 1)
+    assert {k for k, e in end.items() if e.new} == {("ann", "cat"), ("cat", "dan")}
+    assert {k for k, e in end.items() if not e.new} == {("ann", "bob"), ("bob", "cat")}
+    assert end[("ann", "cat")].colour == maps.NEW_TIE_COLOUR
+    first, second = ({n.id: (n.x, n.y) for n in p.nodes} for p in network.panels)
+    assert first == second  # everyone stays in place from wave to wave
+    assert len(map_data(maps.to_html(network))) == 2
+
+
+def test_wave_comparison_of_unknown_cohort_is_not_found(sample: GraphStore) -> None:
+    with pytest.raises(NotFound):
+        maps.wave_comparison(
+            sample, "c1999", visible=TEAM.sees, route_through=TEAM.may_route_through
+        )
+
+
+def test_edge_style_prefers_the_strongest_kind() -> None:
+    assert maps.edge_style(["knew_before", "mentoring"]) == maps.TIE_STYLES[TieKind.MENTORING]
+    with pytest.raises(ValueError):
+        maps.edge_style([])
+
+
+def test_layout_is_the_same_for_the_same_graph_and_covers_every_node() -> None:
+    import networkx as nx
+
+    graph = nx.karate_club_graph()
+    first = maps.layout(graph)
+    assert first == maps.layout(graph)
+    assert set(first) == set(graph.nodes)
+    assert len(set(first.values())) == graph.number_of_nodes()
