@@ -242,7 +242,9 @@ def _contacts(store: StoreDep, viewer: Viewer, person_id: str) -> list[ContactOu
 
 @router.get("/person/{person_id}")
 def person_page(request: Request, store: StoreDep, person_id: str) -> Response:
-    """A person, their ego map, and (for themself or the team) their contacts elsewhere."""
+    """A person; for themself or the team, also their ego map and contacts elsewhere (an
+    alumni key draws and lists its own network only, as ``GET /visualisations/network.html``
+    and ``GET /people/{id}/contacts`` decide)."""
     who = _signed_in(request, store)
     if who is None:
         return _to_sign_in(request)
