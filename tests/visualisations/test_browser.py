@@ -1,0 +1,92 @@
+"""The demo programme's map and report, served by the API and opened in headless Chromium
+(Debian's ``chromium``, through tests/browser.py): no console error, every node drawn.
+
+Screenshots are left in ``test-artifacts/``; with ``ALUMNI_GRAPH_UPDATE_DOCS_IMAGES=1``
+they also replace ``docs/img/map.png`` and ``docs/img/report.png`` (the README's).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+from playwright.sync_api import Page
+
+from api.keys import issue_key
+from graph.model import KeyRole
+from graph.sqlite_store import SqliteStore
+
+from .conftest import map_data
+
+DOCS_IMG = Path(__file__).resolve().parents[2] / "docs" / "img"
+DRAWN = "document.documentElement.dataset.drawn === 'yes'"
+NODES_DRAWN = "window.alumniMap.networks.map(n => n.body.nodeIndices.length)"
+CANVAS_INKED = """() => {
+  const canvas = document.querySelector('#map-0 canvas');
+  const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+  let inked = 0;
+  for (let i = 3; i < pixels.length; i += 4) { if (pixels[i] > 0) inked++; }
+  return inked;
+}"""
+
+
+def _for_docs(shot: Path, name: str) -> None:
+    if os.environ.get("ALUMNI_GRAPH_UPDATE_DOCS_IMAGES") == "1":
+        DOCS_IMG.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(shot, DOCS_IMG / name)
+
+
+def _team_page(page: Page, store: SqliteStore) -> None:
+    key, _ = issue_key(store, KeyRole.PROGRAMME)
+    page.set_extra_http_headers({"Authorization": f"Bearer {key}"})
+
+
+def test_demo_map_opens_in_chromium_with_every_node_drawn(
+    demo_store: SqliteStore, serve, page: Page, page_errors: list[str], screenshot
+) -> None:  # type: ignore[no-untyped-def]
+    base = serve(demo_store)
+    _team_page(page, demo_store)
+    url = f"{base}/visualisations/network.html?as_of=2022-12-31"
+    response = page.goto(url)
+    assert response is not None and response.status == 200
+    page.wait_for_function(DRAWN, timeout=60_000)
+    expected = map_data(page.content())[0]["nodes"]
+    assert len(expected) > 100  # the demo's three cohorts
+    assert page.evaluate(NODES_DRAWN) == [len(expected)]
+    assert page.evaluate(CANVAS_INKED) > 10_000  # the canvas is drawn on, not blank
+    assert page_errors == []
+    _for_docs(screenshot(page, "map"), "map.png")
+
+
+def test_demo_wave_comparison_draws_every_panel(
+    demo_store: SqliteStore, serve, page: Page, page_errors: list[str]
+) -> None:  # type: ignore[no-untyped-def]
+    base = serve(demo_store)
+    _team_page(page, demo_store)
+    page.goto(f"{base}/visualisations/network.html?cohort=lge-2019&compare=waves")
+    page.wait_for_function(DRAWN, timeout=60_000)
+    expected = [len(panel["nodes"]) for panel in map_data(page.content())]
+    assert len(expected) == 3  # baseline, end, follow-up
+    assert page.evaluate(NODES_DRAWN) == expected
+    assert page_errors == []
+
+
+def test_demo_report_opens_in_chromium_with_every_section(
+    demo_store: SqliteStore, serve, page: Page, page_errors: list[str], screenshot
+) -> None:  # type: ignore[no-untyped-def]
+    from visualisations.report import SECTIONS
+
+    base = serve(demo_store)
+    _team_page(page, demo_store)
+    response = page.goto(f"{base}/reports/cohort/lge-2019")
+    assert response is not None and response.status == 200
+    for section, heading in SECTIONS:
+        assert page.locator(f"section#{section} h2").inner_text() == heading
+    assert page.locator("section#growth svg").count() >= 2
+    assert page_errors == []
+    shot = screenshot(page, "report")
+    if os.environ.get("ALUMNI_GRAPH_UPDATE_DOCS_IMAGES") == "1":
+        top = shot.with_name(shot.stem + "-top.png")
+        page.screenshot(path=str(top), full_page=False)
+        _for_docs(top, "report.png")
