@@ -62,9 +62,10 @@ def chromium_path() -> str:
     return CHROMIUM
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(chromium_path: str) -> Iterator[Browser]:
-    """One headless Chromium for the session (pages get their own contexts)."""
+    """One headless Chromium per test module (pages get their own contexts); Playwright's
+    event loop lives no longer than the module that needs it."""
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(
             executable_path=chromium_path, headless=True, args=LAUNCH_ARGS

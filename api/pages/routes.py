@@ -279,6 +279,8 @@ class Edge:
     y: int
     mid: float
     label: str
+    """The tie behind the hop, shortened to fit; ``title`` has all of it."""
+    title: str
 
 
 @dataclass(frozen=True)
@@ -310,6 +312,7 @@ def path_drawing(people: list[tuple[str, str]], labels: list[str]) -> Drawing:
             top,
             (a.x + b.x) / 2,
             label if len(label) <= 40 else label[:39] + "…",
+            label,
         )
         for a, b, label in zip(nodes, nodes[1:], labels, strict=False)
     ]
