@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from cli import keys, metrics, wicked
+from cli import backup, keys, metrics, wicked
 from cli.demo import demo
 from cli.ingest import app as ingest_app
 from cli.ingest import template
@@ -55,6 +55,8 @@ app.command("template")(template)
 app.command("demo")(demo)
 app.command("visualise")(visualise)
 app.command("report")(report)
+app.command("export")(backup.export)
+app.command("import")(backup.import_)
 
 
 @app.command()
