@@ -20,7 +20,7 @@ from graph.sqlite_store import SqliteStore
 from .conftest import map_data
 
 DOCS_IMG = Path(__file__).resolve().parents[2] / "docs" / "img"
-DRAWN = "document.documentElement.dataset.drawn === 'yes'"
+DRAWN = "() => document.documentElement.dataset.drawn === 'yes'"
 NODES_DRAWN = "window.alumniMap.networks.map(n => n.body.nodeIndices.length)"
 CANVAS_INKED = """() => {
   const canvas = document.querySelector('#map-0 canvas');
