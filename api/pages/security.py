@@ -1,4 +1,5 @@
-"""Security headers on every response, pages and JSON alike.
+"""Security headers on every response: a Content-Security-Policy on HTML, and
+``nosniff``, ``no-referrer``, same-origin framing and a Permissions-Policy on all.
 
 A route that needs another Content-Security-Policy (a map that runs its own
 scripts, the interactive API docs) sets the header itself: this middleware
@@ -19,9 +20,6 @@ PAGE_POLICY = (
 """The pages' own policy: no script at all, styles from the one CSS file, frames of
 this site only, forms posting back here only."""
 
-API_POLICY = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'"
-"""JSON and everything else: nothing to load, not to be framed."""
-
 DOCS_POLICY = (
     "default-src 'none'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
     "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
@@ -36,26 +34,23 @@ COMMON = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
     "X-Frame-Options": "SAMEORIGIN",
-    "Permissions-Policy": (
-        "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
-    ),
+    "Permissions-Policy": ("camera=(), microphone=(), geolocation=(), payment=(), usb=()"),
     "Cross-Origin-Opener-Policy": "same-origin",
 }
 
 
-def policy_for(path: str, content_type: str) -> str:
-    """The default policy of a response by its path and media type.
+def policy_for(path: str, content_type: str) -> str | None:
+    """The default policy of a response by its path and media type: HTML only, as a
+    policy governs documents (JSON, Markdown and CSS get the other headers).
 
     >>> policy_for("/", "text/html; charset=utf-8") == PAGE_POLICY
     True
-    >>> policy_for("/people", "application/json") == API_POLICY
+    >>> policy_for("/people", "application/json") is None
     True
     """
-    if path.startswith(DOCS_PATHS):
-        return DOCS_POLICY
-    if content_type.startswith("text/html"):
-        return PAGE_POLICY
-    return API_POLICY
+    if not content_type.startswith("text/html"):
+        return None
+    return DOCS_POLICY if path.startswith(DOCS_PATHS) else PAGE_POLICY
 
 
 class SecurityHeaders:
@@ -76,9 +71,9 @@ class SecurityHeaders:
                 headers = MutableHeaders(scope=message)
                 for name, value in COMMON.items():
                     headers.setdefault(name, value)
-                headers.setdefault(
-                    "Content-Security-Policy", policy_for(path, headers.get("content-type", ""))
-                )
+                policy = policy_for(path, headers.get("content-type", ""))
+                if policy is not None:
+                    headers.setdefault("Content-Security-Policy", policy)
                 if https:
                     headers.setdefault("Strict-Transport-Security", "max-age=31536000")
             await send(message)

@@ -190,9 +190,15 @@ def test_json_responses_carry_the_security_headers_too(client: TestClient, keys:
         client.get("/me", headers=keys.header("alumni")),
     ):
         headers = response.headers
-        assert "frame-ancestors 'none'" in headers["content-security-policy"]
         assert headers["x-content-type-options"] == "nosniff"
+        assert headers["x-frame-options"] == "SAMEORIGIN"
         assert headers["referrer-policy"] == "no-referrer"
+
+
+def test_api_docs_get_a_policy_that_lets_their_viewer_run(client: TestClient) -> None:
+    policy = client.get("/docs").headers["content-security-policy"]
+    assert "script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net" in policy
+    assert "frame-ancestors 'none'" in policy
 
 
 def test_a_route_that_sets_its_own_policy_keeps_it(client: TestClient, keys: Keys) -> None:
