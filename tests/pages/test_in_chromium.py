@@ -53,7 +53,7 @@ def test_sign_in_with_a_wrong_key_shows_an_error_and_stays_signed_out(
     page.fill("#key", "ag_this-is-not-a-key")
     with page.expect_navigation():
         page.click("form.sign-in button")
-    assert page.url == f"{site}/sign-in"
+    assert page.url == f"{site}/sign-in"  # posted, never put in the address
     assert "unknown or revoked" in page.inner_text("p.error")
     assert not any(c["name"] == "ag_session" for c in page.context.cookies())
     page.goto(f"{site}/find")
