@@ -19,7 +19,7 @@ so one reading of this module says what any caller can learn:
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from api.errors import Forbidden
 from api.schemas import (
@@ -48,8 +48,6 @@ from graph.contacts import (
 from graph.errors import NotFound
 from graph.model import UNDIRECTED_KINDS, KeyRole, Person, Tie
 from graph.store import GraphStore, Page, PersonQuery
-
-_SCAN = Page(limit=1_000_000)
 
 
 @dataclass(frozen=True)
@@ -146,15 +144,13 @@ def visible_profile(store: GraphStore, viewer: Viewer, person_id: str) -> Person
 def search(store: GraphStore, viewer: Viewer, query: PersonQuery, page: Page) -> Paged[PersonOut]:
     """People matching a query, as this caller may see them, one page and the full count.
 
-    The store cannot filter on consent (``PersonQuery`` has no such field), so for
-    alumni every match is read and filtered here before paging.
+    For alumni the store itself keeps only what ``Viewer.sees`` allows (people in
+    the directory, and the caller), so it pages and counts; ``people_out`` checks again.
     """
     if viewer.role is KeyRole.ALUMNI:
-        matches = [p for p in store.search_people(query, _SCAN).data if viewer.sees(p)]
-        shown, count = matches[page.offset : page.offset + page.limit], len(matches)
-    else:
-        result = store.search_people(query, page)
-        shown, count = result.data, result.count
+        query = replace(query, directory_only=True, also_id=viewer.person_id)
+    result = store.search_people(query, page)
+    shown, count = result.data, result.count
     found = profiles(store, shown)
     return Paged[PersonOut](data=people_out(viewer, found.values()), count=count)
 

@@ -3,11 +3,14 @@ and the settings the app was created with."""
 
 from __future__ import annotations
 
+import threading
 from typing import Annotated, cast
 
 from fastapi import Depends, Query, Request
 
 from api.settings import ApiSettings
+from graph.adjacency import AdjacencyCache
+from graph.contacts import WARM_KINDS
 from graph.store import GraphStore, Page
 
 
@@ -16,6 +19,22 @@ def get_store(request: Request) -> GraphStore:
 
 
 StoreDep = Annotated[GraphStore, Depends(get_store)]
+
+_NETWORK_LOCK = threading.Lock()
+
+
+def get_network(request: Request) -> AdjacencyCache:
+    """The warm-tie network of this process's store, made on first use and re-read
+    whenever the store's version says something was written."""
+    state = request.app.state
+    with _NETWORK_LOCK:
+        cache = getattr(state, "warm_network", None)
+        if cache is None or cache.store is not state.store:
+            cache = state.warm_network = AdjacencyCache(state.store, WARM_KINDS)
+    return cast(AdjacencyCache, cache)
+
+
+NetworkDep = Annotated[AdjacencyCache, Depends(get_network)]
 
 
 def get_settings(request: Request) -> ApiSettings:

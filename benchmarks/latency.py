@@ -76,8 +76,11 @@ def _workload(store: GraphStore, count: int, seed: int) -> tuple[dict[str, list[
     from api.keys import issue_key
     from api.routes import paths as paths_route
     from api.routes import people as people_route
+    from graph.adjacency import AdjacencyCache
+    from graph.contacts import WARM_KINDS
 
     rng = random.Random(seed)
+    warm = AdjacencyCache(store, WARM_KINDS)  # what the server keeps in ``app.state``
     everyone = store.search_people(PersonQuery(), Page(limit=1_000_000)).data
     listed = [p for p in everyone if p.consent_directory]
     programme_key, programme = issue_key(store, KeyRole.PROGRAMME)
@@ -116,7 +119,7 @@ def _workload(store: GraphStore, count: int, seed: int) -> tuple[dict[str, list[
         (
             f"/paths/introduction?{urlencode({'to': t.id})}",
             alumni[s.id][0],
-            partial(paths_route.introduction, store, alumni[s.id][1], None, t.id, None, 4),
+            partial(paths_route.introduction, store, alumni[s.id][1], warm, None, t.id, None, 4),
         )
         for s, t in pairs
     ]

@@ -12,7 +12,7 @@ cohort, the survey answer or the mentoring, never a guess.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from itertools import islice
@@ -20,11 +20,11 @@ from typing import Literal
 
 import networkx as nx
 
+from graph.adjacency import Adjacency
 from graph.errors import Invalid, NotFound, Problem
 from graph.model import (
     Cohort,
     Employment,
-    Membership,
     Organisation,
     Person,
     Project,
@@ -129,13 +129,15 @@ def current_employment(employments: Iterable[Employment]) -> Employment | None:
 def profiles(store: GraphStore, people: Iterable[Person]) -> dict[str, Profile]:
     """Profiles of these people, keyed by id, in the order given."""
     people = list(people)
-    jobs: dict[str, Employment | None] = {}
-    cohort_ids: dict[str, list[str]] = {}
-    for p in people:
-        # The protocol has no bulk read of employments or memberships: one read each.
-        jobs[p.id] = current_employment(store.find(Employment, {"person_id": p.id}, _SCAN).data)
-        memberships = store.find(Membership, {"person_id": p.id}, _SCAN).data
-        cohort_ids[p.id] = sorted({m.cohort_id for m in memberships})
+    spells: dict[str, list[Employment]] = defaultdict(list)
+    cohort_ids: dict[str, set[str]] = defaultdict(set)
+    if people:  # one read for everyone's employments and memberships
+        employments, memberships = store.profile_links([p.id for p in people])
+        for e in employments:
+            spells[e.person_id].append(e)
+        for m in memberships:
+            cohort_ids[m.person_id].add(m.cohort_id)
+    jobs = {p.id: current_employment(spells.get(p.id, ())) for p in people}
     organisations = _get_many(
         store, Organisation, {j.organisation_id for j in jobs.values() if j is not None}
     )
@@ -148,7 +150,7 @@ def profiles(store: GraphStore, people: Iterable[Person]) -> dict[str, Profile]:
             organisation=organisations.get(job.organisation_id) if job else None,
             cohorts=tuple(
                 sorted(
-                    (cohorts[c] for c in cohort_ids[p.id] if c in cohorts),
+                    (cohorts[c] for c in cohort_ids.get(p.id, ()) if c in cohorts),
                     key=lambda c: (c.start_date, c.id),
                 )
             ),
@@ -307,15 +309,22 @@ def _other(tie: Tie, person_id: str) -> str:
 
 
 class _People:
-    """Person records read on demand, once each; erased or unknown ids read as None."""
+    """Person records read on demand, once each; erased or unknown ids read as None.
 
-    def __init__(self, store: GraphStore) -> None:
+    With ``known`` (every person of the store, as of now) nothing is read.
+    """
+
+    def __init__(self, store: GraphStore, known: Mapping[str, Person] | None = None) -> None:
         self.store = store
+        self.known = known
         self.cache: dict[str, Person | None] = {}
 
     def load(self, ids: Iterable[str]) -> None:
         missing = sorted({i for i in ids if i not in self.cache})
-        if missing:
+        if missing and self.known is not None:
+            for i in missing:
+                self.cache[i] = self.known.get(i)
+        elif missing:
             found = _get_many(self.store, Person, missing)
             for i in missing:
                 self.cache[i] = found.get(i)
@@ -453,6 +462,7 @@ def introduction_paths(
     route_through: Predicate,
     max_hops: int = 4,
     limit: int = 3,
+    network: Adjacency | None = None,
 ) -> list[IntroductionPath]:
     """Up to ``limit`` shortest warm paths from a person to a person or an organisation.
 
@@ -463,10 +473,15 @@ def introduction_paths(
     every shortest path is found; alternatives one hop longer are offered when
     the search met them. Ranked by length, then by the weakest hop, then by
     total strength.
+
+    ``network``, the store's warm ties and people as of now (``AdjacencyCache``),
+    makes the search itself read nothing; the same paths are found either way.
     """
     if (target_id is None) == (organisation_id is None):
         raise Invalid([Problem("path", "to/to_organisation", None, "give exactly one of them")])
-    people = _People(store)
+    if network is not None and network.kinds != frozenset(WARM_KINDS):
+        raise ValueError("the network given must hold exactly the warm ties")
+    people = _People(store, network.people if network is not None else None)
     source = people.require(source_id)
     if target_id is not None:
         if target_id == source.id:
@@ -483,9 +498,17 @@ def introduction_paths(
     if not targets:
         return []
     ties = _Ties()
+
+    def read(layer: Sequence[str]) -> list[tuple[str, str]]:
+        if network is not None:
+            return network.ties_of(layer)
+        found = store.ties_of(layer, WARM_KINDS)  # in key order
+        ties.add(found)
+        return [(t.source_id, t.target_id) for t in found]
+
     graph = nx.Graph()
     found = _bidirectional_search(
-        store, people, ties, graph, source.id, targets, visible, route_through, max_hops
+        read, people, graph, source.id, targets, visible, route_through, max_hops
     )
     if not found:
         return []
@@ -507,6 +530,8 @@ def introduction_paths(
             break
         candidates.append(path[:-1])
     chosen = {p for path in candidates for p in path}
+    if network is not None:  # every hop is explained by the ties the store holds
+        ties.add(store.ties_among(sorted(chosen), WARM_KINDS))
     found_profiles = profiles(store, [people.require(i) for i in sorted(chosen)])
     contexts = _Contexts.of(store, ties.all())
     paths = [
@@ -530,9 +555,8 @@ def _may_pass(
 
 
 def _bidirectional_search(
-    store: GraphStore,
+    read: Callable[[Sequence[str]], list[tuple[str, str]]],
     people: _People,
-    ties: _Ties,
     graph: nx.Graph,
     source: str,
     targets: Sequence[str],
@@ -554,24 +578,29 @@ def _bidirectional_search(
     graph.add_node(source)
     graph.add_nodes_from(targets)
 
+    passable: dict[str, bool] = dict.fromkeys(endpoints, True)
     met = False
     while frontier["s"] and frontier["t"] and depth["s"] + depth["t"] < max_hops:
         side = "s" if len(frontier["s"]) <= len(frontier["t"]) else "t"
-        read = store.ties_of(frontier[side], WARM_KINDS)
-        ties.add(read)
+        found = read(frontier[side])
         layer = set(frontier[side])
-        people.load({t.source_id for t in read} | {t.target_id for t in read})
+        people.load({s for s, _ in found} | {t for _, t in found})
         grown: set[str] = set()
-        for t in sorted(read, key=lambda t: t.key):
-            for near, far in ((t.source_id, t.target_id), (t.target_id, t.source_id)):
+        edges: list[tuple[str, str]] = []  # added in one call, in the order found
+        for source_id, target_id in found:  # in the order of the ties' keys
+            for near, far in ((source_id, target_id), (target_id, source_id)):
                 if near not in layer or far == near:
                     continue
-                if far in endpoints or _may_pass(people, far, visible, route_through):
-                    graph.add_edge(near, far)
+                may = passable.get(far)
+                if may is None:
+                    may = passable[far] = _may_pass(people, far, visible, route_through)
+                if may:
+                    edges.append((near, far))
                     if far not in reached[side]:
                         reached[side].add(far)
                         if far not in endpoints:
                             grown.add(far)
+        graph.add_edges_from(edges)
         depth[side] += 1
         frontier[side] = sorted(grown)
         if met:

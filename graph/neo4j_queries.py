@@ -248,6 +248,7 @@ SCHEMA: tuple[LiteralString, ...] = (
     "CREATE INDEX api_key_person IF NOT EXISTS FOR (n:ApiKey) ON (n.person_id)",
     "CREATE INDEX tie_kind IF NOT EXISTS FOR ()-[r:TIE]-() ON (r.tie_kind, r.start)",
     "CREATE INDEX tie_wave IF NOT EXISTS FOR ()-[r:TIE]-() ON (r.cohort_id, r.wave)",
+    _unique_node("store_version_id", "StoreVersion", "id"),
 )
 """One statement per constraint or index; uniqueness constraints back every MERGE.
 Relationship keys are unique too (Neo4j 5.7+), which also gives them a range index."""
@@ -312,7 +313,8 @@ SEARCH_PEOPLE: LiteralString = _paged(
     " AND ($cohort_id IS NULL OR EXISTS { (x)-[:MEMBER_OF]->(:Cohort {id: $cohort_id}) })"
     " AND ($issue_id IS NULL OR EXISTS {"
     "   (x)-[:WORKS_ON|SPONSORS]->(:Project)-[:ADDRESSES]->(:WickedIssue {id: $issue_id}) })"
-    " AND ($area IS NULL OR toLower(x.area) = toLower($area))",
+    " AND ($area IS NULL OR toLower(x.area) = toLower($area))"
+    " AND (NOT $directory_only OR x.consent_directory = true OR x.id = $also_id)",
     "x.name, x.id",
 )
 """Current employment is the one without an ``end``; the issue is reached through a
@@ -323,6 +325,32 @@ TIES_OF: LiteralString = (
     " WHERE $kinds IS NULL OR t.tie_kind IN $kinds"
     " WITH DISTINCT t RETURN properties(t) AS props"
 )
+
+TIES_AMONG: LiteralString = (
+    "UNWIND $ids AS id MATCH (:Person {id: id})-[t:TIE]->(b:Person)"
+    " WHERE b.id IN $ids AND ($kinds IS NULL OR t.tie_kind IN $kinds)"
+    " RETURN properties(t) AS props"
+)
+
+PROFILE_LINKS: LiteralString = (
+    "UNWIND $ids AS id MATCH (p:Person {id: id})"
+    " RETURN [(p)-[e:EMPLOYED_BY]->() | properties(e)] AS jobs,"
+    " [(p)-[m:MEMBER_OF]->() | properties(m)] AS memberships"
+)
+"""A page of people's employments and memberships, one row per person, one round trip."""
+
+TIE_ENDS: LiteralString = (
+    "MATCH ()-[t:TIE]->() WHERE t.tie_kind IN $kinds"
+    " RETURN t.source_id AS source, t.target_id AS target ORDER BY t.key"
+)
+
+BUMP_VERSION: LiteralString = (
+    "MERGE (v:StoreVersion {id: 'store'}) SET v.token = randomUUID()"
+)
+"""Run in every write transaction: a new random token, so read caches see any write
+(a wiped and reloaded database can never repeat an old token)."""
+
+VERSION: LiteralString = "OPTIONAL MATCH (v:StoreVersion {id: 'store'}) RETURN v.token AS token"
 
 SNAPSHOT_PEOPLE: LiteralString = (
     "MATCH (p:Person)-[:MEMBER_OF]->(c:Cohort)"
@@ -373,5 +401,6 @@ COUNTS: LiteralString = _counts()
 """One row, one column per record kind."""
 
 WIPE_SOME: LiteralString = (
-    "MATCH (n) WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS deleted"
+    "MATCH (n) WHERE NOT n:StoreVersion WITH n LIMIT $limit DETACH DELETE n"
+    " RETURN count(*) AS deleted"
 )

@@ -52,6 +52,7 @@ from graph.model import (
     Employment,
     Erasure,
     IngestRun,
+    Membership,
     Person,
     Record,
     Tie,
@@ -385,7 +386,7 @@ class Neo4jStore:
                 bookmark_manager=self._driver.execute_query_bookmark_manager,
             ) as session,
         ):
-            return session.execute_write(lambda tx: _complete(work, _Neo4jTx(tx)))
+            return session.execute_write(lambda tx: _complete(work, _Neo4jTx(tx), bump=True))
 
     def _read(self, work: Callable[[_Neo4jTx], T]) -> T:
         """Run ``work`` in one read transaction, so multi-statement reads agree."""
@@ -498,6 +499,8 @@ class Neo4jStore:
             issue_id=query.issue_id or None,
             area=query.area.strip() if query.area else None,
             ids=None if query.ids is None else list(query.ids),
+            directory_only=query.directory_only,
+            also_id=query.also_id,
             offset=page.offset,
             limit=page.limit,
         )
@@ -513,6 +516,38 @@ class Neo4jStore:
             q.TIES_OF, ids=ids, kinds=None if kinds is None else [k.value for k in kinds]
         )
         return sorted((_record(Tie, row["props"]) for row in rows), key=lambda t: t.key)
+
+    def ties_among(
+        self, person_ids: Collection[str], kinds: Collection[TieKind] | None = None
+    ) -> list[Tie]:
+        ids = list(dict.fromkeys(person_ids))
+        if not ids:
+            return []
+        rows = self._query(
+            q.TIES_AMONG, ids=ids, kinds=None if kinds is None else [k.value for k in kinds]
+        )
+        return sorted((_record(Tie, row["props"]) for row in rows), key=lambda t: t.key)
+
+    def profile_links(
+        self, person_ids: Collection[str]
+    ) -> tuple[list[Employment], list[Membership]]:
+        jobs: list[Employment] = []
+        memberships: list[Membership] = []
+        for chunk in _chunks(list(dict.fromkeys(person_ids))):
+            for row in self._query(q.PROFILE_LINKS, ids=list(chunk)):
+                jobs += [_record(Employment, props) for props in row["jobs"]]
+                memberships += [_record(Membership, props) for props in row["memberships"]]
+        return sorted(jobs, key=lambda e: e.key), sorted(memberships, key=lambda m: m.key)
+
+    def tie_ends(self, kinds: Collection[TieKind]) -> list[tuple[str, str]]:
+        if not kinds:
+            return []
+        rows = self._query(q.TIE_ENDS, kinds=[k.value for k in kinds])
+        return [(r["source"], r["target"]) for r in rows]
+
+    def version(self) -> str:
+        (row,) = self._query(q.VERSION)
+        return str(row["token"])
 
     def runs(self) -> list[IngestRun]:
         return self._read(lambda tx: tx.load_runs())
@@ -592,9 +627,11 @@ class Neo4jStore:
         return self._read(dump)
 
 
-def _complete(work: Callable[[_Neo4jTx], T], tx: _Neo4jTx) -> T:
+def _complete(work: Callable[[_Neo4jTx], T], tx: _Neo4jTx, *, bump: bool = False) -> T:
     result = work(tx)
     tx.flush()
+    if bump:  # every write changes the store's version token, in the same transaction
+        tx.run(q.BUMP_VERSION)
     return result
 
 

@@ -31,6 +31,7 @@ from graph.model import (
     Employment,
     Erasure,
     IngestRun,
+    Membership,
     Person,
     Project,
     Record,
@@ -267,6 +268,8 @@ class SqliteStore:
         except sqlite3.Error as exc:
             raise StoreUnavailable(f"cannot open {path}: {exc}") from exc
         self._lock = threading.RLock()
+        self._writes = 0
+        """Transactions committed through this connection (``data_version`` counts the others)."""
         for pragma in (
             "PRAGMA journal_mode = WAL",
             "PRAGMA foreign_keys = ON",
@@ -303,6 +306,7 @@ class SqliteStore:
                 raise
             else:
                 self._conn.execute("COMMIT")
+                self._writes += 1
 
     def _read(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         with self._lock:
@@ -438,6 +442,9 @@ class SqliteStore:
         if query.area:
             clauses.append("p.area = ?")
             params.append(query.area.strip().casefold())
+        if query.directory_only:
+            clauses.append("(json_extract(p.data, '$.consent_directory') = 1 OR p.key IS ?)")
+            params.append(query.also_id)
         if query.ids is not None:
             ids = list(query.ids)
             clauses.append(f"p.key IN ({','.join('?' * len(ids))})" if ids else "0")
@@ -467,6 +474,64 @@ class SqliteStore:
             [*ids, *kind_params, *ids, *kind_params],
         )
         return sorted((Tie.model_validate_json(d) for (d,) in rows), key=lambda t: t.key)
+
+    def ties_among(
+        self, person_ids: Collection[str], kinds: Collection[TieKind] | None = None
+    ) -> list[Tie]:
+        ids = list(dict.fromkeys(person_ids))
+        if not ids:
+            return []
+        marks = ",".join("?" * len(ids))
+        kind_clause, kind_params = "", []
+        if kinds is not None:
+            kind_clause = f" AND tie_kind IN ({','.join('?' * len(kinds))})"
+            kind_params = [k.value for k in kinds]
+        rows = self._read(
+            f"SELECT data FROM tie WHERE source_id IN ({marks}) AND target_id IN ({marks})"
+            f"{kind_clause}",
+            [*ids, *ids, *kind_params],
+        )
+        return sorted((Tie.model_validate_json(d) for (d,) in rows), key=lambda t: t.key)
+
+    def profile_links(
+        self, person_ids: Collection[str]
+    ) -> tuple[list[Employment], list[Membership]]:
+        ids = list(dict.fromkeys(person_ids))
+        jobs: list[Employment] = []
+        memberships: list[Membership] = []
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            jobs += [
+                Employment.model_validate_json(d)
+                for (d,) in self._read(
+                    f"SELECT data FROM employment WHERE person_id IN ({marks})", chunk
+                )
+            ]
+            memberships += [
+                Membership.model_validate_json(d)
+                for (d,) in self._read(
+                    f"SELECT data FROM membership WHERE person_id IN ({marks})", chunk
+                )
+            ]
+        return sorted(jobs, key=lambda e: e.key), sorted(memberships, key=lambda m: m.key)
+
+    def tie_ends(self, kinds: Collection[TieKind]) -> list[tuple[str, str]]:
+        values = [k.value for k in kinds]
+        if not values:
+            return []
+        return [
+            (source, target)
+            for source, target in self._read(
+                "SELECT source_id, target_id FROM tie"
+                f" WHERE tie_kind IN ({','.join('?' * len(values))}) ORDER BY key",
+                values,
+            )
+        ]
+
+    def version(self) -> str:
+        (changes,) = self._read("PRAGMA data_version")[0]
+        return f"{changes}.{self._writes}"
 
     def runs(self) -> list[IngestRun]:
         with self._lock:

@@ -133,6 +133,9 @@ class PersonQuery:
     issue_id: str | None = None
     area: str | None = None
     ids: Collection[str] | None = None
+    directory_only: bool = False
+    """Only people who consented to the directory (and ``also_id``, whatever their consent)."""
+    also_id: str | None = None
 
 
 class GraphStore(Protocol):
@@ -190,6 +193,28 @@ class GraphStore(Protocol):
         self, person_ids: Collection[str], kinds: Collection[TieKind] | None = None
     ) -> list[Tie]:
         """Every tie touching any of these people, in either direction."""
+        ...
+
+    def ties_among(
+        self, person_ids: Collection[str], kinds: Collection[TieKind] | None = None
+    ) -> list[Tie]:
+        """Every tie between two of these people, ordered by key."""
+        ...
+
+    def profile_links(
+        self, person_ids: Collection[str]
+    ) -> tuple[list[Employment], list[Membership]]:
+        """Every employment and membership of these people, in one read, ordered by key."""
+        ...
+
+    def tie_ends(self, kinds: Collection[TieKind]) -> list[tuple[str, str]]:
+        """``(source_id, target_id)`` of every tie of these kinds, in one read, ordered
+        by the tie's key."""
+        ...
+
+    def version(self) -> str:
+        """A token that changes whenever anything is written, by this or any other
+        process: what read caches compare to know they are still true."""
         ...
 
     def runs(self) -> list[IngestRun]:

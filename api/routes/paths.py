@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 
 from api import consent
 from api.auth import AnyRole
-from api.deps import StoreDep
+from api.deps import NetworkDep, StoreDep
 from api.problems import responses
 from api.schemas import IntroductionPathsOut, OrganisationRef
 from graph import contacts as network
@@ -29,6 +29,7 @@ Id = Annotated[str | None, Query(min_length=1, max_length=200)]
 def introduction(
     store: StoreDep,
     viewer: AnyRole,
+    warm: NetworkDep,
     from_: Annotated[
         str | None,
         Query(
@@ -65,6 +66,7 @@ def introduction(
         visible=viewer.sees,
         route_through=viewer.may_route_through,
         max_hops=max_hops,
+        network=warm.current(),
     )
     return IntroductionPathsOut(
         from_person=origin,

@@ -1,0 +1,138 @@
+"""The warm-tie network held in memory, kept true by the store's version token.
+
+Searching for an introduction path reads the neighbourhood layer by layer; on a
+store that answers each read over the network (Neo4j) those round trips, and
+the person records read to apply consent on the way, are most of a request's
+time. ``AdjacencyCache`` holds every warm tie's ends and every person record
+once, and rebuilds them only when ``GraphStore.version`` says something was
+written, by this process or any other (a CLI ingest, a second API worker).
+
+What a path *says* is never taken from here: the ties that explain each hop and
+the profiles shown are read from the store when the answer is written.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from graph.model import Person, TieKind
+from graph.store import GraphStore, Page, PersonQuery
+
+__all__ = ["Adjacency", "AdjacencyCache"]
+
+_EVERYONE = Page(limit=100_000_000)
+
+
+@dataclass(frozen=True)
+class Adjacency:
+    """Every person, and the ties of some kinds touching each, as of one store version.
+
+    Compact, so that it fits beside the server at 100,000 people: ties are
+    numbered in key order, and each person's ties are a slice of one array
+    (compressed sparse rows), with the people at both ends as numbers.
+    """
+
+    version: str
+    kinds: frozenset[TieKind]
+    people: Mapping[str, Person]
+    ids: tuple[str, ...]
+    """Person ids by number."""
+    number: Mapping[str, int]
+    source: npt.NDArray[np.int32]
+    """Tie number (key order) -> number of its source."""
+    target: npt.NDArray[np.int32]
+    start: npt.NDArray[np.int64]
+    """Person number -> where their ties begin in ``touching`` (and end, at the next)."""
+    touching: npt.NDArray[np.int32]
+    """Tie numbers, person by person."""
+
+    @classmethod
+    def read(cls, store: GraphStore, version: str, kinds: Collection[TieKind]) -> Adjacency:
+        """Read it from ``store``; ``version`` must be read *before*, so that a write
+        racing the read leaves the result labelled older than it is, never newer."""
+        people = {p.id: p for p in store.search_people(PersonQuery(), _EVERYONE).data}
+        ends = store.tie_ends(kinds)  # in key order: tie numbers keep it
+        ids = list(people)
+        number = {pid: i for i, pid in enumerate(ids)}
+        for a, b in ends:  # a tie to someone unknown cannot be: kept, never routed
+            for pid in (a, b):
+                if pid not in number:
+                    number[pid] = len(ids)
+                    ids.append(pid)
+        source = np.fromiter((number[a] for a, _ in ends), np.int32, len(ends))
+        target = np.fromiter((number[b] for _, b in ends), np.int32, len(ends))
+        rank = np.arange(len(ends), dtype=np.int32)
+        loops = source == target
+        owners = np.concatenate([source, target[~loops]])
+        ties = np.concatenate([rank, rank[~loops]])
+        order = np.argsort(owners, kind="stable")
+        counts = np.bincount(owners, minlength=len(ids))
+        start = np.zeros(len(ids) + 1, dtype=np.int64)
+        np.cumsum(counts, out=start[1:])
+        return cls(
+            version=version,
+            kinds=frozenset(kinds),
+            people=people,
+            ids=tuple(ids),
+            number=number,
+            source=source,
+            target=target,
+            start=start,
+            touching=ties[order],
+        )
+
+    def ties_of(self, person_ids: Iterable[str]) -> list[tuple[str, str]]:
+        """``(source, target)`` of every tie touching any of these people, once each,
+        in key order (``GraphStore.ties_of``, reduced to the ends)."""
+        slices = [
+            self.touching[self.start[n] : self.start[n + 1]]
+            for p in person_ids
+            if (n := self.number.get(p)) is not None
+        ]
+        if not slices:
+            return []
+        ties = np.unique(np.concatenate(slices))
+        ids = self.ids
+        return [
+            (ids[a], ids[b])
+            for a, b in zip(self.source[ties].tolist(), self.target[ties].tolist(), strict=True)
+        ]
+
+    def size(self) -> int:
+        """How many ties it holds."""
+        return len(self.source)
+
+
+class AdjacencyCache:
+    """The ``Adjacency`` of one store, re-read when the store's version changes.
+
+    Safe to share between threads: readers get an immutable ``Adjacency``; one
+    thread at a time rebuilds it.
+    """
+
+    def __init__(self, store: GraphStore, kinds: Collection[TieKind]) -> None:
+        self.store = store
+        self.kinds = tuple(kinds)
+        self._current: Adjacency | None = None
+        self._lock = threading.Lock()
+        self.builds = 0
+        """How many times it was read from the store (for tests and benchmarks)."""
+
+    def current(self) -> Adjacency:
+        """The network as the store holds it now: one tiny read when nothing changed."""
+        version = self.store.version()
+        found = self._current
+        if found is not None and found.version == version:
+            return found
+        with self._lock:
+            found = self._current
+            if found is None or found.version != version:
+                found = Adjacency.read(self.store, version, self.kinds)
+                self._current = found
+                self.builds += 1
+            return found
