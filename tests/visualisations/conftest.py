@@ -46,6 +46,16 @@ def client(sample: GraphStore, shared_client: TestClient) -> TestClient:
     return api_for(shared_client, sample)
 
 
+@pytest.fixture
+def sqlite_client(tmp_path: Path, shared_client: TestClient) -> Iterator[tuple[TestClient, Keys]]:
+    """The API on the sample in SQLite only, for checks of the routes' own logic (their
+    statuses on both stores are in tests/api/test_roles.py)."""
+    store = SqliteStore(f"sqlite:///{tmp_path / 'sample.db'}")
+    store.apply(programme(), sample_run())
+    yield api_for(shared_client, store), make_keys(store)
+    store.close()
+
+
 @pytest.fixture(scope="session")
 def demo_store() -> Iterator[SqliteStore]:
     """The demo programme (ingest/demo.py), loaded through the users' path once."""

@@ -107,8 +107,9 @@ def test_report_route_serves_the_page_to_the_team(client: TestClient, keys: Keys
     ],
 )
 def test_routes_refuse_bad_requests_with_a_problem(
-    client: TestClient, keys: Keys, url: str, role: str | None, status: int
+    sqlite_client: tuple[TestClient, Keys], url: str, role: str | None, status: int
 ) -> None:
+    client, keys = sqlite_client
     response = client.get(url, headers=keys.header(role))
     assert response.status_code == status
     assert response.headers["content-type"] == PROBLEM_JSON
