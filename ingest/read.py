@@ -40,6 +40,7 @@ CellValue = str | int | float | bool | date | datetime
 
 _FORMULA = "formulas are not read (nor run): type the value itself"
 _EXCEL_ERROR = "the cell holds an Excel error, not a value"
+_NUL = "the cell holds a NUL character (a UTF-16 file read as UTF-8?): save it as UTF-8"
 
 _IGNORED_TABLES = frozenset({"readme"})
 """Sheets (and CSV files, JSON keys) a bundle may carry for people, not for the graph."""
@@ -217,6 +218,8 @@ class _TableReader:
             name = self.columns[index] if index < len(self.columns) else None
             if problem is None and isinstance(cleaned, str) and cleaned.startswith("="):
                 problem = _FORMULA
+            if problem is None and isinstance(cleaned, str) and "\x00" in cleaned:
+                problem = _NUL
             if problem is not None:
                 self.bundle.errors.append(Issue(location, name, cleaned, problem))
             elif name is not None:
@@ -386,11 +389,39 @@ def _json_cell(value: object) -> tuple[object, str | None]:
     return value, None
 
 
+def _no_duplicate_keys(duplicates: list[str]) -> Any:
+    """An ``object_pairs_hook`` noting keys given twice in one object (``json`` keeps the last
+    silently: a table or a cell would be lost without a word)."""
+
+    def hook(pairs: list[tuple[str, object]]) -> dict[str, object]:
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                duplicates.append(key)
+            seen.add(key)
+        return dict(pairs)
+
+    return hook
+
+
 def _read_json(path: Path, bundle: RawBundle) -> None:
     data = path.read_bytes()
     bundle.sha256 = hashlib.sha256(data).hexdigest()
+    duplicates: list[str] = []
+    if b"\x00" in data:
+        bundle.errors.append(
+            Issue(
+                Location(path.name),
+                None,
+                None,
+                "holds NUL characters (a UTF-16 file?): save it as UTF-8",
+            )
+        )
+        return
     try:
-        document = json.loads(data.decode("utf-8-sig"))
+        document = json.loads(
+            data.decode("utf-8-sig"), object_pairs_hook=_no_duplicate_keys(duplicates)
+        )
     except UnicodeDecodeError as exc:
         bundle.errors.append(
             Issue(
@@ -411,6 +442,20 @@ def _read_json(path: Path, bundle: RawBundle) -> None:
             )
         )
         return
+    except RecursionError:
+        bundle.errors.append(
+            Issue(Location(path.name), None, None, "is nested too deeply to be a bundle")
+        )
+        return
+    for key in dict.fromkeys(duplicates):
+        bundle.errors.append(
+            Issue(
+                Location(path.name),
+                key,
+                None,
+                "the same key appears twice in one object: the first value would be lost",
+            )
+        )
     if not isinstance(document, dict):
         bundle.errors.append(
             Issue(
