@@ -1,0 +1,52 @@
+"""``GET /paths/introduction`` searches a warm network the server keeps in memory:
+a write made anywhere, including by another process (another store object on the
+same database, as the CLI's ``ingest`` or ``DELETE`` would be), shows in the next answer."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from fastapi.testclient import TestClient
+
+from graph.model import Tie, TieKind
+from graph.store import Batch, GraphStore
+from graph.stores import open_store
+
+from .conftest import Keys
+
+
+def _chains(client: TestClient, keys: Keys, query: str) -> list[list[str]]:
+    response = client.get(f"/paths/introduction?{query}", headers=keys.header("programme"))
+    assert response.status_code == 200, response.text
+    return [[p["id"] for p in path["people"]] for path in response.json()["paths"]]
+
+
+def test_path_answer_follows_a_tie_written_by_another_process(
+    client: TestClient, keys: Keys, sample: GraphStore
+) -> None:
+    # fay is reached only through dan, who is not in the directory: no path yet
+    assert _chains(client, keys, "from=ann&to=fay") == []
+    other = open_store(sample.url)
+    try:
+        mentoring = Tie(
+            source_id="bob", target_id="fay", tie_kind=TieKind.MENTORING, start=date(2021, 6, 1)
+        )
+        other.apply(Batch(ties=[mentoring]))
+    finally:
+        other.close()
+    assert _chains(client, keys, "from=ann&to=fay")[0] == ["ann", "bob", "fay"]
+
+
+def test_path_answer_forgets_a_person_erased_by_another_process(
+    client: TestClient, keys: Keys, sample: GraphStore
+) -> None:
+    assert _chains(client, keys, "from=ann&to=dan") == [
+        ["ann", "cat", "dan"],
+        ["ann", "bob", "cat", "dan"],
+    ]
+    other = open_store(sample.url)
+    try:
+        other.erase_person("cat", actor="another process")
+    finally:
+        other.close()
+    assert _chains(client, keys, "from=ann&to=dan") == []
