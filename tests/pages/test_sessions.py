@@ -10,6 +10,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from api.keys import revoke_key
+from api.pages.sessions import Sessions
 from graph.store import GraphStore
 from visualisations.handover_pack import CONTENT_SECURITY_POLICY
 
@@ -235,3 +236,54 @@ def test_dashboard_shows_the_hand_worked_network_of_1_june_2020(
     ):
         assert row in page
     assert 'href="/reports/cohort/c2019"' in page
+
+
+def test_upload_over_the_limit_is_refused_unread(
+    client: TestClient, keys: Keys, sample_store: GraphStore
+) -> None:
+    token = sign_in(client, keys.programme)
+    runs = len(sample_store.runs())
+    big = b"{" + b" " * SETTINGS.max_upload_bytes + b"}"
+    response = client.post("/upload", data={"csrf_token": token}, files={"file": ("big.json", big)})
+    assert response.status_code == 413
+    assert len(sample_store.runs()) == runs
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_session_ends_after_idling_and_after_its_lifetime() -> None:
+    clock = Clock()
+    table = Sessions(idle=10, lifetime=25, clock=clock)
+    session_id, _ = table.open("hash")
+    clock.now = 9
+    assert table.get(session_id) is not None  # used: idle time starts again
+    clock.now = 18
+    assert table.get(session_id) is not None
+    clock.now = 26  # used 8 s ago, but signed in 26 s ago
+    assert table.get(session_id) is None
+    idle_id, _ = table.open("hash")
+    clock.now = 36.5
+    assert table.get(idle_id) is None
+    assert len(table) == 0
+
+
+def test_session_table_forgets_the_oldest_when_full() -> None:
+    table = Sessions(max_sessions=2)
+    first, _ = table.open("a")
+    second, _ = table.open("b")
+    third, _ = table.open("c")
+    assert table.get(first) is None
+    assert [table.get(s) is not None for s in (second, third)] == [True, True]
+
+
+def test_session_ids_are_not_kept_in_the_clear() -> None:
+    table = Sessions()
+    session_id, session = table.open("hash")
+    assert session_id not in table._sessions
+    assert session_id not in (session.csrf, session.key_hash)
