@@ -137,7 +137,9 @@ def stylesheet() -> Response:
 
 
 def _sign_in_page(request: Request, *, status: int = 200, error: str | None = None) -> Response:
-    token = sessions.new_token()
+    # the browser's token if it has one, so two open sign-in tabs both work
+    kept = request.cookies.get(SIGN_IN_COOKIE, "")
+    token = kept if 20 <= len(kept) <= 100 else sessions.new_token()
     response = render(request, "sign_in.html", None, status=status, error=error, token=token)
     sessions.set_cookie(request, response, SIGN_IN_COOKIE, token)
     return response

@@ -287,3 +287,10 @@ def test_session_ids_are_not_kept_in_the_clear() -> None:
     session_id, session = table.open("hash")
     assert session_id not in table._sessions
     assert session_id not in (session.csrf, session.key_hash)
+
+
+def test_two_sign_in_tabs_can_both_sign_in(client: TestClient, keys: Keys) -> None:
+    first = form_token(client.get("/sign-in").text)
+    second = form_token(client.get("/sign-in").text)
+    response = client.post("/sign-in", data={"key": keys.alumni, "csrf_token": first})
+    assert response.status_code == 200 and second == first
