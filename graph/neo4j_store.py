@@ -14,6 +14,7 @@ and out, one managed transaction per public call, in ``UNWIND`` batches.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
@@ -320,6 +321,23 @@ class _Neo4jTx:
 # -- the store ------------------------------------------------------------------------
 
 
+class _WithholdParameters(logging.Filter):
+    """The driver logs every statement's parameters at DEBUG (``C: RUN``): names, emails,
+    key hashes. Keep the statement's log line, never its values, whoever turns DEBUG on."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, str) and "C: RUN" in record.msg:
+            port = record.args[0] if isinstance(record.args, tuple) and record.args else 0
+            record.msg, record.args = "[#%04X]  C: RUN (parameters withheld)", (port,)
+        return True
+
+
+def _withhold_driver_parameters() -> None:
+    logger = logging.getLogger("neo4j.io")
+    if not any(isinstance(f, _WithholdParameters) for f in logger.filters):
+        logger.addFilter(_WithholdParameters())
+
+
 class Neo4jStore:
     """``GraphStore`` on a Neo4j 5 database."""
 
@@ -327,6 +345,7 @@ class Neo4jStore:
         scheme = urlsplit(url).scheme
         if scheme not in SCHEMES:
             raise ValueError(f"not a Neo4j URL: {url!r} (expected one of {sorted(SCHEMES)})")
+        _withhold_driver_parameters()
         self.url = url
         self._database = database
         with self._translated():
