@@ -192,6 +192,26 @@ KIND_QUERIES: dict[str, KindQueries] = {
 }
 
 
+def _create(kind: str) -> LiteralString:
+    """``CREATE`` for records the write has just found absent: no ``MERGE`` lookup, no lock
+    on the endpoints' relationship chains; the uniqueness constraints still refuse a clash."""
+    if kind in NODE_KINDS:
+        return f"UNWIND $rows AS row CREATE (n:{NODE_KINDS[kind].label}) SET n = row.props" + (
+            " RETURN count(*) AS written"
+        )
+    rel = REL_KINDS[kind]
+    return (
+        f"UNWIND $rows AS row MATCH (a:{rel.source_label} {{id: row.source}})"
+        f" MATCH (b:{rel.target_label} {{id: row.target}})"
+        f" CREATE (a)-[r:{rel.rel_type}]->(b) SET r = row.props"
+        " RETURN count(*) AS written"
+    )
+
+
+CREATE: dict[str, LiteralString] = {kind: _create(kind) for kind in (*NODE_KINDS, *REL_KINDS)}
+"""``$rows`` as for ``KindQueries.upsert`` -> ``written``."""
+
+
 def _unlink(kind: str) -> LiteralString:
     node = NODE_KINDS[kind]
     types = _types(tuple(link.rel_type for link in LINKS[kind]))
@@ -244,6 +264,7 @@ SCHEMA: tuple[LiteralString, ...] = (
     "CREATE CONSTRAINT journal_entry_seq IF NOT EXISTS"
     " FOR (n:JournalEntry) REQUIRE (n.run_id, n.seq) IS UNIQUE",
     "CREATE INDEX journal_entry_run IF NOT EXISTS FOR (n:JournalEntry) ON (n.run_id)",
+    "CREATE INDEX journal_chunk_run IF NOT EXISTS FOR (n:JournalChunk) ON (n.run_id)",
     "CREATE INDEX project_sponsor IF NOT EXISTS FOR (n:Project) ON (n.sponsor_id)",
     "CREATE INDEX api_key_person IF NOT EXISTS FOR (n:ApiKey) ON (n.person_id)",
     "CREATE INDEX tie_kind IF NOT EXISTS FOR ()-[r:TIE]-() ON (r.tie_kind, r.start)",
@@ -261,9 +282,37 @@ SAVE_RUN: LiteralString = (
 )
 """``sort_key`` is the first ``started_at`` seen, kept on update (as SQLite keeps its column)."""
 
-ADD_JOURNAL: LiteralString = "UNWIND $rows AS row CREATE (j:JournalEntry) SET j = row"
+ADD_JOURNAL: LiteralString = "UNWIND $rows AS row CREATE (j:JournalChunk) SET j = row"
+"""A run's journal is kept as chunks, one node per up to ``JOURNAL_CHUNK`` entries, in
+parallel lists (``seqs``, ``kinds``, ``keys``, ``previous`` with ``""`` for none,
+``entry_people`` as space-joined ids) plus ``people``, every id named in the chunk:
+one node per record made the journal cost as much to write as the records themselves.
+``seq`` is the chunk's first entry, for order."""
 
-JOURNAL: LiteralString = (
+JOURNAL_CHUNKS: LiteralString = (
+    "MATCH (j:JournalChunk {run_id: $run_id})"
+    " RETURN j.seqs AS seqs, j.kinds AS kinds, j.keys AS keys, j.previous AS previous,"
+    " j.entry_people AS entry_people ORDER BY j.seq"
+)
+
+DROP_JOURNAL_CHUNKS: LiteralString = "MATCH (j:JournalChunk {run_id: $run_id}) DELETE j"
+
+ERASE_JOURNAL_CHUNKS: LiteralString = (
+    "MATCH (j:JournalChunk) WHERE $id IN j.people"
+    " WITH j, [i IN range(0, size(j.keys) - 1)"
+    "   WHERE NOT $id IN split(j.entry_people[i], ' ')] AS keep"
+    " WITH j, [i IN keep | j.seqs[i]] AS seqs, [i IN keep | j.kinds[i]] AS kinds,"
+    " [i IN keep | j.keys[i]] AS keys, [i IN keep | j.previous[i]] AS previous,"
+    " [i IN keep | j.entry_people[i]] AS entry_people"
+    " SET j.seqs = seqs, j.kinds = kinds, j.keys = keys, j.previous = previous,"
+    " j.entry_people = entry_people,"
+    " j.people = reduce(acc = [], ep IN entry_people |"
+    "   acc + [p IN split(ep, ' ') WHERE p <> '' AND NOT p IN acc])"
+    " WITH j WHERE size(j.keys) = 0 DELETE j"
+)
+"""Drop the entries naming the person from every chunk (and chunks left empty)."""
+
+JOURNAL: LiteralString = (  # entries written one node each, before chunks
     "MATCH (j:JournalEntry {run_id: $run_id})"
     " RETURN j.seq AS seq, j.kind AS kind, j.key AS key, j.previous AS previous,"
     " j.people AS people ORDER BY j.seq"

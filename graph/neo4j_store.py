@@ -24,7 +24,13 @@ from typing import Any, LiteralString, TypeVar, get_origin
 from urllib.parse import urlsplit
 
 import networkx as nx
-from neo4j import Driver, GraphDatabase, ManagedTransaction, RoutingControl
+from neo4j import (
+    Driver,
+    GraphDatabase,
+    ManagedTransaction,
+    NotificationDisabledClassification,
+    RoutingControl,
+)
 from neo4j import Record as Row
 from neo4j.exceptions import (
     AuthError,
@@ -71,6 +77,8 @@ T = TypeVar("T")
 SCHEMES = frozenset({"neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc"})
 CHUNK = 5_000
 """Rows per ``UNWIND``: inside the 1k-50k band that batches well."""
+JOURNAL_CHUNK = 2_000
+"""Journal entries per ``JournalChunk`` node (about one bundle's records)."""
 RETRY_SECONDS = 10.0
 """How long the driver retries a transaction (deadlock, lost server) before we give up:
 its default of 30 s (about a minute with back-off) is too long to keep a request waiting."""
@@ -198,6 +206,8 @@ class _Neo4jTx:
         self._queued, self._items = None, []
         if op == "upsert":
             self._upsert(model, list({r.key: r for r in items}.values()))
+        elif op == "create":
+            self._upsert(model, list({r.key: r for r in items}.values()), create=True)
         else:
             self._delete(model, items)
 
@@ -217,10 +227,16 @@ class _Neo4jTx:
     def upsert(self, model: type[R], records: Sequence[R]) -> None:
         self._queue("upsert", model, records)
 
+    def create(self, model: type[R], records: Sequence[R]) -> None:
+        self._queue("create", model, records)
+
     def delete(self, model: type[Record], keys: Collection[str]) -> None:
         self._queue("delete", model, list(keys))
 
-    def _upsert(self, model: type[Record], records: Sequence[Record]) -> None:
+    def _upsert(
+        self, model: type[Record], records: Sequence[Record], *, create: bool = False
+    ) -> None:
+        """``MERGE`` the records, or ``CREATE`` them when ``create`` says none exists yet."""
         rel = q.REL_KINDS.get(model.kind)
         rows = [
             {"key": r.key, "props": _properties(r)}
@@ -231,13 +247,15 @@ class _Neo4jTx:
             )
             for r in records
         ]
-        self._write_rows(_queries(model).upsert, rows, model.kind, "reference")
+        query = q.CREATE[model.kind] if create else _queries(model).upsert
+        self._write_rows(query, rows, model.kind, "reference")
         if model.kind in q.LINKS:
-            self._relink(model.kind, records)
+            self._relink(model.kind, records, new=create)
 
-    def _relink(self, kind: str, records: Sequence[Record]) -> None:
-        """Replace the structural relationships of rewritten nodes with their current ones."""
-        keys = [r.key for r in records]
+    def _relink(self, kind: str, records: Sequence[Record], *, new: bool = False) -> None:
+        """Replace the structural relationships of rewritten nodes with their current ones
+        (``new`` nodes have none to drop)."""
+        keys = [] if new else [r.key for r in records]
         for chunk in _chunks(keys):
             self.run(q.UNLINK[kind], keys=list(chunk))
         for link in q.LINKS[kind]:
@@ -274,21 +292,51 @@ class _Neo4jTx:
         return sorted(found, key=lambda e: e.key)
 
     def add_journal(self, entries: Sequence[JournalEntry]) -> None:
+        """The entries as ``JournalChunk`` nodes (see ``q.ADD_JOURNAL``), per run, in order."""
+        by_run: dict[str, list[JournalEntry]] = {}
+        for e in entries:
+            by_run.setdefault(e.run_id, []).append(e)
         rows = [
             {
-                "run_id": e.run_id,
-                "seq": e.seq,
-                "kind": e.kind,
-                "key": e.key,
-                "previous": None if e.previous is None else json.dumps(e.previous),
-                "people": list(e.people),
+                "run_id": run_id,
+                "seq": chunk[0].seq,
+                "seqs": [e.seq for e in chunk],
+                "kinds": [e.kind for e in chunk],
+                "keys": [e.key for e in chunk],
+                "previous": ["" if e.previous is None else json.dumps(e.previous) for e in chunk],
+                "entry_people": [" ".join(e.people) for e in chunk],
+                "people": sorted({p for e in chunk for p in e.people}),
             }
-            for e in entries
+            for run_id, run_entries in by_run.items()
+            for chunk in _chunks(run_entries, JOURNAL_CHUNK)
         ]
-        for chunk in _chunks(rows):
-            self.run(q.ADD_JOURNAL, rows=list(chunk))
+        for batch in _chunks(rows, 10):
+            self.run(q.ADD_JOURNAL, rows=list(batch))
 
     def journal(self, run_id: str) -> list[JournalEntry]:
+        chunked = [
+            JournalEntry(
+                run_id=run_id,
+                seq=seq,
+                kind=kind,
+                key=key,
+                previous=json.loads(previous) if previous else None,
+                people=tuple(people.split()),
+            )
+            for row in self.run(q.JOURNAL_CHUNKS, run_id=run_id)
+            for seq, kind, key, previous, people in zip(
+                row["seqs"],
+                row["kinds"],
+                row["keys"],
+                row["previous"],
+                row["entry_people"],
+                strict=True,
+            )
+        ]
+        return sorted(chunked + self._journal_entries(run_id), key=lambda e: e.seq)
+
+    def _journal_entries(self, run_id: str) -> list[JournalEntry]:
+        """A journal written one node per entry (by versions before ``JournalChunk``)."""
         return [
             JournalEntry(
                 run_id=run_id,
@@ -303,6 +351,7 @@ class _Neo4jTx:
 
     def drop_journal(self, run_id: str) -> None:
         self.run(q.DROP_JOURNAL, run_id=run_id)
+        self.run(q.DROP_JOURNAL_CHUNKS, run_id=run_id)
 
     def save_run(self, run: IngestRun) -> None:
         self.run(
@@ -350,7 +399,14 @@ class Neo4jStore:
         self._database = database
         with self._translated():
             self._driver: Driver = GraphDatabase.driver(
-                url, auth=(user, password), max_transaction_retry_time=RETRY_SECONDS
+                url,
+                auth=(user, password),
+                max_transaction_retry_time=RETRY_SECONDS,
+                # "property `end` does not exist": absent optional fields are normal here,
+                # and the warning was logged for every statement that reads one.
+                notifications_disabled_classifications=[
+                    NotificationDisabledClassification.UNRECOGNIZED
+                ],
             )
         try:
             with self._translated():
@@ -453,6 +509,7 @@ class Neo4jStore:
             tx.run(q.ERASE_PERSON, id=person_id)
             tx.run(q.DROP_PERSON_KEYS, ids=[person_id])
             tx.run(q.ERASE_JOURNAL, id=person_id)
+            tx.run(q.ERASE_JOURNAL_CHUNKS, id=person_id)
             erasure = Erasure(person_id=person_id, erased_at=datetime.now(UTC), actor=actor)
             tx.run(q.ADD_ERASURE, props=_properties(erasure))
             return erasure

@@ -191,6 +191,10 @@ class _SqliteTx:
             ),
         )
 
+    def create(self, model: type[R], records: Sequence[R]) -> None:
+        """As ``upsert``: SQLite's upsert of an absent key is already a plain insert."""
+        self.upsert(model, records)
+
     def delete(self, model: type[Record], keys: Collection[str]) -> None:
         self.conn.executemany(f'DELETE FROM "{model.kind}" WHERE key = ?', ((k,) for k in keys))
 

@@ -39,6 +39,14 @@ class RecordTx(Protocol):
 
     def upsert(self, model: type[R], records: Sequence[R]) -> None: ...
 
+    def create(self, model: type[R], records: Sequence[R]) -> None:
+        """Write records this transaction has just fetched and found absent.
+
+        The same result as ``upsert``; a store may write them without looking
+        for an existing record first (Neo4j ``CREATE`` instead of ``MERGE``).
+        """
+        ...
+
     def delete(self, model: type[Record], keys: Collection[str]) -> None: ...
 
     def open_employments(self, person_ids: Collection[str]) -> list[Employment]: ...
@@ -108,17 +116,20 @@ def apply_batch(
         incoming = _dedupe(batch.of(model))
         existing = tx.fetch(model, [r.key for r in incoming])
         counts = report.counts.setdefault(model.kind, KindCounts())
-        to_write: list[Record] = []
+        to_create: list[Record] = []
+        to_update: list[Record] = []
         for record in incoming:
             old = existing.get(record.key)
             if old is not None and old.content() == record.content():
                 counts.unchanged += 1
                 continue
+            stamped = record.model_copy(update={"run_id": run_id})
             if old is None:
                 counts.created += 1
+                to_create.append(stamped)
             else:
                 counts.updated += 1
-            to_write.append(record.model_copy(update={"run_id": run_id}))
+                to_update.append(stamped)
             journal.append(
                 JournalEntry(
                     run_id=run_id or "",
@@ -131,8 +142,11 @@ def apply_batch(
                     ),
                 )
             )
-        if to_write and not dry_run:
-            tx.upsert(model, to_write)
+        if not dry_run:
+            if to_create:
+                tx.create(model, to_create)
+            if to_update:
+                tx.upsert(model, to_update)
     if not dry_run and run is not None:
         tx.add_journal(journal)
         tx.save_run(
