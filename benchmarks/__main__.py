@@ -39,6 +39,7 @@ from benchmarks.common import (
 )
 from benchmarks.ingest import load_programme, run_ingest
 from benchmarks.latency import run_http
+from benchmarks.maps import run_maps
 from benchmarks.metrics import (
     compare_suites,
     run_igraph,
@@ -49,7 +50,7 @@ from benchmarks.metrics import (
 from benchmarks.stores import neo4j_version, sqlite_url
 
 HERE = Path(__file__).resolve().parent
-PHASES = ("ingest", "metrics", "http")
+PHASES = ("ingest", "metrics", "http", "maps")
 STORES = ("sqlite", "neo4j")
 
 
@@ -66,7 +67,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--large", action="store_true", help="add the 100,000-people programme")
     parser.add_argument("--stores", default="sqlite,neo4j", help="sqlite, neo4j or both")
-    parser.add_argument("--only", default=",".join(PHASES), help="ingest, metrics, http")
+    parser.add_argument("--only", default=",".join(PHASES), help="ingest, metrics, http, maps")
     parser.add_argument(
         "--quick", action="store_true", help="a smoke run: 1,000 people, few requests"
     )
@@ -192,6 +193,13 @@ def run_size(args: argparse.Namespace, people: int, log: list[Json]) -> Json:
                     budget_s=args.budget,
                     log_dir=str(work),
                 ),
+            )
+        if "maps" in args.phase_list and store == "sqlite":  # drawing is the same per store
+            say(f"{name}: the map in Chromium, beside organisations collapsed")
+            figures["maps"] = _phase(
+                log,
+                f"{name}/maps",
+                isolated(run_maps, url=url, as_of=gen.AS_OF.isoformat(), work=str(work / "maps")),
             )
     if "metrics" in args.phase_list:
         size["metrics"] = run_suites(args, people, work, snapshot_file, log)

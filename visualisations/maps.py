@@ -42,7 +42,11 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from graph import measure
 from graph.analytics import accel
-from graph.analytics.people import betweenness, betweenness_is_estimated
+from graph.analytics.people import (
+    EXACT_BETWEENNESS_LIMIT,
+    betweenness,
+    betweenness_is_estimated,
+)
 from graph.errors import Invalid, NotFound, Problem
 from graph.model import (
     DEFAULT_METRIC_KINDS,
@@ -146,6 +150,13 @@ MAX_SIZE = 40.0
 """Node sizes (vis-network pixels) for the least and the most between person."""
 LARGE_MAP = 500
 """Above this many nodes, labels are left to the tooltips (drawing stays fast)."""
+MANY_TIES = 5000
+"""Above this many edges, the page draws them itself in one layer under the nodes
+(no tooltip per tie, nodes not draggable): vis-network spends about 0.1 ms building
+each edge, 10 s for a 10,000-person programme's 97,000 ties."""
+EXACT_BETWEENNESS_LIMIT_IGRAPH = 20_000
+"""With igraph, maps size people by their exact betweenness up to this many people
+(seconds for 10,000); the spec's estimate from sampled sources takes minutes there."""
 
 _ALL = Page(limit=10_000_000)
 _TEMPLATES = Path(__file__).parent / "templates"
@@ -325,6 +336,18 @@ def layout(graph: nx.Graph, *, seed: int = 42) -> dict[Hashable, tuple[float, fl
         v: (round((x - cx) * scale, 1), round((y - cy) * scale, 1))
         for v, (x, y) in zip(nodes, coords, strict=True)
     }
+
+
+def _exact_limit() -> int:
+    return EXACT_BETWEENNESS_LIMIT_IGRAPH if accel.igraph_available() else EXACT_BETWEENNESS_LIMIT
+
+
+def _betweenness(graph: nx.Graph) -> dict[Hashable, float]:
+    """The spec's betweenness: exact (igraph makes that affordable up to
+    ``EXACT_BETWEENNESS_LIMIT_IGRAPH`` people), else the spec's estimate."""
+    if graph.number_of_nodes() == 0:
+        return {}
+    return betweenness(graph, exact_limit=_exact_limit())
 
 
 # -- reading the store -------------------------------------------------------------------
@@ -563,14 +586,14 @@ def network_map(
         around = _ego_people(graph, ego, request.radius, directory.people, visible, route_through)
         shown = around & _filtered(graph, request, directory, keep={ego})
         drawn = graph.subgraph(shown)
-        sizes = betweenness(drawn) if drawn.number_of_nodes() else {}
+        sizes = _betweenness(drawn)
         notes.append("Sizes are betweenness inside this map.")
         title = f"{directory.people[ego].name}'s network"
     else:
         shown = everyone & _filtered(graph, request, directory)
         drawn = graph.subgraph(shown)
-        sizes = betweenness(graph) if graph.number_of_nodes() else {}
-        estimated = betweenness_is_estimated(graph)
+        sizes = _betweenness(graph)
+        estimated = betweenness_is_estimated(graph, exact_limit=_exact_limit())
         notes.append(
             "Sizes are betweenness in the whole network"
             + (" (estimated from 500 sampled sources)." if estimated else ".")
@@ -580,6 +603,8 @@ def network_map(
     large = drawn.number_of_nodes() > LARGE_MAP
     if large:
         notes.append("Names are in the tooltips (hover over a person).")
+    if drawn.number_of_edges() > MANY_TIES:
+        notes.append("Ties are drawn as one layer, without tooltips; zoom in to see them.")
     nodes = _person_nodes(graph, shown, directory, sizes, positions, ego, large)
     edges = _edges(drawn)
     sectors, roles, ties = _legends(nodes, edges)
@@ -750,7 +775,7 @@ def wave_comparison(
             common = set(previous.nodes) & set(g.nodes)
             before = {frozenset(e) for e in previous.edges if set(e) <= common}
             new = {frozenset(e) for e in g.edges if set(e) <= common} - before
-        sizes = betweenness(g) if g.number_of_nodes() else {}
+        sizes = _betweenness(g)
         large = len(shown) > LARGE_MAP
         nodes = _person_nodes(g, shown, directory, sizes, positions, None, large)
         edges = _edges(drawn, new)
@@ -832,8 +857,9 @@ def _vis_data(panel: Panel) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]
     return nodes, edges
 
 
-def network_options(large: bool) -> dict[str, Any]:
-    """vis-network options: positions are given, so no physics and no layout work."""
+def network_options(large: bool, many_ties: bool = False) -> dict[str, Any]:
+    """vis-network options: positions are given, so no physics and no layout work;
+    with many ties (drawn by the page, not by vis-network) nodes stay where they are."""
     return {
         "physics": {"enabled": False},
         "layout": {"improvedLayout": False},
@@ -845,6 +871,7 @@ def network_options(large: bool) -> dict[str, Any]:
             "hideEdgesOnDrag": large,
             "hideEdgesOnZoom": large,
             "navigationButtons": False,
+            "dragNodes": not many_ties,
         },
     }
 
@@ -861,13 +888,19 @@ def to_html(network: NetworkMap) -> str:
     for i, panel in enumerate(network.panels):
         nodes, edges = _vis_data(panel)
         large = len(nodes) > LARGE_MAP
+        many = len(edges) > MANY_TIES
         panels.append(
             {
                 "id": f"map-{i}",
                 "title": panel.title,
                 "note": panel.note,
                 "data": json.dumps(
-                    {"nodes": nodes, "edges": edges, "options": network_options(large)},
+                    {
+                        "nodes": nodes,
+                        "edges": edges,
+                        "canvasEdges": many,
+                        "options": network_options(large, many),
+                    },
                     separators=(",", ":"),
                 )
                 .replace("<", "\\u003c")

@@ -11,11 +11,13 @@ import os
 import shutil
 from pathlib import Path
 
+import pytest
 from playwright.sync_api import Page
 
 from api.keys import issue_key
 from graph.model import KeyRole
 from graph.sqlite_store import SqliteStore
+from visualisations import maps
 
 from .conftest import map_data
 
@@ -57,6 +59,28 @@ def test_demo_map_opens_in_chromium_with_every_node_drawn(
     assert page.evaluate(CANVAS_INKED) > 10_000  # the canvas is drawn on, not blank
     assert page_errors == []
     _for_docs(screenshot(page, "map"), "map.png")
+
+
+def test_map_with_many_ties_draws_them_in_one_layer(
+    demo_store: SqliteStore,
+    serve,
+    page: Page,
+    page_errors: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # type: ignore[no-untyped-def]
+    # The demo's ~2,400 ties count as "many" here, as a 10,000-person programme's do.
+    monkeypatch.setattr(maps, "MANY_TIES", 100)
+    base = serve(demo_store)
+    _team_page(page, demo_store)
+    page.goto(f"{base}/visualisations/network.html?as_of=2022-12-31")
+    page.wait_for_function(DRAWN, timeout=60_000)
+    (data,) = map_data(page.content())
+    assert data["canvasEdges"] is True and data["options"]["interaction"]["dragNodes"] is False
+    assert page.evaluate(NODES_DRAWN) == [len(data["nodes"])]
+    assert page.evaluate("window.alumniMap.networks[0].body.edgeIndices.length") == 0
+    assert page.evaluate("window.alumniMap.edges") == [len(data["edges"])]
+    assert page.evaluate(CANVAS_INKED) > 10_000
+    assert page_errors == []
 
 
 def test_demo_wave_comparison_draws_every_panel(

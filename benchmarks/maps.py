@@ -1,0 +1,127 @@
+"""Issue 7: how long the map of a whole programme takes to finish drawing in Chromium.
+
+For one SQLite store holding the generated programme:
+
+1. the map of everyone as of ``AS_OF`` is built the way
+   ``GET /visualisations/network.html`` builds it (``visualisations.maps``, the
+   programme team's view: snapshot, betweenness, layout in Python, physics off),
+   timed step by step, and written to an HTML file;
+2. its **peer**, measured in the same run: the same network with organisations
+   collapsed into one node each (``collapse="organisations"``);
+3. each file is opened ``repeats`` times in headless Chromium (Debian's
+   ``/usr/bin/chromium`` through Playwright), each time in a fresh page, and
+   timed from the start of navigation until vis-network's first ``afterDrawing``
+   of the map (the page sets ``window.alumniMap.drawnAt``, in milliseconds since
+   navigation started): reading the HTML, parsing the nodes and edges, building
+   the network and drawing every node and edge once. The page's own count of
+   drawn nodes is reported beside the map's, and console errors are reported.
+
+Above ``visualisations.maps.MANY_TIES`` ties the page draws them itself, in one
+layer under the nodes, instead of handing each to vis-network (which spends
+about 0.1 ms building each one); the figures say which way each map was drawn.
+"""
+
+from __future__ import annotations
+
+import shutil
+import statistics
+import time
+from datetime import date
+from pathlib import Path
+
+from benchmarks.common import Json, stopwatch
+from graph.model import KeyRole
+from graph.stores import open_store
+
+__all__ = ["run_maps"]
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"]
+DRAWN = "() => document.documentElement.dataset.drawn === 'yes'"
+
+
+def _build(url: str, as_of: date, collapse: bool, out: Path) -> Json:
+    from api.consent import Viewer
+    from visualisations import maps
+
+    team = Viewer(role=KeyRole.PROGRAMME, key_id="bench-maps")
+    store = open_store(url)
+    try:
+        with stopwatch() as elapsed:
+            network = maps.network_map(
+                store,
+                maps.MapRequest(as_of=as_of, collapse="organisations" if collapse else None),
+                visible=team.sees,
+                route_through=team.may_route_through,
+            )
+        built = elapsed()
+    finally:
+        store.close()
+    with stopwatch() as elapsed:
+        out.write_text(maps.to_html(network), encoding="utf-8")
+    (panel,) = network.panels
+    return {
+        "nodes": len(panel.nodes),
+        "edges": len(panel.edges),
+        "ties_drawn_by": "page" if len(panel.edges) > maps.MANY_TIES else "vis-network",
+        "build_s": round(built, 2),
+        "html_s": round(elapsed(), 2),
+        "html_mib": round(out.stat().st_size / 2**20, 2),
+    }
+
+
+def _draw(page_factory, path: Path, repeats: int, timeout_ms: int) -> Json:  # type: ignore[no-untyped-def]
+    drawn_ms: list[float] = []
+    wall_s: list[float] = []
+    errors: list[str] = []
+    nodes_drawn = ties_drawn = None
+    for _ in range(repeats):
+        page = page_factory()
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        start = time.perf_counter()
+        page.goto(path.as_uri(), wait_until="commit")
+        page.wait_for_function(DRAWN, timeout=timeout_ms)
+        wall_s.append(time.perf_counter() - start)
+        drawn_ms.append(float(page.evaluate("window.alumniMap.drawnAt")))
+        nodes_drawn = page.evaluate("window.alumniMap.networks[0].body.nodeIndices.length")
+        ties_drawn = page.evaluate("window.alumniMap.edges[0]")
+        page.context.close()
+    return {
+        "drawn_ms": [round(t) for t in drawn_ms],
+        "median_drawn_s": round(statistics.median(drawn_ms) / 1000, 2),
+        "median_wall_s": round(statistics.median(wall_s), 2),
+        "nodes_drawn": nodes_drawn,
+        "ties_drawn": ties_drawn,
+        "console_errors": errors[:5],
+    }
+
+
+def run_maps(url: str, as_of: str, work: str, repeats: int = 3, timeout_s: float = 120.0) -> Json:
+    """Build the whole-programme map and its collapsed peer; time both in Chromium."""
+    from playwright.sync_api import sync_playwright
+
+    folder = Path(work)
+    folder.mkdir(parents=True, exist_ok=True)
+    day = date.fromisoformat(as_of)
+    result: Json = {"as_of": as_of, "repeats": repeats}
+    files = {"people": folder / "map-people.html", "organisations": folder / "map-orgs.html"}
+    for name, path in files.items():
+        result[name] = _build(url, day, name == "organisations", path)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS
+        )
+        try:
+
+            def fresh_page():  # type: ignore[no-untyped-def]
+                context = browser.new_context(viewport={"width": 1280, "height": 900})
+                return context.new_page()
+
+            for name, path in files.items():
+                result[name].update(_draw(fresh_page, path, repeats, int(timeout_s * 1000)))
+        finally:
+            browser.close()
+    people, orgs = result["people"], result["organisations"]
+    result["ratio"] = round(people["median_drawn_s"] / max(orgs["median_drawn_s"], 0.001), 1)
+    return result
