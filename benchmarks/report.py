@@ -1,9 +1,15 @@
 """``python -m benchmarks.report``: the latest results as the tables of ``BENCHMARKS.md``.
 
-Everything in the file comes from one results JSON (``benchmarks/results/
-latest.json`` by default): the figures, their ratios to the peer measured in
-the same run, the machine, and the load on it. Nothing is typed in by hand,
-so the file cannot claim a figure the run did not print.
+Everything in the file comes from results JSON: the figures, their ratios to
+the peer measured in the same run, the machine, and the load on it. Nothing is
+typed in by hand, so the file cannot claim a figure a run did not print.
+
+By default (``benchmarks/results/latest.json``) every full run in
+``benchmarks/results/`` is merged: for each size, store and phase the figures
+of the latest run that measured it, so a partial run (``--only ingest``,
+``--sizes 100000``) replaces only what it measured. Each figure keeps the run
+it came from, and the file lists every run used with the load on the machine
+during it. ``--results FILE`` renders that one file alone.
 """
 
 from __future__ import annotations
@@ -77,7 +83,7 @@ def _machine(results: Json) -> list[str]:
     load = m.get("load_1min_during_run", {})
     packages = ", ".join(f"{k} {v}" for k, v in m["packages"].items() if v)
     lines = [
-        "## The run",
+        "## The latest run: machine and settings" if results.get("runs") else "## The run",
         "",
         f"- command: `{results['command']}`, "
         f"{results['started_at']} to {results['finished_at']} UTC, "
@@ -172,6 +178,7 @@ def _ingest(results: Json) -> list[str]:
                     f"**{_ratio(i['ratio_records_per_s'])}**",
                     _ratio(i["ratio_write_step"]),
                     _peak(i),
+                    _run_of(results, i),
                 ]
             )
             st = b["steps_s"]
@@ -203,7 +210,8 @@ def _ingest(results: Json) -> list[str]:
     ]
     lines += _table(
         ["people", "store", "input rows", "records", "batched s", "rows/s", "records/s",
-         "row at a time, records/s", "ratio", "ratio, write step only", "peak MiB"],
+         "row at a time, records/s", "ratio", "ratio, write step only", "peak MiB",
+         "run (UTC), mean load"],
         rows,
     )  # fmt: skip
     lines += ["Where the batched load's time goes:", ""]
@@ -528,6 +536,115 @@ def _targets(results: Json) -> list[str]:
     return lines
 
 
+def _is_run(path: Path) -> bool:
+    """A full run's file: ``<timestamp>.json``, not ``latest`` and not a ``--quick`` smoke run."""
+    return path.suffix == ".json" and path.stem[:1].isdigit() and not path.stem.endswith("quick")
+
+
+def merge_runs(runs: Sequence[Json]) -> Json:
+    """The latest figures per (size, store, phase) over ``runs``, each tagged with its run.
+
+    Size-wide results (``generated``, ``metrics``) are taken whole from the latest run
+    that has them. The top level (command, machine, config) is the latest run's; ``runs``
+    lists every run that contributed a figure.
+    """
+    ordered = sorted(runs, key=lambda r: r["started_at"])
+    if not ordered:
+        raise ValueError("no benchmark runs to merge")
+    sizes: dict[int, Json] = {}
+    failed: dict[int, str] = {}
+    for run in ordered:
+        stamp = run["started_at"]
+        for size in run.get("sizes", []):
+            merged = sizes.setdefault(size["people"], {"people": size["people"], "stores": {}})
+            if "error" in size:
+                merged["error"] = size["error"]
+                failed[size["people"]] = stamp
+                continue
+            merged.pop("error", None)
+            for key in ("generated", "metrics"):
+                if size.get(key):
+                    merged[key] = {**size[key], "run": stamp}
+            for store, figures in size.get("stores", {}).items():
+                target = merged["stores"].setdefault(store, {})
+                for phase, value in figures.items():
+                    if isinstance(value, dict):
+                        target[phase] = {**value, "run": stamp}
+                    elif value is not None:
+                        target[phase] = value
+    used = {failed[p] for p in failed if "error" in sizes[p]}
+    for merged in sizes.values():
+        used |= {merged[k]["run"] for k in ("generated", "metrics") if k in merged}
+        for figures in merged["stores"].values():
+            used |= {v["run"] for v in figures.values() if isinstance(v, dict)}
+    latest = ordered[-1]
+    return {
+        **latest,
+        "sizes": [sizes[people] for people in sorted(sizes)],
+        "runs": [_run_summary(r) for r in ordered if r["started_at"] in used],
+    }
+
+
+def _run_summary(run: Json) -> Json:
+    m = run["machine"]
+    return {
+        "started_at": run["started_at"],
+        "finished_at": run.get("finished_at"),
+        "duration_s": run.get("duration_s"),
+        "command": run.get("command"),
+        "git_commit": m.get("git_commit"),
+        "git_dirty": m.get("git_dirty"),
+        "load": m.get("load_1min_during_run", {}),
+        "neo4j_heap": m.get("neo4j_heap"),
+    }
+
+
+def load_results(path: Path) -> Json:
+    """``latest.json`` means every run in its folder, merged; any other file is read alone."""
+    if path.name == "latest.json":
+        files = sorted(p for p in path.parent.glob("*.json") if _is_run(p))
+        if files:
+            return merge_runs([json.loads(p.read_text()) for p in files])
+    return dict(json.loads(path.read_text()))
+
+
+def _run_of(results: Json, figure: Json) -> str:
+    """Which run measured ``figure``, as the start time and the mean load during it."""
+    stamp = str(figure.get("run") or "")
+    run = next((r for r in results.get("runs", []) if r["started_at"] == stamp), None)
+    if run is None:
+        return ""
+    return f"{stamp[:16]}, load {run['load'].get('mean')}"
+
+
+def _runs(results: Json) -> list[str]:
+    runs = results.get("runs")
+    if not runs:
+        return []
+    lines = [
+        "## Runs merged into this file",
+        "",
+        "For each size, store and phase the figures come from the latest run that measured"
+        " them (tables say which). Load average (1 min) during each run, sampled by the"
+        " harness: the machine has 2 cores and is shared, so a load above 2 slows every figure"
+        " of that run, and ratios are only fair between figures of the same run.",
+        "",
+    ]
+    return lines + _table(
+        ["started (UTC)", "command", "s", "commit", "load min / mean / max"],
+        (
+            [
+                r["started_at"],
+                f"`{r['command']}`",
+                _s(r["duration_s"]),
+                f"{r['git_commit']}" + (" (+ changes)" if r.get("git_dirty") else ""),
+                f"{r['load'].get('min')} / {r['load'].get('mean')} / {r['load'].get('max')}",
+            ]
+            for r in runs
+        ),
+    )
+
+
 def render(results: Json, source: str = "benchmarks/results/latest.json") -> str:
     lines = [
         "# Benchmarks",
@@ -543,6 +660,7 @@ def render(results: Json, source: str = "benchmarks/results/latest.json") -> str
             lines += [f"**{_n(size['people'])} people: the run failed:**", "", "```",
                       size["error"].strip(), "```", ""]  # fmt: skip
     lines += _targets(results)
+    lines += _runs(results)
     lines += _machine(results)
     lines += _generated(results)
     lines += _ingest(results)
@@ -554,11 +672,13 @@ def render(results: Json, source: str = "benchmarks/results/latest.json") -> str
 
 
 def write_report(results_path: Path = DEFAULT_RESULTS, target: Path = DEFAULT_TARGET) -> Path:
-    results = json.loads(results_path.read_text())
+    results = load_results(results_path)
     try:
         source = results_path.resolve().relative_to(HERE.parent).as_posix()
     except ValueError:
         source = results_path.name
+    if results.get("runs"):
+        source = f"{Path(source).parent.as_posix()}/*.json, merged"
     target.write_text(render(results, source))
     return target
 

@@ -1,0 +1,95 @@
+"""BENCHMARKS.md from several partial runs: the latest figure per size, store and phase."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from benchmarks.report import load_results, merge_runs
+
+
+def _run(started: str, sizes: list[dict[str, object]], load_mean: float) -> dict[str, object]:
+    return {
+        "started_at": started,
+        "finished_at": started,
+        "duration_s": 1.0,
+        "command": f"python -m benchmarks # {started}",
+        "config": {"seed": 1},
+        "machine": {"git_commit": "abc", "load_1min_during_run": {"mean": load_mean}},
+        "sizes": sizes,
+        "phases": [],
+    }
+
+
+FULL = _run(
+    "2026-01-01T09:00:00+00:00",
+    [
+        {
+            "people": 1000,
+            "generated": {"bundles": 20},
+            "metrics": {"auto": {"s": 1}},
+            "stores": {
+                "sqlite": {"url": "sqlite:///a", "ingest": {"v": "old"}, "http": {"v": "old"}},
+                "neo4j": {"url": "neo4j://x", "ingest": {"v": "old"}, "http": {"v": "old"}},
+            },
+        }
+    ],
+    load_mean=1.5,
+)
+INGEST_ONLY = _run(
+    "2026-01-01T11:00:00+00:00",
+    [
+        {
+            "people": 1000,
+            "generated": {"bundles": 20},
+            "stores": {"neo4j": {"ingest": {"v": "new"}}},
+        },
+        {
+            "people": 100000,
+            "generated": {"bundles": 2000},
+            "stores": {"neo4j": {"ingest": {"v": "big"}}},
+        },
+    ],
+    load_mean=4.0,
+)
+
+
+def test_merge_takes_each_phase_from_the_latest_run_that_measured_it() -> None:
+    merged = merge_runs([INGEST_ONLY, FULL])  # order of the files does not matter
+    small, large = merged["sizes"]
+    assert (small["people"], large["people"]) == (1000, 100000)
+    neo4j, sqlite = small["stores"]["neo4j"], small["stores"]["sqlite"]
+    assert (neo4j["ingest"]["v"], neo4j["ingest"]["run"]) == ("new", INGEST_ONLY["started_at"])
+    assert (neo4j["http"]["v"], neo4j["http"]["run"]) == ("old", FULL["started_at"])
+    assert (sqlite["ingest"]["v"], sqlite["ingest"]["run"]) == ("old", FULL["started_at"])
+    assert small["metrics"]["run"] == FULL["started_at"]
+    assert large["stores"]["neo4j"]["ingest"]["v"] == "big"
+    assert [r["started_at"] for r in merged["runs"]] == [
+        FULL["started_at"],
+        INGEST_ONLY["started_at"],
+    ]
+    assert [r["load"]["mean"] for r in merged["runs"]] == [1.5, 4.0]
+    assert merged["command"] == INGEST_ONLY["command"]
+
+
+def test_a_run_that_measured_nothing_kept_is_not_listed() -> None:
+    later_full = _run("2026-01-02T09:00:00+00:00", FULL["sizes"], load_mean=2.0)  # type: ignore[arg-type]
+    merged = merge_runs([FULL, later_full])
+    assert [r["started_at"] for r in merged["runs"]] == [later_full["started_at"]]
+
+
+def test_latest_json_merges_the_folder_but_skips_smoke_runs(tmp_path: Path) -> None:
+    (tmp_path / "20260101T090000Z.json").write_text(json.dumps(FULL))
+    (tmp_path / "20260101T110000Z.json").write_text(json.dumps(INGEST_ONLY))
+    smoke = _run(
+        "2026-01-03T09:00:00+00:00",
+        [{"people": 1000, "stores": {"neo4j": {"ingest": {"v": "smoke"}}}}],
+        0.1,
+    )
+    (tmp_path / "20260103T090000Z-quick.json").write_text(json.dumps(smoke))
+    (tmp_path / "latest.json").write_text(json.dumps(INGEST_ONLY))
+    merged = load_results(tmp_path / "latest.json")
+    assert merged["sizes"][0]["stores"]["neo4j"]["ingest"]["v"] == "new"
+    assert merged["sizes"][0]["stores"]["sqlite"]["http"]["v"] == "old"
+    alone = load_results(tmp_path / "20260101T110000Z.json")
+    assert "sqlite" not in alone["sizes"][0]["stores"]
