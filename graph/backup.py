@@ -29,8 +29,11 @@ What is in it, and why:
   (``alumni-graph keys revoke``) if a backup file is lost;
 - not the ambitions: they are the programme's constants, seeded by every store.
 
-A backup holds personal data: keep it as carefully as the store itself, and
-note that an erasure made after a backup was taken is not in that backup.
+A backup holds personal data: keep it as carefully as the store itself. An
+erasure made after a backup was taken is not in that backup; restoring it with
+``--replace`` over the store keeps the store's erasures and leaves the people
+they name out, so they stay erased. Restoring it anywhere else would bring them
+back: delete old backups on the schedule your retention policy sets.
 
 Import writes everything in one transaction on an empty store (or, with
 ``replace=True``, on a store it empties first in the same transaction): the
@@ -53,7 +56,16 @@ from typing import Any
 from pydantic import ValidationError
 
 from graph.errors import Conflict, Invalid, Problem
-from graph.model import AMBITIONS, WRITE_ORDER, Ambition, ApiKey, Erasure, IngestRun, Record
+from graph.model import (
+    AMBITIONS,
+    WRITE_ORDER,
+    Ambition,
+    ApiKey,
+    Erasure,
+    IngestRun,
+    Project,
+    Record,
+)
 from graph.store import GraphStore
 from graph.writes import JournalEntry
 
@@ -221,18 +233,45 @@ def _empty_neo4j(tx: Any) -> None:
     tx.upsert(Ambition, list(AMBITIONS))
 
 
+def without_erased(backup: Backup, erasures: list[Erasure]) -> Backup:
+    """``backup`` with ``erasures`` applied again: an erased person stays erased.
+
+    Records naming them go (a project they sponsored loses its sponsor, as in
+    ``erase_person``), so do their keys and journal entries; the audits are kept.
+    """
+    erased = {e.person_id for e in erasures}
+    audits = {e.key: e for e in [*backup.records.get("erasure", []), *erasures]}
+    if not erased:
+        return backup
+    kept = Backup(journal=[e for e in backup.journal if not erased & set(e.people)])
+    for kind, records in backup.records.items():
+        if kind == "erasure":
+            continue
+        out: list[Record] = []
+        for record in records:
+            if isinstance(record, Project) and record.sponsor_id in erased:
+                out.append(record.model_copy(update={"sponsor_id": None}))
+            elif not erased & set(record.person_ids()):
+                out.append(record)
+        kept.records[kind] = out
+    kept.records["erasure"] = sorted(audits.values(), key=lambda e: e.key)
+    return kept
+
+
 def write_store(store: GraphStore, backup: Backup, *, replace: bool = False) -> None:
     """Write ``backup`` into ``store`` in one transaction.
 
     Raises ``Conflict`` (writing nothing) when the store holds anything and
     ``replace`` is false; with ``replace`` the store is emptied in the same
-    transaction, so a failure leaves it as it was.
+    transaction, so a failure leaves it as it was. Erasures the store holds
+    survive a replace, and people they name are left out of what is restored.
     """
     if not replace and not _is_empty(store):
         raise Conflict(
             f"{store.url} is not empty: import into an empty store, or pass --replace"
             " to replace its whole content"
         )
+    backup = without_erased(backup, store.erasures())
     if _is_neo4j(store):
 
         def work(tx: Any) -> None:

@@ -18,7 +18,7 @@ from cli.main import app
 from graph import measure
 from graph.backup import export_store, import_store, read_store
 from graph.errors import Conflict, Invalid
-from graph.model import IngestRun, KeyRole
+from graph.model import IngestRun, KeyRole, Person
 from graph.sqlite_store import SqliteStore
 from graph.store import GraphStore
 from ingest.demo import write_demo
@@ -73,7 +73,20 @@ def test_export_then_import_restores_the_store_exactly(store: GraphStore, tmp_pa
     assert _everything(store) == before
     # The restored history still works: the latest run rolls back as before the backup.
     store.rollback("run-2")
-    assert store.get(type(programme().people[0]), "ann").job_title != "Director of Everything"
+    assert store.get(Person, "ann").job_title != "Director of Everything"
+
+
+def test_restoring_an_older_backup_keeps_people_erased_since(
+    store: GraphStore, tmp_path: Path
+) -> None:
+    _fill(store)
+    path = tmp_path / "before-erasure.jsonl"
+    export_store(store, path)
+    store.erase_person("ann", actor="admin-key")  # after the backup was taken
+    expected = _everything(store)
+    import_store(store, path, replace=True)
+    assert _everything(store) == expected  # Ann is not back, in any record, key or journal
+    assert not store.find(Person, {"id": "ann"}).count
 
 
 def test_import_refuses_a_store_that_is_not_empty(store: GraphStore, tmp_path: Path) -> None:
