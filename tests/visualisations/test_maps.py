@@ -17,6 +17,7 @@ not see him.
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import date
 
@@ -248,3 +249,16 @@ def test_layout_is_the_same_for_the_same_graph_and_covers_every_node() -> None:
     assert first == maps.layout(graph)
     assert set(first) == set(graph.nodes)
     assert len(set(first.values())) == graph.number_of_nodes()
+
+
+def test_grouped_layout_gathers_each_organisations_people(
+    sample: GraphStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(maps, "GROUPED_LAYOUT", 2)  # as for a programme of thousands
+    graph = sample.snapshot(JULY_2021)
+    first = maps.layout(graph)
+    assert first == maps.layout(graph) and set(first) == set(graph.nodes)
+    police = [first[v] for v in ("cat", "dan", "fay")]  # Essex Police's three
+    spread = max(math.dist(a, b) for a in police for b in police)
+    assert all(math.dist(first["ann"], p) > spread for p in police)
+    assert all(math.dist(first["bob"], p) > spread for p in police)
