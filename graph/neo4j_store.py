@@ -487,6 +487,8 @@ class Neo4jStore:
 
     def wipe(self) -> None:
         """Delete every node in batches, keeping the schema; re-seed the ambitions (tests)."""
+        while self._write(lambda tx: tx.run(q.WIPE_SOME_RELATIONSHIPS, limit=50_000)[0]["deleted"]):
+            pass
         while self._write(lambda tx: tx.run(q.WIPE_SOME, limit=10_000)[0]["deleted"]):
             pass
         self._seed()
