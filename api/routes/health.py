@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as Late
+
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
@@ -11,6 +14,11 @@ from graph.errors import StoreUnavailable
 
 router = APIRouter(tags=["health"])
 
+ANSWER_WITHIN_SECONDS = 3.0
+"""A store that has not answered by then is reported unavailable: a lost Neo4j makes
+the driver retry for longer than a load balancer waits for its health check."""
+_probes = ThreadPoolExecutor(max_workers=4, thread_name_prefix="health-probe")
+
 
 class Health(BaseModel):
     status: str
@@ -19,10 +27,11 @@ class Health(BaseModel):
 
 @router.get("/health", response_model=Health, responses={503: {"model": Health}})
 def health(store: StoreDep) -> Health | JSONResponse:
-    """``ok`` when the store answers, 503 ``unavailable`` when it does not."""
+    """``ok`` when the store answers, 503 ``unavailable`` when it does not (or not within
+    ``ANSWER_WITHIN_SECONDS``)."""
     kind = store.url.split(":", 1)[0]
     try:
-        store.counts()
-    except StoreUnavailable:
+        _probes.submit(store.counts).result(timeout=ANSWER_WITHIN_SECONDS)
+    except (StoreUnavailable, Late):
         return JSONResponse({"status": "unavailable", "store": kind}, status_code=503)
     return Health(status="ok", store=kind)

@@ -194,3 +194,38 @@ def test_api_answers_503_while_neo4j_is_down_and_recovers_by_itself(
         # The same app, never restarted: the driver finds the server again.
         assert client.get("/health").json() == {"status": "ok", "store": "neo4j"}
         assert client.get("/people", headers=auth).status_code == 200
+
+
+class _HangingStore:
+    """A store whose every call hangs until released, as a lost Neo4j does while the
+    driver retries."""
+
+    url = "neo4j://127.0.0.1:1"
+
+    def __init__(self) -> None:
+        import threading
+
+        self.release = threading.Event()
+
+    def counts(self) -> dict[str, int]:
+        self.release.wait(timeout=60)
+        return {}
+
+    def close(self) -> None:
+        self.release.set()
+
+
+def test_health_says_unavailable_without_waiting_for_a_hanging_store(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from api.routes import health
+
+    monkeypatch.setattr(health, "ANSWER_WITHIN_SECONDS", 0.2)
+    store = _HangingStore()
+    with TestClient(create_app(store=store)) as client:  # type: ignore[arg-type]
+        response = client.get("/health")
+        # Answered while the store was still hanging: the probe was not waited for.
+        assert not store.release.is_set()
+        store.release.set()
+    assert response.status_code == 503
+    assert response.json() == {"status": "unavailable", "store": "neo4j"}
