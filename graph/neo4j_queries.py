@@ -393,9 +393,7 @@ TIE_ENDS: LiteralString = (
     " RETURN t.source_id AS source, t.target_id AS target ORDER BY t.key"
 )
 
-BUMP_VERSION: LiteralString = (
-    "MERGE (v:StoreVersion {id: 'store'}) SET v.token = randomUUID()"
-)
+BUMP_VERSION: LiteralString = "MERGE (v:StoreVersion {id: 'store'}) SET v.token = randomUUID()"
 """Run in every write transaction: a new random token, so read caches see any write
 (a wiped and reloaded database can never repeat an old token)."""
 
