@@ -30,8 +30,9 @@ def safe_cell(value: object) -> object:
 
 
 def to_csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+    """RFC 4180 lines (CRLF), so a cell holding a lone ``\r`` is quoted, not split into a row."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(header)
     for row in rows:
         writer.writerow([safe_cell(v) for v in row])

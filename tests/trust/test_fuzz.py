@@ -609,12 +609,6 @@ def test_cli_csv_never_starts_a_cell_with_a_formula_character(rows: list[list[ob
     assert safe_cell(5) == 5
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="cli/output.to_csv ends lines with '\\n' only, so csv does not quote a cell holding "
-    "a lone '\\r': a spreadsheet starts a new row there, and that row may begin with a live "
-    "formula. Fix in cli/output.py: csv.writer(..., lineterminator='\\r\\n') (RFC 4180).",
-)
 def test_cli_csv_keeps_a_carriage_return_inside_its_cell() -> None:
     hostile = "Essex Police\r=1+cmd|' /C calc'!A0"
     parsed = list(csv.reader(io.StringIO(to_csv(("name", "n"), [[hostile, 1]]), newline="")))
