@@ -535,7 +535,7 @@ def _targets(results: Json) -> list[str]:
                 )
     if not any(s["people"] >= 100_000 for s in results["sizes"]):
         lines.append(
-            "- Issue 8's 100,000-people targets are not measured by this run"
+            "- Issue 8's 100,000-people targets are not measured by the runs in this file"
             " (`python -m benchmarks --large`)."
         )
     lines.append("")
