@@ -23,7 +23,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import httpx
+import httpx2
 
 SEARCH_WORDS = ("housing", "health", "police", "head", "director", "data", "youth", "a")
 
@@ -61,13 +61,13 @@ def _percentile(values: list[float], q: int) -> float:
 
 
 def _call(
-    client: httpx.Client, tally: Tally, route: str, method: str, url: str, **kw: object
-) -> httpx.Response | None:
+    client: httpx2.Client, tally: Tally, route: str, method: str, url: str, **kw: object
+) -> httpx2.Response | None:
     tally.send()
     started = time.perf_counter()
     try:
         response = client.request(method, url, **kw)  # type: ignore[arg-type]
-    except httpx.HTTPError as exc:
+    except httpx2.HTTPError as exc:
         tally.fail(route, f"{type(exc).__name__}: {exc}")
         return None
     tally.answer(route, response.status_code, time.perf_counter() - started)
@@ -79,7 +79,7 @@ def _worker(
 ) -> None:
     rng = random.Random(seed)
     headers = {"Authorization": f"Bearer {key}"}
-    with httpx.Client(base_url=base, headers=headers, timeout=120) as client:
+    with httpx2.Client(base_url=base, headers=headers, timeout=120) as client:
         turn = 0
         while time.monotonic() < deadline:
             kind = ("search", "path", "search", "metrics")[turn % 4]
@@ -99,7 +99,7 @@ def _worker(
 
 def _ingest(base: str, key: str, bundle: Path, tally: Tally) -> None:
     headers = {"Authorization": f"Bearer {key}"}
-    with httpx.Client(base_url=base, headers=headers, timeout=300) as client:
+    with httpx2.Client(base_url=base, headers=headers, timeout=300) as client:
         files = {"file": (bundle.name, bundle.read_bytes(), "application/json")}
         response = _call(client, tally, "POST /ingest", "POST", "/ingest", files=files)
         if response is not None:

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import httpx
+import httpx2
 import pytest
 
 from api.keys import issue_key
@@ -82,9 +82,9 @@ def _serve(url: str, log: Path) -> Iterator[str]:
         try:
             for _ in range(600):
                 try:
-                    if httpx.get(f"{base}/health", timeout=5).status_code == 200:
+                    if httpx2.get(f"{base}/health", timeout=5).status_code == 200:
                         break
-                except httpx.HTTPError:
+                except httpx2.HTTPError:
                     pass
                 assert server.poll() is None, log.read_text()
                 time.sleep(0.1)
