@@ -70,7 +70,7 @@ def visualise(
         raise Invalid([Problem("option", "--collapse", str(collapse), "only 'organisations'")])
     request = maps.MapRequest(
         as_of=parse_day(as_of, "--as-of") if as_of else None,
-        cohort_id=None if compare_waves else cohort,
+        cohort_id=cohort,
         wave=wave,
         kinds=measure.parse_kinds(ties),
         person_id=person,
@@ -82,23 +82,13 @@ def visualise(
     )
     graph_store = open_store(store)
     try:
-        if compare_waves:
-            if cohort is None or wave is not None or as_of is not None or person is not None:
-                raise Invalid(
-                    [Problem("option", "--compare-waves", "",
-                             "needs --cohort, without --wave, --as-of or --person")]
-                )  # fmt: skip
-            drawn = maps.wave_comparison(
-                graph_store,
-                cohort,
-                request,
-                visible=TEAM.sees,
-                route_through=TEAM.may_route_through,
-            )
-        else:
-            drawn = maps.network_map(
-                graph_store, request, visible=TEAM.sees, route_through=TEAM.may_route_through
-            )
+        drawn = maps.draw(
+            graph_store,
+            request,
+            compare_waves=compare_waves,
+            visible=TEAM.sees,
+            route_through=TEAM.may_route_through,
+        )
     finally:
         graph_store.close()
     maps.render(drawn, output)

@@ -860,6 +860,28 @@ def wave_comparison(
 # -- HTML -------------------------------------------------------------------------------
 
 
+def draw(
+    store: GraphStore,
+    request: MapRequest,
+    *,
+    compare_waves: bool,
+    visible: Predicate,
+    route_through: Predicate,
+) -> NetworkMap:
+    """The map a caller asked for: one snapshot, or ``request.cohort_id``'s waves side
+    by side. The CLI and the API both come here, so they refuse the same mixes."""
+    if not compare_waves:
+        return network_map(store, request, visible=visible, route_through=route_through)
+    if request.cohort_id is None or request.wave or request.as_of or request.person_id:
+        raise Invalid(
+            [Problem("map", "compare waves", request.cohort_id or "",
+                     "comparing waves needs a cohort, without a wave, a date or a person")]
+        )  # fmt: skip
+    return wave_comparison(
+        store, request.cohort_id, request, visible=visible, route_through=route_through
+    )
+
+
 @lru_cache(maxsize=1)
 def _vis_assets() -> tuple[str, str]:
     """vis-network's script and stylesheet, as shipped inside the pyvis package."""

@@ -19,7 +19,6 @@ from api.deps import StoreDep
 from api.problems import responses
 from api.schemas import Day
 from graph import measure
-from graph.errors import Invalid, Problem
 from graph.model import Sector, Wave
 from visualisations import maps
 
@@ -81,23 +80,13 @@ def network_html(
         sector=sector,
         collapse=collapse,
     )
-    if compare == "waves":
-        if cohort is None or wave is not None or as_of is not None or person is not None:
-            raise Invalid(
-                [Problem("map", "compare", "waves",
-                         "compare=waves needs cohort, without wave, as_of or person")]
-            )  # fmt: skip
-        drawn = maps.wave_comparison(
-            store,
-            cohort,
-            request,
-            visible=viewer.sees,
-            route_through=viewer.may_route_through,
-        )
-    else:
-        drawn = maps.network_map(
-            store, request, visible=viewer.sees, route_through=viewer.may_route_through
-        )
+    drawn = maps.draw(
+        store,
+        request,
+        compare_waves=compare == "waves",
+        visible=viewer.sees,
+        route_through=viewer.may_route_through,
+    )
     return Response(
         maps.to_html(drawn),
         media_type="text/html; charset=utf-8",
