@@ -23,7 +23,9 @@ from api.settings import ApiSettings
 from cli.main import app as cli_app
 from graph.store import GraphStore
 
-from ..api.conftest import Keys, make_keys, sample_run, write_json_bundle
+from ..api.conftest import Keys, write_json_bundle
+from ..api.conftest import keys as keys  # the sample programme, with a key per role
+from ..api.conftest import sample as sample
 from ..contract.sample import programme
 from .figures import note, record
 
@@ -62,17 +64,6 @@ VALID = {
 LEAKS = ("Traceback", "neo4j.exceptions", "Neo.ClientError", "sqlite3.", "OperationalError")
 HIDDEN = ("Dan Example", "dan@example.org")
 """Dan has not consented to the directory: no alumni response may name him."""
-
-
-@pytest.fixture
-def sample(store: GraphStore) -> GraphStore:
-    store.apply(programme(), sample_run())
-    return store
-
-
-@pytest.fixture
-def keys(sample: GraphStore) -> Keys:
-    return make_keys(sample)
 
 
 @pytest.fixture

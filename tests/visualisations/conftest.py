@@ -22,23 +22,13 @@ from ingest.demo import write_demo
 from ingest.pipeline import load_bundle
 
 from ..api.conftest import Keys, api_for, make_keys, sample_run
+from ..api.conftest import keys as keys  # the sample programme, with a key per role
+from ..api.conftest import sample as sample
 from ..api.conftest import shared_client as shared_client  # the session-wide app
 from ..contract.sample import programme
 
 TEAM = Viewer(role=KeyRole.PROGRAMME, key_id="test-team")
 ANN = Viewer(role=KeyRole.ALUMNI, key_id="test-ann", person_id="ann")
-
-
-@pytest.fixture
-def sample(store: GraphStore) -> GraphStore:
-    """The store with the sample programme."""
-    store.apply(programme(), sample_run())
-    return store
-
-
-@pytest.fixture
-def keys(sample: GraphStore) -> Keys:
-    return make_keys(sample)
 
 
 @pytest.fixture
