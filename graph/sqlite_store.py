@@ -259,6 +259,13 @@ class _SqliteTx:
         return [IngestRun.model_validate_json(d) for (d,) in rows]
 
 
+def _kind_filter(kinds: Collection[TieKind] | None) -> tuple[str, list[str]]:
+    """An ``AND tie_kind IN (...)`` clause and its parameters; nothing for all kinds."""
+    if kinds is None:
+        return "", []
+    return f" AND tie_kind IN ({','.join('?' * len(kinds))})", [k.value for k in kinds]
+
+
 class SqliteStore:
     """``GraphStore`` on a SQLite file (or ``:memory:``)."""
 
@@ -468,10 +475,7 @@ class SqliteStore:
         if not ids:
             return []
         marks = ",".join("?" * len(ids))
-        kind_clause, kind_params = "", []
-        if kinds is not None:
-            kind_clause = f" AND tie_kind IN ({','.join('?' * len(kinds))})"
-            kind_params = [k.value for k in kinds]
+        kind_clause, kind_params = _kind_filter(kinds)
         rows = self._read(
             f"SELECT data FROM tie WHERE source_id IN ({marks}){kind_clause} UNION "
             f"SELECT data FROM tie WHERE target_id IN ({marks}){kind_clause}",
@@ -486,10 +490,7 @@ class SqliteStore:
         if not ids:
             return []
         marks = ",".join("?" * len(ids))
-        kind_clause, kind_params = "", []
-        if kinds is not None:
-            kind_clause = f" AND tie_kind IN ({','.join('?' * len(kinds))})"
-            kind_params = [k.value for k in kinds]
+        kind_clause, kind_params = _kind_filter(kinds)
         rows = self._read(
             f"SELECT data FROM tie WHERE source_id IN ({marks}) AND target_id IN ({marks})"
             f"{kind_clause}",
