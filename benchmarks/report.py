@@ -462,6 +462,49 @@ def _latency(results: Json) -> list[str]:
     return lines
 
 
+def _maps(results: Json) -> list[str]:
+    rows = []
+    for size in results["sizes"]:
+        for _store, f in _stores(size):
+            m = f.get("maps")
+            if not m:
+                continue
+            people, orgs = m["people"], m["organisations"]
+            rows.append(
+                [
+                    _n(size["people"]),
+                    f"{_n(people['nodes'])} / {_n(people['edges'])}",
+                    f"**{people['median_drawn_s']}** ({people['ties_drawn_by']})",
+                    _s(people["build_s"]),
+                    f"{_n(orgs['nodes'])} / {_n(orgs['edges'])}",
+                    str(orgs["median_drawn_s"]),
+                    _ratio(m["ratio"]),
+                    str(len(people["console_errors"]) + len(orgs["console_errors"])),
+                    _run_of(results, m),
+                ]
+            )
+    if not rows:
+        return []
+    lines = [
+        "## Maps (issue 7)",
+        "",
+        "The whole programme's map as the programme team gets it (`visualisations.maps`:"
+        " snapshot, betweenness, positions computed in Python, physics off), opened in"
+        " headless Chromium (Debian's, through Playwright) in a fresh page each time and"
+        " timed from the start of navigation to vis-network's first complete drawing;"
+        " median of the repeats. Its peer in the same run: the same network with"
+        " organisations collapsed into one node each. Building the map (Python) is shown"
+        " apart: the API pays it once per request.",
+        "",
+    ]
+    return lines + _table(
+        ["people", "map nodes / ties", "drawn in Chromium s (ties drawn by)", "built in Python s",
+         "collapsed nodes / ties", "collapsed drawn s", "map ÷ collapsed", "console errors",
+         "run"],
+        rows,
+    )  # fmt: skip
+
+
 def _memory(results: Json) -> list[str]:
     rows = [
         [
@@ -503,8 +546,12 @@ def _targets(results: Json) -> list[str]:
             ratio = ingest["ratio_records_per_s"]
             lines.append(
                 f"- Issue 3, {_n(size['people'])} people: the batched Neo4j load is "
-                f"{_ratio(ratio)} the row-at-a-time one (target ≥ 20×: "
-                f"{'met' if ratio >= 20 else 'not met'})."
+                f"{_ratio(ratio)} the row-at-a-time one "
+                + (
+                    f"(target ≥ 20×: {'met' if ratio >= 20 else 'not met'})."
+                    if size["people"] == 10_000
+                    else "(issue 3 sets its target at 10,000 people; shown for scale)."
+                )
             )
         m = size.get("metrics") or {}
         auto, ig = m.get("auto"), m.get("igraph")
@@ -533,6 +580,14 @@ def _targets(results: Json) -> list[str]:
                     f" loading process (target < 300 s: {met};"
                     f" it needs {_n(b['records'] / 300)} records/s)."
                 )
+    for size in results["sizes"]:
+        m = size.get("stores", {}).get("sqlite", {}).get("maps")
+        if size["people"] >= 10_000 and m:
+            drawn = m["people"]["median_drawn_s"]
+            lines.append(
+                f"- Issue 7: the map of {_n(size['people'])} people finishes drawing in Chromium"
+                f" in {drawn} s (aim < 10 s: {'met' if drawn < 10 else 'not met'})."
+            )
     if not any(s["people"] >= 100_000 for s in results["sizes"]):
         lines.append(
             "- Issue 8's 100,000-people targets are not measured by the runs in this file"
@@ -673,6 +728,7 @@ def render(results: Json, source: str = "benchmarks/results/latest.json") -> str
     lines += _snapshots(results)
     lines += _suite(results)
     lines += _latency(results)
+    lines += _maps(results)
     lines += _memory(results)
     return "\n".join(lines).rstrip() + "\n"
 
