@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -38,6 +37,7 @@ from ingest.pipeline import load_bundle
 from ingest.write import write_bundle
 
 from ..ingest.conftest import sample_tables
+from ..ports import free_port
 from .figures import note, record
 
 REPO = Path(__file__).resolve().parents[2]
@@ -82,20 +82,13 @@ class PrivateNeo4j:
         record("faults_injected", 1)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @pytest.fixture(scope="module")
 def neo4j(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PrivateNeo4j]:
     if shutil.which("java") is None:
         if os.environ.get("ALUMNI_GRAPH_REQUIRE_NEO4J") == "1":
             pytest.fail("the fault tests need Java to run a private Neo4j")
         pytest.skip("no Java to run a private Neo4j for the fault tests")
-    server = PrivateNeo4j(tmp_path_factory.mktemp("neo4j-faults"), _free_port())
+    server = PrivateNeo4j(tmp_path_factory.mktemp("neo4j-faults"), free_port())
     server.start(fresh=True)
     try:
         yield server

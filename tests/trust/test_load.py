@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -28,6 +27,7 @@ from ingest.demo import write_demo
 from ingest.pipeline import load_bundle
 from ingest.write import write_bundle
 
+from ..ports import free_port
 from .figures import ARTIFACTS, record
 
 REPO = Path(__file__).resolve().parents[2]
@@ -57,13 +57,6 @@ def _bundle_tables() -> dict[str, list[dict[str, object]]]:
     }
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     return write_demo(tmp_path_factory.mktemp("demo"))
@@ -71,7 +64,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
 
 @contextmanager
 def _serve(url: str, log: Path) -> Iterator[str]:
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "ALUMNI_GRAPH_STORE": url}
     with log.open("w") as out:
         server = subprocess.Popen(
