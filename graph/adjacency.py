@@ -3,8 +3,8 @@
 Searching for an introduction path reads the neighbourhood layer by layer; on a
 store that answers each read over the network (Neo4j) those round trips, and
 the person records read to apply consent on the way, are most of a request's
-time. ``AdjacencyCache`` holds every warm tie's ends and every person record
-once, and rebuilds them only when ``GraphStore.version`` says something was
+time. ``AdjacencyCache`` holds every warm tie's ends and kind, and every person
+record, once, and rebuilds them only when ``GraphStore.version`` says something was
 written, by this process or any other (a CLI ingest, a second API worker).
 
 What a path *says* is never taken from here: the ties that explain each hop and
@@ -46,6 +46,9 @@ class Adjacency:
     source: npt.NDArray[np.int32]
     """Tie number (key order) -> number of its source."""
     target: npt.NDArray[np.int32]
+    kind: npt.NDArray[np.int8]
+    """Tie number -> its kind, as a place in ``kind_order``."""
+    kind_order: tuple[TieKind, ...]
     start: npt.NDArray[np.int64]
     """Person number -> where their ties begin in ``touching`` (and end, at the next)."""
     touching: npt.NDArray[np.int32]
@@ -56,7 +59,14 @@ class Adjacency:
         """Read it from ``store``; ``version`` must be read *before*, so that a write
         racing the read leaves the result labelled older than it is, never newer."""
         people = {p.id: p for p in store.search_people(PersonQuery(), _EVERYONE).data}
-        ends = store.tie_ends(kinds)  # in key order: tie numbers keep it
+        # A tie's key starts with its kind, so kind by kind in key order is key order.
+        kind_order = tuple(sorted(set(kinds), key=lambda k: f"{k.value}|"))
+        ends: list[tuple[str, str]] = []
+        kind_counts: list[int] = []
+        for each in kind_order:
+            found = store.tie_ends([each])
+            ends += found
+            kind_counts.append(len(found))
         ids = list(people)
         number = {pid: i for i, pid in enumerate(ids)}
         for a, b in ends:  # a tie to someone unknown cannot be: kept, never routed
@@ -66,6 +76,7 @@ class Adjacency:
                     ids.append(pid)
         source = np.fromiter((number[a] for a, _ in ends), np.int32, len(ends))
         target = np.fromiter((number[b] for _, b in ends), np.int32, len(ends))
+        kind = np.repeat(np.arange(len(kind_order), dtype=np.int8), kind_counts)
         rank = np.arange(len(ends), dtype=np.int32)
         loops = source == target
         owners = np.concatenate([source, target[~loops]])
@@ -82,6 +93,8 @@ class Adjacency:
             number=number,
             source=source,
             target=target,
+            kind=kind,
+            kind_order=kind_order,
             start=start,
             touching=ties[order],
         )
@@ -89,19 +102,18 @@ class Adjacency:
     def ties_of(self, person_ids: Iterable[str]) -> list[tuple[str, str]]:
         """``(source, target)`` of every tie touching any of these people, once each,
         in key order (``GraphStore.ties_of``, reduced to the ends)."""
-        slices = [
-            self.touching[self.start[n] : self.start[n + 1]]
-            for p in person_ids
-            if (n := self.number.get(p)) is not None
-        ]
-        if not slices:
-            return []
-        ties = np.unique(np.concatenate(slices))
+        numbers = [n for p in person_ids if (n := self.number.get(p)) is not None]
+        ties = self.tie_numbers(np.array(numbers, dtype=np.int64))
         ids = self.ids
         return [
             (ids[a], ids[b])
             for a, b in zip(self.source[ties].tolist(), self.target[ties].tolist(), strict=True)
         ]
+
+    def tie_numbers(self, people: npt.NDArray[np.int64]) -> npt.NDArray[np.int32]:
+        """Every tie touching any of these people (by number), once each, in key order."""
+        spans = [self.touching[self.start[n] : self.start[n + 1]] for n in people.tolist()]
+        return np.unique(np.concatenate(spans)) if spans else np.empty(0, np.int32)
 
     def size(self) -> int:
         """How many ties it holds."""

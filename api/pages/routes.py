@@ -25,7 +25,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from api import consent, uploads
 from api.auth import FailedAuthLimiter, viewer_of_key_hash
 from api.consent import Viewer
-from api.deps import SettingsDep, StoreDep
+from api.deps import NetworkDep, SettingsDep, StoreDep
 from api.errors import Forbidden, RateLimited, TooLarge
 from api.keys import KEY_PREFIX, hash_key
 from api.pages import sessions
@@ -325,6 +325,7 @@ def path_drawing(people: list[tuple[str, str]], labels: list[str]) -> Drawing:
 def introduction(
     request: Request,
     store: StoreDep,
+    warm: NetworkDep,
     to: Annotated[str, Query(max_length=200)] = "",
     from_: Annotated[str, Query(alias="from", max_length=200)] = "",
     q: Annotated[str, Query(max_length=200)] = "",
@@ -358,6 +359,7 @@ def introduction(
         visible=viewer.sees,
         route_through=viewer.may_route_through,
         max_hops=4,
+        network=warm.current(),
     )
     paths = consent.paths_out(viewer, found)
     drawn = [
