@@ -51,6 +51,7 @@ test: $(STAMP) $(BROWSER_STAMP) lint typecheck
 bench: $(STAMP) $(BROWSER_STAMP)
 	set -e; \
 	export ALUMNI_GRAPH_NEO4J_PORT=$${BENCH_NEO4J_PORT:-7689} \
+		ALUMNI_GRAPH_NEO4J_PAGECACHE=$${BENCH_NEO4J_PAGECACHE:-4096} ALUMNI_GRAPH_NEO4J_HEAP=$${BENCH_NEO4J_HEAP:-2g} \
 		ALUMNI_GRAPH_NEO4J_HOME=$(CURDIR)/benchmarks/out/neo4j; \
 	trap 'scripts/neo4j stop' EXIT; \
 	scripts/neo4j start --fresh; \

@@ -62,6 +62,8 @@ public final class Launcher {
                     .execute(password) == 0;
         }
 
+        // The store files it keeps in memory: small for tests, the store's size for benchmarks.
+        long pageCacheMib = Long.getLong("alumni.pagecache.mib", 256L);
         System.out.println("starting Neo4j in " + home + ", Bolt on 127.0.0.1:" + port);
         DatabaseManagementService dbms = new DatabaseManagementServiceBuilder(home)
                 .setUserLogProvider(new Log4jLogProvider(System.out, Level.INFO))
@@ -73,7 +75,7 @@ public final class Launcher {
                 .setConfig(GraphDatabaseSettings.auth_enabled, true)
                 .setConfig(GraphDatabaseSettings.auth_minimum_password_length, 1) // local dev server
                 .setConfig(GraphDatabaseSettings.udc_enabled, false)
-                .setConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.mebiBytes(256))
+                .setConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.mebiBytes(pageCacheMib))
                 // Keep the transaction logs small: this is a throwaway dev/CI database.
                 .setConfig(GraphDatabaseSettings.keep_logical_logs, "false")
                 .setConfig(GraphDatabaseSettings.preallocate_logical_logs, false)
