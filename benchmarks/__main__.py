@@ -21,6 +21,7 @@ before each load.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import sys
@@ -37,7 +38,7 @@ from benchmarks.common import (
     machine,
     write_json,
 )
-from benchmarks.ingest import load_programme, run_ingest
+from benchmarks.ingest import holds_programme, load_programme, run_ingest
 from benchmarks.latency import run_http
 from benchmarks.maps import run_maps
 from benchmarks.metrics import (
@@ -95,6 +96,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="seconds before a whole plain-networkx suite is stopped and reported unfinished",
     )
     parser.add_argument("--snapshot-repeats", type=int, default=3)
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="keep an earlier run's bundles of the same size and seed, and its store when it"
+        " holds exactly them (not for the ingest phase, which always loads afresh)",
+    )
     parser.add_argument("--workdir", type=Path, default=HERE / "out")
     parser.add_argument("--results", type=Path, default=HERE / "results")
     parser.add_argument(
@@ -134,15 +141,24 @@ def _phase(log: list[Json], name: str, result: Json | None) -> Json | None:
 
 def run_size(args: argparse.Namespace, people: int, log: list[Json]) -> Json:
     work = args.workdir / f"people-{people}"
-    shutil.rmtree(work, ignore_errors=True)
-    work.mkdir(parents=True)
     bundles = work / "bundles"
-    say(f"{people} people: generating bundles")
-    generated = _phase(
-        log,
-        f"{people}/generate",
-        isolated(gen.generate_bundles, people=people, seed=args.seed, folder=str(bundles)),
-    )
+    manifest = work / "generated.json"
+    kept = json.loads(manifest.read_text()) if args.reuse and manifest.exists() else None
+    if kept is not None and kept.get("seed") == args.seed and kept.get("people") == people:
+        say(f"{people} people: reusing the bundles generated at {kept['generated_at']}")
+        generated = kept
+    else:
+        shutil.rmtree(work, ignore_errors=True)
+        work.mkdir(parents=True)
+        say(f"{people} people: generating bundles")
+        generated = _phase(
+            log,
+            f"{people}/generate",
+            isolated(gen.generate_bundles, people=people, seed=args.seed, folder=str(bundles)),
+        )
+        if generated is not None:
+            generated["generated_at"] = datetime.now(UTC).isoformat(timespec="seconds")
+            manifest.write_text(json.dumps(generated))
     size: Json = {"people": people, "generated": generated, "stores": {}}
     snapshot_file = work / "snapshot.pickle"
     for store in args.store_list:
@@ -163,6 +179,8 @@ def run_size(args: argparse.Namespace, people: int, log: list[Json]) -> Json:
                     baseline_budget_s=args.baseline_budget,
                 ),
             )
+        elif args.reuse and holds_programme(url, str(bundles)):
+            say(f"{name}: the store already holds these bundles, not reloaded")
         else:
             say(f"{name}: loading (not timed as ingest)")
             _phase(log, f"{name}/load", isolated(load_programme, url=url, bundles=str(bundles)))

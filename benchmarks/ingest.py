@@ -16,17 +16,19 @@ one untimed load of the first bundle (then emptied again) has warmed the server:
 
 from __future__ import annotations
 
+import hashlib
 import time
 from pathlib import Path
 
 from benchmarks.common import Json, stopwatch
 from benchmarks.stores import fresh_store, store_mib
 from graph.store import Batch
+from graph.stores import open_store
 from ingest.pipeline import load_bundle
 from ingest.read import read_bundle
 from ingest.validate import validate_bundle
 
-__all__ = ["SALT", "bundle_paths", "load_programme", "run_ingest"]
+__all__ = ["SALT", "bundle_paths", "holds_programme", "load_programme", "run_ingest"]
 
 SALT = "alumni-graph-benchmarks"
 """Person ids are keyed hashes of emails: every phase must use the same key."""
@@ -144,6 +146,19 @@ def run_ingest(url: str, bundles: str, sample: int, baseline_budget_s: float = 6
             (batched["write_records_per_s"] or 0) / baseline["records_per_s"], 1
         ),
     }
+
+
+def holds_programme(url: str, bundles: str) -> bool:
+    """Whether the store at ``url`` holds exactly these bundles, each loaded once (its
+    ingest runs name their bytes), so that a phase may reuse it instead of reloading."""
+    wanted = sorted(
+        hashlib.sha256(path.read_bytes()).hexdigest() for path in bundle_paths(Path(bundles))
+    )
+    store = open_store(url)
+    try:
+        return sorted(run.sha256 for run in store.runs()) == wanted
+    finally:
+        store.close()
 
 
 def load_programme(url: str, bundles: str) -> Json:
