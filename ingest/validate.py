@@ -16,6 +16,7 @@ Two readings of the spec worth knowing:
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -155,10 +156,16 @@ def _choice_word(text: str) -> str:
     return re.sub(r"[\s\-]+", "_", text.strip().casefold())
 
 
+@functools.cache
+def _valid_choices(choices: type[StrEnum], allowed: frozenset[str] | None) -> tuple[str, ...]:
+    """Asked once per column of each bundle's every row: worked out once."""
+    return tuple(c.value for c in choices if allowed is None or c.value in allowed)
+
+
 def parse_choice(value: CellValue, choices: type[E], allowed: Collection[str] | None = None) -> E:
     """One of an enumeration's values, any case, spaces or hyphens for underscores."""
     word = _choice_word(text_of(value))
-    valid = [c.value for c in choices if allowed is None or c.value in allowed]
+    valid = _valid_choices(choices, None if allowed is None else frozenset(allowed))
     if word in valid:
         return choices(word)
     raise ValueError("must be one of: " + ", ".join(valid))
