@@ -55,8 +55,8 @@ def introduction(
     if start is None:
         raise Invalid([Problem("request", "query.from", "", "required for a key without a person")])
     consent.ensure_own_network(viewer, start)
-    origin = consent.visible_profile(store, viewer, start)
-    target = consent.visible_profile(store, viewer, to) if to is not None else None
+    origin = consent.visible_person(store, viewer, start)
+    target = consent.visible_person(store, viewer, to) if to is not None else None
     organisation = store.get(Organisation, to_organisation) if to_organisation else None
     found = network.introduction_paths(
         store,
@@ -68,9 +68,13 @@ def introduction(
         max_hops=max_hops,
         network=warm.current(),
     )
+    # A path shows its ends' profiles already: read them only when there is none.
+    shown = {p.person.id: p for path in found for p in path.people}
+    ends = [p for p in (origin, target) if p is not None and p.id not in shown]
+    shown.update(network.profiles(store, ends) if ends else {})
     return IntroductionPathsOut(
-        from_person=origin,
-        to_person=target,
+        from_person=consent.person_out(viewer, shown[origin.id]),
+        to_person=consent.person_out(viewer, shown[target.id]) if target is not None else None,
         to_organisation=OrganisationRef(id=organisation.id, name=organisation.name)
         if organisation
         else None,
