@@ -13,8 +13,8 @@ For one store holding the programme:
    loopback port, and a second process fires the same requests from
    ``concurrency`` threads, each with a keep-alive connection;
 4. on Neo4j, the store's own ``shortestPath`` in Cypher between the same pairs
-   (warm ties only, consenting intermediaries) is timed beside the route's
-   breadth-first search that loads the neighbourhood into networkx.
+   (warm ties only, consenting intermediaries, one path) is timed beside the
+   route, which searches the cached warm network and ranks the best three.
 
 Requests are bounded in number and time: every endpoint stops at ``requests``,
 or at ``budget_s`` seconds once it has at least ``MIN_REQUESTS``.

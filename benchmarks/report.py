@@ -449,9 +449,9 @@ def _latency(results: Json) -> list[str]:
     if cypher:
         lines += [
             "Neo4j's own shortest path (one `shortestPath` over warm `TIE`s of at most 4 hops,"
-            " intermediaries consenting, in Cypher) between the same pairs, beside the route's"
-            " search (layer by layer, `ties_of` per layer, paths found by networkx), both"
-            " in-process:",
+            " intermediaries consenting, in Cypher) between the same pairs, beside the whole"
+            " route (a search over the cached warm network that ranks the best three paths"
+            " exactly, then the reads that explain each hop), both in-process:",
             "",
         ]
         lines += _table(

@@ -33,7 +33,7 @@ class Adjacency:
     """Every person, and the ties of some kinds touching each, as of one store version.
 
     Compact, so that it fits beside the server at 100,000 people: ties are
-    numbered in key order, and each person's ties are a slice of one array
+    numbered kind by kind, and each person's ties are a slice of one array
     (compressed sparse rows), with the people at both ends as numbers.
     """
 
@@ -44,7 +44,7 @@ class Adjacency:
     """Person ids by number."""
     number: Mapping[str, int]
     source: npt.NDArray[np.int32]
-    """Tie number (key order) -> number of its source."""
+    """Tie number -> number of its source."""
     target: npt.NDArray[np.int32]
     kind: npt.NDArray[np.int8]
     """Tie number -> its kind, as a place in ``kind_order``."""
@@ -59,25 +59,21 @@ class Adjacency:
         """Read it from ``store``; ``version`` must be read *before*, so that a write
         racing the read leaves the result labelled older than it is, never newer."""
         people = {p.id: p for p in store.search_people(PersonQuery(), _EVERYONE).data}
-        # A tie's key starts with its kind, so kind by kind in key order is key order.
-        kind_order = tuple(sorted(set(kinds), key=lambda k: f"{k.value}|"))
-        ends: list[tuple[str, str]] = []
-        kind_counts: list[int] = []
-        for each in kind_order:
-            found = store.tie_ends([each])
-            ends += found
-            kind_counts.append(len(found))
+        kind_order = tuple(sorted(set(kinds), key=lambda k: k.value))
+        found = store.tie_ends(kind_order)
+        sources = [s for k in kind_order for s in found.get(k, ([], []))[0]]
+        targets = [t for k in kind_order for t in found.get(k, ([], []))[1]]
+        kind_counts = [len(found.get(k, ([], []))[0]) for k in kind_order]
         ids = list(people)
         number = {pid: i for i, pid in enumerate(ids)}
-        for a, b in ends:  # a tie to someone unknown cannot be: kept, never routed
-            for pid in (a, b):
-                if pid not in number:
-                    number[pid] = len(ids)
-                    ids.append(pid)
-        source = np.fromiter((number[a] for a, _ in ends), np.int32, len(ends))
-        target = np.fromiter((number[b] for _, b in ends), np.int32, len(ends))
+        for pid in sorted({*sources, *targets} - number.keys()):
+            # a tie to someone unknown cannot be: kept, never routed
+            number[pid] = len(ids)
+            ids.append(pid)
+        source = np.fromiter((number[a] for a in sources), np.int32, len(sources))
+        target = np.fromiter((number[b] for b in targets), np.int32, len(targets))
         kind = np.repeat(np.arange(len(kind_order), dtype=np.int8), kind_counts)
-        rank = np.arange(len(ends), dtype=np.int32)
+        rank = np.arange(len(sources), dtype=np.int32)
         loops = source == target
         owners = np.concatenate([source, target[~loops]])
         ties = np.concatenate([rank, rank[~loops]])
@@ -100,8 +96,8 @@ class Adjacency:
         )
 
     def ties_of(self, person_ids: Iterable[str]) -> list[tuple[str, str]]:
-        """``(source, target)`` of every tie touching any of these people, once each,
-        in key order (``GraphStore.ties_of``, reduced to the ends)."""
+        """``(source, target)`` of every tie touching any of these people, once each
+        (``GraphStore.ties_of``, reduced to the ends)."""
         numbers = [n for p in person_ids if (n := self.number.get(p)) is not None]
         ties = self.tie_numbers(np.array(numbers, dtype=np.int64))
         ids = self.ids
@@ -111,7 +107,7 @@ class Adjacency:
         ]
 
     def tie_numbers(self, people: npt.NDArray[np.int64]) -> npt.NDArray[np.int32]:
-        """Every tie touching any of these people (by number), once each, in key order."""
+        """Every tie touching any of these people (by number), once each."""
         spans = [self.touching[self.start[n] : self.start[n + 1]] for n in people.tolist()]
         return np.unique(np.concatenate(spans)) if spans else np.empty(0, np.int32)
 

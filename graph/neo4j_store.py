@@ -69,7 +69,7 @@ from graph.model import (
 )
 from graph.snapshot import SnapshotRows, build_snapshot
 from graph.sqlite_store import search_text
-from graph.store import Batch, Page, PageResult, PersonQuery, R, WriteReport
+from graph.store import Batch, Page, PageResult, PersonQuery, R, TieEnds, WriteReport
 from graph.writes import JournalEntry, apply_batch, rollback_run
 
 T = TypeVar("T")
@@ -617,11 +617,11 @@ class Neo4jStore:
                 memberships += [_record(Membership, props) for props in row["memberships"]]
         return sorted(jobs, key=lambda e: e.key), sorted(memberships, key=lambda m: m.key)
 
-    def tie_ends(self, kinds: Collection[TieKind]) -> list[tuple[str, str]]:
+    def tie_ends(self, kinds: Collection[TieKind]) -> dict[TieKind, TieEnds]:
         if not kinds:
-            return []
+            return {}
         rows = self._query(q.TIE_ENDS, kinds=[k.value for k in kinds])
-        return [(r["source"], r["target"]) for r in rows]
+        return {TieKind(r["kind"]): (r["sources"], r["targets"]) for r in rows}
 
     def version(self) -> str:
         (row,) = self._query(q.VERSION)

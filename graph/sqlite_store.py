@@ -41,7 +41,7 @@ from graph.model import (
     normalise_email,
 )
 from graph.snapshot import SnapshotRows, build_snapshot
-from graph.store import Batch, Page, PageResult, PersonQuery, R, WriteReport
+from graph.store import Batch, Page, PageResult, PersonQuery, R, TieEnds, WriteReport
 from graph.writes import JournalEntry, apply_batch, rollback_run
 
 # Columns beside the JSON, per kind: name -> SQL declaration. Table and column
@@ -521,18 +521,20 @@ class SqliteStore:
             ]
         return sorted(jobs, key=lambda e: e.key), sorted(memberships, key=lambda m: m.key)
 
-    def tie_ends(self, kinds: Collection[TieKind]) -> list[tuple[str, str]]:
+    def tie_ends(self, kinds: Collection[TieKind]) -> dict[TieKind, TieEnds]:
         values = [k.value for k in kinds]
+        found: dict[TieKind, TieEnds] = {}
         if not values:
-            return []
-        return [
-            (source, target)
-            for source, target in self._read(
-                "SELECT source_id, target_id FROM tie"
-                f" WHERE tie_kind IN ({','.join('?' * len(values))}) ORDER BY key",
-                values,
-            )
-        ]
+            return found
+        for kind, source, target in self._read(
+            "SELECT tie_kind, source_id, target_id FROM tie"
+            f" WHERE tie_kind IN ({','.join('?' * len(values))})",
+            values,
+        ):
+            sources, targets = found.setdefault(TieKind(kind), ([], []))
+            sources.append(source)
+            targets.append(target)
+        return found
 
     def version(self) -> str:
         (changes,) = self._read("PRAGMA data_version")[0]

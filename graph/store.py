@@ -39,6 +39,10 @@ from graph.model import (
 R = TypeVar("R", bound=Record)
 T = TypeVar("T")
 
+TieEnds = tuple[list[str], list[str]]
+"""Sources and targets of some ties, aligned: columns, not a tuple per tie, because a
+network of 100,000 people has millions."""
+
 
 @dataclass
 class Batch:
@@ -207,9 +211,9 @@ class GraphStore(Protocol):
         """Every employment and membership of these people, in one read, ordered by key."""
         ...
 
-    def tie_ends(self, kinds: Collection[TieKind]) -> list[tuple[str, str]]:
-        """``(source_id, target_id)`` of every tie of these kinds, in one read, ordered
-        by the tie's key."""
+    def tie_ends(self, kinds: Collection[TieKind]) -> dict[TieKind, TieEnds]:
+        """The two ends of every tie of these kinds, kind by kind, in one read and in no
+        particular order (kinds without a tie are left out)."""
         ...
 
     def version(self) -> str:
