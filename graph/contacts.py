@@ -83,9 +83,14 @@ _SCAN = Page(limit=100_000)
 """Reads here need every matching record, not a page of them."""
 
 
-def _get_many(store: GraphStore, model: type[R], keys: Iterable[str]) -> dict[str, R]:
-    """``store.get_many``, without a round trip when there is nothing to read."""
+def _get_many(
+    store: GraphStore, model: type[R], keys: Iterable[str], network: Adjacency | None = None
+) -> dict[str, R]:
+    """``store.get_many``, without a round trip when there is nothing to read, or when
+    ``network`` holds this kind of record (as of the store's version it was read at)."""
     wanted = set(keys)
+    if network is not None and (held := network.records(model)) is not None:
+        return {k: held[k] for k in wanted if k in held}
     return store.get_many(model, wanted) if wanted else {}
 
 
@@ -128,8 +133,11 @@ def current_employment(employments: Iterable[Employment]) -> Employment | None:
     return spells[-1] if spells else None
 
 
-def profiles(store: GraphStore, people: Iterable[Person]) -> dict[str, Profile]:
-    """Profiles of these people, keyed by id, in the order given."""
+def profiles(
+    store: GraphStore, people: Iterable[Person], network: Adjacency | None = None
+) -> dict[str, Profile]:
+    """Profiles of these people, keyed by id, in the order given (organisations and
+    cohorts taken from ``network`` when given)."""
     people = list(people)
     spells: dict[str, list[Employment]] = defaultdict(list)
     cohort_ids: dict[str, set[str]] = defaultdict(set)
@@ -141,9 +149,9 @@ def profiles(store: GraphStore, people: Iterable[Person]) -> dict[str, Profile]:
             cohort_ids[m.person_id].add(m.cohort_id)
     jobs = {p.id: current_employment(spells.get(p.id, ())) for p in people}
     organisations = _get_many(
-        store, Organisation, {j.organisation_id for j in jobs.values() if j is not None}
+        store, Organisation, {j.organisation_id for j in jobs.values() if j is not None}, network
     )
-    cohorts = _get_many(store, Cohort, {c for ids in cohort_ids.values() for c in ids})
+    cohorts = _get_many(store, Cohort, {c for ids in cohort_ids.values() for c in ids}, network)
     result: dict[str, Profile] = {}
     for p in people:
         job = jobs[p.id]
@@ -197,7 +205,9 @@ class _Contexts:
     cohorts: dict[str, Cohort]
 
     @classmethod
-    def of(cls, store: GraphStore, ties: Iterable[Tie]) -> _Contexts:
+    def of(
+        cls, store: GraphStore, ties: Iterable[Tie], network: Adjacency | None = None
+    ) -> _Contexts:
         project_ids: set[str] = set()
         cohort_ids: set[str] = set()
         for t in ties:
@@ -207,7 +217,10 @@ class _Contexts:
                 cohort_ids.add(t.context)
             if t.cohort_id:
                 cohort_ids.add(t.cohort_id)
-        return cls(_get_many(store, Project, project_ids), _get_many(store, Cohort, cohort_ids))
+        return cls(
+            _get_many(store, Project, project_ids, network),
+            _get_many(store, Cohort, cohort_ids, network),
+        )
 
 
 def survey_text(tie: Tie, cohorts: dict[str, Cohort]) -> str:
@@ -508,8 +521,8 @@ def introduction_paths(
     chosen = {p for path in candidates for p in path}
     ties = _Ties()  # every hop is explained by the ties the store holds
     ties.add(store.ties_among(sorted(chosen), WARM_KINDS))
-    found_profiles = profiles(store, [people.require(i) for i in sorted(chosen)])
-    contexts = _Contexts.of(store, ties.all())
+    found_profiles = profiles(store, [people.require(i) for i in sorted(chosen)], network)
+    contexts = _Contexts.of(store, ties.all(), network)
     paths = [
         IntroductionPath(
             people=tuple(found_profiles[i] for i in path),

@@ -58,6 +58,7 @@ def introduction(
     origin = consent.visible_person(store, viewer, start)
     target = consent.visible_person(store, viewer, to) if to is not None else None
     organisation = store.get(Organisation, to_organisation) if to_organisation else None
+    warm_network = warm.current()
     found = network.introduction_paths(
         store,
         start,
@@ -66,12 +67,12 @@ def introduction(
         visible=viewer.sees,
         route_through=viewer.may_route_through,
         max_hops=max_hops,
-        network=warm.current(),
+        network=warm_network,
     )
     # A path shows its ends' profiles already: read them only when there is none.
     shown = {p.person.id: p for path in found for p in path.people}
     ends = [p for p in (origin, target) if p is not None and p.id not in shown]
-    shown.update(network.profiles(store, ends) if ends else {})
+    shown.update(network.profiles(store, ends, warm_network) if ends else {})
     return IntroductionPathsOut(
         from_person=consent.person_out(viewer, shown[origin.id]),
         to_person=consent.person_out(viewer, shown[target.id]) if target is not None else None,
