@@ -11,6 +11,7 @@ from fastapi import Depends, Query, Request
 from api.settings import ApiSettings
 from graph.adjacency import AdjacencyCache
 from graph.contacts import WARM_KINDS
+from graph.memo import VersionedMemo
 from graph.store import GraphStore, Page
 
 
@@ -35,6 +36,19 @@ def get_network(request: Request) -> AdjacencyCache:
 
 
 NetworkDep = Annotated[AdjacencyCache, Depends(get_network)]
+
+
+def get_answers(request: Request) -> VersionedMemo:
+    """Metric answers of this process's store, kept until anything is written."""
+    state = request.app.state
+    with _NETWORK_LOCK:
+        memo = getattr(state, "answers", None)
+        if memo is None or memo.store is not state.store:
+            memo = state.answers = VersionedMemo(state.store)
+    return cast(VersionedMemo, memo)
+
+
+AnswersDep = Annotated[VersionedMemo, Depends(get_answers)]
 
 
 def get_settings(request: Request) -> ApiSettings:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -25,7 +26,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from api import consent, uploads
 from api.auth import FailedAuthLimiter, viewer_of_key_hash
 from api.consent import Viewer
-from api.deps import NetworkDep, SettingsDep, StoreDep
+from api.deps import AnswersDep, NetworkDep, SettingsDep, StoreDep
 from api.errors import Forbidden, RateLimited, TooLarge
 from api.keys import KEY_PREFIX, hash_key
 from api.pages import sessions
@@ -37,7 +38,7 @@ from graph import contacts as network
 from graph import lineage as baton
 from graph import measure
 from graph.errors import Invalid, NotFound
-from graph.model import Cohort, KeyRole
+from graph.model import DEFAULT_METRIC_KINDS, Cohort, KeyRole
 from graph.store import Page, PersonQuery
 
 HERE = Path(__file__).parent
@@ -410,6 +411,7 @@ def issue(request: Request, store: StoreDep, issue_id: str) -> Response:
 def dashboard(
     request: Request,
     store: StoreDep,
+    answers: AnswersDep,
     as_of: Annotated[date | None, Query()] = None,
 ) -> Response:
     """The network's metrics on a day, and each cohort's growth from baseline to end."""
@@ -419,9 +421,21 @@ def dashboard(
     if (refused := _team_only(request, who)) is not None:
         return refused
     day = as_of or date.today()
-    suite = MetricSuiteOut.model_validate(measure.network_report(store, as_of=day, people=False))
+    # the same questions as GET /metrics/network and /metrics/growth: the same answers kept
+    kinds = DEFAULT_METRIC_KINDS
+    suite = MetricSuiteOut.model_validate(
+        answers.get(
+            ("network", day, None, None, kinds, False),
+            lambda: measure.network_report(store, as_of=day, people=False),
+        )
+    )
     cohorts = sorted(store.find(Cohort, page=Page(limit=500)).data, key=lambda c: c.start_date)
-    growth = {c.id: GrowthOut.model_validate(measure.growth_report(store, c.id)) for c in cohorts}
+    growth = {
+        c.id: GrowthOut.model_validate(
+            answers.get(("growth", c.id, kinds), partial(measure.growth_report, store, c.id))
+        )
+        for c in cohorts
+    }
     return render(
         request,
         "dashboard.html",

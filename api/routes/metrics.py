@@ -6,12 +6,13 @@ analytics, so the API, the CLI and the reports cannot disagree.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query
 
 from api.auth import TeamRole
-from api.deps import StoreDep
+from api.deps import AnswersDep, StoreDep
 from api.problems import responses
 from api.schemas import Day, GrowthOut, MetricSuiteOut, PersonReportOut, TimelinePointOut
 from graph import measure
@@ -45,6 +46,7 @@ Id = Annotated[str | None, Query(min_length=1, max_length=200)]
 def network(
     store: StoreDep,
     viewer: TeamRole,
+    answers: AnswersDep,
     as_of: Annotated[Day | None, Query(description="Default today.")] = None,
     cohort: Annotated[Id, Query(description="With `wave`: a cohort's survey wave.")] = None,
     wave: Wave | None = None,
@@ -53,14 +55,15 @@ def network(
         bool, Query(description="Also compute every person's metrics (slower).")
     ] = False,
 ) -> MetricSuiteOut:
-    """The network as of a date, or at a cohort's survey wave (``spec/metrics.md``)."""
-    suite = measure.network_report(
-        store,
-        as_of=as_of,
-        cohort_id=cohort,
-        wave=wave,
-        kinds=measure.parse_kinds(ties),
-        people=people,
+    """The network as of a date, or at a cohort's survey wave (``spec/metrics.md``).
+    Kept until the next write: asking again is free."""
+    kinds = measure.parse_kinds(ties)
+    day = as_of or (None if cohort or wave else date.today())
+    suite = answers.get(
+        ("network", day, cohort, wave, kinds, people),
+        lambda: measure.network_report(
+            store, as_of=day, cohort_id=cohort, wave=wave, kinds=kinds, people=people
+        ),
     )
     return MetricSuiteOut.model_validate(suite)
 
@@ -74,11 +77,16 @@ def network(
 def growth(
     store: StoreDep,
     viewer: TeamRole,
+    answers: AnswersDep,
     cohort: Annotated[str, Query(min_length=1, max_length=200)],
     ties: Ties = None,
 ) -> GrowthOut:
     """New and lost ties, retention and every metric's change: baseline to end to follow-up."""
-    return GrowthOut.model_validate(measure.growth_report(store, cohort, measure.parse_kinds(ties)))
+    kinds = measure.parse_kinds(ties)
+    found = answers.get(
+        ("growth", cohort, kinds), lambda: measure.growth_report(store, cohort, kinds)
+    )
+    return GrowthOut.model_validate(found)
 
 
 @router.get(

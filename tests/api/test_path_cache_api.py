@@ -1,6 +1,7 @@
-"""``GET /paths/introduction`` searches a warm network the server keeps in memory:
-a write made anywhere, including by another process (another store object on the
-same database, as the CLI's ``ingest`` or ``DELETE`` would be), shows in the next answer."""
+"""``GET /paths/introduction`` searches a warm network the server keeps in memory, and
+``GET /metrics/network`` keeps its answers: a write made anywhere, including by another
+process (another store object on the same database, as the CLI's ``ingest`` or
+``DELETE`` would be), shows in the next answer."""
 
 from __future__ import annotations
 
@@ -50,3 +51,27 @@ def test_path_answer_forgets_a_person_erased_by_another_process(
     finally:
         other.close()
     assert _chains(client, keys, "from=ann&to=dan") == []
+
+
+def test_metrics_are_kept_between_writes_and_follow_a_write_by_another_process(
+    client: TestClient, keys: Keys, sample: GraphStore
+) -> None:
+    def ties() -> int:
+        response = client.get("/metrics/network?as_of=2022-01-01", headers=keys.header("programme"))
+        assert response.status_code == 200, response.text
+        return int(response.json()["network"]["ties"])
+
+    # the sample on 2022-01-01, default kinds: ann-bob, ann-cat, bob-cat, cat-dan, dan-fay
+    assert [ties(), ties()] == [5, 5]
+    memo = client.app.state.answers  # type: ignore[attr-defined]
+    assert memo.computed == 1  # the second answer was remembered
+    other = open_store(sample.url)
+    try:
+        mentoring = Tie(
+            source_id="bob", target_id="fay", tie_kind=TieKind.MENTORING, start=date(2021, 6, 1)
+        )
+        other.apply(Batch(ties=[mentoring]))
+    finally:
+        other.close()
+    assert ties() == 6
+    assert memo.computed == 2
