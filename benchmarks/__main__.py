@@ -48,7 +48,7 @@ from benchmarks.metrics import (
     run_snapshot,
     run_suite,
 )
-from benchmarks.stores import neo4j_version, sqlite_url
+from benchmarks.stores import neo4j_memory, neo4j_version, sqlite_url
 
 HERE = Path(__file__).resolve().parent
 PHASES = ("ingest", "metrics", "http", "maps")
@@ -301,7 +301,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     if "neo4j" in args.store_list:
         results["machine"]["neo4j_server"] = neo4j_version(args.neo4j_uri)
-        results["machine"]["neo4j_heap"] = os.environ.get("ALUMNI_GRAPH_NEO4J_HEAP", "1g")
+        results["machine"]["neo4j_memory"] = neo4j_memory(args.neo4j_uri)
     results["machine"]["loadavg_start"] = loadavg()
     status = 0
     with LoadSampler() as load:

@@ -48,6 +48,25 @@ def neo4j_version(url: str) -> str | None:
     return " ".join(f"{r['name']} {r['version']} {r['edition']}" for r in records) or None
 
 
+def neo4j_memory(url: str) -> dict[str, str]:
+    """The server's page cache and transaction memory limit, as it reports them: the
+    settings it actually runs with, whoever started it (the limit is 70% of its heap)."""
+    from neo4j import GraphDatabase
+
+    from graph.settings import get_settings
+
+    settings = get_settings()
+    auth = (settings.neo4j_user, settings.neo4j_password.get_secret_value())
+    wanted = ["server.memory.pagecache.size", "dbms.memory.transaction.total.max"]
+    with GraphDatabase.driver(url, auth=auth) as driver:
+        records, _, _ = driver.execute_query(
+            "CALL dbms.listConfig() YIELD name, value WHERE name IN $wanted RETURN name, value",
+            wanted=wanted,
+            database_=settings.neo4j_database,
+        )
+    return {r["name"]: str(r["value"]) for r in records}
+
+
 def store_mib(url: str) -> float | None:
     """Bytes on disk of the store, in MiB: the SQLite files, or the Neo4j data folder
     when ``ALUMNI_GRAPH_NEO4J_HOME`` names it (as ``make bench`` does)."""
