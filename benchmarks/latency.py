@@ -133,6 +133,13 @@ def _workload(store: GraphStore, count: int, seed: int) -> tuple[dict[str, list[
         "search_terms": sorted(set(terms)),
         "pairs": [(s.id, t.id) for s, t in pairs],
     }
+    started = time.perf_counter()
+    network = warm.current()  # the keys just written made it stale, as any write does
+    facts["warm_network"] = {
+        "build_s": round(time.perf_counter() - started, 2),
+        "people": len(network.people),
+        "ties": network.size(),
+    }
     return workload, facts
 
 

@@ -520,12 +520,18 @@ def _memory(results: Json) -> list[str]:
         ]
         for p in results["phases"]
     ]
-    servers = []
+    servers, builds = [], []
     for size in results["sizes"]:
         for store, f in _stores(size):
             peak = (f.get("http") or {}).get("server_peak_mb")
             if peak is not None:
                 servers.append(f"{_n(size['people'])} people on {store}: {_n(peak, 0)} MiB")
+            built = ((f.get("http") or {}).get("facts") or {}).get("warm_network")
+            if built:
+                builds.append(
+                    f"{_n(size['people'])} people on {store}: {_s(built['build_s'])} s"
+                    f" ({_n(built['ties'])} ties)"
+                )
     lines = [
         "## Peak memory and time per phase",
         "",
@@ -538,6 +544,12 @@ def _memory(results: Json) -> list[str]:
     lines += _table(["phase", "s", "peak MiB", "load before", "load after"], rows)
     if servers:
         lines += ["API server peak (VmHWM): " + "; ".join(servers) + ".", ""]
+    if builds:
+        lines += [
+            "The warm network the path route keeps, read again after any write (the first"
+            " path answer after a write waits for it): " + "; ".join(builds) + ".",
+            "",
+        ]
     return lines
 
 
