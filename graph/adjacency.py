@@ -71,9 +71,10 @@ class Adjacency:
         }
         kind_order = tuple(sorted(set(kinds), key=lambda k: k.value))
         found = store.tie_ends(kind_order)
-        sources = [s for k in kind_order for s in found.get(k, ([], []))[0]]
-        targets = [t for k in kind_order for t in found.get(k, ([], []))[1]]
-        kind_counts = [len(found.get(k, ([], []))[0]) for k in kind_order]
+        ends = [found.get(k, ([], [])) for k in kind_order]
+        sources = [s for kind_sources, _ in ends for s in kind_sources]
+        targets = [t for _, kind_targets in ends for t in kind_targets]
+        kind_counts = [len(kind_sources) for kind_sources, _ in ends]
         ids = list(people)
         number = {pid: i for i, pid in enumerate(ids)}
         for pid in sorted({*sources, *targets} - number.keys()):

@@ -14,6 +14,7 @@ from graph.analytics import growth, metric_suite, person_report, timeline
 from graph.analytics.change import Growth, TimelinePoint
 from graph.analytics.suite import MetricSuite, PersonReport
 from graph.errors import Invalid, NotFound, Problem
+from graph.memo import VersionedMemo
 from graph.model import DEFAULT_METRIC_KINDS, Cohort, Membership, TieKind, Wave
 from graph.store import GraphStore
 
@@ -61,10 +62,19 @@ def network_report(
     wave: Wave | None = None,
     kinds: Sequence[TieKind] = DEFAULT_METRIC_KINDS,
     people: bool = True,
+    memo: VersionedMemo | None = None,
 ) -> MetricSuite:
-    """Every metric of ``../shared/spec/metrics.md`` on one snapshot."""
-    snapshot = snapshot_for(store, as_of=as_of, cohort_id=cohort_id, wave=wave, kinds=kinds)
-    return metric_suite(snapshot, people=people)
+    """Every metric of ``../shared/spec/metrics.md`` on one snapshot (kept in ``memo``,
+    when given, until the store is next written)."""
+    day = as_of or (None if cohort_id or wave else date.today())
+
+    def work_out() -> MetricSuite:
+        snapshot = snapshot_for(store, as_of=day, cohort_id=cohort_id, wave=wave, kinds=kinds)
+        return metric_suite(snapshot, people=people)
+
+    if memo is None:
+        return work_out()
+    return memo.get(("network", day, cohort_id, wave, tuple(kinds), people), work_out)
 
 
 def _wave_or_none(
@@ -77,12 +87,21 @@ def _wave_or_none(
 
 
 def growth_report(
-    store: GraphStore, cohort_id: str, kinds: Sequence[TieKind] = DEFAULT_METRIC_KINDS
+    store: GraphStore,
+    cohort_id: str,
+    kinds: Sequence[TieKind] = DEFAULT_METRIC_KINDS,
+    memo: VersionedMemo | None = None,
 ) -> Growth:
-    """A cohort's change from baseline to end, and from end to follow-up."""
-    store.get(Cohort, cohort_id)
-    waves = [_wave_or_none(store, cohort_id, w, kinds) for w in Wave]
-    return growth(*waves)
+    """A cohort's change from baseline to end, and from end to follow-up (kept in
+    ``memo``, when given, until the store is next written)."""
+
+    def work_out() -> Growth:
+        store.get(Cohort, cohort_id)
+        return growth(*(_wave_or_none(store, cohort_id, w, kinds) for w in Wave))
+
+    if memo is None:
+        return work_out()
+    return memo.get(("growth", cohort_id, tuple(kinds)), work_out)
 
 
 def dates_between(start: date, end: date, every: Every) -> list[date]:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from datetime import date
-from functools import partial
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -38,7 +37,7 @@ from graph import contacts as network
 from graph import lineage as baton
 from graph import measure
 from graph.errors import Invalid, NotFound
-from graph.model import DEFAULT_METRIC_KINDS, Cohort, KeyRole
+from graph.model import Cohort, KeyRole
 from graph.store import Page, PersonQuery
 
 HERE = Path(__file__).parent
@@ -422,18 +421,12 @@ def dashboard(
         return refused
     day = as_of or date.today()
     # the same questions as GET /metrics/network and /metrics/growth: the same answers kept
-    kinds = DEFAULT_METRIC_KINDS
     suite = MetricSuiteOut.model_validate(
-        answers.get(
-            ("network", day, None, None, kinds, False),
-            lambda: measure.network_report(store, as_of=day, people=False),
-        )
+        measure.network_report(store, as_of=day, people=False, memo=answers)
     )
     cohorts = sorted(store.find(Cohort, page=Page(limit=500)).data, key=lambda c: c.start_date)
     growth = {
-        c.id: GrowthOut.model_validate(
-            answers.get(("growth", c.id, kinds), partial(measure.growth_report, store, c.id))
-        )
+        c.id: GrowthOut.model_validate(measure.growth_report(store, c.id, memo=answers))
         for c in cohorts
     }
     return render(

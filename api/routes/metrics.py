@@ -6,7 +6,6 @@ analytics, so the API, the CLI and the reports cannot disagree.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query
@@ -57,13 +56,14 @@ def network(
 ) -> MetricSuiteOut:
     """The network as of a date, or at a cohort's survey wave (``spec/metrics.md``).
     Kept until the next write: asking again is free."""
-    kinds = measure.parse_kinds(ties)
-    day = as_of or (None if cohort or wave else date.today())
-    suite = answers.get(
-        ("network", day, cohort, wave, kinds, people),
-        lambda: measure.network_report(
-            store, as_of=day, cohort_id=cohort, wave=wave, kinds=kinds, people=people
-        ),
+    suite = measure.network_report(
+        store,
+        as_of=as_of,
+        cohort_id=cohort,
+        wave=wave,
+        kinds=measure.parse_kinds(ties),
+        people=people,
+        memo=answers,
     )
     return MetricSuiteOut.model_validate(suite)
 
@@ -82,10 +82,7 @@ def growth(
     ties: Ties = None,
 ) -> GrowthOut:
     """New and lost ties, retention and every metric's change: baseline to end to follow-up."""
-    kinds = measure.parse_kinds(ties)
-    found = answers.get(
-        ("growth", cohort, kinds), lambda: measure.growth_report(store, cohort, kinds)
-    )
+    found = measure.growth_report(store, cohort, measure.parse_kinds(ties), answers)
     return GrowthOut.model_validate(found)
 
 

@@ -22,12 +22,9 @@ def _chains(client: TestClient, keys: Keys, query: str) -> list[list[str]]:
     return [[p["id"] for p in path["people"]] for path in response.json()["paths"]]
 
 
-def test_path_answer_follows_a_tie_written_by_another_process(
-    client: TestClient, keys: Keys, sample: GraphStore
-) -> None:
-    # fay is reached only through dan, who is not in the directory: no path yet
-    assert _chains(client, keys, "from=ann&to=fay") == []
-    other = open_store(sample.url)
+def _bob_mentors_fay_from_another_process(store: GraphStore) -> None:
+    """A new tie written through another store object, as the CLI's ``ingest`` would."""
+    other = open_store(store.url)
     try:
         mentoring = Tie(
             source_id="bob", target_id="fay", tie_kind=TieKind.MENTORING, start=date(2021, 6, 1)
@@ -35,6 +32,14 @@ def test_path_answer_follows_a_tie_written_by_another_process(
         other.apply(Batch(ties=[mentoring]))
     finally:
         other.close()
+
+
+def test_path_answer_follows_a_tie_written_by_another_process(
+    client: TestClient, keys: Keys, sample: GraphStore
+) -> None:
+    # fay is reached only through dan, who is not in the directory: no path yet
+    assert _chains(client, keys, "from=ann&to=fay") == []
+    _bob_mentors_fay_from_another_process(sample)
     assert _chains(client, keys, "from=ann&to=fay")[0] == ["ann", "bob", "fay"]
 
 
@@ -65,13 +70,6 @@ def test_metrics_are_kept_between_writes_and_follow_a_write_by_another_process(
     assert [ties(), ties()] == [5, 5]
     memo = client.app.state.answers  # type: ignore[attr-defined]
     assert memo.computed == 1  # the second answer was remembered
-    other = open_store(sample.url)
-    try:
-        mentoring = Tie(
-            source_id="bob", target_id="fay", tie_kind=TieKind.MENTORING, start=date(2021, 6, 1)
-        )
-        other.apply(Batch(ties=[mentoring]))
-    finally:
-        other.close()
+    _bob_mentors_fay_from_another_process(sample)
     assert ties() == 6
     assert memo.computed == 2
