@@ -13,9 +13,6 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from graph.backup import export_store, import_store
-from graph.stores import open_store
-
 __all__ = ["export", "import_"]
 
 StoreOption = Annotated[
@@ -37,6 +34,9 @@ def export(
     store: StoreOption = None,
 ) -> None:
     """Write the whole store (records, runs, journal, key hashes, erasures) to one file."""
+    from graph.backup import export_store
+    from graph.stores import open_store
+
     graph_store = open_store(store)
     try:
         counts = export_store(graph_store, output)
@@ -54,6 +54,9 @@ def import_(
     store: StoreOption = None,
 ) -> None:
     """Restore a backup into an empty store, in one transaction; a damaged file writes nothing."""
+    from graph.backup import import_store
+    from graph.stores import open_store
+
     graph_store = open_store(store)
     try:
         counts = import_store(graph_store, path, replace=replace)

@@ -17,18 +17,16 @@ Wire it with ``app.command("demo")(demo)`` in ``cli.main``.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 
-from api.keys import issue_key
 from graph.model import KeyRole, Membership, Person, Role
-from graph.store import GraphStore, Page
-from graph.stores import open_store
-from ingest.demo import write_demo
-from ingest.pipeline import IngestReport, load_bundle
-from ingest.read import read_bundle
+
+if TYPE_CHECKING:
+    from graph.store import GraphStore
+    from ingest.pipeline import IngestReport
 
 __all__ = ["DEFAULT_OUT", "demo"]
 
@@ -59,6 +57,11 @@ def demo(
     ] = False,
 ) -> None:
     """Write three demo cohorts of Leading Greater Essex as bundles and load them."""
+    from graph.stores import open_store
+    from ingest.demo import write_demo
+    from ingest.pipeline import load_bundle
+    from ingest.read import read_bundle
+
     console = Console(highlight=False, soft_wrap=True)
     folder = out or DEFAULT_OUT
     paths = write_demo(folder)
@@ -83,6 +86,9 @@ def demo(
 def _print_keys(console: Console, store: GraphStore) -> None:
     """A fresh key per role; the alumni key belongs to a participant who shares
     their details, so its caller sees a typical alumnus's view."""
+    from api.keys import issue_key
+    from graph.store import Page
+
     member = next(
         m
         for m in store.find(Membership, {"role": Role.PARTICIPANT.value}, Page(limit=500)).data

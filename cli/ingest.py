@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 import typer.core
@@ -24,9 +24,8 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 
-from graph.stores import open_store
-from ingest.pipeline import STEPS, IngestReport, load_bundle
-from ingest.template import write_template
+if TYPE_CHECKING:
+    from ingest.pipeline import IngestReport
 
 __all__ = ["REFUSED", "IngestGroup", "app", "template"]
 
@@ -79,6 +78,9 @@ def load(
     ] = OutputFormat.TABLE,
 ) -> None:
     """Load a cohort bundle: every error listed and nothing written, or all of it written."""
+    from graph.stores import open_store
+    from ingest.pipeline import STEPS, load_bundle
+
     out, err = Console(), Console(stderr=True)
     graph_store = open_store(store)
     try:
@@ -161,6 +163,8 @@ def runs(
     ] = OutputFormat.TABLE,
 ) -> None:
     """Every load so far, oldest first, with what it changed."""
+    from graph.stores import open_store
+
     graph_store = open_store(store)
     try:
         found = graph_store.runs()
@@ -198,6 +202,8 @@ def rollback(
     store: StoreOption = None,
 ) -> None:
     """Undo the latest run: remove what it created and restore what it changed."""
+    from graph.stores import open_store
+
     graph_store = open_store(store)
     try:
         report = graph_store.rollback(run_id)
@@ -210,6 +216,8 @@ def template(
     path: Annotated[Path, typer.Argument(help="Where to write the workbook (.xlsx)")],
 ) -> None:
     """Write an empty bundle workbook with every sheet, examples and drop-downs."""
+    from ingest.template import write_template
+
     if path.suffix.casefold() != ".xlsx":
         raise typer.BadParameter("the template is an Excel workbook: give a path ending .xlsx")
     written = write_template(path)

@@ -14,9 +14,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from api.keys import issue_key, revoke_key
 from graph.model import KeyRole
-from graph.stores import open_store
 
 app = typer.Typer(no_args_is_help=True, help="Issue, list and revoke API keys.")
 
@@ -38,6 +36,9 @@ def create(
     store: StoreOption = None,
 ) -> None:
     """Issue a key and print it, once, as the last line."""
+    from api.keys import issue_key
+    from graph.stores import open_store
+
     graph_store = open_store(store)
     try:
         person_id = graph_store.person_by_email(person).id if person else None
@@ -53,6 +54,8 @@ def create(
 @app.command("list")
 def list_keys(store: StoreOption = None) -> None:
     """Every key's id, role, person and dates (never a secret)."""
+    from graph.stores import open_store
+
     graph_store = open_store(store)
     try:
         found = graph_store.keys()
@@ -78,6 +81,9 @@ def revoke(
     store: StoreOption = None,
 ) -> None:
     """Refuse a key from now on."""
+    from api.keys import revoke_key
+    from graph.stores import open_store
+
     graph_store = open_store(store)
     try:
         record = revoke_key(graph_store, key_id)

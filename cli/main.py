@@ -18,7 +18,6 @@ from cli.ingest import app as ingest_app
 from cli.ingest import template
 from cli.visualise import report, visualise
 from graph.errors import AlumniGraphError, Invalid, NotFound
-from graph.stores import open_store
 
 app = typer.Typer(
     no_args_is_help=True, help="The alumni network of a systems-leadership programme."
@@ -62,6 +61,8 @@ app.command("import")(backup.import_)
 @app.command()
 def status(store: StoreOption = None) -> None:
     """How many records of every kind the store holds."""
+    from graph.stores import open_store
+
     graph_store = open_store(store)
     try:
         counts = graph_store.counts()

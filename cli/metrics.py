@@ -11,9 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from cli.output import parse_day, to_csv, to_json
-from graph import measure
 from graph.model import Wave
-from graph.stores import open_store
 
 app = typer.Typer(help="Measure the network: is it less siloed, is it growing?")
 console = Console()
@@ -77,6 +75,9 @@ def metrics(
     """Every metric of one snapshot: as of a date, or at a cohort's survey wave."""
     if ctx.invoked_subcommand is not None:
         return
+    from graph import measure
+    from graph.stores import open_store
+
     graph_store = open_store(store)
     try:
         suite: dict[str, Any] = dict(
@@ -112,6 +113,9 @@ def growth(
     store: StoreOption = None,
 ) -> None:
     """A cohort's change from its baseline wave to its end wave, and on to follow-up."""
+    from graph import measure
+    from graph.stores import open_store
+
     graph_store = open_store(store)
     try:
         report = measure.growth_report(graph_store, cohort, measure.parse_kinds(ties))
@@ -158,6 +162,9 @@ def timeline_command(
     store: StoreOption = None,
 ) -> None:
     """The whole-network metrics at every month or quarter between two dates."""
+    from graph import measure
+    from graph.stores import open_store
+
     graph_store = open_store(store)
     try:
         points = measure.timeline_report(

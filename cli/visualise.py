@@ -14,17 +14,12 @@ from typing import Annotated
 
 import typer
 
-from api.consent import Viewer
 from cli.output import parse_day
-from graph import measure
 from graph.errors import Invalid, Problem
 from graph.model import KeyRole, Sector, Wave
-from graph.stores import open_store
-from visualisations import maps
-from visualisations import report as cohort_report
 
-TEAM = Viewer(role=KeyRole.PROGRAMME, key_id="cli-visualise")
-"""The reader of what these commands write: the programme team."""
+TEAM_KEY_ID = "cli-visualise"
+"""The reader of what these commands write is the programme team, under this key id."""
 
 StoreOption = Annotated[str | None, typer.Option("--store", help="Store URL")]
 OutputOption = Annotated[Path, typer.Option("-o", "--output", help="The HTML file to write")]
@@ -65,6 +60,12 @@ def visualise(
     store: StoreOption = None,
 ) -> None:
     """Draw the network as an interactive map (one HTML file that loads nothing)."""
+    from api.consent import Viewer
+    from graph import measure
+    from graph.stores import open_store
+    from visualisations import maps
+
+    team = Viewer(role=KeyRole.PROGRAMME, key_id=TEAM_KEY_ID)
     _html_path(output)
     if collapse not in (None, "organisations"):
         raise Invalid([Problem("option", "--collapse", str(collapse), "only 'organisations'")])
@@ -86,8 +87,8 @@ def visualise(
             graph_store,
             request,
             compare_waves=compare_waves,
-            visible=TEAM.sees,
-            route_through=TEAM.may_route_through,
+            visible=team.sees,
+            route_through=team.may_route_through,
         )
     finally:
         graph_store.close()
@@ -106,11 +107,17 @@ def report(
 ) -> None:
     """Write a cohort's programme report: growth, sectors, brokers, isolated participants,
     projects and handovers, and what each number means (one HTML file, plots inlined)."""
+    from api.consent import Viewer
+    from graph import measure
+    from graph.stores import open_store
+    from visualisations import report as cohort_report
+
+    team = Viewer(role=KeyRole.PROGRAMME, key_id=TEAM_KEY_ID)
     _html_path(output)
     graph_store = open_store(store)
     try:
         found = cohort_report.build_report(
-            graph_store, cohort, visible=TEAM.sees, kinds=measure.parse_kinds(ties)
+            graph_store, cohort, visible=team.sees, kinds=measure.parse_kinds(ties)
         )
     finally:
         graph_store.close()

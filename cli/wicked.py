@@ -11,27 +11,34 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from api.consent import Viewer
-from api.routes.wicked_issues import build_pack, lineage_out
-from api.schemas import PersonOut
-from graph import lineage as baton
 from graph.errors import Invalid, Problem
 from graph.model import KeyRole
-from graph.stores import open_store
-from visualisations.handover_pack import render
+
+if TYPE_CHECKING:
+    from api.consent import Viewer
+    from api.schemas import PersonOut
 
 app = typer.Typer(help="Wicked issues: what happened before, and the pack to hand on.")
 
 StoreOption = Annotated[str | None, typer.Option("--store", help="Store URL")]
 
-TEAM = Viewer(role=KeyRole.PROGRAMME, key_id="cli")
-"""The console's reader: the programme team, as with a programme key."""
-AUDIENCE = Viewer(role=KeyRole.ALUMNI, key_id="cli-pack")
-"""The pack's reader: a new project team, as alumni without a person of their own."""
+
+def _team() -> Viewer:
+    """The console's reader: the programme team, as with a programme key."""
+    from api.consent import Viewer
+
+    return Viewer(role=KeyRole.PROGRAMME, key_id="cli")
+
+
+def _audience() -> Viewer:
+    """The pack's reader: a new project team, as alumni without a person of their own."""
+    from api.consent import Viewer
+
+    return Viewer(role=KeyRole.ALUMNI, key_id="cli-pack")
 
 
 def _names(people: list[PersonOut]) -> str:
@@ -44,9 +51,14 @@ def show(
     store: StoreOption = None,
 ) -> None:
     """The issue's lineage: every project in order, its people, outcomes and handovers."""
+    from api.routes.wicked_issues import lineage_out
+    from graph import lineage as baton
+    from graph.stores import open_store
+
+    team = _team()
     graph_store = open_store(store)
     try:
-        shown = lineage_out(TEAM, baton.lineage(graph_store, issue_id, visible=TEAM.sees))
+        shown = lineage_out(team, baton.lineage(graph_store, issue_id, visible=team.sees))
     finally:
         graph_store.close()
     issue = shown.issue
@@ -84,9 +96,13 @@ def pack(
     """Write the handover pack a new project team starts from (.md or .html by suffix)."""
     if output.suffix.casefold() not in (".md", ".markdown", ".html", ".htm"):
         raise Invalid([Problem("option", "-o", str(output), "must end in .md or .html")])
+    from api.routes.wicked_issues import build_pack
+    from graph.stores import open_store
+    from visualisations.handover_pack import render
+
     graph_store = open_store(store)
     try:
-        found = build_pack(graph_store, AUDIENCE, issue_id, datetime.now(UTC).date())
+        found = build_pack(graph_store, _audience(), issue_id, datetime.now(UTC).date())
     finally:
         graph_store.close()
     render(found, output)

@@ -10,10 +10,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from graph.model import TieKind
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,8 @@ def organisation_on(spells: Iterable[tuple[str, date]], as_of: date) -> str | No
 def build_snapshot(rows: SnapshotRows) -> nx.Graph:
     """The undirected simple graph; nodes carry ``organisation`` (name),
     ``organisation_id`` and ``sector``; edges carry the ``kinds`` joining them."""
+    import networkx as nx  # here, not at the top: a store that builds no snapshot never pays for it
+
     people = set(rows.people)
     spells: dict[str, list[tuple[str, date]]] = {}
     for person_id, organisation_id, start in rows.employments:

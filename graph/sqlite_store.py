@@ -15,9 +15,7 @@ from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any
 
 from graph.errors import Invalid, NotFound, Problem, StoreUnavailable
 from graph.model import (
@@ -43,6 +41,9 @@ from graph.model import (
 from graph.snapshot import SnapshotRows, build_snapshot
 from graph.store import Batch, Page, PageResult, PersonQuery, R, TieEnds, WriteReport
 from graph.writes import JournalEntry, apply_batch, rollback_run
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 # Columns beside the JSON, per kind: name -> SQL declaration. Table and column
 # names are code constants; values are always bound parameters.

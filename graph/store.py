@@ -10,9 +10,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Generic, Protocol, TypeVar
-
-import networkx as nx
+from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
 
 from graph.model import (
     DEFAULT_METRIC_KINDS,
@@ -35,6 +33,9 @@ from graph.model import (
     Wave,
     WickedIssue,
 )
+
+if TYPE_CHECKING:  # networkx is imported by the snapshot builder, when a snapshot is built
+    import networkx as nx
 
 R = TypeVar("R", bound=Record)
 T = TypeVar("T")

@@ -1,0 +1,84 @@
+"""The command line starts at once: a command imports what it needs when it runs.
+
+What a command imports is counted, not timed (timings belong in ``make bench``):
+the heavy libraries below cost about a second together, and ``--help`` or
+``status`` on SQLite needs none of them.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+HEAVY = (
+    "networkx",
+    "numpy",
+    "scipy",
+    "matplotlib",
+    "fastapi",
+    "pyvis",
+    "neo4j",
+    "openpyxl",
+    "api",
+    "visualisations",
+    "ingest.pipeline",
+)
+"""Modules that no command needs to show help or count a SQLite store's records."""
+
+_PROBE = """
+import json, sys
+from typer.testing import CliRunner
+from cli.main import app
+result = CliRunner().invoke(app, sys.argv[1:])
+loaded = [m for m in {heavy!r} if m in sys.modules]
+print(json.dumps({{"exit": result.exit_code, "output": result.output, "loaded": loaded}}))
+"""
+
+
+def _run(*args: str) -> dict[str, object]:
+    """Run the CLI in a fresh interpreter (this one has imported everything already)."""
+    done = subprocess.run(
+        [sys.executable, "-c", _PROBE.format(heavy=HEAVY), *args],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    answer: dict[str, object] = json.loads(done.stdout.splitlines()[-1])
+    return answer
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("--help",),
+        ("ingest", "--help"),
+        ("metrics", "--help"),
+        ("wicked", "--help"),
+        ("keys", "--help"),
+        ("visualise", "--help"),
+    ],
+)
+def test_help_imports_no_heavy_module(args: tuple[str, ...]) -> None:
+    answer = _run(*args)
+    assert answer["exit"] == 0, answer["output"]
+    assert "Usage" in str(answer["output"])
+    assert answer["loaded"] == []
+
+
+def test_status_on_sqlite_imports_no_heavy_module(tmp_path: Path) -> None:
+    answer = _run("status", "--store", f"sqlite:///{tmp_path / 'graph.db'}")
+    assert answer["exit"] == 0, answer["output"]
+    assert "person" in str(answer["output"])
+    assert answer["loaded"] == []
+
+
+def test_probe_sees_a_heavy_import_when_a_command_needs_one(tmp_path: Path) -> None:
+    """The probe can fail: ``metrics`` on a store really loads networkx."""
+    answer = _run("metrics", "--as-of", "2020-01-01", "--store", f"sqlite:///{tmp_path / 'g.db'}")
+    assert answer["exit"] == 0, answer["output"]
+    assert "networkx" in answer["loaded"]  # type: ignore[operator]
