@@ -82,13 +82,14 @@ def betweenness(
 
     The estimate is networkx's, ``nx.betweenness_centrality(G, k=sample_size,
     seed=42, normalized=True)``, run on the canonical ordering of the snapshot
-    (nodes sorted by id), so it does not depend on insertion order.
+    (nodes sorted by id), so it does not depend on insertion order; igraph
+    computes it from the same sources when it is the backend.
 
     Parameters
     ----------
     G : networkx.Graph or accel.Prepared
     backend : {"auto", "networkx", "igraph"}
-        Computes the exact value; the estimate is always networkx's.
+        Library that computes (the same answer either way).
     exact_limit : int
         Largest number of people for which betweenness is exact.
     sample_size : int
@@ -109,10 +110,7 @@ def betweenness(
     if not betweenness_is_estimated(p, exact_limit=exact_limit):
         return accel.betweenness_centrality(p)
     k = min(sample_size, len(p.nodes))
-    estimate: dict[Hashable, float] = nx.betweenness_centrality(
-        p.canonical, k=k, seed=BETWEENNESS_SEED, normalized=True
-    )
-    return estimate
+    return accel.sampled_betweenness_centrality(p, k, seed=BETWEENNESS_SEED)
 
 
 def reach2_groups(G: Any, attribute: str) -> dict[Hashable, int]:

@@ -199,3 +199,25 @@ def test_resolve_backend_igraph_missing_raise(monkeypatch: pytest.MonkeyPatch) -
     assert accel.resolve_backend("auto") == "networkx"
     with pytest.raises(ImportError, match="igraph"):
         accel.resolve_backend("igraph")
+
+
+@pytest.mark.parametrize("name", [g for g in GRAPHS if g not in ("empty",)])
+@pytest.mark.parametrize("k", [1, 2, 5])
+@needs_igraph
+def test_sampled_betweenness_igraph_equal_networkx_estimate(name: str, k: int) -> None:
+    """igraph from networkx's own sampled sources gives networkx's estimate."""
+    G = GRAPHS[name]()
+    k = min(k, len(G))
+    expected = nx.betweenness_centrality(accel.prepare(G, "networkx").canonical, k=k, seed=42)
+    ours = accel.sampled_betweenness_centrality(G, k, seed=42, backend="igraph")
+    assert _close(ours, expected)
+
+
+@needs_igraph
+def test_sampled_betweenness_igraph_equal_networkx_on_a_larger_graph() -> None:
+    G = nx.relabel_nodes(nx.barabasi_albert_graph(600, 3, seed=7), lambda v: f"p{v:04d}")
+    G.add_nodes_from(["z-isolate-1", "z-isolate-2"])
+    expected = nx.betweenness_centrality(accel.prepare(G, "networkx").canonical, k=50, seed=42)
+    ours = accel.sampled_betweenness_centrality(G, 50, seed=42, backend="igraph")
+    assert max(abs(ours[v] - expected[v]) for v in G) < 1e-12
+    assert sum(ours.values()) > 0
