@@ -10,8 +10,6 @@ from __future__ import annotations
 from collections.abc import Hashable
 from typing import Any, TypedDict
 
-import networkx as nx
-
 from graph.analytics import accel
 from graph.analytics._util import ORGANISATION, SECTOR, finite_or_none, node_labels
 
