@@ -55,6 +55,7 @@ bench: $(STAMP) $(BROWSER_STAMP)
 		ALUMNI_GRAPH_NEO4J_HOME=$(CURDIR)/benchmarks/out/neo4j; \
 	trap 'scripts/neo4j stop' EXIT; \
 	scripts/neo4j start --fresh; \
+	$(BIN)/python -m benchmarks.cli_start; \
 	NEO4J_URI=$$(scripts/neo4j uri) $(BIN)/python -m benchmarks $(BENCH_ARGS)
 
 neo4j-start:
