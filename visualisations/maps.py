@@ -43,7 +43,6 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from graph import measure
 from graph.analytics import accel
 from graph.analytics.people import (
-    EXACT_BETWEENNESS_LIMIT,
     betweenness,
     betweenness_is_estimated,
 )
@@ -154,9 +153,6 @@ MANY_TIES = 5000
 """Above this many edges, the page draws them itself in one layer under the nodes
 (no tooltip per tie, nodes not draggable): vis-network spends about 0.1 ms building
 each edge, 10 s for a 10,000-person programme's 97,000 ties."""
-EXACT_BETWEENNESS_LIMIT_IGRAPH = 20_000
-"""With igraph, maps size people by their exact betweenness up to this many people
-(seconds for 10,000); the spec's estimate from sampled sources takes minutes there."""
 
 _ALL = Page(limit=10_000_000)
 _TEMPLATES = Path(__file__).parent / "templates"
@@ -388,16 +384,13 @@ def layout(graph: nx.Graph, *, seed: int = 42) -> dict[Hashable, tuple[float, fl
     }
 
 
-def _exact_limit() -> int:
-    return EXACT_BETWEENNESS_LIMIT_IGRAPH if accel.igraph_available() else EXACT_BETWEENNESS_LIMIT
-
-
 def _betweenness(graph: nx.Graph) -> dict[Hashable, float]:
-    """The spec's betweenness: exact (igraph makes that affordable up to
-    ``EXACT_BETWEENNESS_LIMIT_IGRAPH`` people), else the spec's estimate."""
+    """The spec's betweenness, as the metrics give it: exact up to
+    ``EXACT_BETWEENNESS_LIMIT`` people, else estimated from sampled sources (igraph
+    computes either in seconds at 10,000 people)."""
     if graph.number_of_nodes() == 0:
         return {}
-    return betweenness(graph, exact_limit=_exact_limit())
+    return betweenness(graph)
 
 
 # -- reading the store -------------------------------------------------------------------
@@ -643,7 +636,7 @@ def network_map(
         shown = everyone & _filtered(graph, request, directory)
         drawn = graph.subgraph(shown)
         sizes = _betweenness(graph)
-        estimated = betweenness_is_estimated(graph, exact_limit=_exact_limit())
+        estimated = betweenness_is_estimated(graph)
         notes.append(
             "Sizes are betweenness in the whole network"
             + (" (estimated from 500 sampled sources)." if estimated else ".")
