@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import queue
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from math import comb
 from multiprocessing.synchronize import Barrier
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 
@@ -37,13 +39,14 @@ SHARED = "c-shared"
 """The cohort most bundles of a run belong to (starts 2022-05-01)."""
 
 PEOPLE_PER_BUNDLE = 3
+NOW = datetime(2026, 1, 1, tzinfo=UTC)
 WAIT_SECONDS = 120
 """Longest wait at a barrier or for a child's answer: far beyond a load of three people."""
 
 
-def bundle(i: int, cohort_id: str) -> Tables:
-    """Bundle ``i``: people ``b{i}p0..p2`` in ``cohort_id``, two survey answers among them."""
-    names = [f"b{i}p{j}" for j in range(PEOPLE_PER_BUNDLE)]
+def bundle(i: int, cohort_id: str, people: int = PEOPLE_PER_BUNDLE) -> Tables:
+    """Bundle ``i``: people ``b{i}p0, p1, ...`` in ``cohort_id``, two survey answers among them."""
+    names = [f"b{i}p{j}" for j in range(people)]
     start = "2022-05-01" if cohort_id == SHARED else "2023-05-01"
     return {
         "cohort": [{"cohort_id": cohort_id, "name": f"Cohort {cohort_id}", "start_date": start}],
@@ -107,23 +110,43 @@ class _WaitBeforeFirstWrite:
         return self._store.apply(batch, run, **kwargs)
 
 
-def load_in_child(
-    opener: Opener, path: str, index: int, start: Barrier, write: Barrier, answers: Any
+def load_job(store: GraphStore, path: str, write: Barrier) -> tuple[object, ...]:
+    """Load ``path``, waiting at ``write`` before the first write: (ok, run id, errors)."""
+    report = load_bundle(Path(path), cast(GraphStore, _WaitBeforeFirstWrite(store, write)))
+    return report.ok, report.run_id, [str(e) for e in report.errors]
+
+
+def apply_job(store: GraphStore, name: str, write: Barrier) -> tuple[object, ...]:
+    """Read the version, wait for the others to read it too, then write one person with it."""
+    seen = store.version()
+    write.wait(WAIT_SECONDS)
+    person = Person(id=pid(name), email=f"{name}@example.org", name=f"Person {name.upper()}")
+    run = IngestRun(id=f"run-{name}", file_name=f"{name}.json", sha256="0" * 64, started_at=NOW)
+    try:
+        store.apply(Batch(people=[person]), run, expected_version=seen)
+    except errors.Stale:
+        return ("stale",)
+    return ("applied",)
+
+
+Job = Callable[[GraphStore, str, Barrier], tuple[object, ...]]
+
+
+def in_child(
+    job: Job, opener: Opener, index: int, item: str, start: Barrier, write: Barrier, answers: Any
 ) -> None:
-    """Open a store, wait for the others, load ``path``; answer (index, ok, run id, errors)."""
+    """Open a store of its own, wait for the others, do ``job``; answer (index, *result)."""
     try:
         store = opener.open()
         try:
             start.wait(WAIT_SECONDS)
-            slow: Any = _WaitBeforeFirstWrite(store, write)
-            report = load_bundle(Path(path), slow)
-            answers.put((index, report.ok, report.run_id, [str(e) for e in report.errors]))
+            answers.put((index, *job(store, item, write)))
         finally:
             store.close()
     except BaseException as exc:  # the parent reports it; a child's traceback is lost
         start.abort()
         write.abort()
-        answers.put((index, False, None, [f"{type(exc).__name__}: {exc}"]))
+        answers.put((index, "failed", f"{type(exc).__name__}: {exc}"))
 
 
 # -- helpers -------------------------------------------------------------------------------
@@ -147,10 +170,8 @@ def content(store: GraphStore) -> dict[str, list[dict[str, object]]]:
     }
 
 
-def load_at_once(
-    opener: Opener, paths: list[Path]
-) -> list[tuple[int, bool, str | None, list[str]]]:
-    """Load every path at the same moment, each in a process of its own.
+def at_once(job: Job, opener: Opener, items: list[str]) -> list[tuple[Any, ...]]:
+    """Do ``job`` on every item at the same moment, each in a process of its own.
 
     The processes come from a fork server: a fresh interpreter (as ``spawn`` gives) that
     has imported this module but opened no store, so each child has its own connection
@@ -158,11 +179,11 @@ def load_at_once(
     """
     ctx = mp.get_context("forkserver")
     ctx.set_forkserver_preload([__name__])
-    start, write = ctx.Barrier(len(paths)), ctx.Barrier(len(paths))
+    start, write = ctx.Barrier(len(items)), ctx.Barrier(len(items))
     answers = ctx.Queue()
     children = [
-        ctx.Process(target=load_in_child, args=(opener, str(p), i, start, write, answers))
-        for i, p in enumerate(paths)
+        ctx.Process(target=in_child, args=(job, opener, i, item, start, write, answers))
+        for i, item in enumerate(items)
     ]
     for child in children:
         child.start()
@@ -171,7 +192,7 @@ def load_at_once(
         for _ in children:
             got.append(answers.get(timeout=WAIT_SECONDS))
     except queue.Empty:
-        pytest.fail(f"only {len(got)} of {len(children)} loads answered")
+        pytest.fail(f"only {len(got)} of {len(children)} processes answered")
     finally:
         for child in children:
             child.join(WAIT_SECONDS)
@@ -188,26 +209,30 @@ def test_loads_at_once_equal_loads_one_by_one(
     paths = [write_bundle(bundle(i, c), tmp_path / f"b{i}.json") for i, c in enumerate(cohorts)]
     opener = opener_for(store, request)
 
-    answers = load_at_once(opener, paths)
+    answers = at_once(load_job, opener, [str(p) for p in paths])
 
-    assert [(i, ok, problems) for i, ok, _, problems in answers] == [
-        (i, True, []) for i in range(loads)
-    ]
+    assert [a for a in answers if a[1:2] != (True,) or a[3]] == []  # every load reports success
+    assert [a[0] for a in answers] == list(range(loads))
     assert len({run_id for _, _, run_id, _ in answers}) == loads
     assert sorted(r.id for r in store.runs()) == sorted(str(a[2]) for a in answers)
-    at_once = content(store)
+    together = content(store)
 
     # Worked out from the bundles: every member of a cohort is tied to every other.
     shared = PEOPLE_PER_BUNDLE * cohorts.count(SHARED)
     own = loads - cohorts.count(SHARED)
-    peers = [t for t in at_once["tie"] if t["tie_kind"] == TieKind.COHORT_PEER.value]
+    peers = [t for t in together["tie"] if t["tie_kind"] == TieKind.COHORT_PEER.value]
     assert len(peers) == comb(shared, 2) + own * comb(PEOPLE_PER_BUNDLE, 2)
-    shared_ids = {pid(f"b{i}p{j}") for i, c in enumerate(cohorts) if c == SHARED for j in range(3)}
+    shared_ids = {
+        pid(f"b{i}p{j}")
+        for i, c in enumerate(cohorts)
+        if c == SHARED
+        for j in range(PEOPLE_PER_BUNDLE)
+    }
     assert {
         frozenset((t["source_id"], t["target_id"])) for t in peers if t["context"] == SHARED
     } == {frozenset((a, b)) for a in shared_ids for b in shared_ids if a < b}
-    assert len(at_once[Person.kind]) == len(at_once[Membership.kind]) == 3 * loads
-    survey = [t for t in at_once[Tie.kind] if t["tie_kind"] != TieKind.COHORT_PEER.value]
+    assert len(together[Person.kind]) == len(together[Membership.kind]) == PEOPLE_PER_BUNDLE * loads
+    survey = [t for t in together[Tie.kind] if t["tie_kind"] != TieKind.COHORT_PEER.value]
     assert len(survey) == 2 * loads
 
     if isinstance(store, SqliteStore):
@@ -218,11 +243,27 @@ def test_loads_at_once_equal_loads_one_by_one(
     try:
         for path in paths:
             assert load_bundle(path, one_by_one_store).ok
-        assert at_once == content(one_by_one_store)
+        assert together == content(one_by_one_store)
     finally:
         if one_by_one_store is not store:
             one_by_one_store.close()
     figures.record("concurrent_loads_compared", loads)
+
+
+@pytest.mark.parametrize("writers", [2, 5])
+def test_applies_at_once_with_one_version_let_exactly_one_through(
+    store: GraphStore, request: pytest.FixtureRequest, writers: int
+) -> None:
+    """Every writer read the same version before any wrote: the store's write lock must
+    make all but the first see the first one's commit (Neo4j reads committed data)."""
+    names = [f"race{i}" for i in range(writers)]
+
+    answers = at_once(apply_job, opener_for(store, request), names)
+
+    assert sorted(a[1:] for a in answers) == [("applied",)] + [("stale",)] * (writers - 1)
+    (winner,) = [names[a[0]] for a in answers if a[1:] == ("applied",)]
+    assert {p["id"] for p in content(store)[Person.kind]} == {pid(winner)}
+    assert [r.id for r in store.runs()] == [f"run-{winner}"]
 
 
 # -- the version check itself --------------------------------------------------------------
