@@ -227,7 +227,8 @@ class GraphStore(Protocol):
         """A token that changes whenever anything is written, by this or any other
         process: what read caches compare to know they are still true, and what
         ``apply(expected_version=...)`` checks. Compare only tokens read through the
-        same store object (SQLite's count this connection's view of the file)."""
+        same store object (SQLite's count this connection's view of the file); a token
+        may also change when nothing was written (a checkpoint), never the other way."""
         ...
 
     def runs(self) -> list[IngestRun]:

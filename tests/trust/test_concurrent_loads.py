@@ -29,6 +29,7 @@ from graph import errors
 from graph.model import IngestRun, Membership, Person, Tie, TieKind
 from graph.sqlite_store import SqliteStore
 from graph.store import Batch, GraphStore
+from ingest import pipeline
 from ingest.pipeline import load_bundle
 from ingest.write import write_bundle
 
@@ -304,3 +305,34 @@ def test_apply_with_stale_version_raises_stale_and_writes_nothing(
     assert load_bundle(second, store).ok
     with pytest.raises(errors.Stale):
         store.apply(Batch(people=[late]), None, expected_version=seen)
+
+
+class _AlwaysBehind:
+    """The store, but every version it reports is already out of date."""
+
+    def __init__(self, store: GraphStore) -> None:
+        self._store = store
+        self.versions_read = 0
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._store, name)
+
+    def version(self) -> str:
+        self.versions_read += 1
+        return f"long-gone-{self.versions_read}"
+
+
+def test_load_that_keeps_losing_gives_up_with_stale_and_writes_nothing(
+    store: GraphStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pipeline, "BACKOFF_SECONDS", 0.0)
+    path = write_bundle(bundle(0, SHARED), tmp_path / "b.json")
+    before = content(store)
+    behind = _AlwaysBehind(store)
+
+    with pytest.raises(errors.Stale):  # a Conflict: the API answers 409, the CLI exits 1
+        load_bundle(path, cast(GraphStore, behind))
+
+    assert behind.versions_read == pipeline.TRIES  # validated and tried again each time
+    assert content(store) == before
+    assert store.runs() == []
