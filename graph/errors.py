@@ -51,3 +51,11 @@ class Conflict(AlumniGraphError):
 
 class StoreUnavailable(AlumniGraphError):
     """The store cannot be reached; retrying later may succeed."""
+
+
+class Stale(Conflict):
+    """The store changed after a write was prepared: read it again and retry.
+
+    Raised by ``GraphStore.apply`` when ``expected_version`` is no longer the
+    store's version; nothing was written.
+    """

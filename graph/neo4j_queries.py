@@ -401,6 +401,13 @@ BUMP_VERSION: LiteralString = "MERGE (v:StoreVersion {id: 'store'}) SET v.token 
 
 VERSION: LiteralString = "OPTIONAL MATCH (v:StoreVersion {id: 'store'}) RETURN v.token AS token"
 
+LOCK_VERSION: LiteralString = (
+    "MERGE (v:StoreVersion {id: 'store'}) SET v.locked_at = datetime() RETURN v.token AS token"
+)
+"""First in every write transaction: the write lock on the version node (held to the
+end, so writers take turns), then the token as the last writer committed it. The
+``SET`` takes the lock before ``RETURN`` reads the token, so no commit slips between."""
+
 SNAPSHOT_PEOPLE: LiteralString = (
     "MATCH (p:Person)-[:MEMBER_OF]->(c:Cohort)"
     " WHERE p.consent_analytics = true AND c.start_date <= $as_of"

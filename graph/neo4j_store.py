@@ -48,7 +48,7 @@ from neo4j.time import Date, DateTime
 from pydantic import TypeAdapter, ValidationError
 
 from graph import neo4j_queries as q
-from graph.errors import AlumniGraphError, Invalid, NotFound, Problem, StoreUnavailable
+from graph.errors import AlumniGraphError, Invalid, NotFound, Problem, Stale, StoreUnavailable
 from graph.model import (
     AMBITIONS,
     DEFAULT_METRIC_KINDS,
@@ -452,8 +452,12 @@ class Neo4jStore:
         except DriverError as exc:
             raise AlumniGraphError(f"Neo4j driver error: {exc}") from exc
 
-    def _write(self, work: Callable[[_Neo4jTx], T]) -> T:
-        """Run ``work`` in one write transaction; the driver may re-run it on transient errors."""
+    def _write(self, work: Callable[[_Neo4jTx], T], *, expected_version: str | None = None) -> T:
+        """Run ``work`` in one write transaction; the driver may re-run it on transient errors.
+
+        ``Stale``, writing nothing, when ``expected_version`` is given and is not the
+        store's version once the transaction holds the store's write lock.
+        """
         with (
             self._translated(),
             self._driver.session(
@@ -461,7 +465,11 @@ class Neo4jStore:
                 bookmark_manager=self._driver.execute_query_bookmark_manager,
             ) as session,
         ):
-            return session.execute_write(lambda tx: _complete(work, _Neo4jTx(tx), bump=True))
+            return session.execute_write(
+                lambda tx: _complete(
+                    work, _Neo4jTx(tx), bump=True, expected_version=expected_version
+                )
+            )
 
     def _read(self, work: Callable[[_Neo4jTx], T]) -> T:
         """Run ``work`` in one read transaction, so multi-statement reads agree."""
@@ -494,8 +502,12 @@ class Neo4jStore:
         self._seed()
 
     # -- writes -----------------------------------------------------------
-    def apply(self, batch: Batch, run: IngestRun | None = None) -> WriteReport:
-        return self._write(lambda tx: apply_batch(tx, batch, run))
+    def apply(
+        self, batch: Batch, run: IngestRun | None = None, *, expected_version: str | None = None
+    ) -> WriteReport:
+        return self._write(
+            lambda tx: apply_batch(tx, batch, run), expected_version=expected_version
+        )
 
     def plan(self, batch: Batch) -> WriteReport:
         return self._read(lambda tx: apply_batch(tx, batch, None, dry_run=True))
@@ -705,7 +717,20 @@ class Neo4jStore:
         return self._read(dump)
 
 
-def _complete(work: Callable[[_Neo4jTx], T], tx: _Neo4jTx, *, bump: bool = False) -> T:
+def _complete(
+    work: Callable[[_Neo4jTx], T],
+    tx: _Neo4jTx,
+    *,
+    bump: bool = False,
+    expected_version: str | None = None,
+) -> T:
+    if bump:
+        # The store's write lock first, before any read: writers queue here rather than
+        # interleave under read-committed isolation (or deadlock half way), and what
+        # ``work`` reads is then every earlier writer's committed data.
+        (row,) = tx.run(q.LOCK_VERSION)
+        if expected_version is not None and str(row["token"]) != expected_version:
+            raise Stale("the store changed since this batch was checked; check it again")
     result = work(tx)
     tx.flush()
     if bump:  # every write changes the store's version token, in the same transaction

@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from graph.errors import Invalid, NotFound, Problem, StoreUnavailable
+from graph.errors import Invalid, NotFound, Problem, Stale, StoreUnavailable
 from graph.model import (
     AMBITIONS,
     DEFAULT_METRIC_KINDS,
@@ -329,8 +329,14 @@ class SqliteStore:
             self._conn.close()
 
     # -- writes -----------------------------------------------------------
-    def apply(self, batch: Batch, run: IngestRun | None = None) -> WriteReport:
+    def apply(
+        self, batch: Batch, run: IngestRun | None = None, *, expected_version: str | None = None
+    ) -> WriteReport:
         with self._transaction() as tx:
+            # BEGIN IMMEDIATE holds the file's write lock and sees every commit before it:
+            # another connection's moved ``data_version``, one through this one ``_writes``.
+            if expected_version is not None and self.version() != expected_version:
+                raise Stale("the store changed since this batch was checked; check it again")
             return apply_batch(tx, batch, run)
 
     def plan(self, batch: Batch) -> WriteReport:

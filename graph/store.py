@@ -151,11 +151,18 @@ class GraphStore(Protocol):
     def close(self) -> None: ...
 
     # -- writes -----------------------------------------------------------
-    def apply(self, batch: Batch, run: IngestRun | None = None) -> WriteReport:
+    def apply(
+        self, batch: Batch, run: IngestRun | None = None, *, expected_version: str | None = None
+    ) -> WriteReport:
         """Upsert a batch atomically and idempotently; stamp it with ``run``.
 
         Raises ``Invalid`` (naming record and field) and writes nothing when
         any record breaks a rule or a reference does not resolve.
+
+        ``expected_version`` is what ``version()`` said before the batch was
+        derived from the store's content: once the store's write lock is held,
+        a different version raises ``Stale`` and writes nothing, so a batch
+        derived from what another writer has since changed never lands.
         """
         ...
 
@@ -219,7 +226,10 @@ class GraphStore(Protocol):
 
     def version(self) -> str:
         """A token that changes whenever anything is written, by this or any other
-        process: what read caches compare to know they are still true."""
+        process: what read caches compare to know they are still true, and what
+        ``apply(expected_version=...)`` checks. Compare only tokens read through the
+        same store object (SQLite's count this connection's view of the file); a token
+        may also change when nothing was written (a checkpoint), never the other way."""
         ...
 
     def runs(self) -> list[IngestRun]:

@@ -2,29 +2,44 @@
 
 The only function here with side effects is ``load_bundle``, and its only
 write is one ``store.apply`` call, so a bundle lands whole or not at all.
+
+Validation reads the store (people named by email, stored members whose
+cohort-peer ties a new member joins) outside that transaction, so the write is
+optimistic: ``apply`` is told the store's version from before validation and
+refuses (``Stale``) if another writer committed since; the load then validates
+again against what that writer left, and tries again.
 """
 
 from __future__ import annotations
 
 import json
+import random
 import secrets
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from graph.errors import Invalid
+from graph.errors import Invalid, Stale
 from graph.model import IngestRun
 from graph.store import GraphStore
 from ingest.read import Issue, Location, read_bundle
 from ingest.validate import issues_from_problems, validate_bundle
 
-__all__ = ["STEPS", "IngestReport", "Progress", "load_bundle"]
+__all__ = ["STEPS", "TRIES", "IngestReport", "Progress", "load_bundle"]
 
 Progress = Callable[[str, int, int], None]
 """Called as ``progress(step, done, total)`` when a step of a load begins and at the end."""
 
 STEPS: tuple[str, ...] = ("reading", "checking", "writing")
+
+TRIES = 20
+"""How often a load validates and writes before giving up to other writers (``Stale``):
+each round some writer wins, so ten loads at once need at most ten."""
+
+BACKOFF_SECONDS = 0.05
+"""Upper bound of the random pause after a lost round, times the round (at most 5)."""
 
 
 @dataclass
@@ -93,29 +108,43 @@ def load_bundle(
         report.errors = list(raw.errors)
         report.warnings = list(raw.warnings)
         return report
-    step(1)
-    checked = validate_bundle(raw, store, salt=salt)
-    report.warnings, report.errors = checked.warnings, checked.errors
-    if not checked.ok:
-        return report
-    step(2)
-    try:
-        if dry_run:
-            written = store.plan(checked.batch)
-        else:
-            run = IngestRun(
-                id=_run_id(started),
-                file_name=raw.file_name,
-                sha256=raw.sha256,
-                started_at=started,
-                warnings=tuple(str(w) for w in checked.warnings),
+    run_id = _run_id(started)
+    attempt = 0
+    while True:
+        attempt += 1
+        step(1)
+        expected = None if dry_run else store.version()
+        checked = validate_bundle(raw, store, salt=salt)
+        report.warnings, report.errors = checked.warnings, checked.errors
+        if not checked.ok:
+            return report
+        step(2)
+        try:
+            if dry_run:
+                written = store.plan(checked.batch)
+            else:
+                run = IngestRun(
+                    id=run_id,
+                    file_name=raw.file_name,
+                    sha256=raw.sha256,
+                    started_at=started,
+                    warnings=tuple(str(w) for w in checked.warnings),
+                )
+                written = store.apply(checked.batch, run, expected_version=expected)
+                report.run_id = run.id
+        except Stale:
+            # Another writer committed after ``expected`` was read: what was derived
+            # (ties to stored members, people by email) may be out of date.
+            if attempt >= TRIES:
+                raise
+            time.sleep(random.uniform(0, BACKOFF_SECONDS * min(attempt, 5)))
+            continue
+        except Invalid as exc:
+            # The store's own gate caught what validation missed: place it on rows.
+            report.errors = issues_from_problems(
+                exc.problems, checked.origins, Location(raw.file_name)
             )
-            written = store.apply(checked.batch, run)
-            report.run_id = run.id
-    except Invalid as exc:
-        # The store's own gate caught what validation missed: place it on rows.
-        report.errors = issues_from_problems(exc.problems, checked.origins, Location(raw.file_name))
+            return report
+        report.counts = written.as_dict()
+        step(3)
         return report
-    report.counts = written.as_dict()
-    step(3)
-    return report
