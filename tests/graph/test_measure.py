@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from cli.main import app
+from cli.main import app, main
 from graph import measure
 from graph.errors import Invalid, NotFound
 from graph.model import TieKind, Wave
@@ -117,3 +117,65 @@ def test_metrics_growth_and_timeline_commands_run_on_the_sample(sample_db: str) 
     )  # fmt: skip
     assert timeline.exit_code == 0, timeline.output
     assert len(timeline.output.splitlines()) == 1 + 7
+
+
+# -- tie kinds a metric may count ------------------------------------------------------------
+
+
+def test_parse_kinds_refuses_want_to_meet_by_name() -> None:
+    with pytest.raises(Invalid, match="want_to_meet is an intention") as raised:
+        measure.parse_kinds("advice,want_to_meet,friendship")
+    assert [(p.field, p.value) for p in raised.value.problems] == [
+        ("kinds", "want_to_meet"),
+        ("kinds", "friendship"),
+    ]
+    assert TieKind.WANT_TO_MEET not in measure.METRIC_KINDS
+    assert set(measure.METRIC_KINDS) | {TieKind.WANT_TO_MEET} == set(TieKind)
+
+
+def test_measure_functions_refuse_want_to_meet(store: GraphStore) -> None:
+    store.apply(programme())
+    kinds = (TieKind.ADVICE, TieKind.WANT_TO_MEET)
+    calls = [
+        lambda: measure.network_report(store, as_of=date(2020, 5, 1), kinds=kinds),
+        lambda: measure.snapshot_for(store, cohort_id="c2019", wave=Wave.END, kinds=kinds),
+        lambda: measure.growth_report(store, "c2019", kinds),
+        lambda: measure.timeline_report(
+            store, date(2019, 5, 1), date(2020, 5, 1), "quarter", kinds
+        ),
+        lambda: measure.person_network(store, "ann", kinds),
+    ]
+    for call in calls:
+        with pytest.raises(Invalid, match="want_to_meet"):
+            call()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["metrics", "--as-of", "2020-05-01"],
+        ["metrics", "growth", "--cohort", "c2019"],
+        ["metrics", "timeline", "--from", "2019-05-01", "--to", "2020-05-01"],
+        ["report", "--cohort", "c2019", "--output", "REPORT"],
+        ["visualise", "--output", "MAP"],
+    ],
+)
+def test_cli_refuses_want_to_meet_as_a_kind_with_a_message(
+    sample_db: str,
+    tmp_path: Path,
+    args: list[str],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    out = {"REPORT": str(tmp_path / "r.html"), "MAP": str(tmp_path / "m.html")}
+    argv = [out.get(a, a) for a in args]
+    monkeypatch.setattr(
+        "sys.argv", ["alumni-graph", *argv, "--ties", "want_to_meet", "--store", sample_db]
+    )
+    monkeypatch.setenv("COLUMNS", "200")
+    with pytest.raises(SystemExit) as exited:
+        main()
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert "want_to_meet" in err and "never feeds the metrics" in err
+    assert not any(Path(p).exists() for p in out.values())  # nothing written
