@@ -143,23 +143,32 @@ def growth_report(
     return memo.get(("growth", cohort_id, tuple(kinds)), work_out)
 
 
+def _next_boundary(day: date, step: int) -> date | None:
+    """The first day of the next month (``step`` 1) or quarter (3) after ``day``; ``None``
+    past the last date a ``date`` can hold (the year 9999)."""
+    month = ((day.month - 1) // step + 1) * step  # months since January, next boundary
+    year = day.year + month // 12
+    if year > date.max.year:
+        return None
+    return date(year, month % 12 + 1, 1)
+
+
 def dates_between(start: date, end: date, every: Every) -> list[date]:
     """The first day of every month (or quarter) from ``start`` to ``end``, plus both ends.
 
     >>> [d.isoformat() for d in dates_between(date(2020, 1, 15), date(2020, 7, 1), "quarter")]
     ['2020-01-15', '2020-04-01', '2020-07-01']
+    >>> [d.isoformat() for d in dates_between(date(9999, 11, 2), date.max, "month")]
+    ['9999-11-02', '9999-12-01', '9999-12-31']
     """
     if end < start:
         raise Invalid([Problem("timeline", "to", end.isoformat(), f"is before from {start}")])
     step = 1 if every == "month" else 3
     points = [start]
-    month = ((start.month - 1) // step + 1) * step  # months since January, next boundary
-    year = start.year + month // 12
-    current = date(year, month % 12 + 1, 1)
-    while current <= end:
+    current = _next_boundary(start, step)
+    while current is not None and current <= end:
         points.append(current)
-        month = current.month - 1 + step
-        current = date(current.year + month // 12, month % 12 + 1, 1)
+        current = _next_boundary(current, step)
     if points[-1] != end:
         points.append(end)
     return points

@@ -1,16 +1,23 @@
 """What the metric and report routes accept, on each store: tie kinds a metric may count
-(never ``want_to_meet``, an intention, not a tie).
+(never ``want_to_meet``, an intention, not a tie) and dates far in the future.
 
-The sample (tests/contract/sample.py) has cohort c2019 with baseline and end waves.
+The sample (tests/contract/sample.py) has cohort c2019 with baseline and end waves; the
+far-future cohort added here, c9999, starts 9999-11-01 and ran its baseline wave on
+9999-12-20: gus -> ann advice.
 """
 
 from __future__ import annotations
+
+from datetime import date
 
 import pytest
 from fastapi.testclient import TestClient
 
 from api.problems import PROBLEM_JSON
+from graph.model import Cohort, Employment, Membership, Role, Tie, TieKind, Wave
+from graph.store import Batch, GraphStore
 
+from ..contract.sample import person
 from .conftest import Keys
 
 METRIC_URLS = [
@@ -47,3 +54,65 @@ def test_metric_routes_still_take_every_other_kind(client: TestClient, keys: Key
     # as of 2020-05-01: c2019's ann bob cat dan; project ties ab ac bc, advice cd (the
     # sample stores no cohort_peer ties: it is applied without the ingest's derivation)
     assert (response.json()["network"]["people"], response.json()["network"]["ties"]) == (4, 4)
+
+
+@pytest.fixture
+def far_future(sample: GraphStore) -> GraphStore:
+    """The sample plus cohort c9999 (start 9999-11-01), its baseline wave on 9999-12-20."""
+    sample.apply(
+        Batch(
+            people=[person("gus", consent_directory=True)],
+            cohorts=[Cohort(id="c9999", name="Far ahead", start_date=date(9999, 11, 1))],
+            memberships=[Membership(person_id="gus", cohort_id="c9999", role=Role.PARTICIPANT)],
+            employments=[
+                Employment(person_id="gus", organisation_id="mse-icb", start=date(9999, 11, 1))
+            ],
+            ties=[
+                Tie(
+                    source_id="gus",
+                    target_id="ann",
+                    tie_kind=TieKind.ADVICE,
+                    start=date(9999, 12, 20),
+                    wave=Wave.BASELINE,
+                    cohort_id="c9999",
+                    context="c9999",
+                ),
+            ],  # fmt: skip
+        )
+    )
+    return sample
+
+
+def test_report_of_far_future_cohort_is_a_report(
+    far_future: GraphStore, client: TestClient, keys: Keys
+) -> None:
+    response = client.get("/reports/cohort/c9999", headers=keys.header("programme"))
+    assert response.status_code == 200, response.text[:500]
+    assert "baseline (9999-12-20)" in response.text
+    network = client.get(
+        "/metrics/network?cohort=c9999&wave=baseline", headers=keys.header("programme")
+    ).json()["network"]
+    # c2019's ann bob cat dan, c2021's fay (eve refuses analytics), gus; gus-ann advice and
+    # the project ties ab ac bc (dan's mentoring of fay ended in 2022)
+    assert (network["people"], network["ties"]) == (6, 4)
+    growth = client.get("/metrics/growth?cohort=c9999", headers=keys.header("programme"))
+    assert growth.json() == {"baseline_to_end": None, "end_to_follow_up": None}
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/metrics/network?as_of=9999-12-31",
+        "/metrics/network?as_of=10000-01-01",
+        "/metrics/timeline?from=2019-01-01&to=9999-12-31",
+        "/metrics/timeline?from=9999-01-01&to=9999-12-31&every=month",
+        "/visualisations/network.html?as_of=9999-12-31",
+        "/projects?overdue=true&as_of=9999-12-31",
+    ],
+)
+def test_metric_routes_answer_dates_far_ahead_with_a_problem(
+    client: TestClient, keys: Keys, url: str
+) -> None:
+    response = client.get(url, headers=keys.header("programme"))
+    assert response.status_code == 422, response.text[:500]
+    assert response.headers["content-type"] == PROBLEM_JSON

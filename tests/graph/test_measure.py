@@ -179,3 +179,31 @@ def test_cli_refuses_want_to_meet_as_a_kind_with_a_message(
     err = capsys.readouterr().err
     assert "want_to_meet" in err and "never feeds the metrics" in err
     assert not any(Path(p).exists() for p in out.values())  # nothing written
+
+
+# -- dates far ahead -------------------------------------------------------------------------
+
+
+def test_dates_between_reaches_the_last_day_a_date_holds() -> None:
+    month = measure.dates_between(date(9999, 10, 20), date(9999, 12, 31), "month")
+    assert month == [date(9999, 10, 20), date(9999, 11, 1), date(9999, 12, 1), date(9999, 12, 31)]
+    quarter = measure.dates_between(date(9999, 8, 15), date(9999, 12, 31), "quarter")
+    assert quarter == [date(9999, 8, 15), date(9999, 10, 1), date(9999, 12, 31)]
+    assert measure.dates_between(date.max, date.max, "quarter") == [date.max]
+
+
+def test_metrics_timeline_command_answers_for_year_9999(sample_db: str) -> None:
+    result = CliRunner().invoke(
+        app,
+        ["metrics", "timeline", "--from", "9999-11-15", "--to", "9999-12-31", "--every",
+         "month", "--format", "json", "--store", sample_db],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    points = json.loads(result.output)
+    # c2019 (ann bob cat dan) and c2021 (fay; eve refuses analytics) have long started;
+    # ab ac bc (projects) and cd (advice) remain; dan's mentoring of fay ended in 2022
+    assert [(p["date"], p["people"], p["ties"]) for p in points] == [
+        ("9999-11-15", 5, 4),
+        ("9999-12-01", 5, 4),
+        ("9999-12-31", 5, 4),
+    ]
