@@ -13,11 +13,11 @@ from typer.testing import CliRunner
 from cli.main import app, main
 from graph import measure
 from graph.errors import Invalid, NotFound
-from graph.model import TieKind, Wave
+from graph.model import Cohort, Employment, Membership, Role, Tie, TieKind, Wave
 from graph.sqlite_store import SqliteStore
-from graph.store import GraphStore
+from graph.store import Batch, GraphStore
 
-from ..contract.sample import programme
+from ..contract.sample import person, programme
 
 
 def test_growth_report_counts_new_lost_and_retained_ties(store: GraphStore) -> None:
@@ -207,3 +207,54 @@ def test_metrics_timeline_command_answers_for_year_9999(sample_db: str) -> None:
         ("9999-12-01", 5, 4),
         ("9999-12-31", 5, 4),
     ]
+
+
+# -- change over the people present in both --------------------------------------------------
+
+
+def test_growth_report_cohort_joining_between_waves_moves_no_figure(store: GraphStore) -> None:
+    store.apply(programme())
+    alone = measure.growth_report(store, "c2019")["baseline_to_end"]
+    # cohort c2019b starts 2019-09-01, between c2019's baseline (2019-05-10) and end
+    # (2020-04-20): gus (NHS) mentors ann, hal (POL) mentors gus, from 2019-10-01
+    store.apply(
+        Batch(
+            people=[person("gus"), person("hal")],
+            cohorts=[Cohort(id="c2019b", name="Joiners", start_date=date(2019, 9, 1))],
+            memberships=[
+                Membership(person_id=p, cohort_id="c2019b", role=Role.PARTICIPANT)
+                for p in ("gus", "hal")
+            ],
+            employments=[
+                Employment(person_id="gus", organisation_id="mse-icb", start=date(2019, 9, 1)),
+                Employment(person_id="hal", organisation_id="essex-police", start=date(2019, 9, 1)),
+            ],
+            ties=[
+                Tie(source_id=a, target_id=b, tie_kind=TieKind.MENTORING, start=date(2019, 10, 1))
+                for a, b in (("gus", "ann"), ("hal", "gus"))
+            ],
+        )
+    )
+    end = measure.network_report(store, cohort_id="c2019", wave=Wave.END)["network"]
+    assert (end["people"], end["ties"]) == (6, 6)  # the joiners are in the end snapshot
+    step = measure.growth_report(store, "c2019")["baseline_to_end"]
+    assert step is not None and alone is not None
+    assert {**step, "people_joined": 0} == alone  # only the count of joiners moved
+    assert (step["people_in_both"], step["people_joined"], step["people_left"]) == (4, 2, 0)
+    before, after, delta = step["before"], step["after"], step["delta"]
+    # over ann bob cat dan. Baseline: ab, bc (both across: cat at ECC, bob NHS); dan isolated
+    assert (before["people"], before["ties"], before["isolates"], before["components"]) == (
+        4, 2, 1, 2
+    )  # fmt: skip
+    assert before["cross_org_share"] == 1.0
+    # end: ab ac bc (projects), cd (advice); ac within ECC, the other three across
+    assert (after["people"], after["ties"], after["isolates"], after["components"]) == (4, 4, 0, 1)
+    assert after["cross_org_share"] == 0.75
+    assert (delta["people"], delta["ties"], delta["isolates"], delta["components"]) == (
+        0,
+        2,
+        -1,
+        -1,
+    )
+    assert delta["density"] == pytest.approx(4 * 2 / 12 - 2 * 2 / 12)
+    assert delta["cross_org_share"] == pytest.approx(-0.25)
