@@ -14,8 +14,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.problems import PROBLEM_JSON
+from graph import measure
 from graph.model import Cohort, Employment, Membership, Role, Tie, TieKind, Wave
 from graph.store import Batch, GraphStore
+from visualisations.report import build_report
 
 from ..contract.sample import person
 from .conftest import Keys
@@ -116,3 +118,27 @@ def test_metric_routes_answer_dates_far_ahead_with_a_problem(
     response = client.get(url, headers=keys.header("programme"))
     assert response.status_code == 422, response.text[:500]
     assert response.headers["content-type"] == PROBLEM_JSON
+
+
+def test_report_leaves_out_shares_figure_past_200_quarters(sample: GraphStore) -> None:
+    # a follow-up answer of c2019 dated 2400: 1,525 quarters after its start (2019-05-01)
+    sample.apply(
+        Batch(
+            ties=[
+                Tie(
+                    source_id="ann",
+                    target_id="dan",
+                    tie_kind=TieKind.ADVICE,
+                    start=date(2400, 5, 10),
+                    wave=Wave.FOLLOW_UP,
+                    cohort_id="c2019",
+                    context="c2019",
+                ),
+            ]
+        )
+    )
+    found = build_report(sample, "c2019", visible=lambda p: True, today=date(2024, 1, 1))
+    assert found.waves[-1] == ("follow_up", "2400-05-10")
+    assert len(measure.dates_between(date(2019, 5, 1), date(2400, 5, 10), "quarter")) > 200
+    assert "shares" not in found.figures
+    assert {"ties_per_wave", "ei_by_sector", "mixing", "reach"} <= set(found.figures)
