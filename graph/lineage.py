@@ -431,6 +431,8 @@ def supporters(
     there best placed to open its door: 1, plus 0.5 for each person who worked
     on the issue that they know (up to 3), plus 1 for each of their interests
     that matches the issue's title or description; they need one of the two.
+    "Knowing" is a tie of the metrics' kinds between two people who both gave
+    analytics consent: nobody else's ties are used.
 
     Everyone listed passes ``visible`` and can be contacted: ``contact_details``
     (their email may be shown) or ``route_through`` (they agreed to be
@@ -522,17 +524,25 @@ def _newcomers(
             e.organisation_id for e in store.find(Employment, {"person_id": pid}, _SCAN).data
         }
     topic = _words(f"{found.issue.title} {found.issue.description or ''}")
+    # who knows whom is the network: only ties between two people with analytics consent
+    analysed = {
+        pid
+        for pid in insiders
+        if (profile := found.profiles.get(pid)) is not None and profile.person.consent_analytics
+    }
     knows: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
-    ties = store.ties_of(sorted(insiders), DEFAULT_METRIC_KINDS) if insiders else []
+    ties = store.ties_of(sorted(analysed), DEFAULT_METRIC_KINDS) if analysed else []
     for t in ties:
         for near, far in ((t.source_id, t.target_id), (t.target_id, t.source_id)):
-            if near in insiders and far not in insiders:
+            if near in analysed and far not in insiders:
                 knows[far][near] += STRENGTH[t.tie_kind]
     interests: dict[str, list[str]] = {}
     candidates: dict[str, Person] = {}
     for p in store.search_people(PersonQuery(), _SCAN).data:
         if p.id in insiders:
             continue
+        if not p.consent_analytics:
+            knows.pop(p.id, None)
         matching = [i for i in p.interests if _words(i) & topic]
         if matching:
             interests[p.id] = matching

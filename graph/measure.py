@@ -21,18 +21,54 @@ from graph.store import GraphStore
 Every = Literal["month", "quarter"]
 
 
+METRIC_KINDS: tuple[TieKind, ...] = tuple(k for k in TieKind if k is not TieKind.WANT_TO_MEET)
+"""The tie kinds a metric or snapshot may count, the one list every entry point checks:
+every kind but ``want_to_meet``, an intention, not a tie, that feeds recommendations and
+never the metrics (``spec/cohort-bundle.md``, "Survey")."""
+
+
+def _refused(word: str) -> Problem | None:
+    allowed = ", ".join(k.value for k in METRIC_KINDS)
+    if word == TieKind.WANT_TO_MEET.value:
+        return Problem(
+            "ties", "kinds", word,
+            f"want_to_meet is an intention, not a tie: it never feeds the metrics; "
+            f"use any of {allowed}",
+        )  # fmt: skip
+    if word not in METRIC_KINDS:
+        return Problem("ties", "kinds", word, f"not one of {allowed}")
+    return None
+
+
+def check_kinds(kinds: Sequence[TieKind]) -> tuple[TieKind, ...]:
+    """``kinds`` as a tuple, or ``Invalid`` naming every one a metric may not count.
+
+    >>> check_kinds([TieKind.ADVICE])
+    (<TieKind.ADVICE: 'advice'>,)
+    >>> check_kinds([TieKind.WANT_TO_MEET])
+    Traceback (most recent call last):
+    ...
+    graph.errors.Invalid: 1 problem(s): ties: kinds='want_to_meet': want_to_meet is ...
+    """
+    problems = [p for p in (_refused(str(k)) for k in kinds) if p is not None]
+    if problems:
+        raise Invalid(problems)
+    return tuple(kinds)
+
+
 def parse_kinds(text: str | None) -> tuple[TieKind, ...]:
-    """``advice,project`` -> the kinds; ``None`` -> the spec's default kinds."""
+    """``advice,project`` -> the kinds; ``None`` -> the spec's default kinds.
+
+    ``Invalid`` names every word that is not one of :data:`METRIC_KINDS`
+    (``want_to_meet`` included: it never feeds the metrics).
+    """
     if not text:
         return DEFAULT_METRIC_KINDS
-    kinds = []
-    for word in (w.strip() for w in text.split(",")):
-        try:
-            kinds.append(TieKind(word))
-        except ValueError:
-            allowed = ", ".join(k.value for k in TieKind)
-            raise Invalid([Problem("ties", "kinds", word, f"not one of {allowed}")]) from None
-    return tuple(dict.fromkeys(kinds))
+    words = [w.strip() for w in text.split(",")]
+    problems = [p for p in (_refused(w) for w in words) if p is not None]
+    if problems:
+        raise Invalid(problems)
+    return tuple(dict.fromkeys(TieKind(w) for w in words))
 
 
 def snapshot_for(
@@ -44,6 +80,7 @@ def snapshot_for(
     kinds: Sequence[TieKind] = DEFAULT_METRIC_KINDS,
 ) -> Any:
     """The snapshot one request names: as of a date, or at a cohort's wave."""
+    kinds = check_kinds(kinds)
     if cohort_id is not None or wave is not None:
         if cohort_id is None or wave is None or as_of is not None:
             raise Invalid(
@@ -67,6 +104,7 @@ def network_report(
     """Every metric of ``../shared/spec/metrics.md`` on one snapshot (kept in ``memo``,
     when given, until the store is next written)."""
     day = as_of or (None if cohort_id or wave else date.today())
+    kinds = check_kinds(kinds)
 
     def work_out() -> MetricSuite:
         snapshot = snapshot_for(store, as_of=day, cohort_id=cohort_id, wave=wave, kinds=kinds)
@@ -94,6 +132,7 @@ def growth_report(
 ) -> Growth:
     """A cohort's change from baseline to end, and from end to follow-up (kept in
     ``memo``, when given, until the store is next written)."""
+    kinds = check_kinds(kinds)
 
     def work_out() -> Growth:
         store.get(Cohort, cohort_id)
@@ -104,23 +143,32 @@ def growth_report(
     return memo.get(("growth", cohort_id, tuple(kinds)), work_out)
 
 
+def _next_boundary(day: date, step: int) -> date | None:
+    """The first day of the next month (``step`` 1) or quarter (3) after ``day``; ``None``
+    past the last date a ``date`` can hold (the year 9999)."""
+    month = ((day.month - 1) // step + 1) * step  # months since January, next boundary
+    year = day.year + month // 12
+    if year > date.max.year:
+        return None
+    return date(year, month % 12 + 1, 1)
+
+
 def dates_between(start: date, end: date, every: Every) -> list[date]:
     """The first day of every month (or quarter) from ``start`` to ``end``, plus both ends.
 
     >>> [d.isoformat() for d in dates_between(date(2020, 1, 15), date(2020, 7, 1), "quarter")]
     ['2020-01-15', '2020-04-01', '2020-07-01']
+    >>> [d.isoformat() for d in dates_between(date(9999, 11, 2), date.max, "month")]
+    ['9999-11-02', '9999-12-01', '9999-12-31']
     """
     if end < start:
         raise Invalid([Problem("timeline", "to", end.isoformat(), f"is before from {start}")])
     step = 1 if every == "month" else 3
     points = [start]
-    month = ((start.month - 1) // step + 1) * step  # months since January, next boundary
-    year = start.year + month // 12
-    current = date(year, month % 12 + 1, 1)
-    while current <= end:
+    current = _next_boundary(start, step)
+    while current is not None and current <= end:
         points.append(current)
-        month = current.month - 1 + step
-        current = date(current.year + month // 12, month % 12 + 1, 1)
+        current = _next_boundary(current, step)
     if points[-1] != end:
         points.append(end)
     return points
@@ -134,6 +182,7 @@ def timeline_report(
     kinds: Sequence[TieKind] = DEFAULT_METRIC_KINDS,
 ) -> list[TimelinePoint]:
     """The whole-network metrics at every month or quarter between two dates."""
+    kinds = check_kinds(kinds)
     return timeline((day, store.snapshot(day, kinds)) for day in dates_between(start, end, every))
 
 
@@ -141,6 +190,7 @@ def person_network(
     store: GraphStore, person_id: str, kinds: Sequence[TieKind] = DEFAULT_METRIC_KINDS
 ) -> PersonReport:
     """A person's own network at each wave of their cohorts, and how it changed."""
+    kinds = check_kinds(kinds)
     memberships = store.find(Membership, {"person_id": person_id}).data
     snapshots: dict[str, Any] = {}
     for cohort_id in sorted({m.cohort_id for m in memberships}):

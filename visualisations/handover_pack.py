@@ -118,6 +118,10 @@ class HandoverPack:
     working_now: tuple[PackPerson, ...]
     supporters: tuple[PackSupporter, ...]
     last_active: date | None = None
+    on_map: frozenset[str] = frozenset()
+    """Ids of the people the map may draw: those with analytics consent (``spec/metrics.md``:
+    the network's nodes are people with ``consent_analytics = yes``). Nobody else is
+    drawn, however the pack names them elsewhere."""
 
     @property
     def current(self) -> tuple[PackProject, ...]:
@@ -322,7 +326,8 @@ _MAP_NEWCOMERS = 8
 
 def _map_graph(pack: HandoverPack) -> nx.Graph:
     """Projects and people; edges: on a project (lead, member, sponsor), handed over to,
-    knows (a supporter from a new organisation and the people they know)."""
+    knows (a supporter from a new organisation and the people they know). People are
+    drawn only when in ``pack.on_map`` (analytics consent)."""
     graph = nx.Graph()
     for p in pack.projects:
         graph.add_node(f"project:{p.id}", kind="project", project=p)
@@ -331,16 +336,18 @@ def _map_graph(pack: HandoverPack) -> nx.Graph:
         node = f"project:{p.id}"
         for role, people in (("lead", p.leads), ("member", p.members)):
             for x in people:
+                if x.id not in pack.on_map:
+                    continue
                 graph.add_node(f"person:{x.id}", kind="person", person=x)
                 graph.add_edge(node, f"person:{x.id}", kind=role)
-        if p.sponsor:
+        if p.sponsor and p.sponsor.id in pack.on_map:
             graph.add_node(f"person:{p.sponsor.id}", kind="person", person=p.sponsor)
             if not graph.has_edge(node, f"person:{p.sponsor.id}"):
                 graph.add_edge(node, f"person:{p.sponsor.id}", kind="sponsor")
         for h in p.handed_over:
             if h.to_project_id in ids:
                 graph.add_edge(node, f"project:{h.to_project_id}", kind="handover")
-    for s in [s for s in pack.supporters if s.via][:_MAP_NEWCOMERS]:
+    for s in [s for s in pack.supporters if s.via and s.person.id in pack.on_map][:_MAP_NEWCOMERS]:
         node = f"person:{s.person.id}"
         if node not in graph:
             graph.add_node(node, kind="newcomer", person=s.person)

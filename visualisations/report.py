@@ -112,6 +112,10 @@ HEADLINE = (
 """The whole-network metrics the growth table shows, in order."""
 BROKERS = 10
 """How many brokers the report names."""
+SHARES_POINTS = 200
+"""The most quarters the shares-over-time figure measures (as GET /metrics/timeline): a
+wave dated centuries after its cohort's start is a typo, and the figure is left out
+rather than a snapshot measured for each of its thousands of quarters."""
 
 
 @dataclass(frozen=True)
@@ -320,10 +324,11 @@ def build_report(
     if suites:
         start = cohort.start_date
         end = max(date.fromisoformat(str(snapshots[-1][1].graph["as_of"])), start)
-        points = measure.timeline_report(store, start, end, "quarter", kinds)
-        figures["shares"] = _svg(
-            plots.share_over_time(points, title="Whole network: ties across boundaries")
-        )
+        if len(measure.dates_between(start, end, "quarter")) <= SHARES_POINTS:
+            points = measure.timeline_report(store, start, end, "quarter", kinds)
+            figures["shares"] = _svg(
+                plots.share_over_time(points, title="Whole network: ties across boundaries")
+            )
 
     return CohortReport(
         cohort=cohort,

@@ -29,7 +29,7 @@ Ties = Annotated[
     Query(
         max_length=200,
         description="Comma-separated tie kinds (default: advice, collaboration, knew_before, "
-        "project, mentoring).",
+        "project, mentoring). `want_to_meet` is refused (422): it never feeds the metrics.",
         openapi_examples={"surveys": {"value": "advice,collaboration"}},
     ),
 ]

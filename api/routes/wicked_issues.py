@@ -39,7 +39,7 @@ from api.schemas_wicked import (
 )
 from graph import lineage as baton
 from graph.contacts import Profile
-from graph.model import AMBITIONS, Cohort, Handover, IngestRun, slug
+from graph.model import AMBITIONS, Cohort, Handover, IngestRun, Person, slug
 from graph.store import GraphStore
 from visualisations.handover_pack import (
     CONTENT_SECURITY_POLICY,
@@ -218,6 +218,12 @@ def _pack_handover(h: HandoverOut) -> PackHandover:
     )
 
 
+def _on_map(store: GraphStore, person_ids: set[str]) -> frozenset[str]:
+    """Those of ``person_ids`` the pack's map may draw: people with analytics consent."""
+    people = store.get_many(Person, person_ids) if person_ids else {}
+    return frozenset(pid for pid, p in people.items() if p.consent_analytics)
+
+
 def build_pack(store: GraphStore, viewer: Viewer, issue_id: str, today: date) -> HandoverPack:
     """The handover pack of an issue, holding only what ``viewer`` may see.
 
@@ -260,6 +266,7 @@ def build_pack(store: GraphStore, viewer: Viewer, issue_id: str, today: date) ->
             for s in helpers
         ),
         last_active=shown.issue.last_active,
+        on_map=_on_map(store, set(found.profiles) | {s.person.id for s in helpers}),
     )
 
 

@@ -56,10 +56,12 @@ def compare(S1: Any, S2: Any, *, backend: accel.Backend = "auto") -> Comparison:
     or left is therefore neither new nor lost: it is a change of membership,
     counted by ``people_joined`` and ``people_left``.
 
-    The metric differences are between the two whole snapshots, each with its
-    own people (``delta[name] = after[name] - before[name]``, ``None`` when
-    either is ``None``), so that they match the metrics reported for each
-    snapshot on its own; ``before`` and ``after`` are those metrics.
+    The metrics are computed, like the ties, over the people present in both:
+    ``before`` and ``after`` are the whole-network metrics of ``S1`` and
+    ``S2`` each restricted to those people, and ``delta[name] = after[name] -
+    before[name]`` (``None`` when either is ``None``). A cohort that joins
+    between the two snapshots therefore moves none of the figures; it is
+    counted by ``people_joined`` only.
 
     Parameters
     ----------
@@ -82,14 +84,14 @@ def compare(S1: Any, S2: Any, *, backend: accel.Backend = "auto") -> Comparison:
     >>> c = compare(S1, S2, backend="networkx")
     >>> c["people_in_both"], c["new_ties"], c["lost_ties"], c["retention"]
     (3, 1, 1, 0.5)
-    >>> c["delta"]["ties"], c["delta"]["density"]
-    (0, 0.0)
+    >>> c["delta"]["people"], c["delta"]["ties"], c["delta"]["density"]
+    (0, 0, 0.0)
     """
     common = set(S1) & set(S2)
     e1 = _ties_among(S1, common)
     e2 = _ties_among(S2, common)
-    before = network_metrics(S1, backend=backend)
-    after = network_metrics(S2, backend=backend)
+    before = network_metrics(S1.subgraph(common), backend=backend)
+    after = network_metrics(S2.subgraph(common), backend=backend)
     delta: dict[str, float | None] = {}
     for name in NETWORK_METRICS:
         x: float | None = before[name]  # type: ignore[literal-required]

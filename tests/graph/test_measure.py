@@ -10,14 +10,14 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from cli.main import app
+from cli.main import app, main
 from graph import measure
 from graph.errors import Invalid, NotFound
-from graph.model import TieKind, Wave
+from graph.model import Cohort, Employment, Membership, Role, Tie, TieKind, Wave
 from graph.sqlite_store import SqliteStore
-from graph.store import GraphStore
+from graph.store import Batch, GraphStore
 
-from ..contract.sample import programme
+from ..contract.sample import person, programme
 
 
 def test_growth_report_counts_new_lost_and_retained_ties(store: GraphStore) -> None:
@@ -117,3 +117,144 @@ def test_metrics_growth_and_timeline_commands_run_on_the_sample(sample_db: str) 
     )  # fmt: skip
     assert timeline.exit_code == 0, timeline.output
     assert len(timeline.output.splitlines()) == 1 + 7
+
+
+# -- tie kinds a metric may count ------------------------------------------------------------
+
+
+def test_parse_kinds_refuses_want_to_meet_by_name() -> None:
+    with pytest.raises(Invalid, match="want_to_meet is an intention") as raised:
+        measure.parse_kinds("advice,want_to_meet,friendship")
+    assert [(p.field, p.value) for p in raised.value.problems] == [
+        ("kinds", "want_to_meet"),
+        ("kinds", "friendship"),
+    ]
+    assert TieKind.WANT_TO_MEET not in measure.METRIC_KINDS
+    assert set(measure.METRIC_KINDS) | {TieKind.WANT_TO_MEET} == set(TieKind)
+
+
+def test_measure_functions_refuse_want_to_meet(store: GraphStore) -> None:
+    store.apply(programme())
+    kinds = (TieKind.ADVICE, TieKind.WANT_TO_MEET)
+    calls = [
+        lambda: measure.network_report(store, as_of=date(2020, 5, 1), kinds=kinds),
+        lambda: measure.snapshot_for(store, cohort_id="c2019", wave=Wave.END, kinds=kinds),
+        lambda: measure.growth_report(store, "c2019", kinds),
+        lambda: measure.timeline_report(
+            store, date(2019, 5, 1), date(2020, 5, 1), "quarter", kinds
+        ),
+        lambda: measure.person_network(store, "ann", kinds),
+    ]
+    for call in calls:
+        with pytest.raises(Invalid, match="want_to_meet"):
+            call()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["metrics", "--as-of", "2020-05-01"],
+        ["metrics", "growth", "--cohort", "c2019"],
+        ["metrics", "timeline", "--from", "2019-05-01", "--to", "2020-05-01"],
+        ["report", "--cohort", "c2019", "--output", "REPORT"],
+        ["visualise", "--output", "MAP"],
+    ],
+)
+def test_cli_refuses_want_to_meet_as_a_kind_with_a_message(
+    sample_db: str,
+    tmp_path: Path,
+    args: list[str],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    out = {"REPORT": str(tmp_path / "r.html"), "MAP": str(tmp_path / "m.html")}
+    argv = [out.get(a, a) for a in args]
+    monkeypatch.setattr(
+        "sys.argv", ["alumni-graph", *argv, "--ties", "want_to_meet", "--store", sample_db]
+    )
+    monkeypatch.setenv("COLUMNS", "200")
+    with pytest.raises(SystemExit) as exited:
+        main()
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert "want_to_meet" in err and "never feeds the metrics" in err
+    assert not any(Path(p).exists() for p in out.values())  # nothing written
+
+
+# -- dates far ahead -------------------------------------------------------------------------
+
+
+def test_dates_between_reaches_the_last_day_a_date_holds() -> None:
+    month = measure.dates_between(date(9999, 10, 20), date(9999, 12, 31), "month")
+    assert month == [date(9999, 10, 20), date(9999, 11, 1), date(9999, 12, 1), date(9999, 12, 31)]
+    quarter = measure.dates_between(date(9999, 8, 15), date(9999, 12, 31), "quarter")
+    assert quarter == [date(9999, 8, 15), date(9999, 10, 1), date(9999, 12, 31)]
+    assert measure.dates_between(date.max, date.max, "quarter") == [date.max]
+
+
+def test_metrics_timeline_command_answers_for_year_9999(sample_db: str) -> None:
+    result = CliRunner().invoke(
+        app,
+        ["metrics", "timeline", "--from", "9999-11-15", "--to", "9999-12-31", "--every",
+         "month", "--format", "json", "--store", sample_db],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    points = json.loads(result.output)
+    # c2019 (ann bob cat dan) and c2021 (fay; eve refuses analytics) have long started;
+    # ab ac bc (projects) and cd (advice) remain; dan's mentoring of fay ended in 2022
+    assert [(p["date"], p["people"], p["ties"]) for p in points] == [
+        ("9999-11-15", 5, 4),
+        ("9999-12-01", 5, 4),
+        ("9999-12-31", 5, 4),
+    ]
+
+
+# -- change over the people present in both --------------------------------------------------
+
+
+def test_growth_report_cohort_joining_between_waves_moves_no_figure(store: GraphStore) -> None:
+    store.apply(programme())
+    alone = measure.growth_report(store, "c2019")["baseline_to_end"]
+    # cohort c2019b starts 2019-09-01, between c2019's baseline (2019-05-10) and end
+    # (2020-04-20): gus (NHS) mentors ann, hal (POL) mentors gus, from 2019-10-01
+    store.apply(
+        Batch(
+            people=[person("gus"), person("hal")],
+            cohorts=[Cohort(id="c2019b", name="Joiners", start_date=date(2019, 9, 1))],
+            memberships=[
+                Membership(person_id=p, cohort_id="c2019b", role=Role.PARTICIPANT)
+                for p in ("gus", "hal")
+            ],
+            employments=[
+                Employment(person_id="gus", organisation_id="mse-icb", start=date(2019, 9, 1)),
+                Employment(person_id="hal", organisation_id="essex-police", start=date(2019, 9, 1)),
+            ],
+            ties=[
+                Tie(source_id=a, target_id=b, tie_kind=TieKind.MENTORING, start=date(2019, 10, 1))
+                for a, b in (("gus", "ann"), ("hal", "gus"))
+            ],
+        )
+    )
+    end = measure.network_report(store, cohort_id="c2019", wave=Wave.END)["network"]
+    assert (end["people"], end["ties"]) == (6, 6)  # the joiners are in the end snapshot
+    step = measure.growth_report(store, "c2019")["baseline_to_end"]
+    assert step is not None and alone is not None
+    assert {**step, "people_joined": 0} == alone  # only the count of joiners moved
+    assert (step["people_in_both"], step["people_joined"], step["people_left"]) == (4, 2, 0)
+    before, after, delta = step["before"], step["after"], step["delta"]
+    # over ann bob cat dan. Baseline: ab, bc (both across: cat at ECC, bob NHS); dan isolated
+    assert (before["people"], before["ties"], before["isolates"], before["components"]) == (
+        4, 2, 1, 2
+    )  # fmt: skip
+    assert before["cross_org_share"] == 1.0
+    # end: ab ac bc (projects), cd (advice); ac within ECC, the other three across
+    assert (after["people"], after["ties"], after["isolates"], after["components"]) == (4, 4, 0, 1)
+    assert after["cross_org_share"] == 0.75
+    assert (delta["people"], delta["ties"], delta["isolates"], delta["components"]) == (
+        0,
+        2,
+        -1,
+        -1,
+    )
+    assert delta["density"] == pytest.approx(4 * 2 / 12 - 2 * 2 / 12)
+    assert delta["cross_org_share"] == pytest.approx(-0.25)

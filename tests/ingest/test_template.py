@@ -8,9 +8,12 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
+from graph.model import Membership, Person
+from graph.store import GraphStore
+from ingest.pipeline import load_bundle
 from ingest.read import read_bundle
 from ingest.spec import TABLES, ColumnType
-from ingest.template import write_template
+from ingest.template import MORE_EXAMPLES, write_template
 from ingest.validate import parse_date, text_of
 
 
@@ -25,14 +28,50 @@ def test_template_read_back_gives_headers_and_example_rows(template: Path) -> No
     assert list(bundle.tables) == list(TABLES)
     for name, table in TABLES.items():
         assert bundle.headers[name] == table.column_names
-        [row] = bundle.tables[name]
-        assert row.location.row == 2
-        expected = {c.name: c.example for c in table.columns if c.example is not None}
-        got = {
-            k: parse_date(v).isoformat() if table.column(k).type is ColumnType.DATE else text_of(v)
-            for k, v in row.cells.items()
-        }
+        rows = bundle.tables[name]
+        assert [r.location.row for r in rows] == list(range(2, 2 + len(rows)))
+        first = {c.name: c.example for c in table.columns if c.example is not None}
+        expected = [first, *MORE_EXAMPLES.get(name, ())]
+        got = [
+            {
+                k: parse_date(v).isoformat()
+                if table.column(k).type is ColumnType.DATE
+                else text_of(v)
+                for k, v in row.cells.items()
+            }
+            for row in rows
+        ]
         assert got == expected
+
+
+def test_template_as_shipped_passes_its_own_check(template: Path, store: GraphStore) -> None:
+    report = load_bundle(template, store, dry_run=True)
+    assert (report.errors, report.warnings) == ([], [])
+    assert store.find(Person).count == 0  # a dry run writes nothing
+
+
+def test_template_as_shipped_loads_its_examples(template: Path, store: GraphStore) -> None:
+    report = load_bundle(template, store)
+    assert report.ok and (report.errors, report.warnings) == ([], [])
+    # the examples: Ann and Bob at Essex County Council (alias ECC) in cohort lge-2019;
+    # Ann mentors Bob, and named him as someone she asks for advice in the baseline survey
+    people = {p.id: p for p in store.find(Person).data}
+    assert sorted(p.email for p in people.values()) == [
+        "ann.example@example.org",
+        "bob.example@example.org",
+    ]
+    ids = {p.email.split(".")[0]: p.id for p in people.values()}
+    members = store.find(Membership, {"cohort_id": "lge-2019"}).data
+    assert {(m.person_id, m.role.value) for m in members} == {
+        (ids["ann"], "participant"),
+        (ids["bob"], "participant"),
+    }
+    ties = {
+        (t.source_id, t.target_id, t.tie_kind.value)
+        for t in store.ties_among([ids["ann"], ids["bob"]])
+        if t.tie_kind.value != "cohort_peer"
+    }
+    assert ties == {(ids["ann"], ids["bob"], "mentoring"), (ids["ann"], ids["bob"], "advice")}
 
 
 def test_template_date_examples_are_real_date_cells(template: Path) -> None:

@@ -5,6 +5,7 @@ people who consented to the directory (not Dan) and herself; emails only with co
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -328,3 +329,28 @@ def test_openapi_declares_problems_and_both_pack_formats() -> None:
                     assert list(response["content"]) == [PROBLEM_JSON]
     pack = mine["/wicked-issues/{issue_id}/handover-pack"]["get"]["responses"]["200"]
     assert set(pack["content"]) == {"text/markdown", "text/html"}
+
+
+# -- the pack's map ---------------------------------------------------------------------------
+
+_DRAWN = re.compile(r'<g class="node (?:person|newcomer)"><title>([^<,]+)')
+
+
+def test_get_handover_pack_map_draws_only_people_with_analytics_consent(
+    client: TestClient, keys: Keys
+) -> None:
+    page = client.get(f"{ISSUE}/handover-pack?format=html", headers=keys.header("programme")).text
+    svg = page[page.index("<svg") : page.index("</svg>")]
+    # pr-da: ann (lead), bob, cat, dan (sponsor); pr-da2: fay (lead), eve; gil opens ECFRS
+    # via Ann. Eve refuses analytics: named in the pack, never on its map.
+    assert sorted(_DRAWN.findall(svg)) == [
+        "Ann Example",
+        "Bob Example",
+        "Cat Example",
+        "Dan Example",
+        "Fay Example",
+        "Gil Example",
+    ]
+    assert svg.count("<circle") == 6
+    people = page[page.index('id="people"') :]
+    assert "Eve Example" in people and "Eve Example" not in svg

@@ -11,9 +11,21 @@ import pytest
 
 from graph import lineage as baton
 from graph.errors import Invalid, NotFound
-from graph.model import Handover, IngestRun, Person, Project
-from graph.store import GraphStore, Page
+from graph.model import (
+    Employment,
+    Handover,
+    IngestRun,
+    Organisation,
+    Person,
+    Project,
+    Sector,
+    Tie,
+    TieKind,
+    Wave,
+)
+from graph.store import Batch, GraphStore, Page
 
+from ..contract.sample import person
 from .sample import NOTE
 
 
@@ -221,3 +233,48 @@ def test_record_handover_breaking_a_rule_is_refused_and_writes_nothing(
         baton.record_handover(baton_store, handover(**changes), run(), issue_id="rural-isolation")
     assert [p.field for p in refused.value.problems] == [field]
     assert (baton_store.dump(), baton_store.runs()) == (before, runs)
+
+
+def test_rank_supporters_uses_no_tie_of_people_without_analytics_consent(
+    baton_store: GraphStore,
+) -> None:
+    # two more newcomers, each at an organisation no project on the issue reached, with
+    # directory and contact consent and no interests: jon (refuses analytics) named Ann as
+    # an advice contact; kim (analytics yes) named Eve, who is on pr-da2 and refuses
+    # analytics. Each would score 1 + 0.5 (knows someone on its projects) from that tie.
+    jon = person("jon", consent_directory=True, consent_contact=True, consent_analytics=False)
+    kim = person("kim", consent_directory=True, consent_contact=True)
+    baton_store.apply(
+        Batch(
+            organisations=[
+                Organisation(id="chamber", name="Chelmsford Chamber", sector=Sector.BUSINESS),
+                Organisation(id="uni", name="University of Essex", sector=Sector.EDUCATION),
+            ],
+            people=[jon, kim],
+            employments=[
+                Employment(person_id="jon", organisation_id="chamber", start=date(2019, 5, 1)),
+                Employment(person_id="kim", organisation_id="uni", start=date(2019, 5, 1)),
+            ],
+            ties=[
+                Tie(
+                    source_id=who,
+                    target_id=whom,
+                    tie_kind=TieKind.ADVICE,
+                    start=date(2020, 4, 20),
+                    wave=Wave.END,
+                    cohort_id="c2019",
+                    context="c2019",
+                )
+                for who, whom in (("jon", "ann"), ("kim", "eve"))
+            ],
+        ),  # fmt: skip
+        run("run-4"),
+    )
+    assert not jon.interests and not kim.interests  # their only claim would be the tie
+    found = baton.lineage(baton_store, "domestic-abuse", visible=everyone)
+    helpers = baton.supporters(
+        baton_store, found, visible=everyone, route_through=directory, contact_details=contact
+    )
+    # as without them: ann 4, bob 3, cat 3, gil 2.5 (new organisation, knows Ann, interest)
+    assert ranked(helpers) == [("ann", 4.0), ("bob", 3.0), ("cat", 3.0), ("gil", 2.5)]
+    assert [v.person.id for v in helpers[-1].via] == ["ann"]

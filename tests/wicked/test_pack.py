@@ -13,6 +13,7 @@ import os
 import shutil
 import subprocess
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
@@ -126,6 +127,16 @@ def test_draw_network_map_is_the_same_for_the_same_pack() -> None:
     assert svg == network_svg(PACK)
     assert svg.count('class="node project"') == 2
     assert svg.count('class="edge handover"') == 1
+
+
+def test_draw_network_map_draws_only_people_on_the_map() -> None:
+    # PACK names Ann (lead of p1, a supporter) and Bob (lead of p2); the map may draw Ann only
+    assert network_svg(PACK).count("<circle") == 0  # on_map defaults to nobody
+    svg = network_svg(replace(PACK, on_map=frozenset({"ann"})))
+    assert svg.count("<circle") == 1
+    assert "Ann &lt;b&gt;Example&lt;/b&gt;" in svg and "Bob Example" not in svg
+    both = network_svg(replace(PACK, on_map=frozenset({"ann", "bob"})))
+    assert both.count("<circle") == 2
 
 
 def test_render_to_unknown_suffix_is_refused(tmp_path: Path) -> None:
