@@ -205,6 +205,10 @@ class StagedUploads:
         """Write an upload to a new 0600 file; ``TooLarge`` over ``max_bytes``,
         ``StagingFull`` over a quota (nothing is left behind either way)."""
         name = _safe_name(file_name)
+        if any(ord(c) < 32 or c == "\x7f" for c in name):
+            raise _refuse(
+                name.encode("unicode_escape").decode(), "use a file name without control characters"
+            )
         if not _OWNER.fullmatch(owner):
             raise ValueError(f"not a key id: {owner!r}")
         with self._lock:

@@ -1,6 +1,6 @@
 """The service as it is deployed: ``alumni-graph serve --workers 2`` sharing its
-sessions, an access log that names routes and never people, and personal answers
-that no cache keeps (``Cache-Control: no-store``)."""
+sessions, an access log that names routes and never people nor a client address
+the client made up, and personal answers that no cache keeps (``no-store``)."""
 
 from __future__ import annotations
 
@@ -61,15 +61,13 @@ def test_personal_answers_are_never_cached(client: TestClient, keys: Keys) -> No
         response = client.get(url, headers=keys.header(role))
         assert response.status_code in (200, 404), (url, response.status_code)
         assert response.headers.get("cache-control") == "no-store", url
-    record("personal_routes_checked_for_no_store", len(PERSONAL))
-
-
-def test_personal_pages_are_never_cached(client: TestClient, keys: Keys) -> None:
     token = client.get("/sign-in").text.split('name="csrf_token" value="')[1].split('"')[0]
     assert client.post("/sign-in", data={"key": keys.alumni, "csrf_token": token}).is_success
-    for url in ("/", "/find?q=Example", "/person/bob", "/introduction?to=cat", "/issues"):
+    pages = ("/", "/find?q=Example", "/person/bob", "/introduction?to=cat", "/issues")
+    for url in pages:
         assert client.get(url).headers.get("cache-control") == "no-store", url
     client.cookies.clear()
+    record("personal_routes_checked_for_no_store", len(PERSONAL) + len(pages))
 
 
 # -- the real server ------------------------------------------------------------------------
@@ -217,7 +215,11 @@ def test_two_workers_share_sessions_and_log_no_person(server: Server) -> None:
         "/people/eve/nothing?email=eve@example.org",
     ):
         _http("GET", server.url + url, headers=admin if url.startswith("/people") else cookie)
+    # a client naming another address: no proxy is trusted, so it is not believed
+    spoofed = {"X-Forwarded-For": "203.0.113.66", "Forwarded": "for=203.0.113.67", **admin}
+    assert _http("GET", f"{server.url}/health", headers=spoofed)[0] == 200
     output = _stop(server)
+    assert "203.0.113.66" not in output and "203.0.113.67" not in output
     access = [line for line in output.splitlines() if '"GET ' in line]
     assert any('"GET /people/{person_id} HTTP/1.1" 200' in line for line in access), output
     assert any('"GET /person/{person_id} HTTP/1.1"' in line for line in access), output
