@@ -4,8 +4,8 @@ browser (TestClient): what an attacker could try from a script."""
 from __future__ import annotations
 
 import re
-from http.cookies import SimpleCookie
 from datetime import UTC, datetime, timedelta
+from http.cookies import SimpleCookie
 from pathlib import Path
 
 from fastapi.testclient import TestClient
