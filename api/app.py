@@ -9,6 +9,7 @@ from fastapi import FastAPI
 
 from api import problems
 from api.auth import FailedAuthLimiter
+from api.clients import ForwardedFor
 from api.pages import routes as pages
 from api.pages.security import SecurityHeaders
 from api.pages.sessions import Sessions
@@ -88,12 +89,13 @@ def create_app(
     app.state.auth_limiter = FailedAuthLimiter(
         settings.auth_failures_per_minute, settings.auth_failure_window_seconds
     )
-    app.state.sessions = Sessions()
+    app.state.sessions = Sessions.of(settings)
     problems.install(app)
     app.add_middleware(
         problems.DeclaredSizeLimit, limits={"/ingest": body_limit, "/upload": body_limit}
     )
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(ForwardedFor, proxies=settings.proxy_networks())
     app.include_router(health.router)
     app.include_router(me.router)
     app.include_router(people.router)

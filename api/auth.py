@@ -1,10 +1,13 @@
 """Who is calling: ``Authorization: Bearer KEY`` to a ``Viewer``, and which roles may pass.
 
 No key, or an unknown or revoked one: 401 with ``WWW-Authenticate: Bearer``. A
-valid key of the wrong role: 403. A client address that keeps presenting wrong
-keys is slowed down (429) by a small in-process limiter: keys are 256-bit
-random, so this is about log noise and load more than about guessing. Keys are
-never logged nor echoed: only their hash reaches the store.
+valid key of the wrong role: 403. Wrong keys are throttled (429) per client
+address and per key prefix (``ag_<id>``, so a guesser spread over many
+addresses is slowed too) by a small in-process limiter; keys are 256-bit
+random, so this is about log noise and load more than about guessing. A correct
+key is never throttled: it is checked before the limiter, so whatever an
+address or a prefix sent before, the right key gets in. Keys are never logged
+nor echoed: only their hash reaches the store.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from api.consent import Viewer
 from api.deps import StoreDep
 from api.errors import Forbidden, RateLimited, Unauthenticated
 from api.keys import KEY_PREFIX, hash_key
-from api.pages.sessions import CSRF_HEADER, SAFE_METHODS, session_of, tokens_match
+from api.pages.sessions import CSRF_HEADER, SAFE_METHODS, session_of, sessions_of, tokens_match
 from graph.errors import NotFound
 from graph.model import KeyRole
 from graph.store import GraphStore
@@ -32,7 +35,8 @@ _MAX_KEY_LENGTH = 200
 
 
 class FailedAuthLimiter:
-    """At most ``limit`` failed authentications per client address per ``window`` seconds.
+    """At most ``limit`` failed authentications per client address (or key prefix, or
+    any other name) per ``window`` seconds.
 
     In-process and approximate by design (one process, one memory): it slows a
     guesser down without a shared store. Remembers at most ``max_clients``
@@ -60,24 +64,58 @@ class FailedAuthLimiter:
             failures.popleft()
         return failures
 
-    def check(self, client: str) -> None:
-        """Raise ``RateLimited`` while the client is over its limit."""
+    def check(self, *clients: str) -> None:
+        """Raise ``RateLimited`` while any of these is over its limit."""
         with self._lock:
             now = self.clock()
-            failures = self._recent(client, now)
-            if len(failures) >= self.limit:
-                retry = max(1, math.ceil(failures[0] + self.window - now))
+            retry = 0
+            for client in clients:
+                failures = self._recent(client, now)
+                if len(failures) >= self.limit:
+                    retry = max(retry, math.ceil(failures[0] + self.window - now), 1)
+            if retry:
                 raise RateLimited(retry)
 
-    def failed(self, client: str) -> None:
+    def failed(self, *clients: str) -> None:
         with self._lock:
             now = self.clock()
-            failures = self._recent(client, now)
-            failures.append(now)
-            self._failures[client] = failures
-            self._failures.move_to_end(client)
+            for client in clients:
+                failures = self._recent(client, now)
+                failures.append(now)
+                self._failures[client] = failures
+                self._failures.move_to_end(client)
             while len(self._failures) > self.max_clients:
                 self._failures.popitem(last=False)
+
+    def refuse(self, *clients: str) -> None:
+        """A wrong key from these: 429 while any is over its limit (not counted, so a
+        flood costs no memory), else counted."""
+        self.check(*clients)
+        self.failed(*clients)
+
+
+def limited_names(request: Request, key: str) -> tuple[str, ...]:
+    """What a wrong key counts against: its client address (as ``api.clients`` resolved
+    it) and, for a key of the right shape, its prefix ``ag_<id>`` (never its secret).
+
+    >>> from starlette.requests import Request
+    >>> limited_names(Request({"type": "http", "client": ("192.0.2.1", 1)}), "ag_12ab_x")
+    ('address 192.0.2.1', 'key ag_12ab')
+    """
+    client = request.client.host if request.client else "unknown"
+    names = [f"address {client}"]
+    if key.startswith(KEY_PREFIX) and len(key) <= _MAX_KEY_LENGTH:
+        key_id, sep, _ = key[len(KEY_PREFIX) :].partition("_")
+        if sep and 0 < len(key_id) <= 16:
+            names.append(f"key {KEY_PREFIX}{key_id}")
+    return tuple(names)
+
+
+def viewer_of_key(store: GraphStore, key: str) -> Viewer | None:
+    """The caller a presented key stands for; ``None`` if malformed, unknown or revoked."""
+    if not key.startswith(KEY_PREFIX) or len(key) > _MAX_KEY_LENGTH:
+        return None
+    return viewer_of_key_hash(store, hash_key(key))
 
 
 _bearer = HTTPBearer(
@@ -110,8 +148,9 @@ def _from_session(request: Request, store: GraphStore) -> Viewer:
         session.csrf, request.headers.get(CSRF_HEADER)
     ):
         raise Forbidden(f"a request signed in by cookie must send its {CSRF_HEADER} header")
-    viewer = viewer_of_key_hash(store, session.key_hash)
+    viewer = viewer_of_key_hash(store, session.key_sha256)
     if viewer is None:
+        sessions_of(request).end_key(store, session.key_id)
         raise Unauthenticated("the key this browser signed in with was revoked: sign in again")
     return viewer
 
@@ -122,18 +161,14 @@ def authenticate(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Viewer:
     """The caller behind the bearer key (or the pages' session cookie), or 401 (429
-    after too many wrong keys)."""
+    after too many wrong keys from the address or for the key prefix)."""
     if credentials is None:
         return _from_session(request, store)
-    limiter: FailedAuthLimiter = request.app.state.auth_limiter
-    client = request.client.host if request.client else "unknown"
-    limiter.check(client)
     key = credentials.credentials
-    viewer = None
-    if key.startswith(KEY_PREFIX) and len(key) <= _MAX_KEY_LENGTH:
-        viewer = viewer_of_key_hash(store, hash_key(key))
+    viewer = viewer_of_key(store, key)
     if viewer is None:
-        limiter.failed(client)
+        limiter: FailedAuthLimiter = request.app.state.auth_limiter
+        limiter.refuse(*limited_names(request, key))
         raise Unauthenticated("unknown or revoked API key")
     return viewer
 

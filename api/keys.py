@@ -52,5 +52,8 @@ def issue_key(store: GraphStore, role: KeyRole, person_id: str | None = None) ->
 
 
 def revoke_key(store: GraphStore, key_id: str) -> ApiKey:
-    """Revoke a key from now on; ``NotFound`` when there is no such key."""
-    return store.revoke_key(key_id, datetime.now(UTC))
+    """Revoke a key from now on, ending its page sessions; ``NotFound`` when there is no
+    such key."""
+    revoked = store.revoke_key(key_id, datetime.now(UTC))
+    store.delete_sessions_of_key(key_id)
+    return revoked

@@ -9,12 +9,21 @@ on the unpacked size (a zip bomb is refused, not unpacked).
 
 from __future__ import annotations
 
+import os
+import re
+import secrets
+import shutil
 import tempfile
+import threading
+import time
 import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
 from api.errors import TooLarge
+from api.settings import ApiSettings
 from graph.errors import Invalid, Problem
 from graph.store import GraphStore
 from ingest.pipeline import IngestReport, load_bundle
@@ -86,10 +95,180 @@ def load_upload(
         upload = Path(tmp) / "upload" / name
         upload.parent.mkdir()
         _copy(stream, upload, max_bytes, name)
-        bundle = upload
-        if name.casefold().endswith(".zip"):
-            # The folder is named as the upload, so the report names the file the user sent.
-            bundle = Path(tmp) / "bundle" / name
-            bundle.parent.mkdir()
-            _unzip_csvs(upload, bundle, max_unzipped_bytes)
-        return load_bundle(bundle, store, dry_run=dry_run)
+        return _load_named(store, Path(tmp), upload, name, dry_run, max_unzipped_bytes)
+
+
+def _load_named(
+    store: GraphStore,
+    tmp: Path,
+    upload: Path,
+    name: str,
+    dry_run: bool,
+    max_unzipped_bytes: int,
+) -> IngestReport:
+    """Load ``upload`` (a file already named as the user's) from the scratch folder ``tmp``."""
+    bundle = upload
+    if name.casefold().endswith(".zip"):
+        # The folder is named as the upload, so the report names the file the user sent.
+        bundle = tmp / "bundle" / name
+        bundle.parent.mkdir()
+        _unzip_csvs(upload, bundle, max_unzipped_bytes)
+    return load_bundle(bundle, store, dry_run=dry_run)
+
+
+# -- staged uploads: checked, kept on disk until the user loads or cancels them ---------
+
+_STAGED_ID = re.compile(r"[A-Za-z0-9_-]{16,64}")
+_OWNER = re.compile(r"[A-Za-z0-9_-]{1,64}")
+_SCRATCH = ".load-"
+
+
+class StagingFull(TooLarge):
+    """The staging area, or one key's share of it, has no room for this upload (413)."""
+
+
+@dataclass(frozen=True)
+class Staged:
+    """A checked upload waiting on disk: ``id`` is random (the form's capability), the
+    file is ``<owner>.<id>`` in the staging folder, mode 0600; ``name`` is the user's."""
+
+    id: str
+    name: str
+    path: Path
+    size: int
+
+
+class StagedUploads:
+    """Uploads between their check and their load, as files in one folder (shared by
+    every worker of the server), never in memory.
+
+    At most ``total_bytes`` in the folder and ``per_key_bytes`` for one key, checked
+    while the upload is written (a second process writing at the same moment can
+    overrun a quota by one upload, no more). A file goes when its upload is loaded,
+    cancelled, replaced by another check, or ``ttl`` seconds after it was written
+    (swept on every new upload)."""
+
+    def __init__(
+        self,
+        folder: Path,
+        *,
+        total_bytes: int,
+        per_key_bytes: int,
+        ttl: float,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.folder = folder
+        self.total_bytes = total_bytes
+        self.per_key_bytes = per_key_bytes
+        self.ttl = ttl
+        self.clock = clock
+        self._lock = threading.Lock()
+
+    @classmethod
+    def of(cls, settings: ApiSettings) -> StagedUploads:
+        folder = settings.staged_upload_dir or str(
+            Path(tempfile.gettempdir()) / f"alumni-graph-staged-{os.getuid()}"
+        )
+        return cls(
+            Path(folder),
+            total_bytes=settings.staged_upload_total_bytes,
+            per_key_bytes=settings.staged_upload_per_key_bytes,
+            ttl=settings.staged_upload_ttl_seconds,
+        )
+
+    def _ready(self) -> Path:
+        self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        return self.folder
+
+    def _files(self) -> list[tuple[str, os.stat_result]]:
+        found = []
+        for entry in os.scandir(self._ready()):
+            if entry.name.startswith(_SCRATCH) or not entry.is_file(follow_symlinks=False):
+                continue
+            try:
+                found.append((entry.name, entry.stat(follow_symlinks=False)))
+            except FileNotFoundError:  # removed by another worker meanwhile
+                continue
+        return found
+
+    def sweep(self) -> int:
+        """Remove every staged upload older than ``ttl``; how many."""
+        cutoff = self.clock() - self.ttl
+        removed = 0
+        for name, stat in self._files():
+            if stat.st_mtime <= cutoff:
+                (self.folder / name).unlink(missing_ok=True)
+                removed += 1
+        return removed
+
+    def stage(self, owner: str, file_name: str | None, source: BinaryIO, max_bytes: int) -> Staged:
+        """Write an upload to a new 0600 file; ``TooLarge`` over ``max_bytes``,
+        ``StagingFull`` over a quota (nothing is left behind either way)."""
+        name = _safe_name(file_name)
+        if any(ord(c) < 32 or c == "\x7f" for c in name):
+            raise _refuse(
+                name.encode("unicode_escape").decode(), "use a file name without control characters"
+            )
+        if not _OWNER.fullmatch(owner):
+            raise ValueError(f"not a key id: {owner!r}")
+        with self._lock:
+            self.sweep()
+            files = self._files()
+            used = sum(s.st_size for _, s in files)
+            used_by_key = sum(s.st_size for n, s in files if n.startswith(owner + "."))
+        staged_id = secrets.token_urlsafe(24)
+        path = self.folder / f"{owner}.{staged_id}"
+        written = 0
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+        try:
+            with os.fdopen(fd, "wb") as out:
+                while chunk := source.read(_CHUNK):
+                    written += len(chunk)
+                    if written > max_bytes:
+                        raise TooLarge(f"{name} is larger than {max_bytes} bytes")
+                    if used_by_key + written > self.per_key_bytes:
+                        raise StagingFull(
+                            f"this key's checked uploads would pass {self.per_key_bytes} bytes:"
+                            " load or cancel one first"
+                        )
+                    if used + written > self.total_bytes:
+                        raise StagingFull(
+                            f"the uploads waiting to be loaded would pass {self.total_bytes}"
+                            " bytes: try again later"
+                        )
+                    out.write(chunk)
+        except BaseException:
+            path.unlink(missing_ok=True)
+            raise
+        return Staged(staged_id, name, path, written)
+
+    def find(self, owner: str, staged_id: str, name: str) -> Staged | None:
+        """The upload ``stage`` kept for this key, if it is still there."""
+        if not (_OWNER.fullmatch(owner) and _STAGED_ID.fullmatch(staged_id)):
+            return None
+        path = self.folder / f"{owner}.{staged_id}"
+        try:
+            stat = path.stat(follow_symlinks=False)
+        except FileNotFoundError:
+            return None
+        if stat.st_mtime <= self.clock() - self.ttl:
+            path.unlink(missing_ok=True)
+            return None
+        return Staged(staged_id, name, path, stat.st_size)
+
+    def remove(self, owner: str, staged_id: str | None) -> None:
+        if staged_id and _OWNER.fullmatch(owner) and _STAGED_ID.fullmatch(staged_id):
+            (self.folder / f"{owner}.{staged_id}").unlink(missing_ok=True)
+
+    def load(
+        self, store: GraphStore, staged: Staged, *, dry_run: bool, max_unzipped_bytes: int
+    ) -> IngestReport:
+        """Check or load a staged upload, read from its file under the user's file name."""
+        with tempfile.TemporaryDirectory(prefix=_SCRATCH, dir=self._ready()) as tmp:
+            named = Path(tmp) / "upload" / staged.name
+            named.parent.mkdir()
+            try:
+                os.link(staged.path, named)
+            except OSError:
+                shutil.copyfile(staged.path, named)
+            return _load_named(store, Path(tmp), named, staged.name, dry_run, max_unzipped_bytes)

@@ -6,6 +6,7 @@ one place; anything else is a bug and keeps its traceback.
 
 from __future__ import annotations
 
+import os
 from typing import Annotated
 
 import typer
@@ -81,13 +82,32 @@ def serve(
     store: StoreOption = None,
     host: Annotated[str, typer.Option(help="Interface to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
+    workers: Annotated[int, typer.Option(min=1, help="Worker processes")] = 1,
 ) -> None:
-    """Serve the API and pages."""
+    """Serve the API and pages.
+
+    Every worker opens the store itself (sessions and checked uploads are shared
+    through the store and the staging folder). The access log names routes, not
+    paths: no query strings, no person ids. Forwarded headers are read by the app,
+    from ALUMNI_GRAPH_TRUSTED_PROXIES only, never by uvicorn.
+    """
     import uvicorn
 
-    from api.app import create_app
+    from api.access_log import log_config
+    from graph.settings import get_settings
 
-    uvicorn.run(create_app(store), host=host, port=port)
+    if store:
+        os.environ["ALUMNI_GRAPH_STORE"] = store  # for each worker's create_app()
+        get_settings.cache_clear()
+    uvicorn.run(
+        "api.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        proxy_headers=False,
+        log_config=log_config(),
+    )
 
 
 def main() -> None:

@@ -466,3 +466,43 @@ WIPE_SOME: LiteralString = (
     "MATCH (n) WHERE NOT n:StoreVersion WITH n LIMIT $limit DETACH DELETE n"
     " RETURN count(*) AS deleted"
 )
+
+# -- page sessions ----------------------------------------------------------------
+
+SESSION_SCHEMA: tuple[LiteralString, ...] = (
+    _unique_node("page_session_token", "PageSession", "token_sha256"),
+    "CREATE INDEX page_session_key IF NOT EXISTS FOR (n:PageSession) ON (n.key_id)",
+    "CREATE INDEX page_session_expiry IF NOT EXISTS FOR (n:PageSession) ON (n.expires_at)",
+)
+"""Made on first use of a session, not at start-up: only a served app needs them."""
+
+SAVE_SESSION: LiteralString = (
+    "MERGE (s:PageSession {token_sha256: $props.token_sha256}) SET s = $props"
+)
+"""Times are seconds since the epoch (floats), as in SQLite, so expiry is one comparison."""
+
+KEEP_NEWEST_SESSIONS: LiteralString = (
+    "MATCH (s:PageSession {key_id: $key_id})"
+    " WITH s ORDER BY s.created_at DESC, s.token_sha256 DESC SKIP $keep DELETE s"
+)
+"""A key's sessions beyond its newest ``$keep``; no other key's."""
+
+SESSION: LiteralString = (
+    "MATCH (s:PageSession {token_sha256: $token_sha256}) WHERE s.expires_at > $now"
+    " RETURN properties(s) AS props"
+)
+
+DELETE_SESSION: LiteralString = "MATCH (s:PageSession {token_sha256: $token_sha256}) DELETE s"
+
+DELETE_SESSIONS_OF_KEY: LiteralString = (
+    "MATCH (s:PageSession {key_id: $key_id}) DELETE s RETURN count(*) AS deleted"
+)
+
+DELETE_EXPIRED_SESSIONS: LiteralString = (
+    "MATCH (s:PageSession) WHERE s.expires_at <= $now DELETE s RETURN count(*) AS deleted"
+)
+
+SESSIONS_OF_KEY: LiteralString = (
+    "MATCH (s:PageSession {key_id: $key_id})"
+    " RETURN properties(s) AS props ORDER BY s.created_at, s.token_sha256"
+)

@@ -69,7 +69,16 @@ from graph.model import (
 )
 from graph.snapshot import SnapshotRows, build_snapshot
 from graph.sqlite_store import search_text
-from graph.store import Batch, Page, PageResult, PersonQuery, R, TieEnds, WriteReport
+from graph.store import (
+    Batch,
+    Page,
+    PageResult,
+    PageSession,
+    PersonQuery,
+    R,
+    TieEnds,
+    WriteReport,
+)
 from graph.writes import JournalEntry, apply_batch, rollback_run
 
 T = TypeVar("T")
@@ -716,6 +725,55 @@ class Neo4jStore:
 
         return self._read(dump)
 
+    # -- page sessions --------------------------------------------------------------
+    def _session_write(self, work: Callable[[_Neo4jTx], T]) -> T:
+        """One write transaction that leaves the version token alone: a session is
+        bookkeeping, and every other process would otherwise drop its read caches."""
+        if not self.__dict__.get("_session_schema"):
+            with self._translated():
+                for statement in q.SESSION_SCHEMA:
+                    self._driver.execute_query(statement, database_=self._database)
+            self.__dict__["_session_schema"] = True
+        with (
+            self._translated(),
+            self._driver.session(
+                database=self._database,
+                bookmark_manager=self._driver.execute_query_bookmark_manager,
+            ) as session,
+        ):
+            return session.execute_write(lambda tx: _complete(work, _Neo4jTx(tx)))
+
+    def save_session(self, session: PageSession, *, keep_per_key: int | None = None) -> None:
+        def save(tx: _Neo4jTx) -> None:
+            tx.run(q.SAVE_SESSION, props=_session_props(session))
+            if keep_per_key is not None:
+                tx.run(q.KEEP_NEWEST_SESSIONS, key_id=session.key_id, keep=max(keep_per_key, 0))
+
+        self._session_write(save)
+
+    def session(self, token_sha256: str, now: datetime) -> PageSession:
+        rows = self._query(q.SESSION, token_sha256=token_sha256, now=now.timestamp())
+        if not rows:
+            raise NotFound("session", "by hash")
+        return _session_record(rows[0]["props"])
+
+    def delete_session(self, token_sha256: str) -> None:
+        self._session_write(lambda tx: tx.run(q.DELETE_SESSION, token_sha256=token_sha256))
+
+    def delete_sessions_of_key(self, key_id: str) -> int:
+        rows = self._session_write(lambda tx: tx.run(q.DELETE_SESSIONS_OF_KEY, key_id=key_id))
+        return int(rows[0]["deleted"])
+
+    def delete_expired_sessions(self, now: datetime) -> int:
+        rows = self._session_write(
+            lambda tx: tx.run(q.DELETE_EXPIRED_SESSIONS, now=now.timestamp())
+        )
+        return int(rows[0]["deleted"])
+
+    def sessions_of_key(self, key_id: str) -> list[PageSession]:
+        rows = self._query(q.SESSIONS_OF_KEY, key_id=key_id)
+        return [_session_record(r["props"]) for r in rows]
+
 
 def _complete(
     work: Callable[[_Neo4jTx], T],
@@ -755,3 +813,27 @@ def _snapshot_rows(
     ]
     organisations = {r["id"]: (r["name"], r["sector"]) for r in tx.run(q.SNAPSHOT_ORGANISATIONS)}
     return SnapshotRows(as_of, kinds, people, employments, organisations, ties)
+
+
+def _session_props(session: PageSession) -> dict[str, Any]:
+    return {
+        "token_sha256": session.token_sha256,
+        "key_id": session.key_id,
+        "key_sha256": session.key_sha256,
+        "created_at": session.created_at.timestamp(),
+        "expires_at": session.expires_at.timestamp(),
+        "staged_id": session.staged_id,
+        "staged_name": session.staged_name,
+    }
+
+
+def _session_record(props: Mapping[str, Any]) -> PageSession:
+    return PageSession(
+        token_sha256=props["token_sha256"],
+        key_id=props["key_id"],
+        key_sha256=props["key_sha256"],
+        created_at=datetime.fromtimestamp(props["created_at"], UTC),
+        expires_at=datetime.fromtimestamp(props["expires_at"], UTC),
+        staged_id=props.get("staged_id"),
+        staged_name=props.get("staged_name"),
+    )

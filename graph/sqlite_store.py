@@ -39,7 +39,16 @@ from graph.model import (
     normalise_email,
 )
 from graph.snapshot import SnapshotRows, build_snapshot
-from graph.store import Batch, Page, PageResult, PersonQuery, R, TieEnds, WriteReport
+from graph.store import (
+    Batch,
+    Page,
+    PageResult,
+    PageSession,
+    PersonQuery,
+    R,
+    TieEnds,
+    WriteReport,
+)
 from graph.writes import JournalEntry, apply_batch, rollback_run
 
 if TYPE_CHECKING:
@@ -327,6 +336,8 @@ class SqliteStore:
     def close(self) -> None:
         with self._lock:
             self._conn.close()
+        if (sessions := self.__dict__.get("_session_file")) is not None:
+            sessions.close()
 
     # -- writes -----------------------------------------------------------
     def apply(
@@ -665,3 +676,139 @@ class SqliteStore:
                 for (d,) in rows
             ]
         return out
+
+    # -- page sessions --------------------------------------------------------------
+    @property
+    def _sessions(self) -> _SessionFile:
+        with self._lock:
+            found = self.__dict__.get("_session_file")
+            if found is None:
+                found = self.__dict__["_session_file"] = _SessionFile(path_from_url(self.url))
+            assert isinstance(found, _SessionFile)
+            return found
+
+    def save_session(self, session: PageSession, *, keep_per_key: int | None = None) -> None:
+        self._sessions.save(session, keep_per_key)
+
+    def session(self, token_sha256: str, now: datetime) -> PageSession:
+        return self._sessions.get(token_sha256, now)
+
+    def delete_session(self, token_sha256: str) -> None:
+        self._sessions.write("DELETE FROM page_session WHERE token_sha256 = ?", (token_sha256,))
+
+    def delete_sessions_of_key(self, key_id: str) -> int:
+        return self._sessions.write("DELETE FROM page_session WHERE key_id = ?", (key_id,))
+
+    def delete_expired_sessions(self, now: datetime) -> int:
+        return self._sessions.write(
+            "DELETE FROM page_session WHERE expires_at <= ?", (now.timestamp(),)
+        )
+
+    def sessions_of_key(self, key_id: str) -> list[PageSession]:
+        return self._sessions.of_key(key_id)
+
+
+_SESSION_COLUMNS = (
+    "token_sha256, key_id, key_sha256, created_at, expires_at, staged_id, staged_name"
+)
+
+
+def _session_row(session: PageSession) -> tuple[Any, ...]:
+    return (
+        session.token_sha256,
+        session.key_id,
+        session.key_sha256,
+        session.created_at.timestamp(),
+        session.expires_at.timestamp(),
+        session.staged_id,
+        session.staged_name,
+    )
+
+
+def _session_of(row: Sequence[Any]) -> PageSession:
+    token, key_id, key_sha256, created, expires, staged_id, staged_name = row
+    return PageSession(
+        token_sha256=token,
+        key_id=key_id,
+        key_sha256=key_sha256,
+        created_at=datetime.fromtimestamp(created, UTC),
+        expires_at=datetime.fromtimestamp(expires, UTC),
+        staged_id=staged_id,
+        staged_name=staged_name,
+    )
+
+
+class _SessionFile:
+    """Page sessions in a file of their own beside the graph's (``graph.db-sessions``),
+    on their own connection: a sign-in is not a change to the graph, so it must not
+    change the graph file's ``data_version`` (every other process would drop its read
+    caches) nor wait behind a long load holding the graph's write lock."""
+
+    def __init__(self, graph_path: str) -> None:
+        path = ":memory:" if graph_path == ":memory:" else f"{graph_path}-sessions"
+        try:
+            self._conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        except sqlite3.Error as exc:
+            raise StoreUnavailable(f"cannot open {path}: {exc}") from exc
+        self._lock = threading.Lock()
+        for statement in (
+            "PRAGMA journal_mode = WAL",
+            "PRAGMA secure_delete = ON",
+            "PRAGMA synchronous = NORMAL",
+            "PRAGMA busy_timeout = 5000",
+            "CREATE TABLE IF NOT EXISTS page_session (token_sha256 TEXT PRIMARY KEY,"
+            " key_id TEXT NOT NULL, key_sha256 TEXT NOT NULL, created_at REAL NOT NULL,"
+            " expires_at REAL NOT NULL, staged_id TEXT, staged_name TEXT)",
+            "CREATE INDEX IF NOT EXISTS page_session_key ON page_session(key_id, created_at)",
+            "CREATE INDEX IF NOT EXISTS page_session_expiry ON page_session(expires_at)",
+        ):
+            self._conn.execute(statement)
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    def write(self, sql: str, params: Sequence[Any]) -> int:
+        with self._lock:
+            return self._conn.execute(sql, params).rowcount
+
+    def save(self, session: PageSession, keep_per_key: int | None) -> None:
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                self._conn.execute(
+                    f"INSERT OR REPLACE INTO page_session ({_SESSION_COLUMNS})"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    _session_row(session),
+                )
+                if keep_per_key is not None:
+                    self._conn.execute(
+                        "DELETE FROM page_session WHERE token_sha256 IN"
+                        " (SELECT token_sha256 FROM page_session WHERE key_id = ?"
+                        "  ORDER BY created_at DESC, token_sha256 DESC LIMIT -1 OFFSET ?)",
+                        (session.key_id, max(keep_per_key, 0)),
+                    )
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+
+    def get(self, token_sha256: str, now: datetime) -> PageSession:
+        with self._lock:
+            rows = self._conn.execute(
+                f"SELECT {_SESSION_COLUMNS} FROM page_session"
+                " WHERE token_sha256 = ? AND expires_at > ?",
+                (token_sha256, now.timestamp()),
+            ).fetchall()
+        if not rows:
+            raise NotFound("session", "by hash")
+        return _session_of(rows[0])
+
+    def of_key(self, key_id: str) -> list[PageSession]:
+        with self._lock:
+            rows = self._conn.execute(
+                f"SELECT {_SESSION_COLUMNS} FROM page_session WHERE key_id = ?"
+                " ORDER BY created_at, token_sha256",
+                (key_id,),
+            ).fetchall()
+        return [_session_of(r) for r in rows]

@@ -266,3 +266,54 @@ class GraphStore(Protocol):
     def dump(self) -> dict[str, list[dict[str, object]]]:
         """Every record's content by kind, sorted by key: equal dumps, equal stores."""
         ...
+
+    # -- page sessions (bookkeeping, not data: writing one does not change ``version()``)
+
+    def save_session(self, session: PageSession, *, keep_per_key: int | None = None) -> None:
+        """Create or replace a session; then, if ``keep_per_key`` is given, end the oldest
+        sessions of the same key (by ``created_at``) beyond that many. Other keys'
+        sessions are never touched."""
+        ...
+
+    def session(self, token_sha256: str, now: datetime) -> PageSession:
+        """The session with this token hash, if it has not expired by ``now``;
+        ``NotFound`` otherwise."""
+        ...
+
+    def delete_session(self, token_sha256: str) -> None:
+        """End one session (nothing happens when there is none)."""
+        ...
+
+    def delete_sessions_of_key(self, key_id: str) -> int:
+        """End every session of a key; how many there were."""
+        ...
+
+    def delete_expired_sessions(self, now: datetime) -> int:
+        """Forget every session expired by ``now``; how many."""
+        ...
+
+    def sessions_of_key(self, key_id: str) -> list[PageSession]:
+        """A key's live and expired sessions, oldest first."""
+        ...
+
+
+# -- page sessions -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PageSession:
+    """A browser signed in on the pages, as the store keeps it: never the session's
+    token, only its SHA-256, so reading the store does not sign anyone in.
+
+    ``expires_at`` is the earlier of the sign-in's lifetime and the idle timeout since
+    last use; the service moves it on as the session is used. ``staged_id`` and
+    ``staged_name`` name the bundle the browser checked and may now load (its bytes are
+    on disk, never here)."""
+
+    token_sha256: str
+    key_id: str
+    key_sha256: str
+    created_at: datetime
+    expires_at: datetime
+    staged_id: str | None = None
+    staged_name: str | None = None

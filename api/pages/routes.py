@@ -11,8 +11,7 @@ token, checked before anything is read or written.
 
 from __future__ import annotations
 
-import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
@@ -23,13 +22,13 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from api import consent, uploads
-from api.auth import FailedAuthLimiter, viewer_of_key_hash
+from api.auth import FailedAuthLimiter, limited_names, viewer_of_key, viewer_of_key_hash
 from api.consent import Viewer
 from api.deps import AnswersDep, NetworkDep, SettingsDep, StoreDep
 from api.errors import Forbidden, RateLimited, TooLarge
-from api.keys import KEY_PREFIX, hash_key
+from api.keys import hash_key
 from api.pages import sessions
-from api.pages.sessions import CSRF_FIELD, SESSION_COOKIE, SIGN_IN_COOKIE, Session, Staged
+from api.pages.sessions import CSRF_FIELD, SESSION_COOKIE, SIGN_IN_COOKIE, Session
 from api.problems import problem
 from api.routes.wicked_issues import lineage_out
 from api.schemas import ContactOut, GrowthOut, MetricSuiteOut
@@ -43,7 +42,6 @@ from graph.store import Page, PersonQuery
 HERE = Path(__file__).parent
 STYLESHEET = (HERE / "static" / "pages.css").read_bytes()
 SEARCH_PAGE = Page(limit=50)
-_MAX_KEY_LENGTH = 200
 
 templates = Environment(
     loader=FileSystemLoader(HERE / "templates"),
@@ -72,9 +70,9 @@ def _signed_in(request: Request, store: StoreDep) -> SignedIn | None:
     session = sessions.session_of(request)
     if session is None:
         return None
-    viewer = viewer_of_key_hash(store, session.key_hash)
-    if viewer is None:  # the key was revoked since
-        sessions.sessions_of(request).close(request.cookies.get(SESSION_COOKIE))
+    viewer = viewer_of_key_hash(store, session.key_sha256)
+    if viewer is None:  # the key was revoked (or its person erased) since
+        sessions.sessions_of(request).end_key(store, session.key_id)
         return None
     return SignedIn(viewer, session)
 
@@ -158,30 +156,26 @@ def sign_in(request: Request, store: StoreDep, key: FormText = "", token: Csrf =
     on success a fresh session (never the key) goes into the cookie."""
     if not sessions.tokens_match(request.cookies.get(SIGN_IN_COOKIE, ""), token) or not token:
         return _csrf_refused()
-    limiter: FailedAuthLimiter = request.app.state.auth_limiter
-    client = request.client.host if request.client else "unknown"
-    try:
-        limiter.check(client)
-    except RateLimited as exc:
-        response = _sign_in_page(
-            request,
-            status=429,
-            error=f"Too many wrong keys from this address: try again in {exc.retry_after} s.",
-        )
-        response.headers["Retry-After"] = str(exc.retry_after)
-        return response
     key = key.strip()
-    viewer = None
-    if key.startswith(KEY_PREFIX) and len(key) <= _MAX_KEY_LENGTH:
-        viewer = viewer_of_key_hash(store, hash_key(key))
+    viewer = viewer_of_key(store, key)
     if viewer is None:
-        limiter.failed(client)
+        limiter: FailedAuthLimiter = request.app.state.auth_limiter
+        try:
+            limiter.refuse(*limited_names(request, key))
+        except RateLimited as exc:
+            response = _sign_in_page(
+                request,
+                status=429,
+                error=f"Too many wrong keys: try again in {exc.retry_after} s.",
+            )
+            response.headers["Retry-After"] = str(exc.retry_after)
+            return response
         return _sign_in_page(
             request, status=401, error="That key is unknown or revoked: you are not signed in."
         )
     table = sessions.sessions_of(request)
-    table.close(request.cookies.get(SESSION_COOKIE))  # never reuse a session id
-    session_id, _ = table.open(hash_key(key))
+    table.close(store, request.cookies.get(SESSION_COOKIE))  # never reuse a session id
+    session_id, _ = table.open(store, viewer.key_id, hash_key(key))
     response = RedirectResponse("/", status_code=303)
     sessions.set_cookie(request, response, SESSION_COOKIE, session_id)
     sessions.clear_cookie(request, response, SIGN_IN_COOKIE)
@@ -193,7 +187,9 @@ def sign_out(request: Request, store: StoreDep, token: Csrf = "") -> Response:
     who = _signed_in(request, store)
     if who is not None and not sessions.tokens_match(who.session.csrf, token):
         return _csrf_refused()
-    sessions.sessions_of(request).close(request.cookies.get(SESSION_COOKIE))
+    if who is not None:
+        _staging(request).remove(who.viewer.key_id, who.session.record.staged_id)
+    sessions.sessions_of(request).close(store, request.cookies.get(SESSION_COOKIE))
     response = RedirectResponse("/sign-in", status_code=303)
     sessions.clear_cookie(request, response, SESSION_COOKIE)
     return response
@@ -451,44 +447,69 @@ def upload_form(request: Request, store: StoreDep) -> Response:
     return render(request, "upload.html", who)
 
 
+def _staging(request: Request) -> uploads.StagedUploads:
+    """The app's staging folder for checked uploads (made from its settings on first use)."""
+    state = request.app.state
+    found = getattr(state, "staged_uploads", None)
+    if found is None:
+        found = state.staged_uploads = uploads.StagedUploads.of(state.settings)
+    assert isinstance(found, uploads.StagedUploads)
+    return found
+
+
+def _keep_staged(
+    request: Request, store: StoreDep, who: SignedIn, staged: uploads.Staged | None
+) -> None:
+    """Remember ``staged`` (or nothing) as the session's upload; the one it replaces goes."""
+    record = who.session.record
+    if record.staged_id and (staged is None or staged.id != record.staged_id):
+        _staging(request).remove(who.viewer.key_id, record.staged_id)
+    updated = replace(
+        record,
+        staged_id=staged.id if staged else None,
+        staged_name=staged.name if staged else None,
+    )
+    sessions.sessions_of(request).save(store, Session(updated, who.session.csrf))
+
+
 def _load(
     request: Request,
     store: StoreDep,
     who: SignedIn,
     settings: SettingsDep,
-    name: str | None,
-    content: bytes,
+    staged: uploads.Staged,
     *,
     dry_run: bool,
 ) -> Response:
+    """Check (and keep) or load a staged upload; a refused or loaded one is deleted."""
+    staging = _staging(request)
     try:
-        report = uploads.load_upload(
-            store,
-            name,
-            io.BytesIO(content),
-            dry_run=dry_run,
-            max_bytes=settings.max_upload_bytes,
-            max_unzipped_bytes=settings.max_unzipped_bytes,
+        report = staging.load(
+            store, staged, dry_run=dry_run, max_unzipped_bytes=settings.max_unzipped_bytes
         )
     except Invalid as exc:
+        _keep_staged(request, store, who, None)
+        staging.remove(who.viewer.key_id, staged.id)
         problems = [
             {"where": p.record, "column": p.field, "value": p.value, "reason": p.reason}
             for p in exc.problems
         ]
         return render(request, "upload.html", who, status=422, refused=problems)
     except TooLarge as exc:
+        _keep_staged(request, store, who, None)
+        staging.remove(who.viewer.key_id, staged.id)
         return render(request, "upload.html", who, status=413, too_large=str(exc))
-    staged = None
-    if dry_run and report.ok:
-        staged = Staged(sessions.new_token(), name or "", content)
-    who.session.staged = staged
+    kept = staged if dry_run and report.ok else None
+    _keep_staged(request, store, who, kept)
+    if kept is None:
+        staging.remove(who.viewer.key_id, staged.id)
     return render(
         request,
         "upload.html",
         who,
         status=200 if report.ok else 422,
         report=report,
-        staged=staged,
+        staged=kept,
     )
 
 
@@ -500,17 +521,47 @@ def upload_check(
     file: Annotated[UploadFile, File()],
     token: Csrf = "",
 ) -> Response:
-    """Step one: check the bundle (a dry run, nothing written) and show every error."""
+    """Step one: check the bundle (a dry run, nothing written) and show every error. The
+    upload is written to the staging folder as it streams, never held in memory."""
     who = _signed_in(request, store)
     if who is None or not sessions.tokens_match(who.session.csrf, token):
         return _csrf_refused()
     if (refused := _team_only(request, who)) is not None:
         return refused
-    content = file.file.read(settings.max_upload_bytes + 1)
-    if len(content) > settings.max_upload_bytes:
-        message = f"{file.filename} is larger than {settings.max_upload_bytes} bytes"
-        return render(request, "upload.html", who, status=413, too_large=message)
-    return _load(request, store, who, settings, file.filename, content, dry_run=True)
+    staging = _staging(request)
+    try:
+        staged = staging.stage(
+            who.viewer.key_id, file.filename, file.file, settings.max_upload_bytes
+        )
+    except uploads.StagingFull as exc:
+        return problem(413, "Content too large", str(exc))
+    except TooLarge as exc:
+        return render(request, "upload.html", who, status=413, too_large=str(exc))
+    except Invalid as exc:
+        problems = [
+            {"where": p.record, "column": p.field, "value": p.value, "reason": p.reason}
+            for p in exc.problems
+        ]
+        return render(request, "upload.html", who, status=422, refused=problems)
+    return _load(request, store, who, settings, staged, dry_run=True)
+
+
+def _staged_of(request: Request, who: SignedIn, staged: str) -> uploads.Staged | None:
+    record = who.session.record
+    if not record.staged_id or not sessions.tokens_match(record.staged_id, staged):
+        return None
+    return _staging(request).find(who.viewer.key_id, record.staged_id, record.staged_name or "")
+
+
+def _stale(request: Request, who: SignedIn) -> HTMLResponse:
+    return render(
+        request,
+        "upload.html",
+        who,
+        status=409,
+        too_large=None,
+        stale="That check has expired or was replaced: choose the file and check it again.",
+    )
 
 
 @router.post("/upload/load")
@@ -527,14 +578,26 @@ def upload_load(
         return _csrf_refused()
     if (refused := _team_only(request, who)) is not None:
         return refused
-    kept = who.session.staged
-    if kept is None or not sessions.tokens_match(kept.id, staged):
-        return render(
-            request,
-            "upload.html",
-            who,
-            status=409,
-            too_large=None,
-            stale="That check has expired or was replaced: choose the file and check it again.",
-        )
-    return _load(request, store, who, settings, kept.file_name, kept.content, dry_run=False)
+    kept = _staged_of(request, who, staged)
+    if kept is None:
+        return _stale(request, who)
+    return _load(request, store, who, settings, kept, dry_run=False)
+
+
+@router.post("/upload/cancel")
+def upload_cancel(
+    request: Request,
+    store: StoreDep,
+    staged: Annotated[str, Form(max_length=200)] = "",
+    token: Csrf = "",
+) -> Response:
+    """Forget a checked bundle without loading it: its file is deleted."""
+    who = _signed_in(request, store)
+    if who is None or not sessions.tokens_match(who.session.csrf, token):
+        return _csrf_refused()
+    if (refused := _team_only(request, who)) is not None:
+        return refused
+    if _staged_of(request, who, staged) is None:
+        return _stale(request, who)
+    _keep_staged(request, store, who, None)
+    return render(request, "upload.html", who, cancelled=True)

@@ -1,6 +1,10 @@
 """Security headers on every response: a Content-Security-Policy on HTML, and
 ``nosniff``, ``no-referrer``, same-origin framing and a Permissions-Policy on all.
 
+Every response is ``Cache-Control: no-store`` unless its route says otherwise (the
+stylesheet): nearly every answer is about people (profiles, contacts, paths,
+lineage, packs, reports, pages), and a shared or browser cache must keep none of it.
+
 A route that needs another Content-Security-Policy (a map that runs its own
 scripts, the interactive API docs) sets the header itself: this middleware
 only adds the headers a response does not have yet. ``X-Frame-Options`` and
@@ -36,6 +40,7 @@ COMMON = {
     "X-Frame-Options": "SAMEORIGIN",
     "Permissions-Policy": ("camera=(), microphone=(), geolocation=(), payment=(), usb=()"),
     "Cross-Origin-Opener-Policy": "same-origin",
+    "Cache-Control": "no-store",
 }
 
 

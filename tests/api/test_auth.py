@@ -1,4 +1,5 @@
-"""Keys: bearer only, hashed at rest, revocable; wrong keys from one address get 429."""
+"""Keys: bearer only, hashed at rest, revocable; wrong keys from one address get 429,
+right ones never do."""
 
 from __future__ import annotations
 
@@ -81,8 +82,8 @@ def test_wrong_keys_from_one_address_are_slowed_down(client: TestClient, keys: K
     limited = client.get("/people", headers=wrong)
     assert limited.status_code == 429
     assert int(limited.headers["retry-after"]) >= 1
-    # while limited, even a right key from that address waits; no key is no guess
-    assert client.get("/people", headers=keys.header("alumni")).status_code == 429
+    # while limited, a right key from that address still gets in; no key is no guess
+    assert client.get("/people", headers=keys.header("alumni")).status_code == 200
     assert client.get("/people").status_code == 401
 
 

@@ -53,10 +53,11 @@ CALLS = [
     Call("GET", "/upload", "/upload", *TEAM),
     Call("POST", "/upload", "/upload", 403, 403, 200, 200),
     Call("POST", "/upload/load", "/upload/load", 403, 403, 409, 409),
+    Call("POST", "/upload/cancel", "/upload/cancel", 403, 403, 409, 409),
 ]
 """``POST /sign-in`` is sent without the sign-in form's token (so 403 for everyone);
-``POST /upload`` with a valid bundle (checked, not loaded); ``POST /upload/load`` with
-nothing checked before (409)."""
+``POST /upload`` with a valid bundle (checked, not loaded); ``POST /upload/load`` and
+``POST /upload/cancel`` with nothing checked before (409)."""
 
 ROLE_NAMES = ("none", "alumni", "programme", "admin")
 

@@ -4,6 +4,7 @@ browser (TestClient): what an attacker could try from a script."""
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, timedelta
 from http.cookies import SimpleCookie
 from pathlib import Path
 
@@ -84,11 +85,16 @@ def test_wrong_keys_at_sign_in_count_against_the_apis_limiter(
             client.post("/sign-in", data={"key": "wrong", "csrf_token": token}).status_code == 401
         )
     token = form_token(client.get("/sign-in").text)
-    limited = client.post("/sign-in", data={"key": keys.alumni, "csrf_token": token})
+    limited = client.post("/sign-in", data={"key": "wrong again", "csrf_token": token})
     assert limited.status_code == 429 and int(limited.headers["retry-after"]) >= 1
     assert client.get("/", follow_redirects=False).status_code == 303
-    # one limiter: the JSON API refuses the same address too
-    assert client.get("/me", headers=keys.header("alumni")).status_code == 429
+    # one limiter: the JSON API refuses the same address's wrong keys too...
+    wrong = {"Authorization": "Bearer ag_00000000_guess"}
+    assert client.get("/me", headers=wrong).status_code == 429
+    # ...and lets its right keys in, on the API and at sign-in
+    assert client.get("/me", headers=keys.header("alumni")).status_code == 200
+    token = form_token(client.get("/sign-in").text)
+    assert client.post("/sign-in", data={"key": keys.alumni, "csrf_token": token}).is_success
 
 
 def test_sign_out_ends_the_session_for_every_copy_of_the_cookie(
@@ -251,42 +257,53 @@ def test_upload_over_the_limit_is_refused_unread(
 
 class Clock:
     def __init__(self) -> None:
-        self.now = 0.0
+        self.now = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 
-    def __call__(self) -> float:
+    def at(self, seconds: float) -> None:
+        self.now = datetime(2026, 1, 5, 9, 0, tzinfo=UTC) + timedelta(seconds=seconds)
+
+    def __call__(self) -> datetime:
         return self.now
 
 
-def test_session_ends_after_idling_and_after_its_lifetime() -> None:
+def test_session_ends_after_idling_and_after_its_lifetime(sample_store: GraphStore) -> None:
     clock = Clock()
-    table = Sessions(idle=10, lifetime=25, clock=clock)
-    session_id, _ = table.open("hash")
-    clock.now = 9
-    assert table.get(session_id) is not None  # used: idle time starts again
-    clock.now = 18
-    assert table.get(session_id) is not None
-    clock.now = 26  # used 8 s ago, but signed in 26 s ago
-    assert table.get(session_id) is None
-    idle_id, _ = table.open("hash")
-    clock.now = 36.5
-    assert table.get(idle_id) is None
-    assert len(table) == 0
+    table = Sessions(idle=10, lifetime=25, touch_every=0, clock=clock)
+    session_id, _ = table.open(sample_store, "k1", "hash")
+    clock.at(9)
+    assert table.get(sample_store, session_id) is not None  # used: idle time starts again
+    clock.at(18)
+    assert table.get(sample_store, session_id) is not None
+    clock.at(26)  # used 8 s ago, but signed in 26 s ago
+    assert table.get(sample_store, session_id) is None
+    idle_id, _ = table.open(sample_store, "k1", "hash")
+    clock.at(36.5)  # signed in at 26, never used since
+    assert table.get(sample_store, idle_id) is None
+    table.open(sample_store, "k2", "hash")  # a sign-in forgets the expired ones
+    assert sample_store.sessions_of_key("k1") == []
 
 
-def test_session_table_forgets_the_oldest_when_full() -> None:
-    table = Sessions(max_sessions=2)
-    first, _ = table.open("a")
-    second, _ = table.open("b")
-    third, _ = table.open("c")
-    assert table.get(first) is None
-    assert [table.get(s) is not None for s in (second, third)] == [True, True]
+def test_session_table_forgets_the_oldest_of_the_same_key_when_full(
+    sample_store: GraphStore,
+) -> None:
+    clock = Clock()
+    table = Sessions(per_key=2, clock=clock)
+    other, _ = table.open(sample_store, "k0", "hash0")
+    opened = []
+    for second in range(1, 4):
+        clock.at(second)
+        opened.append(table.open(sample_store, "k1", "hash1")[0])
+    assert [table.get(sample_store, s) is not None for s in opened] == [False, True, True]
+    assert table.get(sample_store, other) is not None
 
 
-def test_session_ids_are_not_kept_in_the_clear() -> None:
+def test_session_ids_are_not_kept_in_the_clear(sample_store: GraphStore) -> None:
     table = Sessions()
-    session_id, session = table.open("hash")
-    assert session_id not in table._sessions
-    assert session_id not in (session.csrf, session.key_hash)
+    session_id, session = table.open(sample_store, "k1", "hash")
+    (kept,) = sample_store.sessions_of_key("k1")
+    assert session_id not in str(kept)
+    assert session.csrf not in str(kept)
+    assert session_id not in (session.csrf, session.key_sha256)
 
 
 def test_two_sign_in_tabs_can_both_sign_in(client: TestClient, keys: Keys) -> None:
