@@ -67,6 +67,7 @@ from graph.model import (
     Wave,
     normalise_email,
 )
+from graph.redact import erasure_scrubs
 from graph.snapshot import SnapshotRows, build_snapshot
 from graph.sqlite_store import search_text
 from graph.store import Batch, Page, PageResult, PersonQuery, R, TieEnds, WriteReport
@@ -505,9 +506,12 @@ class Neo4jStore:
 
     def erase_person(self, person_id: str, actor: str) -> Erasure:
         def erase(tx: _Neo4jTx) -> Erasure:
-            if not tx.fetch(Person, [person_id]):
+            person = tx.fetch(Person, [person_id]).get(person_id)
+            if person is None:
                 raise NotFound("person", person_id)
             tx.run(q.ERASE_SPONSORSHIPS, id=person_id)
+            for model, scrubbed in erasure_scrubs(person, tx.every):
+                tx.upsert(model, scrubbed)
             tx.run(q.ERASE_PERSON, id=person_id)
             tx.run(q.DROP_PERSON_KEYS, ids=[person_id])
             tx.run(q.ERASE_JOURNAL, id=person_id)

@@ -40,6 +40,7 @@ from graph.model import (
     Wave,
     normalise_email,
 )
+from graph.redact import erasure_scrubs
 from graph.snapshot import SnapshotRows, build_snapshot
 from graph.store import Batch, Page, PageResult, PersonQuery, R, TieEnds, WriteReport
 from graph.writes import JournalEntry, apply_batch, rollback_run
@@ -173,6 +174,10 @@ class _SqliteTx:
                 record = model.model_validate_json(data)
                 found[record.key] = record
         return found
+
+    def every(self, model: type[R]) -> list[R]:
+        rows = self.conn.execute(f'SELECT data FROM "{model.kind}" ORDER BY key')
+        return [model.model_validate_json(d) for (d,) in rows]
 
     def upsert(self, model: type[R], records: Sequence[R]) -> None:
         columns = list(_COLUMNS[model.kind])
@@ -342,7 +347,8 @@ class SqliteStore:
 
     def erase_person(self, person_id: str, actor: str) -> Erasure:
         with self._transaction() as tx:
-            if not tx.fetch(Person, [person_id]):
+            person = tx.fetch(Person, [person_id]).get(person_id)
+            if person is None:
                 raise NotFound("person", person_id)
             sponsored = self._conn.execute(
                 "SELECT data FROM project WHERE sponsor_id = ?", (person_id,)
@@ -354,6 +360,8 @@ class SqliteStore:
                     for (d,) in sponsored
                 ],
             )
+            for model, scrubbed in erasure_scrubs(person, tx.every):
+                tx.upsert(model, scrubbed)
             tx.conn.execute("DELETE FROM person WHERE key = ?", (person_id,))
             tx.conn.execute(
                 "DELETE FROM journal WHERE EXISTS "
