@@ -58,12 +58,13 @@ ERASED = "[erased]"
 """What a text says, once a person is erased, where it named them."""
 
 FREE_TEXT_FIELDS: Mapping[type[Record], tuple[str, ...]] = {
-    WickedIssue: ("description",),
-    Project: ("outcomes",),
+    WickedIssue: ("title", "description"),
+    Project: ("title", "outcomes"),
     Handover: ("notes",),
 }
 """Every free-text field of the stored records, by record type: what people write
-in, and so what may name people."""
+in, and so what may name people (and what erasure scrubs; readers are shown the
+long texts, description, outcomes and notes, through the consent module)."""
 
 _MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
 _WORD = re.compile(rf"[\w{_MARKS}]+")
