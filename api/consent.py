@@ -263,7 +263,8 @@ FreeText = Callable[[str | None], str | None]
 
 @dataclass(frozen=True)
 class _Everyone:
-    """Every person of a store as free text may name them, as of one store version."""
+    """Everyone of a store whom some alumni caller may not see (or not see the email
+    of), as free text may name them, as of one store version."""
 
     version: str
     people: dict[str, Person]
@@ -286,7 +287,7 @@ def _everyone(store: GraphStore) -> _Everyone:
     offset = 0
     while True:
         found = store.find(Person, None, Page(limit=_PEOPLE_PAGE, offset=offset)).data
-        people.update((p.id, p) for p in found)
+        people.update((p.id, p) for p in found if not (p.consent_directory and p.consent_contact))
         if len(found) < _PEOPLE_PAGE:
             break
         offset += _PEOPLE_PAGE

@@ -99,8 +99,25 @@ def _fold(word: str) -> str:
     >>> _fold("Siân"), _fold("ØRSTED"), _fold("Zoë")
     ('sian', 'ørsted', 'zoe')
     """
+    if word.isascii():
+        return word.lower()
     decomposed = unicodedata.normalize("NFKD", word.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+_ONE_JOIN = str.maketrans({"\u2019": "'", "\u2010": "-", "\u2011": "-"})
+_SPACES = re.compile(r"\s+")
+_NAME_JOINS = re.compile(r"[ '-]")
+
+
+def _key(name: str) -> str:
+    """A name as the index keeps it, and as ``Matcher.find`` spells the words of a text
+    it compares: folded, white space as one space, one hyphen and one apostrophe.
+
+    >>> _key("  Siân  Mary\tJONES "), _key("Mary\u2010Jane O\u2019Brien")
+    ('sian mary jones', "mary-jane o'brien")
+    """
+    return _SPACES.sub(" ", _fold(name.translate(_ONE_JOIN)).strip())
 
 
 def _separator(between: str) -> str | None:
@@ -165,7 +182,8 @@ class Matcher:
     """
 
     def __init__(self, people: Iterable[Named]) -> None:
-        self._names: dict[tuple[str, ...], dict[tuple[str | None, ...], set[str]]] = {}
+        self._names: dict[str, set[str]] = {}
+        """Names of two words or more, as ``_key`` writes them -> keys."""
         self._single: dict[str, set[str]] = {}
         """One-word names (folded) -> keys: found only when capitalised."""
         self._emails: dict[str, set[str]] = {}
@@ -173,15 +191,15 @@ class Matcher:
         for person in people:
             if person.email and "@" in person.email:
                 self._emails.setdefault(person.email.strip().casefold(), set()).add(person.key)
-            for form in name_forms(person.name):
-                found, gaps = _words(form)
-                words = tuple(w for _, _, w in found)
-                if len(words) == 1:
-                    self._single.setdefault(words[0], set()).add(person.key)
-                elif words:
-                    joins = tuple(gaps[:-1])
-                    self._names.setdefault(words, {}).setdefault(joins, set()).add(person.key)
-                    self._longest = max(self._longest, len(words))
+            full = _key(person.name)
+            parts = full.split(" ")
+            for form in (full, f"{parts[0]} {parts[-1]}") if len(parts) > 2 else (full,):
+                words = 1 + len(_NAME_JOINS.findall(form))
+                if words == 1:
+                    self._single.setdefault(form, set()).add(person.key)
+                elif form:
+                    self._names.setdefault(form, set()).add(person.key)
+                    self._longest = max(self._longest, words)
 
     def __bool__(self) -> bool:
         return bool(self._names or self._single or self._emails)
@@ -220,14 +238,17 @@ class Matcher:
         """The longest name starting at word ``i``: its last word and who it may be."""
         if not _starts_word(text, words[i][0]):
             return None
-        for length in range(min(self._longest, len(words) - i), 1, -1):
-            last = i + length - 1
-            by_joins = self._names.get(tuple(w for _, _, w in words[i : last + 1]))
-            if by_joins is None or not _ends_word(text, words[last][1]):
-                continue
-            who = by_joins.get(tuple(gaps[i:last]))
-            if who:
-                return last, frozenset(who)
+        key, longer = words[i][2], []
+        for j in range(i + 1, min(i + self._longest, len(words))):
+            join = gaps[j - 1]
+            if join is None:
+                break
+            key = f"{key}{join}{words[j][2]}"
+            longer.append((j, key))
+        for j, key in reversed(longer):
+            who = self._names.get(key)
+            if who and _ends_word(text, words[j][1]):
+                return j, frozenset(who)
         single = self._single.get(words[i][2])
         if single and text[words[i][0]].isupper() and _ends_word(text, words[i][1]):
             return i, frozenset(single)
