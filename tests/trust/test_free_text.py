@@ -9,7 +9,6 @@ figure ``free_text_fields_scanned``.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -17,7 +16,6 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api import consent
-from api.app import create_app
 from api.consent import Viewer
 from api.routes.wicked_issues import build_pack
 from graph import lineage as baton
@@ -29,7 +27,8 @@ from visualisations.handover_pack import to_html, to_markdown
 from visualisations.report import build_report
 from visualisations.report import to_html as report_html
 
-from ..api.conftest import SETTINGS, Keys, api_for, make_keys
+from ..api.conftest import Keys, api_for, make_keys
+from ..api.conftest import shared_client as shared_client  # one app for the session
 from ..ingest.conftest import sample_tables
 from .figures import record
 from .free_text_sample import (
@@ -56,15 +55,9 @@ def texts(store: GraphStore) -> GraphStore:
     return load(store)
 
 
-@pytest.fixture(scope="module")
-def app_client() -> Iterator[TestClient]:
-    with TestClient(create_app(store_url="sqlite:///:memory:", settings=SETTINGS)) as client:
-        yield client
-
-
 @pytest.fixture
-def client(texts: GraphStore, app_client: TestClient) -> TestClient:
-    return api_for(app_client, texts)
+def client(texts: GraphStore, shared_client: TestClient) -> TestClient:
+    return api_for(shared_client, texts)
 
 
 @pytest.fixture
