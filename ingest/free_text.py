@@ -8,11 +8,11 @@ consent. The warning names the cell, never the person: warnings are stored
 with the ingest run.
 
 The people looked for are those a bundle's free text most likely names, found
-without reading the whole directory on every load: the bundle's own people
-(as they will be after it loads), everyone its rows name by email (members,
-project teams, mentors, survey contacts), the teams and sponsors of every
-project on the wicked issues it touches, and anyone its free text names by
-email.
+without reading the whole directory (nor every project of an issue) on every
+load: the bundle's own people (as they will be after it loads), everyone its
+rows name by email (members, project teams and sponsors, mentors, survey
+contacts), the teams and sponsors of the projects its handovers pass between,
+and anyone its free text names by email.
 """
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ from graph.model import (
     Project,
     ProjectMember,
     Tie,
-    WickedIssue,
     normalise_email,
     person_id_for,
 )
@@ -74,14 +73,13 @@ def _people(batch: Batch, store: GraphStore, salt: str, texts: Iterable[str]) ->
     ids |= {i for t in batch.of(Tie) for i in (t.source_id, t.target_id)}
     for text in texts:
         ids |= {person_id_for(normalise_email(e), salt) for e in _EMAIL_IN_TEXT.findall(text)}
-    issues = {i.id for i in batch.of(WickedIssue)}
-    issues |= {p.issue_id for p in batch.of(Project) if p.issue_id}
-    issues |= {h.issue_id for h in batch.of(Handover)}
-    for issue in sorted(issues):
-        for project in store.find(Project, {"issue_id": issue}, _SCAN).data:
-            ids |= {project.sponsor_id} if project.sponsor_id else set()
-            team = store.find(ProjectMember, {"project_id": project.id}, _SCAN).data
-            ids |= {m.person_id for m in team}
+    handed = {h.from_project_id for h in batch.of(Handover)}
+    handed |= {h.to_project_id for h in batch.of(Handover) if h.to_project_id}
+    for project in store.get_many(Project, handed - {p.id for p in batch.of(Project)}).values():
+        ids |= {project.sponsor_id} if project.sponsor_id else set()
+    for project_id in sorted(handed):
+        team = store.find(ProjectMember, {"project_id": project_id}, _SCAN).data
+        ids |= {m.person_id for m in team}
     people = {p.id: p for p in batch.of(Person)}
     wanted = ids - people.keys()
     if wanted:

@@ -266,3 +266,27 @@ def test_load_bundle_naming_people_without_consent_warns_with_each_cell(
     }
     shown = json.dumps([str(w) for w in report.warnings])
     assert "Bob" not in shown and "dan@" not in shown
+
+
+def test_load_later_bundle_naming_an_earlier_sponsor_without_consent_warns(
+    store: GraphStore, tmp_path: Path
+) -> None:
+    assert load_bundle(write_bundle(sample_tables(), tmp_path / "c2019.xlsx"), store).errors == []
+    later = {
+        "cohort": [{"cohort_id": "c2021", "name": "LGE 2021", "start_date": "2021-05-01"}],
+        "handovers": [
+            {
+                "issue_id": "domestic-abuse",
+                "from_project_id": "pr-da",
+                "to_cohort_id": "c2021",
+                "date": "2020-12-01",
+                "notes": "Dan Example, its sponsor, knows the refuges.",
+            },
+        ],
+    }
+    report = load_bundle(write_bundle(later, tmp_path / "c2021.xlsx"), store)
+    assert report.errors == []
+    record("free_text_fields_scanned", 1)
+    assert [(w.location.sheet, w.location.row, w.column) for w in report.warnings] == [
+        ("handovers", 2, "notes")
+    ]
