@@ -194,8 +194,9 @@ def build_report(
 ) -> CohortReport:
     """Everything the report shows, for one cohort (``NotFound`` for an unknown cohort).
 
-    ``free_text`` is how the reader may read the projects' outcomes (the API
-    hands in ``api.consent.free_text``); by default they are shown whole.
+    ``free_text`` is how the reader may read the projects' outcomes: whoever shows
+    the report to alumni hands in ``api.consent.free_text``; by default (the
+    programme team, its reader through the API and the CLI) they are shown whole.
     """
     cohort = store.get(Cohort, cohort_id)
     today = today or date.today()
