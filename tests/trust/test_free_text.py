@@ -17,6 +17,7 @@ from fastapi.testclient import TestClient
 
 from api import consent
 from api.consent import Viewer
+from api.keys import issue_key
 from api.routes.wicked_issues import build_pack
 from graph import lineage as baton
 from graph.model import Handover, KeyRole, Project, WickedIssue
@@ -209,7 +210,11 @@ def test_erase_person_scrubs_their_name_and_email_from_every_free_text(
     for person_id in ERASED_PEOPLE:
         texts.erase_person(person_id, actor="test")
     after = dump_text(texts)
-    record("free_text_fields_scanned", after.count('"outcomes"') + after.count('"notes"'))
+    dumped = texts.dump()
+    fields = {"wicked_issue": ("title", "description"), "project": ("title", "outcomes")}
+    fields["handover"] = ("notes",)
+    scanned = sum(1 for kind, names in fields.items() for r in dumped[kind] for n in names if r[n])
+    record("free_text_fields_scanned", scanned)  # and the rest of the dump with them
     assert traces(after, ERASED_TRACES) == []
     issue = texts.get(WickedIssue, "domestic-abuse")
     assert issue.description == "Raised by [erased] ([erased]) with Cat Example, cat@example.org."
@@ -290,3 +295,20 @@ def test_load_later_bundle_naming_an_earlier_sponsor_without_consent_warns(
     assert [(w.location.sheet, w.location.row, w.column) for w in report.warnings] == [
         ("handovers", 2, "notes")
     ]
+
+
+def test_alumni_read_their_own_name_and_email_even_without_consent(
+    client: TestClient, texts: GraphStore
+) -> None:
+    # Dan has no directory or contact consent: hidden from others, never from himself
+    dan_key, _ = issue_key(texts, KeyRole.ALUMNI, "dan")
+    body = client.get(
+        "/wicked-issues/domestic-abuse/lineage", headers={"Authorization": f"Bearer {dan_key}"}
+    ).json()
+    record("free_text_fields_scanned", len(free_text_values(body)))
+    outcomes = {s["project"]["id"]: s["outcomes"] for s in body["steps"]}
+    assert outcomes == {
+        "pr-da": "A shared referral pathway, drafted with [name withheld] and Dan Example;"
+        " Jo Smithson reviewed it.",
+        "pr-da2": "Interim: a model workplace policy. Ask DAN@example.org, or Cat Example.",
+    }
