@@ -28,6 +28,7 @@ person, not "will" the verb).
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
@@ -44,7 +45,9 @@ __all__ = [
     "Matcher",
     "Mention",
     "Named",
+    "FREE_TEXT_KINDS",
     "erasure_scrubs",
+    "journal_scrubber",
     "name_forms",
     "redact",
     "scrub",
@@ -65,6 +68,9 @@ FREE_TEXT_FIELDS: Mapping[type[Record], tuple[str, ...]] = {
 """Every free-text field of the stored records, by record type: what people write
 in, and so what may name people (and what erasure scrubs; readers are shown the
 long texts, description, outcomes and notes, through the consent module)."""
+
+FREE_TEXT_KINDS: tuple[str, ...] = tuple(m.kind for m in FREE_TEXT_FIELDS)
+"""The record kinds with free text, as journals name them."""
 
 _MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
 _WORD = re.compile(rf"[\w{_MARKS}]+")
@@ -345,3 +351,38 @@ def erasure_scrubs(
         if changed:
             out.append((model, changed))
     return out
+
+
+def journal_scrubber(person: Person) -> Callable[[str, str | None], str | None]:
+    """What erasing ``person`` changes in a journal: given an entry's kind and its
+    before-image (as the stores keep it, JSON), the image with their mentions in
+    free text replaced by ``[erased]``, or ``None`` when it does not name them.
+
+    Rolling back a run restores its before-images, so without this a rollback
+    after an erasure could write the erased person's name back.
+
+    >>> scrub = journal_scrubber(Person(id="d", email="dan@x.org", name="Dan Ek"))
+    >>> scrub("handover", '{"notes": "Ask Dan Ek.", "date": "2020-01-01"}')
+    '{"notes": "Ask [erased].", "date": "2020-01-01"}'
+    >>> scrub("handover", '{"notes": "Ask Dan."}'), scrub("tie", '{"context": "Dan Ek"}')
+    (None, None)
+    """
+    matcher = Matcher([Named(person.id, person.name, person.email)])
+    fields = {m.kind: names for m, names in FREE_TEXT_FIELDS.items()}
+
+    def scrubbed(kind: str, previous: str | None) -> str | None:
+        if not previous or kind not in fields:
+            return None
+        image = json.loads(previous)
+        if not isinstance(image, dict):
+            return None
+        update: dict[str, str] = {}
+        for name in fields[kind]:
+            value = image.get(name)
+            if isinstance(value, str) and value:
+                after = matcher.redact(value, name_marker=ERASED, email_marker=ERASED)
+                if after != value:
+                    update[name] = after
+        return json.dumps({**image, **update}) if update else None
+
+    return scrubbed

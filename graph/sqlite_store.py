@@ -40,7 +40,7 @@ from graph.model import (
     Wave,
     normalise_email,
 )
-from graph.redact import erasure_scrubs
+from graph.redact import FREE_TEXT_KINDS, erasure_scrubs, journal_scrubber
 from graph.snapshot import SnapshotRows, build_snapshot
 from graph.store import Batch, Page, PageResult, PersonQuery, R, TieEnds, WriteReport
 from graph.writes import JournalEntry, apply_batch, rollback_run
@@ -362,6 +362,18 @@ class SqliteStore:
             )
             for model, scrubbed in erasure_scrubs(person, tx.every):
                 tx.upsert(model, scrubbed)
+            scrub = journal_scrubber(person)
+            kinds = ",".join("?" * len(FREE_TEXT_KINDS))
+            for run_id, seq, kind, previous in tx.conn.execute(
+                "SELECT run_id, seq, kind, previous FROM journal"
+                f" WHERE previous IS NOT NULL AND kind IN ({kinds})",
+                FREE_TEXT_KINDS,
+            ).fetchall():
+                if (after := scrub(kind, previous)) is not None:
+                    tx.conn.execute(
+                        "UPDATE journal SET previous = ? WHERE run_id = ? AND seq = ?",
+                        (after, run_id, seq),
+                    )
             tx.conn.execute("DELETE FROM person WHERE key = ?", (person_id,))
             tx.conn.execute(
                 "DELETE FROM journal WHERE EXISTS "

@@ -9,7 +9,7 @@ figure ``free_text_fields_scanned``.
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -20,8 +20,8 @@ from api.consent import Viewer
 from api.keys import issue_key
 from api.routes.wicked_issues import build_pack
 from graph import lineage as baton
-from graph.model import Handover, KeyRole, Project, WickedIssue
-from graph.store import GraphStore, Page
+from graph.model import Handover, IngestRun, KeyRole, Project, WickedIssue
+from graph.store import Batch, GraphStore, Page
 from ingest.pipeline import load_bundle
 from ingest.write import write_bundle
 from visualisations.handover_pack import to_html, to_markdown
@@ -312,3 +312,17 @@ def test_alumni_read_their_own_name_and_email_even_without_consent(
         " Jo Smithson reviewed it.",
         "pr-da2": "Interim: a model workplace policy. Ask DAN@example.org, or Cat Example.",
     }
+
+
+def test_rollback_after_erasure_does_not_write_the_name_back(texts: GraphStore) -> None:
+    # run-4 rewrites pr-da's outcomes, so its journal keeps the text naming Siân
+    rewritten = texts.get(Project, "pr-da").model_copy(update={"outcomes": "Rewritten."})
+    run = IngestRun(id="run-4", file_name="t", sha256="4" * 64, started_at=datetime.now(UTC))
+    texts.apply(Batch(projects=[rewritten]), run)
+    texts.erase_person("sian", actor="test")
+    texts.rollback("run-4")
+    assert texts.get(Project, "pr-da").outcomes == (
+        "A shared referral pathway, drafted with [erased] and Dan Example; Jo Smithson reviewed it."
+    )
+    record("free_text_fields_scanned", 1)
+    assert traces(dump_text(texts), ERASED_TRACES[:3]) == []
