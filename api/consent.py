@@ -311,16 +311,21 @@ def free_text(store: GraphStore, viewer: Viewer) -> FreeText:
     """
     if viewer.role is not KeyRole.ALUMNI:
         return _whole
-    everyone = _everyone(store)
+
+    known: list[_Everyone] = []  # read on the first text, then kept per store version
 
     def withheld(mention: Mention) -> bool:
-        named = [everyone.people[k] for k in mention.keys if k in everyone.people]
+        named = [known[0].people[k] for k in mention.keys if k in known[0].people]
         if mention.what == "email":
             return any(not (viewer.sees(p) and viewer.sees_contact_details(p)) for p in named)
         return any(not viewer.sees(p) for p in named)
 
     def read(text: str | None) -> str | None:
-        return everyone.matcher.redact(text, withheld) if text else text
+        if not text:
+            return text
+        if not known:
+            known.append(_everyone(store))
+        return known[0].matcher.redact(text, withheld)
 
     return read
 
