@@ -13,13 +13,19 @@ so one reading of this module says what any caller can learn:
   programme team sees everyone, but contact details only with consent), and
   to the person themself;
 - alumni ask about their own network only (contacts, paths from,
-  recommendations); subject access is for the person or an admin.
+  recommendations); subject access is for the person or an admin;
+- free text (handover notes, project outcomes, issue descriptions) reaches an
+  alumni caller with the name and email of everyone they may not see withheld,
+  and the email of everyone whose contact details they may not see, whoever
+  wrote the text (``free_text``); the programme team reads it whole.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import threading
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
+from weakref import WeakKeyDictionary
 
 from api.errors import Forbidden
 from api.schemas import (
@@ -46,7 +52,9 @@ from graph.contacts import (
     profiles,
 )
 from graph.errors import NotFound
-from graph.model import UNDIRECTED_KINDS, KeyRole, Person, Tie
+from graph.lineage import IssueSummary, Lineage, Step
+from graph.model import UNDIRECTED_KINDS, Handover, KeyRole, Person, Tie
+from graph.redact import Matcher, Mention, Named
 from graph.store import GraphStore, Page, PersonQuery
 
 
@@ -245,3 +253,122 @@ def tie_out(viewer: Viewer, tie: Tie, subject_id: str, others: dict[str, Person]
         context=tie.context,
         frequency=tie.frequency,
     )
+
+
+# -- free text ----------------------------------------------------------------------------
+
+FreeText = Callable[[str | None], str | None]
+"""How one caller reads a free-text field: the text as they may see it."""
+
+
+@dataclass(frozen=True)
+class _Everyone:
+    """Everyone of a store whom some alumni caller may not see (or not see the email
+    of), as free text may name them, as of one store version."""
+
+    version: str
+    people: dict[str, Person]
+    matcher: Matcher
+
+
+_EVERYONE: WeakKeyDictionary[GraphStore, _Everyone] = WeakKeyDictionary()
+_EVERYONE_LOCK = threading.Lock()
+_PEOPLE_PAGE = 10_000
+
+
+def _everyone(store: GraphStore) -> _Everyone:
+    """Read once per store version: any write may add, rename or erase someone."""
+    version = store.version()
+    with _EVERYONE_LOCK:
+        known = _EVERYONE.get(store)
+    if known is not None and known.version == version:
+        return known
+    people: dict[str, Person] = {}
+    offset = 0
+    while True:
+        found = store.find(Person, None, Page(limit=_PEOPLE_PAGE, offset=offset)).data
+        people.update((p.id, p) for p in found if not (p.consent_directory and p.consent_contact))
+        if len(found) < _PEOPLE_PAGE:
+            break
+        offset += _PEOPLE_PAGE
+    known = _Everyone(
+        version, people, Matcher(Named(p.id, p.name, p.email) for p in people.values())
+    )
+    with _EVERYONE_LOCK:
+        _EVERYONE[store] = known
+    return known
+
+
+def _whole(text: str | None) -> str | None:
+    return text
+
+
+def free_text(store: GraphStore, viewer: Viewer) -> FreeText:
+    """The one reading of free text for this caller: for alumni, every mention (full
+    name, first and last name, email) of a person they may not see is withheld, and
+    so is the email of anyone whose contact details they may not see; a name shared
+    by a visible and a hidden person is withheld too. The programme team reads it whole.
+    """
+    if viewer.role is not KeyRole.ALUMNI:
+        return _whole
+
+    known: list[_Everyone] = []  # read on the first text, then kept per store version
+
+    def withheld(mention: Mention) -> bool:
+        named = [known[0].people[k] for k in mention.keys if k in known[0].people]
+        if mention.what == "email":
+            return any(not (viewer.sees(p) and viewer.sees_contact_details(p)) for p in named)
+        return any(not viewer.sees(p) for p in named)
+
+    def read(text: str | None) -> str | None:
+        if not text:
+            return text
+        if not known:
+            known.append(_everyone(store))
+        return known[0].matcher.redact(text, withheld)
+
+    return read
+
+
+def _handover_seen(h: Handover, text: FreeText) -> Handover:
+    return h.model_copy(update={"notes": text(h.notes)}) if h.notes else h
+
+
+def lineage_seen(store: GraphStore, viewer: Viewer, found: Lineage) -> Lineage:
+    """An issue's lineage with its description, outcomes and handover notes as this
+    caller may read them (see ``free_text``); its people are shown by ``people_out``."""
+    text = free_text(store, viewer)
+    if text is _whole:
+        return found
+
+    def step(s: Step) -> Step:
+        return replace(
+            s,
+            project=s.project.model_copy(update={"outcomes": text(s.project.outcomes)}),
+            handed_over=tuple(_handover_seen(h, text) for h in s.handed_over),
+            received=tuple(_handover_seen(h, text) for h in s.received),
+        )
+
+    return replace(
+        found,
+        issue=found.issue.model_copy(update={"description": text(found.issue.description)}),
+        steps=tuple(step(s) for s in found.steps),
+        handovers=tuple(_handover_seen(h, text) for h in found.handovers),
+    )
+
+
+def summaries_seen(
+    store: GraphStore, viewer: Viewer, found: Sequence[IssueSummary]
+) -> list[IssueSummary]:
+    """Issue summaries with their descriptions and outcomes as this caller may read them."""
+    text = free_text(store, viewer)
+    if text is _whole:
+        return list(found)
+    return [
+        replace(
+            s,
+            issue=s.issue.model_copy(update={"description": text(s.issue.description)}),
+            projects=tuple(p.model_copy(update={"outcomes": text(p.outcomes)}) for p in s.projects),
+        )
+        for s in found
+    ]

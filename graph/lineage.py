@@ -56,7 +56,6 @@ __all__ = [
     "overdue_projects",
     "read_notes",
     "record_handover",
-    "redact",
     "summary_of",
     "supporters",
     "unsponsored_projects",
@@ -64,9 +63,6 @@ __all__ = [
 
 OPEN_STATUSES: frozenset[ProjectStatus] = frozenset({ProjectStatus.ACTIVE, ProjectStatus.PROPOSED})
 """A project in one of these is still someone's: its team is the one picking the issue up."""
-
-WITHHELD = "[name withheld]"
-"""What a note says instead of the name of someone the reader may not see."""
 
 _SCAN = Page(limit=100_000)
 """Reads here need every matching record, not a page of them."""
@@ -173,20 +169,6 @@ def open_questions(text: str | None) -> tuple[str, ...]:
     return read_notes(text).open_questions
 
 
-def redact(text: str, names: Iterable[str]) -> str:
-    """``text`` with each of ``names`` (whole words, any case) replaced by ``[name withheld]``.
-
-    Notes are free text written by the programme team and often name people;
-    a reader who may not see a person must not learn their name from a note.
-
-    >>> redact("Talk to Ann Example, who led it.", ["Ann Example", "Bob"])
-    'Talk to [name withheld], who led it.'
-    """
-    for name in sorted({n for n in names if n.strip()}, key=len, reverse=True):
-        text = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", WITHHELD, text, flags=re.I)
-    return text
-
-
 # -- lineage --------------------------------------------------------------------------
 
 
@@ -245,14 +227,14 @@ class Lineage:
     """The whole chain of one wicked issue, oldest project first.
 
     ``profiles`` holds every person the chain names (leads, members, sponsors),
-    whoever the reader is: callers show them only through their consent rules.
-    Handover notes are already redacted for the reader (see ``lineage``).
+    whoever the reader is: callers show them only through their consent rules,
+    and the free text (description, outcomes, notes) too, as stored here.
     """
 
     issue: WickedIssue
     steps: tuple[Step, ...]
     handovers: tuple[Handover, ...]
-    """Every handover of the issue, by date, notes redacted."""
+    """Every handover of the issue, by date."""
     cohorts: dict[str, Cohort]
     """Cohorts of the projects and of the handovers' receivers, when loaded."""
     profiles: dict[str, Profile]
@@ -284,11 +266,13 @@ def _step_order(project: Project, cohorts: dict[str, Cohort]) -> tuple[date, dat
     return (cohort.start_date if cohort else project.start_date, project.start_date, project.id)
 
 
-def lineage(store: GraphStore, issue_id: str, *, visible: Predicate) -> Lineage:
+def lineage(store: GraphStore, issue_id: str, *, visible: Predicate | None = None) -> Lineage:
     """The issue's projects in order (cohort start, project start, id), and its handovers.
 
-    ``visible`` says whom the reader may see: the names of people on the
-    issue's projects who fail it are withheld from handover notes.
+    Free text (description, outcomes, notes) is returned as stored: what a
+    reader may read of it is the API's consent module's to say, for everyone
+    the reader may not see, not only the issue's people (``visible`` is no
+    longer needed here and kept for callers that pass it).
     Raises ``NotFound`` for an unknown issue.
     """
     issue = store.get(WickedIssue, issue_id)
@@ -305,11 +289,6 @@ def lineage(store: GraphStore, issue_id: str, *, visible: Predicate) -> Lineage:
     ids |= {p.sponsor_id for p in projects if p.sponsor_id}
     people = _get_many(store, Person, ids)
     found = profiles(store, sorted(people.values(), key=lambda p: (p.name, p.id)))
-    hidden = [p.name for p in people.values() if not visible(p)]
-    handovers = [
-        h.model_copy(update={"notes": redact(h.notes, hidden)}) if h.notes and hidden else h
-        for h in handovers
-    ]
 
     def by_name(person_ids: Iterable[str]) -> tuple[str, ...]:
         known = [i for i in person_ids if i in found]

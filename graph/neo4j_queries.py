@@ -334,6 +334,21 @@ ERASE_PERSON: LiteralString = "MATCH (p:Person {id: $id}) DETACH DELETE p"
 """Takes the person's memberships, employments, project work, ties and sponsorships."""
 ERASE_JOURNAL: LiteralString = "MATCH (j:JournalEntry) WHERE $id IN j.people DELETE j"
 ADD_ERASURE: LiteralString = "CREATE (e:Erasure) SET e = $props"
+FREE_TEXT_JOURNAL_CHUNKS: LiteralString = (
+    "MATCH (j:JournalChunk) WHERE any(k IN j.kinds WHERE k IN $kinds)"
+    " RETURN elementId(j) AS id, j.kinds AS kinds, j.previous AS previous"
+)
+"""Chunks holding before-images of records with free text, which erasure scrubs."""
+SET_JOURNAL_CHUNK_PREVIOUS: LiteralString = (
+    "MATCH (j:JournalChunk) WHERE elementId(j) = $id SET j.previous = $previous"
+)
+FREE_TEXT_JOURNAL_ENTRIES: LiteralString = (
+    "MATCH (j:JournalEntry) WHERE j.kind IN $kinds AND j.previous IS NOT NULL"
+    " RETURN elementId(j) AS id, j.kind AS kind, j.previous AS previous"
+)
+SET_JOURNAL_ENTRY_PREVIOUS: LiteralString = (
+    "MATCH (j:JournalEntry) WHERE elementId(j) = $id SET j.previous = $previous"
+)
 
 # -- API keys -------------------------------------------------------------------
 

@@ -67,6 +67,7 @@ from graph.model import (
     Wave,
     normalise_email,
 )
+from graph.redact import FREE_TEXT_KINDS, erasure_scrubs, journal_scrubber
 from graph.snapshot import SnapshotRows, build_snapshot
 from graph.sqlite_store import search_text
 from graph.store import (
@@ -526,9 +527,22 @@ class Neo4jStore:
 
     def erase_person(self, person_id: str, actor: str) -> Erasure:
         def erase(tx: _Neo4jTx) -> Erasure:
-            if not tx.fetch(Person, [person_id]):
+            person = tx.fetch(Person, [person_id]).get(person_id)
+            if person is None:
                 raise NotFound("person", person_id)
             tx.run(q.ERASE_SPONSORSHIPS, id=person_id)
+            for model, scrubbed in erasure_scrubs(person, tx.every):
+                tx.upsert(model, scrubbed)
+            scrub, kinds = journal_scrubber(person), list(FREE_TEXT_KINDS)
+            for row in tx.run(q.FREE_TEXT_JOURNAL_CHUNKS, kinds=kinds):
+                after = [
+                    scrub(k, p) or p for k, p in zip(row["kinds"], row["previous"], strict=True)
+                ]
+                if after != row["previous"]:
+                    tx.run(q.SET_JOURNAL_CHUNK_PREVIOUS, id=row["id"], previous=after)
+            for row in tx.run(q.FREE_TEXT_JOURNAL_ENTRIES, kinds=kinds):
+                if (image := scrub(row["kind"], row["previous"])) is not None:
+                    tx.run(q.SET_JOURNAL_ENTRY_PREVIOUS, id=row["id"], previous=image)
             tx.run(q.ERASE_PERSON, id=person_id)
             tx.run(q.DROP_PERSON_KEYS, ids=[person_id])
             tx.run(q.ERASE_JOURNAL, id=person_id)

@@ -38,6 +38,7 @@ from graph.model import (
     Wave,
     normalise_email,
 )
+from graph.redact import FREE_TEXT_KINDS, erasure_scrubs, journal_scrubber
 from graph.snapshot import SnapshotRows, build_snapshot
 from graph.store import (
     Batch,
@@ -183,6 +184,10 @@ class _SqliteTx:
                 record = model.model_validate_json(data)
                 found[record.key] = record
         return found
+
+    def every(self, model: type[R]) -> list[R]:
+        rows = self.conn.execute(f'SELECT data FROM "{model.kind}" ORDER BY key')
+        return [model.model_validate_json(d) for (d,) in rows]
 
     def upsert(self, model: type[R], records: Sequence[R]) -> None:
         columns = list(_COLUMNS[model.kind])
@@ -360,7 +365,8 @@ class SqliteStore:
 
     def erase_person(self, person_id: str, actor: str) -> Erasure:
         with self._transaction() as tx:
-            if not tx.fetch(Person, [person_id]):
+            person = tx.fetch(Person, [person_id]).get(person_id)
+            if person is None:
                 raise NotFound("person", person_id)
             sponsored = self._conn.execute(
                 "SELECT data FROM project WHERE sponsor_id = ?", (person_id,)
@@ -372,6 +378,20 @@ class SqliteStore:
                     for (d,) in sponsored
                 ],
             )
+            for model, scrubbed in erasure_scrubs(person, tx.every):
+                tx.upsert(model, scrubbed)
+            scrub = journal_scrubber(person)
+            kinds = ",".join("?" * len(FREE_TEXT_KINDS))
+            for run_id, seq, kind, previous in tx.conn.execute(
+                "SELECT run_id, seq, kind, previous FROM journal"
+                f" WHERE previous IS NOT NULL AND kind IN ({kinds})",
+                FREE_TEXT_KINDS,
+            ).fetchall():
+                if (after := scrub(kind, previous)) is not None:
+                    tx.conn.execute(
+                        "UPDATE journal SET previous = ? WHERE run_id = ? AND seq = ?",
+                        (after, run_id, seq),
+                    )
             tx.conn.execute("DELETE FROM person WHERE key = ?", (person_id,))
             tx.conn.execute(
                 "DELETE FROM journal WHERE EXISTS "

@@ -57,6 +57,7 @@ from graph.model import (
 from graph.settings import get_settings
 from graph.store import Batch, GraphStore, Page
 from ingest import derive
+from ingest.free_text import free_text_warnings
 from ingest.read import CellValue, Issue, Location, RawBundle, RawRow
 from ingest.spec import (
     NO_WORDS,
@@ -431,6 +432,7 @@ class _Validator:
             problems = check_batch(self.batch, self.store.get_many)
             fallback = Location(self.raw.file_name)
             self.errors += issues_from_problems(problems, self.origins, fallback)
+        self.warnings += free_text_warnings(self.raw, self.batch, self.store, self.salt)
         return Validated(
             batch=self.batch,
             errors=self.errors,

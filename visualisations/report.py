@@ -194,8 +194,14 @@ def build_report(
     visible: Predicate,
     today: date | None = None,
     kinds: tuple[TieKind, ...] = DEFAULT_METRIC_KINDS,
+    free_text: Callable[[str | None], str | None] | None = None,
 ) -> CohortReport:
-    """Everything the report shows, for one cohort (``NotFound`` for an unknown cohort)."""
+    """Everything the report shows, for one cohort (``NotFound`` for an unknown cohort).
+
+    ``free_text`` is how the reader may read the projects' outcomes: whoever shows
+    the report to alumni hands in ``api.consent.free_text``; by default (the
+    programme team, its reader through the API and the CLI) they are shown whole.
+    """
     cohort = store.get(Cohort, cohort_id)
     today = today or date.today()
     suites: dict[str, Any] = {}
@@ -285,7 +291,7 @@ def build_report(
                 start_date=project.start_date,
                 due_date=project.due_date,
                 members=members,
-                outcomes=project.outcomes,
+                outcomes=free_text(project.outcomes) if free_text else project.outcomes,
                 handovers=tuple(
                     _handed_to(h, cohorts, titles) for h in sorted(handed, key=lambda h: h.date)
                 ),

@@ -383,7 +383,8 @@ def issues(request: Request, store: StoreDep) -> Response:
     who = _signed_in(request, store)
     if who is None:
         return _to_sign_in(request)
-    return render(request, "issues.html", who, issues=baton.issue_summaries(store))
+    found = consent.summaries_seen(store, who.viewer, baton.issue_summaries(store))
+    return render(request, "issues.html", who, issues=found)
 
 
 @router.get("/issues/{issue_id}")
@@ -393,7 +394,7 @@ def issue(request: Request, store: StoreDep, issue_id: str) -> Response:
     if who is None:
         return _to_sign_in(request)
     try:
-        found = baton.lineage(store, issue_id, visible=who.viewer.sees)
+        found = consent.lineage_seen(store, who.viewer, baton.lineage(store, issue_id))
     except NotFound:
         return _not_found(request, who, "No such wicked issue.")
     return render(request, "issue.html", who, lineage=lineage_out(who.viewer, found))

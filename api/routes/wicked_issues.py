@@ -188,7 +188,7 @@ def _supporters(store: GraphStore, viewer: Viewer, found: baton.Lineage) -> list
 
 
 def _read_lineage(store: GraphStore, viewer: Viewer, issue_id: str) -> baton.Lineage:
-    return baton.lineage(store, issue_id, visible=viewer.sees)
+    return consent.lineage_seen(store, viewer, baton.lineage(store, issue_id))
 
 
 # -- the pack -----------------------------------------------------------------------------
@@ -317,7 +317,7 @@ def list_issues(
 ) -> Paged[WickedIssueOut]:
     """Every wicked issue by id, with who has worked on it and whether anyone does now."""
     found = baton.issue_summaries(store, orphaned_since=orphaned_since)
-    shown = found[page.offset : page.offset + page.limit]
+    shown = consent.summaries_seen(store, viewer, found[page.offset : page.offset + page.limit])
     return Paged[WickedIssueOut](data=[_issue_out(s) for s in shown], count=len(found))
 
 
