@@ -1,0 +1,101 @@
+"""A body limit on every route, before the body is read and before anyone is authenticated.
+
+Pure ASGI, outside the app's routing: a request whose ``Content-Length`` is over its
+path's limit is answered 413 (problem+json) at once, unread; a body without a length
+(chunked) is counted as it streams, and the moment it passes the limit the request is
+cut off and answered 413 in place of whatever the app was doing with it. Upload
+routes get the upload limit (``ALUMNI_GRAPH_MAX_UPLOAD_BYTES`` plus multipart
+framing); every other route the small ``ALUMNI_GRAPH_MAX_BODY_BYTES``: a stranger
+without a key cannot make the server read, spool or parse a large body anywhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from starlette.datastructures import Headers
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api.problems import problem
+
+__all__ = ["BodyLimit"]
+
+
+class _TooLong(Exception):
+    """Raised into the app by ``receive`` once the streamed body passes the limit."""
+
+
+class BodyLimit:
+    """413 for a body over its path's limit: from its declared length, or while it streams.
+
+    ``limits`` maps exact paths to their limits (the upload routes); every other path
+    gets ``default``.
+    """
+
+    def __init__(self, app: ASGIApp, default: int, limits: Mapping[str, int]) -> None:
+        self.app = app
+        self.default = default
+        self.limits = dict(limits)
+
+    def limit_for(self, path: str) -> int:
+        return self.limits.get(path.rstrip("/") or "/", self.default)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit = self.limit_for(scope.get("path", ""))
+        declared = Headers(scope=scope).get("content-length")
+        if declared is not None:
+            if not declared.strip().isdigit():
+                await _refuse(
+                    scope, receive, send, 400, "Bad request", "Content-Length is not a number"
+                )
+                return
+            if int(declared) > limit:
+                await _refuse(scope, receive, send, 413, "Content too large", _over(limit))
+                return
+
+        seen = 0
+        exceeded = False
+        started = False
+
+        async def counted() -> Message:
+            nonlocal seen, exceeded
+            if exceeded:
+                raise _TooLong
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > limit:
+                    exceeded = True
+                    raise _TooLong
+            return message
+
+        async def guarded(message: Message) -> None:
+            nonlocal started
+            if exceeded and not started:
+                return  # whatever the app made of a cut-off body, the answer is 413
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, counted, guarded)
+        except Exception:
+            if not exceeded:
+                raise
+        if exceeded and not started:
+            await _refuse(scope, receive, send, 413, "Content too large", _over(limit))
+
+
+def _over(limit: int) -> str:
+    return f"the body is over {limit} bytes, the limit of this route"
+
+
+async def _refuse(
+    scope: Scope, receive: Receive, send: Send, status: int, title: str, detail: str
+) -> None:
+    # The connection is not reused: the rest of the body is never read.
+    response = problem(status, title, detail, headers={"Connection": "close"})
+    await response(scope, receive, send)
