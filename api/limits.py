@@ -17,8 +17,11 @@ from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.problems import problem
+from graph.errors import Invalid, Problem
 
-__all__ = ["BodyLimit"]
+__all__ = ["MAX_NAME_LENGTH", "BodyLimit", "upload_name"]
+
+MAX_NAME_LENGTH = 255
 
 
 class _TooLong(Exception):
@@ -99,3 +102,22 @@ async def _refuse(
     # The connection is not reused: the rest of the body is never read.
     response = problem(status, title, detail, headers={"Connection": "close"})
     await response(scope, receive, send)
+
+
+def upload_name(raw: str | None) -> str | None:
+    """An upload's file name, checked before anything is written under it: a name with a
+    NUL or another control character, a path separator, or over 255 characters is refused
+    (422) with the name shown escaped and cut short."""
+    if not raw:
+        return raw
+    reason = None
+    if any(ord(c) < 32 or ord(c) == 127 for c in raw):
+        reason = "the file name holds a control character (a NUL?): rename the file"
+    elif "/" in raw or "\\" in raw:
+        reason = "the file name holds a path separator: send the file under its own name only"
+    elif len(raw) > MAX_NAME_LENGTH:
+        reason = f"the file name is longer than {MAX_NAME_LENGTH} characters"
+    if reason is None:
+        return raw
+    shown = raw.encode("unicode_escape").decode("ascii")[:100]
+    raise Invalid([Problem("upload", "file", shown, reason)])

@@ -28,6 +28,7 @@ from api.consent import Viewer
 from api.deps import AnswersDep, NetworkDep, SettingsDep, StoreDep
 from api.errors import Forbidden, RateLimited, TooLarge
 from api.keys import KEY_PREFIX, hash_key
+from api.limits import upload_name
 from api.pages import sessions
 from api.pages.sessions import CSRF_FIELD, SESSION_COOKIE, SIGN_IN_COOKIE, Session, Staged
 from api.problems import problem
@@ -464,7 +465,7 @@ def _load(
     try:
         report = uploads.load_upload(
             store,
-            name,
+            upload_name(name),
             io.BytesIO(content),
             dry_run=dry_run,
             max_bytes=settings.max_upload_bytes,
