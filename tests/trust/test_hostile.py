@@ -92,8 +92,8 @@ def write_zip(path: Path, parts: dict[str, bytes | Bomb]) -> Path:
         local.write(struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, 8, 0, 0x21, crc,
                                 len(data), size, len(encoded), 0))  # fmt: skip
         local.write(encoded + data)
-        central.write(struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, 8, 0, 0x21,
-                                  crc, len(data), size, len(encoded), 0, 0, 0, 0, 0, offset))  # fmt: skip
+        fields = (20, 20, 0, 8, 0, 0x21, crc, len(data), size, len(encoded), 0, 0, 0, 0, 0)
+        central.write(struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, *fields, offset))
         central.write(encoded)
     directory = central.getvalue()
     end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(parts), len(parts), len(directory),

@@ -1,0 +1,43 @@
+"""An upload's file name with a NUL, a control character or a path separator: the upload
+page shows the error (422), never a 500, and nothing is loaded."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from graph.store import GraphStore
+
+from ..api.conftest import Keys
+from .conftest import sign_in
+
+
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [
+        ("bad\x00name.json", "bad\\x00name.json"),
+        ("tab\there.xlsx", "tab\\there.xlsx"),
+        ("../../etc/cohort.json", "../../etc/cohort.json"),
+    ],
+)
+def test_upload_page_refuses_an_unsafe_file_name_with_an_error_page(
+    client: TestClient, keys: Keys, sample_store: GraphStore, name: str, shown: str
+) -> None:
+    csrf = sign_in(client, keys.programme)
+    runs = len(sample_store.runs())
+    boundary = "names-boundary"
+    body = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\n{csrf}\r\n'
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
+        f"Content-Type: application/json\r\n\r\n{{}}\r\n--{boundary}--\r\n"
+    ).encode()
+    answer = client.post(
+        "/upload",
+        content=body,
+        headers={"Content-Type": f"multipart/form-data; boundary={boundary}"},
+    )
+    assert answer.status_code == 422, answer.text
+    assert answer.headers["content-type"].startswith("text/html")
+    assert "the file name holds a" in answer.text
+    assert shown in answer.text
+    assert len(sample_store.runs()) == runs
