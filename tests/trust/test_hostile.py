@@ -439,7 +439,11 @@ def _serve(url: str, log: Path) -> Iterator[tuple[str, int, subprocess.Popen[byt
             yield f"http://127.0.0.1:{port}", port, server
         finally:
             server.terminate()
-            server.wait(timeout=30)
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:  # a request still being served: no orphans
+                server.kill()
+                server.wait(timeout=30)
 
 
 def _zeros(total: int, chunk: int = 256 * 1024) -> Iterator[bytes]:
