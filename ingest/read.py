@@ -85,7 +85,7 @@ class ReadLimits:
     """Characters of a workbook's shared-string table."""
     max_errors: int = 10_000
     """Problems found while reading, before reading stops."""
-    max_json_values: int = 2_000_000
+    max_json_values: int = 1_000_000
     """Values (objects, lists, items) a JSON file may hold."""
 
 
@@ -431,6 +431,9 @@ _CHUNK = 64 * 1024
 _RATIO_FLOOR = 1024 * 1024
 """Parts smaller than this may compress as well as they like (a blank sheet does)."""
 _MAX_CENTRAL_DIRECTORY = 4 * 1024 * 1024
+_MAX_RUN = 1024 * 1024
+"""Bytes between two ``>``: far more than a cell's 32,767 characters take, far less than a
+tag with a huge attribute (which expat would hold whole) would."""
 _CELL_REF = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d+)")
 
 
@@ -502,8 +505,17 @@ class _Workbook:
                 f"{part} is compressed more than {limits.max_ratio} to 1: a zip bomb?", sheet
             )
         size = 0
+        run = 0  # bytes since the last ">": expat holds a whole tag (attributes) at once
         with self.archive.open(info) as stream:
             while chunk := stream.read(_CHUNK):
+                first = chunk.find(b">")
+                if run + (len(chunk) if first < 0 else first) > _MAX_RUN:
+                    raise self.refuse(
+                        f"{part} has a tag or text of more than {_MAX_RUN} bytes: no workbook"
+                        " part has",
+                        sheet,
+                    )
+                run = run + len(chunk) if first < 0 else len(chunk) - 1 - chunk.rfind(b">")
                 size += len(chunk)
                 self.budget.inflated += len(chunk)
                 if size > limits.max_part_bytes:
