@@ -7,13 +7,16 @@ cut off and answered 413 in place of whatever the app was doing with it. Upload
 routes get the upload limit (``ALUMNI_GRAPH_MAX_UPLOAD_BYTES`` plus multipart
 framing); every other route the small ``ALUMNI_GRAPH_MAX_BODY_BYTES``: a stranger
 without a key cannot make the server read, spool or parse a large body anywhere.
+A browser (``Accept: text/html``) gets the same answer as an error page.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from html import escape
 
 from starlette.datastructures import Headers
+from starlette.responses import HTMLResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.problems import problem
@@ -96,11 +99,24 @@ def _over(limit: int) -> str:
     return f"the body is over {limit} bytes, the limit of this route"
 
 
+_PAGE = (
+    '<!doctype html>\n<html lang="en-GB">\n<head><meta charset="utf-8"><title>{title}</title>'
+    '<link rel="stylesheet" href="/static/pages.css"></head>\n<body><main><h1>{title}</h1>'
+    '<p>{detail}</p><p><a href="/">Back to the start</a></p></main></body>\n</html>\n'
+)
+
+
 async def _refuse(
     scope: Scope, receive: Receive, send: Send, status: int, title: str, detail: str
 ) -> None:
     # The connection is not reused: the rest of the body is never read.
-    response = problem(status, title, detail, headers={"Connection": "close"})
+    headers = {"Connection": "close"}
+    response: Response
+    if "text/html" in Headers(scope=scope).get("accept", ""):  # a browser: an error page
+        page = _PAGE.format(title=escape(title), detail=escape(detail))
+        response = HTMLResponse(page, status_code=status, headers=headers)
+    else:
+        response = problem(status, title, detail, headers=headers)
     await response(scope, receive, send)
 
 

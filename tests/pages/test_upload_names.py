@@ -6,9 +6,10 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
+from api.app import MULTIPART_ALLOWANCE
 from graph.store import GraphStore
 
-from ..api.conftest import Keys
+from ..api.conftest import SETTINGS, Keys
 from .conftest import sign_in
 
 
@@ -41,3 +42,22 @@ def test_upload_page_refuses_an_unsafe_file_name_with_an_error_page(
     assert "the file name holds a" in answer.text
     assert shown in answer.text
     assert len(sample_store.runs()) == runs
+
+
+def test_upload_page_over_the_body_limit_is_an_error_page_before_anything_is_read(
+    client: TestClient, keys: Keys
+) -> None:
+    csrf = sign_in(client, keys.programme)
+    limit = SETTINGS.max_upload_bytes + MULTIPART_ALLOWANCE
+    answer = client.post(
+        "/upload",
+        content=b"x" * (limit + 1),
+        headers={
+            "Content-Type": "multipart/form-data; boundary=b",
+            "Accept": "text/html",
+            "X-CSRF-Token": csrf,
+        },
+    )
+    assert answer.status_code == 413
+    assert answer.headers["content-type"].startswith("text/html")
+    assert f"the body is over {limit} bytes" in answer.text

@@ -12,6 +12,7 @@ message or an error page, never a traceback.
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 import os
@@ -34,8 +35,10 @@ import httpx2
 import pytest
 from openpyxl import load_workbook
 
+from api.app import create_app
 from api.keys import issue_key
 from api.problems import PROBLEM_JSON
+from api.settings import ApiSettings
 from graph.model import Cohort, KeyRole, Membership
 from graph.settings import get_settings
 from graph.sqlite_store import SqliteStore
@@ -245,7 +248,7 @@ XLSX: dict[str, tuple[Callable[[dict[str, bytes | Bomb], str], None], str]] = {
 
 
 def _big_cohort(members: int, cohort_id: str = "big-2030") -> Tables:
-    people = [
+    people: list[dict[str, object]] = [
         {"email": f"m{i:04d}@example.org", "name": f"Member {i:04d}", "organisation": "ECC"}
         for i in range(members)
     ]
@@ -350,6 +353,55 @@ def test_read_workbook_whose_zip_lies_about_sizes_reads_no_more_than_it_declares
     assert [e.reason for e in bundle.errors] == [
         "the cell is longer than 32767 characters, the limit"
     ]
+
+
+# -- the body limit, straight through ASGI ----------------------------------------------------
+
+
+def _asgi_post(path: str, headers: list[tuple[bytes, bytes]]) -> tuple[int, bytes, int]:
+    """POST an endless body of 64 KiB chunks; (status, content type, bytes taken)."""
+    store = SqliteStore("sqlite:///:memory:")
+    app = create_app(store=store, settings=ApiSettings())
+    app.state.store = store
+    taken = 0
+    sent: list[dict[str, object]] = []
+
+    async def receive() -> dict[str, object]:
+        nonlocal taken
+        taken += 64 * 1024
+        return {"type": "http.request", "body": b"0" * 64 * 1024, "more_body": True}
+
+    async def send(message: dict[str, object]) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST",
+        "scheme": "http", "path": path, "raw_path": path.encode(), "query_string": b"",
+        "root_path": "", "headers": [(b"host", b"t"), *headers], "client": ("127.0.0.1", 1),
+        "server": ("t", 80), "state": {},
+    }  # fmt: skip
+    asyncio.run(app(scope, receive, send))  # type: ignore[arg-type]
+    store.close()
+    start = next(m for m in sent if m["type"] == "http.response.start")
+    kind = dict(start["headers"]).get(b"content-type", b"")  # type: ignore[call-overload]
+    return int(start["status"]), kind, taken  # type: ignore[call-overload]
+
+
+@pytest.mark.parametrize("path", ["/keys", "/wicked-issues/x/handovers", "/sign-in", "/nowhere"])
+@pytest.mark.parametrize("declared", [True, False])
+def test_a_large_body_without_a_key_is_refused_before_it_is_read(path: str, declared: bool) -> None:
+    headers = [(b"content-type", b"application/json")]
+    if declared:
+        headers.append((b"content-length", str(400 * MIB).encode()))
+    status, kind, taken = _asgi_post(path, headers)
+    assert kind == PROBLEM_JSON.encode()
+    if declared:  # not one byte read
+        assert (status, taken) == (413, 0)
+    else:  # cut off one chunk past 1 MiB, or answered (no route, no form token) before that
+        assert status in (403, 404, 413)
+        assert taken <= MIB + 64 * 1024
+        assert status != 413 or taken == MIB + 64 * 1024
+    record("hostile_bodies_sent", 1)
 
 
 # -- members per cohort and per project, on both stores ----------------------------------------
@@ -554,11 +606,11 @@ def test_server_answers_hostile_input_with_problems_within_bounded_memory(
 
         # 400 MB without a key, declared and chunked, to a route that is not /ingest
         size = 400 * MIB
-        for path in ("/keys", "/wicked-issues/x/handovers", "/ingest"):
-            head = (f"POST {path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        for route in ("/keys", "/wicked-issues/x/handovers", "/ingest"):
+            head = (f"POST {route} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
                     f"Content-Length: {size}\r\n\r\n")  # fmt: skip
             _is_problem(*raw_request(port, head, _zeros(size)), 413)
-            head = (f"POST {path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            head = (f"POST {route} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
                     "Transfer-Encoding: chunked\r\n\r\n")  # fmt: skip
             # chunked: cut off at the limit, or refused for want of a key before that
             _is_problem(*raw_request(port, head, _zeros(size), chunked=True), 401, 413)
@@ -577,8 +629,8 @@ def test_server_answers_hostile_input_with_problems_within_bounded_memory(
         for thread in threads:
             thread.join(timeout=120)
         assert len(answers) == 4
-        for answer in answers:
-            _is_problem(*answer, 401, 413)
+        for reply in answers:
+            _is_problem(*reply, 401, 413)
         record("hostile_bodies_sent", 4)
 
         peak = _memory(server.pid, "VmHWM")
