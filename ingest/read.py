@@ -20,7 +20,7 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 from xml.parsers import expat
 
@@ -203,7 +203,8 @@ class RawBundle:
 
 
 def read_bundle(path: Path, *, limits: ReadLimits = LIMITS) -> RawBundle:
-    """Read an ``.xlsx`` workbook, a ``.json`` file or a folder of ``TABLE.csv`` files.
+    """Read an ``.xlsx`` workbook, a ``.json`` file or a folder (or ``.zip``) of ``TABLE.csv``
+    files.
 
     A bundle past one of ``limits`` (or one whose container breaks in a way that stops
     reading) comes back with that error and no tables: nothing else is worth checking.
@@ -234,6 +235,8 @@ def _read_container(path: Path, bundle: RawBundle, budget: _Budget) -> None:
         _read_xlsx(path, bundle, budget)
     elif path.suffix.casefold() == ".json":
         _read_json(path, bundle, budget)
+    elif path.suffix.casefold() == ".zip":
+        _read_csv_zip(path, bundle, budget)
     else:
         bundle.errors.append(
             Issue(
@@ -473,11 +476,14 @@ def _zip_directory(path: Path) -> tuple[int, int] | None:
 class _Workbook:
     """One workbook's zip, read part by part within the limits."""
 
-    def __init__(self, archive: zipfile.ZipFile, file_name: str, budget: _Budget) -> None:
+    def __init__(
+        self, archive: zipfile.ZipFile, file_name: str, budget: _Budget, what: str = "workbook"
+    ) -> None:
         self.archive = archive
         self.file_name = file_name
         self.budget = budget
         self.limits = budget.limits
+        self.what = what
 
     def refuse(self, reason: str, sheet: str | None = None) -> _Refused:
         return _Refused(Issue(Location(self.file_name, sheet), None, None, reason))
@@ -485,8 +491,9 @@ class _Workbook:
     def unreadable(self, reason: str) -> _Refused:
         return self.refuse(f"not a readable .xlsx workbook ({reason})")
 
-    def chunks(self, part: str, sheet: str | None = None) -> Iterator[bytes]:
-        """A part's bytes as they inflate, refused the moment one limit is passed."""
+    def chunks(self, part: str, sheet: str | None = None, markup: bool = True) -> Iterator[bytes]:
+        """A part's bytes as they inflate, refused the moment one limit is passed (and, for
+        ``markup``, the moment a megabyte passes without a ``>``)."""
         try:
             info = self.archive.getinfo(part)
         except KeyError:
@@ -509,7 +516,7 @@ class _Workbook:
         with self.archive.open(info) as stream:
             while chunk := stream.read(_CHUNK):
                 first = chunk.find(b">")
-                if run + (len(chunk) if first < 0 else first) > _MAX_RUN:
+                if markup and run + (len(chunk) if first < 0 else first) > _MAX_RUN:
                     raise self.refuse(
                         f"{part} has a tag or text of more than {_MAX_RUN} bytes: no workbook"
                         " part has",
@@ -526,7 +533,7 @@ class _Workbook:
                     )
                 if self.budget.inflated > limits.max_total_bytes:
                     raise self.refuse(
-                        f"the workbook unpacks to more than {limits.max_total_bytes} bytes",
+                        f"the {self.what} unpacks to more than {limits.max_total_bytes} bytes",
                         sheet,
                     )
                 if size > _RATIO_FLOOR and size > limits.max_ratio * max(info.compress_size, 1):
@@ -602,10 +609,8 @@ def _normpath(path: str) -> str:
     return "/".join(parts)
 
 
-def _read_xlsx(path: Path, bundle: RawBundle, budget: _Budget) -> None:
-    with path.open("rb") as f:
-        bundle.sha256 = hashlib.file_digest(f, "sha256").hexdigest()
-    limits = budget.limits
+def _open_zip(path: Path, limits: ReadLimits, what: str) -> zipfile.ZipFile:
+    """The zip, once its end record shows it holds no more entries than the limit."""
     declared = _zip_directory(path)
     if declared is not None:
         entries, directory = declared
@@ -615,30 +620,41 @@ def _read_xlsx(path: Path, bundle: RawBundle, budget: _Budget) -> None:
                     Location(path.name),
                     None,
                     None,
-                    f"the workbook holds {entries} parts, over the limit of {limits.max_entries}",
+                    f"the {what} holds {entries} parts, over the limit of {limits.max_entries}",
                 )
             )
+    archive = zipfile.ZipFile(path)
+    if len(archive.infolist()) > limits.max_entries:
+        archive.close()
+        raise _Refused(
+            Issue(
+                Location(path.name),
+                None,
+                None,
+                f"the {what} holds more than {limits.max_entries} parts",
+            )
+        )
+    return archive
+
+
+_ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    NotImplementedError,
+    RuntimeError,
+    EOFError,
+    OSError,
+    zlib.error,
+)
+
+
+def _read_xlsx(path: Path, bundle: RawBundle, budget: _Budget) -> None:
+    with path.open("rb") as f:
+        bundle.sha256 = hashlib.file_digest(f, "sha256").hexdigest()
     try:
-        with zipfile.ZipFile(path) as archive:
-            if len(archive.infolist()) > limits.max_entries:
-                raise _Refused(
-                    Issue(
-                        Location(path.name),
-                        None,
-                        None,
-                        f"the workbook holds more than {limits.max_entries} parts",
-                    )
-                )
+        with _open_zip(path, budget.limits, "workbook") as archive:
             _read_workbook(_Workbook(archive, path.name, budget), bundle)
-    except (
-        zipfile.BadZipFile,
-        zipfile.LargeZipFile,
-        NotImplementedError,
-        RuntimeError,
-        EOFError,
-        OSError,
-        zlib.error,
-    ) as exc:
+    except _ZIP_ERRORS as exc:
         bundle.errors.append(
             Issue(Location(path.name), None, None, f"not a readable .xlsx workbook ({exc})")
         )
@@ -1027,7 +1043,6 @@ def _read_csv_folder(folder: Path, bundle: RawBundle, budget: _Budget) -> None:
         table = _table_for(path.stem, place, bundle)
         if table is None:
             continue
-        place = Location(path.name, table, 1)
         if bad is not None:
             bundle.errors.append(
                 Issue(
@@ -1039,23 +1054,103 @@ def _read_csv_folder(folder: Path, bundle: RawBundle, budget: _Budget) -> None:
                 )
             )
             continue
-        reader = _TableReader(bundle, table, place, budget)
         with path.open("rb") as raw, io.TextIOWrapper(raw, "utf-8-sig", newline="") as text:
-            try:
-                rows = csv.reader(_csv_lines(text, place, limits))
-                for number, cells in enumerate(rows, start=1):
-                    if number == 1:
-                        reader.header(cells)
-                        continue
-                    reader.row(number, ((c, None) for c in cells))
-            except csv.Error as exc:
-                reason = f"is not valid CSV ({exc})"
-                if "field larger than field limit" in str(exc):
-                    reason = f"a cell is longer than {csv.field_size_limit()} characters, the limit"
-                bundle.errors.append(Issue(Location(path.name, table), None, None, reason))
-        if table not in bundle.places:
-            reader.header(())
+            _read_csv_table(text, path.name, table, bundle, budget)
     bundle.sha256 = digest.hexdigest()
+
+
+def _read_csv_table(
+    text: io.TextIOBase, file_name: str, table: str, bundle: RawBundle, budget: _Budget
+) -> None:
+    place = Location(file_name, table, 1)
+    reader = _TableReader(bundle, table, place, budget)
+    try:
+        rows = csv.reader(_csv_lines(text, place, budget.limits))
+        for number, cells in enumerate(rows, start=1):
+            if number == 1:
+                reader.header(cells)
+                continue
+            reader.row(number, ((c, None) for c in cells))
+    except csv.Error as exc:
+        reason = f"is not valid CSV ({exc})"
+        if "field larger than field limit" in str(exc):
+            reason = f"a cell is longer than {csv.field_size_limit()} characters, the limit"
+        bundle.errors.append(Issue(Location(file_name, table), None, None, reason))
+    except UnicodeDecodeError:
+        bundle.errors.append(
+            Issue(
+                Location(file_name, table),
+                None,
+                None,
+                "is not UTF-8 text: save it as 'CSV UTF-8'",
+            )
+        )
+    if table not in bundle.places:
+        reader.header(())
+
+
+class _Stream(io.RawIOBase):
+    """A file over a generator of byte chunks (a zip part streamed through its limits)."""
+
+    def __init__(self, chunks: Iterator[bytes]) -> None:
+        self.chunks = chunks
+        self.pending = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while not self.pending:
+            self.pending = next(self.chunks, b"")
+            if not self.pending:
+                return 0
+        size = min(len(buffer), len(self.pending))
+        buffer[:size] = self.pending[:size]
+        self.pending = self.pending[size:]
+        return size
+
+
+def _read_csv_zip(path: Path, bundle: RawBundle, budget: _Budget) -> None:
+    """A ``.zip`` of ``TABLE.csv`` files, flat (folders, ``__MACOSX`` and dot files are
+    passed over), each streamed out of the zip within the limits, never unpacked whole."""
+    with path.open("rb") as f:
+        bundle.sha256 = hashlib.file_digest(f, "sha256").hexdigest()
+    try:
+        with _open_zip(path, budget.limits, "zip") as archive:
+            members: dict[str, zipfile.ZipInfo] = {}
+            for info in archive.infolist():
+                member = PurePosixPath(info.filename.replace("\\", "/"))
+                if info.is_dir() or "__MACOSX" in member.parts or member.name.startswith("."):
+                    continue
+                if not member.name.casefold().endswith(".csv"):
+                    continue
+                if member.name in members:
+                    bundle.errors.append(
+                        Issue(
+                            Location(path.name),
+                            None,
+                            member.name,
+                            "appears twice in the zip",
+                        )
+                    )
+                    return
+                members[member.name] = info
+            if not members:
+                bundle.errors.append(
+                    Issue(Location(path.name), None, None, "the zip holds no .csv files")
+                )
+            unpacking = _Workbook(archive, path.name, budget, "zip")
+            for name in sorted(members):
+                table = _table_for(PurePosixPath(name).stem, Location(name, name, 1), bundle)
+                if table is None:
+                    continue
+                chunks = unpacking.chunks(members[name].filename, table, markup=False)
+                with io.TextIOWrapper(
+                    io.BufferedReader(_Stream(chunks)), "utf-8-sig", newline=""
+                ) as text:
+                    _read_csv_table(text, name, table, bundle, budget)
+    except _ZIP_ERRORS as exc:
+        bundle.errors.append(Issue(Location(path.name), None, None, f"not a readable zip ({exc})"))
 
 
 # -- JSON ----------------------------------------------------------------------

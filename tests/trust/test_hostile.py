@@ -355,6 +355,34 @@ def test_read_workbook_whose_zip_lies_about_sizes_reads_no_more_than_it_declares
     ]
 
 
+ZIPPED_CSV: dict[str, tuple[Callable[[Path], Path], str]] = {
+    "zip-csv-bomb": (OTHER["zip-csv-bomb"][0], "over the limit of 67108864 for one part"),
+    "zip-csv-millions-of-rows": (OTHER["zip-csv-millions-of-rows"][0], "compressed more than"),
+    "zip-csv-endless-line": (OTHER["zip-csv-endless-line"][0], "compressed more than"),
+    "zip-csv-rows-past-the-limit": (
+        lambda d: _csv_zip(
+            d, "rows", b"email\n" + b"".join(b"p%d@example.org\n" % n for n in range(60_000))
+        ),
+        "more than 50000 rows",
+    ),
+    "zip-csv-many-entries": (
+        lambda d: write_zip(d / "many.zip", {f"x{n}.csv": b"a\n" for n in range(2_000)}),
+        "over the limit of 1000",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(ZIPPED_CSV))
+def test_read_hostile_zip_of_csv_is_one_error_naming_the_limit_and_no_tables(
+    tmp_path: Path, case: str
+) -> None:
+    build, reason = ZIPPED_CSV[case]
+    bundle = read_bundle(build(tmp_path))
+    assert bundle.tables == {}
+    assert any(reason in e.reason for e in bundle.errors), [str(e) for e in bundle.errors]
+    record("hostile_files_tried", 1)
+
+
 # -- the body limit, straight through ASGI ----------------------------------------------------
 
 
