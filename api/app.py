@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from api import problems
 from api.auth import FailedAuthLimiter
 from api.clients import ForwardedFor
+from api.limits import BodyLimit
 from api.pages import routes as pages
 from api.pages.security import SecurityHeaders
 from api.pages.sessions import Sessions
@@ -34,6 +35,9 @@ from graph.stores import open_store
 
 MULTIPART_ALLOWANCE = 64 * 1024
 """Bytes of multipart framing (boundaries, part headers) allowed on top of the upload."""
+
+UPLOAD_PATHS = ("/ingest", "/upload")
+"""The routes that take a bundle: the upload limit; every other route the small body limit."""
 
 TAGS = [
     {"name": "health", "description": "For load balancers; no key needed."},
@@ -92,7 +96,9 @@ def create_app(
     app.state.sessions = Sessions.of(settings)
     problems.install(app)
     app.add_middleware(
-        problems.DeclaredSizeLimit, limits={"/ingest": body_limit, "/upload": body_limit}
+        BodyLimit,
+        default=settings.max_body_bytes,
+        limits=dict.fromkeys(UPLOAD_PATHS, body_limit),
     )
     app.add_middleware(SecurityHeaders)
     app.add_middleware(ForwardedFor, proxies=settings.proxy_networks())

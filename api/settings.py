@@ -19,6 +19,9 @@ class ApiSettings(BaseSettings):
 
     max_upload_bytes: int = Field(default=20 * 1024 * 1024, ge=1)
     """Largest bundle ``POST /ingest`` accepts; bigger uploads get 413 before being read."""
+    max_body_bytes: int = Field(default=1024 * 1024, ge=1)
+    """Largest body any route but the uploads takes; bigger gets 413 before being read,
+    before the caller's key is even looked at."""
     auth_failures_per_minute: int = Field(default=20, ge=1)
     """Failed authentications one client address may make in a minute before 429."""
     auth_failure_window_seconds: float = Field(default=60.0, gt=0)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from pydantic import SecretStr
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -22,6 +22,9 @@ class Settings(BaseSettings):
     neo4j_database: str = "neo4j"
     id_salt: SecretStr = SecretStr("alumni-graph-demo-salt")
     """Key for person ids: set a secret of your own in production, once, and keep it."""
+    max_members: int = Field(default=500, ge=2)
+    """Most members one cohort or one project may have (stored and new together): peer
+    ties grow with its square, so a bundle past it is refused."""
 
 
 @lru_cache

@@ -847,6 +847,8 @@ class _Validator:
         members |= {
             m.person_id for m in _find_all(self.store, Membership, {"cohort_id": self.cohort.id})
         }
+        if self.too_many("members", f"cohort {self.cohort.id!r}", len(members)):
+            return
         ties: list[Tie] = derive.cohort_peer_ties(self.cohort, members)
         touched = {p.id for p in self.batch.projects} | {
             m.project_id for m in self.batch.project_members
@@ -860,11 +862,29 @@ class _Validator:
                 m.person_id
                 for m in _find_all(self.store, ProjectMember, {"project_id": project_id})
             }
+            if self.too_many("project_members", f"project {project_id!r}", len(people)):
+                continue
             ties += derive.project_ties(project, people)
         for tie in derive.unique_ties(ties):
             place = self.origins.get(f"project {tie.context}", cohort_row)
             self.origins.setdefault(f"{tie.kind} {tie.key}", place)
             self.batch.ties.append(tie)
+
+    def too_many(self, table: str, group: str, count: int) -> bool:
+        """A cohort or project past ``max_members`` (its ties grow with the square): an error."""
+        cap = get_settings().max_members
+        if count <= cap:
+            return False
+        self.errors.append(
+            Issue(
+                self.raw.place(table),
+                None,
+                count,
+                f"{group} would have {count} members (this bundle's and those stored),"
+                f" over the limit of {cap} (ALUMNI_GRAPH_MAX_MEMBERS)",
+            )
+        )
+        return True
 
 
 def _find_all(

@@ -27,6 +27,7 @@ from api.consent import Viewer
 from api.deps import AnswersDep, NetworkDep, SettingsDep, StoreDep
 from api.errors import Forbidden, RateLimited, TooLarge
 from api.keys import hash_key
+from api.limits import upload_name
 from api.pages import sessions
 from api.pages.sessions import CSRF_FIELD, SESSION_COOKIE, SIGN_IN_COOKIE, Session
 from api.problems import problem
@@ -532,7 +533,7 @@ def upload_check(
     staging = _staging(request)
     try:
         staged = staging.stage(
-            who.viewer.key_id, file.filename, file.file, settings.max_upload_bytes
+            who.viewer.key_id, upload_name(file.filename), file.file, settings.max_upload_bytes
         )
     except uploads.StagingFull as exc:
         return problem(413, "Content too large", str(exc))

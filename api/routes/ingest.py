@@ -16,6 +16,7 @@ from api import uploads
 from api.auth import TeamRole
 from api.deps import PageDep, SettingsDep, StoreDep
 from api.errors import BundleRefused
+from api.limits import upload_name
 from api.problems import responses
 from api.schemas import IngestReportOut, Paged, RunOut, WriteReportOut
 from graph.model import IngestRun
@@ -45,7 +46,7 @@ def ingest(
     in one transaction (200 with the report). The same bundle twice changes nothing."""
     report = uploads.load_upload(
         store,
-        file.filename,
+        upload_name(file.filename),
         file.file,
         dry_run=dry_run,
         max_bytes=settings.max_upload_bytes,
