@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Protocol, TypeVar
 
 from graph.errors import Conflict, Invalid, NotFound
+from graph.facts import by_person, employment_history, merge_person
 from graph.integrity import check_batch
-from graph.model import KIND_BY_NAME, WRITE_ORDER, Employment, IngestRun, Record
+from graph.model import KIND_BY_NAME, WRITE_ORDER, Employment, IngestRun, Person, Record
 from graph.store import Batch, KindCounts, WriteReport
 
 R = TypeVar("R", bound=Record)
@@ -51,6 +52,10 @@ class RecordTx(Protocol):
 
     def open_employments(self, person_ids: Collection[str]) -> list[Employment]: ...
 
+    def employments_of(self, person_ids: Collection[str]) -> list[Employment]:
+        """Every employment, open or ended, of these people."""
+        ...
+
     def add_journal(self, entries: Sequence[JournalEntry]) -> None: ...
 
     def journal(self, run_id: str) -> list[JournalEntry]: ...
@@ -69,32 +74,43 @@ def _dedupe(records: Sequence[R]) -> list[R]:
     return list(by_key.values())
 
 
-def _settle_employments(tx: RecordTx, incoming: list[Employment]) -> list[Employment]:
-    """Apply the job-move rule: a new organisation closes the open employment.
+def _merge_people(tx: RecordTx, incoming: list[Person]) -> list[Person]:
+    """Each person as the store will keep them: fact by fact, the later-dated wins."""
+    merged: dict[str, Person] = tx.fetch(Person, {p.key for p in incoming})
+    stated: dict[str, Person] = {}
+    for person in incoming:
+        stated[person.key] = merge_person(stated.get(person.key) or merged.get(person.key), person)
+    return list(stated.values())
 
-    Restating the current employer (even with another start date) is no move:
-    the existing spell is kept. A different employer ends the old spell the day
-    before the new one starts; both stay in the history.
+
+def _settle_employments(
+    tx: RecordTx, incoming: list[Employment]
+) -> tuple[list[Employment], list[Employment]]:
+    """Every touched person's whole history from every pair stated so far.
+
+    Returns the spells to write (those the batch states or that change) and the
+    stored spells that are no longer spells of their own (a pair stated earlier
+    at the same employer now covers them) and must go.
     """
-    open_now = tx.open_employments({e.person_id for e in incoming})
-    open_by_person: dict[str, list[Employment]] = {}
-    for e in open_now:
-        open_by_person.setdefault(e.person_id, []).append(e)
-    settled: list[Employment] = []
-    closing: dict[str, Employment] = {}
-    for new in incoming:
-        current = open_by_person.get(new.person_id, [])
-        same_org = [e for e in current if e.organisation_id == new.organisation_id]
-        if new.end is None and same_org:
-            settled.append(same_org[0])
-            continue
-        settled.append(new)
-        if new.end is None:
-            for old in current:
-                if old.key != new.key and old.start < new.start:
-                    closing[old.key] = old.model_copy(update={"end": new.start - timedelta(days=1)})
-    batch_keys = {e.key for e in settled}
-    return settled + [e for k, e in closing.items() if k not in batch_keys]
+    if not incoming:
+        return [], []
+    people = {e.person_id for e in incoming}
+    stored = by_person(tx.employments_of(people))
+    mine = by_person(incoming)
+    write: list[Employment] = []
+    retire: list[Employment] = []
+    for person_id in sorted(people):
+        held = {e.key: e for e in stored.get(person_id, [])}
+        said = {(e.organisation_id, e.start) for e in mine[person_id]}
+        history = employment_history(person_id, held.values(), mine[person_id])
+        for spell in history:
+            pairs = {(spell.organisation_id, d) for d in (spell.start, *spell.restated)}
+            old = held.get(spell.key)
+            if pairs & said or old is None or old.content() != spell.content():
+                write.append(spell)
+        keep = {spell.key for spell in history}
+        retire += [e for key, e in sorted(held.items()) if key not in keep]
+    return write, retire
 
 
 def _people_named(record: Record, old: Record | None) -> tuple[str, ...]:
@@ -108,7 +124,8 @@ def apply_batch(
     problems = check_batch(batch, tx.fetch)
     if problems:
         raise Invalid(problems)
-    batch = replace(batch, employments=_settle_employments(tx, batch.employments))
+    employments, retired = _settle_employments(tx, batch.employments)
+    batch = replace(batch, people=_merge_people(tx, batch.people), employments=employments)
     report = WriteReport(dry_run=dry_run)
     journal: list[JournalEntry] = []
     run_id = run.id if run else None
@@ -142,6 +159,21 @@ def apply_batch(
                     ),
                 )
             )
+        if model is Employment and retired:
+            counts.deleted += len(retired)
+            for old in retired:
+                journal.append(
+                    JournalEntry(
+                        run_id=run_id or "",
+                        seq=len(journal),
+                        kind=model.kind,
+                        key=old.key,
+                        previous=old.model_dump(mode="json"),
+                        people=old.person_ids(),
+                    )
+                )
+            if not dry_run:
+                tx.delete(Employment, [old.key for old in retired])
         if not dry_run:
             if to_create:
                 tx.create(model, to_create)

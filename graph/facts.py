@@ -1,0 +1,152 @@
+"""Facts in time order: what a store keeps when statements arrive in any order.
+
+``../shared/spec/cohort-bundle.md`` ("Order-independent"): every stated fact
+about a person carries the date it was true on (a bundle's ``as_of``, or the
+moment the service changed it); a stored fact is replaced only by one dated the
+same day or later. An employment history is every stated (organisation, from)
+pair, each spell ending the day before the next one starts.
+
+Both rules are pure functions of what has been stated, never of the order it
+was stated in, so loading bundles in any order gives the same graph and a
+second load of any bundle changes nothing. ``graph.writes`` applies them inside
+the write transaction, against what the store holds at that moment.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from graph.model import PERSON_FACTS, Employment, Person
+
+__all__ = ["dated", "employment_history", "merge_person", "stated_on"]
+
+
+def stated_on(person: Person, fact: str) -> date | None:
+    """The date ``fact`` was stated as true on; None for a default never stated."""
+    text = person.stated_on.get(fact)
+    return date.fromisoformat(text) if text else None
+
+
+def dated(person: Person, facts: Iterable[str], on: date) -> Person:
+    """``person`` with ``facts`` marked as stated on ``on`` (other dates kept)."""
+    stamps = dict(person.stated_on)
+    for fact in facts:
+        stamps[fact] = on.isoformat()
+    return person.model_copy(update={"stated_on": dict(sorted(stamps.items()))})
+
+
+def _newer_or_same(incoming: date | None, stored: date | None) -> bool:
+    """Does a fact stated on ``incoming`` replace one stated on ``stored``?"""
+    if incoming is None:
+        return stored is None
+    return stored is None or incoming >= stored
+
+
+def merge_person(stored: Person | None, incoming: Person) -> Person:
+    """What the store keeps when ``incoming`` is stated about a person it may hold.
+
+    Fact by fact: the incoming value wins when it is dated the same day or later
+    than the stored one (an undated default never beats a stated fact); the
+    email and id are the key and never change.
+    """
+    if stored is None:
+        return incoming
+    values: dict[str, object] = {}
+    stamps: dict[str, str] = {}
+    for fact in PERSON_FACTS:
+        take = _newer_or_same(stated_on(incoming, fact), stated_on(stored, fact))
+        source = incoming if take else stored
+        values[fact] = getattr(source, fact)
+        if fact in source.stated_on:
+            stamps[fact] = source.stated_on[fact]
+    values["stated_on"] = dict(sorted(stamps.items()))
+    return incoming.model_copy(update=values)
+
+
+@dataclass(frozen=True)
+class _Statement:
+    organisation_id: str
+    start: date
+    job_title: str | None
+    as_of: date | None
+    end: date | None
+
+
+def _statements(records: Iterable[Employment]) -> dict[tuple[str, date], _Statement]:
+    """Every (organisation, from) pair the records state.
+
+    A pair's job title is the one stated on the latest date (an empty title is
+    "not given" and replaces nothing); an end given with a pair is kept.
+    """
+    pairs: dict[tuple[str, date], _Statement] = {}
+
+    def add(statement: _Statement) -> None:
+        key = (statement.organisation_id, statement.start)
+        held = pairs.get(key)
+        if held is None:
+            pairs[key] = statement
+            return
+        titled = held
+        if statement.job_title is not None and (
+            held.job_title is None or _newer_or_same(statement.as_of, held.as_of)
+        ):
+            titled = statement
+        end = statement.end if statement.end is not None else held.end
+        pairs[key] = _Statement(key[0], key[1], titled.job_title, titled.as_of, end)
+
+    for record in records:
+        as_of = record.as_of if record.job_title is not None else None
+        add(_Statement(record.organisation_id, record.start, record.job_title, as_of, record.end))
+        for later in record.restated:
+            add(_Statement(record.organisation_id, later, None, None, None))
+    return pairs
+
+
+def employment_history(
+    person_id: str, stored: Iterable[Employment], incoming: Iterable[Employment]
+) -> list[Employment]:
+    """One person's whole history from every pair stated so far, in start order.
+
+    Consecutive pairs at the same organisation are one spell (restating the
+    current employer is no job move); each spell ends the day before the next
+    starts, so at most one is open. The last spell keeps an end given with it
+    (a bundle never gives one; the store API may).
+    """
+    pairs = _statements([*stored, *incoming])
+    ordered = sorted(pairs.values(), key=lambda s: (s.start, s.organisation_id))
+    runs: list[list[_Statement]] = []
+    for statement in ordered:
+        if runs and runs[-1][0].organisation_id == statement.organisation_id:
+            runs[-1].append(statement)
+        else:
+            runs.append([statement])
+    history: list[Employment] = []
+    for i, run in enumerate(runs):
+        first = run[0]
+        titled = [s for s in run if s.job_title is not None]
+        title = max(titled, key=lambda s: (s.as_of or date.min, s.start)) if titled else None
+        if i + 1 < len(runs):
+            end: date | None = runs[i + 1][0].start - timedelta(days=1)
+        else:
+            end = next((s.end for s in reversed(run) if s.end is not None), None)
+        history.append(
+            Employment(
+                person_id=person_id,
+                organisation_id=first.organisation_id,
+                start=first.start,
+                end=end,
+                job_title=title.job_title if title else None,
+                as_of=title.as_of if title else None,
+                restated=tuple(s.start for s in run[1:]),
+            )
+        )
+    return history
+
+
+def by_person(records: Iterable[Employment]) -> Mapping[str, list[Employment]]:
+    grouped: dict[str, list[Employment]] = {}
+    for record in records:
+        grouped.setdefault(record.person_id, []).append(record)
+    return grouped
