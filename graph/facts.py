@@ -16,28 +16,47 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
-from graph.model import PERSON_FACTS, Employment, Person
+from graph.errors import Invalid, Problem
+from graph.model import CONSENT_FACTS, PERSON_FACTS, Employment, Person
+from graph.store import Batch, GraphStore
 
-__all__ = ["dated", "employment_history", "merge_person", "stated_on"]
-
-
-def stated_on(person: Person, fact: str) -> date | None:
-    """The date ``fact`` was stated as true on; None for a default never stated."""
-    text = person.stated_on.get(fact)
-    return date.fromisoformat(text) if text else None
+__all__ = ["dated", "employment_history", "merge_person", "set_consent", "stamp_of", "stated_on"]
 
 
-def dated(person: Person, facts: Iterable[str], on: date) -> Person:
+def _moment(stamp: str) -> datetime:
+    """A stamp as a point in time: a bundle's day counts from its first moment, so a
+    change made through the service during that day is the later of the two."""
+    if len(stamp) == len("YYYY-MM-DD"):
+        return datetime.combine(date.fromisoformat(stamp), time.min, UTC)
+    moment = datetime.fromisoformat(stamp)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def stated_on(person: Person, fact: str) -> datetime | None:
+    """When ``fact`` was stated as true; None for a default never stated."""
+    stamp = person.stated_on.get(fact)
+    return _moment(stamp) if stamp else None
+
+
+def stamp_of(on: date | datetime) -> str:
+    """How a statement's time is kept: a bundle's ISO day, or the service's UTC moment."""
+    if isinstance(on, datetime):
+        aware = on if on.tzinfo else on.replace(tzinfo=UTC)
+        return aware.astimezone(UTC).isoformat()
+    return on.isoformat()
+
+
+def dated(person: Person, facts: Iterable[str], on: date | datetime) -> Person:
     """``person`` with ``facts`` marked as stated on ``on`` (other dates kept)."""
     stamps = dict(person.stated_on)
     for fact in facts:
-        stamps[fact] = on.isoformat()
+        stamps[fact] = stamp_of(on)
     return person.model_copy(update={"stated_on": dict(sorted(stamps.items()))})
 
 
-def _newer_or_same(incoming: date | None, stored: date | None) -> bool:
+def _newer_or_same(incoming: date | datetime | None, stored: date | datetime | None) -> bool:
     """Does a fact stated on ``incoming`` replace one stated on ``stored``?"""
     if incoming is None:
         return stored is None
@@ -150,3 +169,30 @@ def by_person(records: Iterable[Employment]) -> Mapping[str, list[Employment]]:
     for record in records:
         grouped.setdefault(record.person_id, []).append(record)
     return grouped
+
+
+def set_consent(
+    store: GraphStore, person_id: str, changes: Mapping[str, bool], at: datetime
+) -> Person:
+    """Change a person's consents through the service, dated ``at``; the person as kept.
+
+    The change is a stated fact like any bundle's, stamped with the moment
+    itself: it replaces what the store holds unless that was stated later, and
+    no bundle dated ``at``'s day or before can undo it (``cohort-bundle.md``: an
+    older bundle never restores consent that was withdrawn). ``Invalid`` names an unknown consent;
+    ``NotFound`` an absent person. Nothing is written for an empty change.
+    """
+    unknown = sorted(set(changes) - set(CONSENT_FACTS))
+    if unknown:
+        raise Invalid(
+            [
+                Problem("consent", name, None, f"not a consent: {', '.join(CONSENT_FACTS)}")
+                for name in unknown
+            ]
+        )
+    person = store.get(Person, person_id)
+    if not changes:
+        return person
+    changed = dated(person.model_copy(update=dict(changes)), changes, at)
+    store.apply(Batch(people=[changed]))
+    return store.get(Person, person_id)

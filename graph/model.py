@@ -190,9 +190,10 @@ class Person(Record):
     consent_contact: bool = False
     consent_analytics: bool = True
     stated_on: dict[str, str] = Field(default_factory=dict)
-    """When each stated fact (``PERSON_FACTS``) was true, as an ISO date: a fact is
-    replaced only by one stated on the same day or later (``graph.facts``). A fact
-    never stated (a default) has no date, and any stated one replaces it."""
+    """When each stated fact (``PERSON_FACTS``) was true: a bundle's ``as_of`` as an
+    ISO date, or the UTC moment of a change made through the service. A fact is
+    replaced only by one stated at the same time or later (``graph.facts``); a fact
+    never stated (a default) has no entry, and any stated one replaces it."""
 
     @field_validator("email")
     @classmethod
