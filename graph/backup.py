@@ -34,8 +34,10 @@ erasure made after a backup was taken is not in that backup; restoring it with
 ``--replace`` over the store keeps the store's erasures and leaves the people
 they name out, so they stay erased. The file's own erasures are applied to its
 records the same way, into any store: a person erased before the backup was
-taken never comes back from it, whatever else the file holds about them. Restoring it anywhere else would bring them
-back: delete old backups on the schedule your retention policy sets.
+taken never comes back from it, whatever else the file holds about them. A
+backup taken before an erasure, restored anywhere but over the store that
+holds it, would bring them back: delete old backups on the schedule your
+retention policy sets.
 
 Import writes everything in one transaction on an empty store (or, with
 ``replace=True``, on a store it empties first in the same transaction): the

@@ -24,9 +24,7 @@ __all__ = ["bundle_as_of", "without_erased"]
 SPONSOR_COLUMN = ("projects", "sponsor_email")
 
 
-def bundle_as_of(
-    raw: RawBundle, today: date, parse: Callable[[CellValue], date]
-) -> date | None:
+def bundle_as_of(raw: RawBundle, today: date, parse: Callable[[CellValue], date]) -> date | None:
     """The latest date any cell of the bundle holds that is not after ``today``.
 
     Cells that are not dates are left to the validator to report. When every
