@@ -5,10 +5,11 @@ Three small bundles drawn by hand, on the sample of tests/ingest/conftest.py:
 - ``2019``: the sample (c2019), no ``as_of``: dated by its latest date, the
   handover of 2020-12-01. Ann consents to directory and contact; Cat works at
   Essex Police from 2018-01-15; Bob has no job title.
-- ``2021``: c2021, ``as_of`` 2021-06-30. Ann withdraws directory and contact
-  consent; Cat has moved to ECC from 2020-06-01; Bob is now "Director"; Eve joins.
-- ``2023``: c2023, ``as_of`` 2023-06-30. Cat has moved to the ICB from
-  2023-01-01 (her title "Chief Analyst"); Bob restates his ICB spell with its
+- ``2021``: c2021, dated by its latest date, the survey's 2021-05-20. Ann
+  withdraws directory and contact consent; Cat has moved to ECC from
+  2020-06-01; Bob is now "Director"; Eve joins.
+- ``2023``: c2023, dated by its latest date, its start 2023-05-01. Cat has
+  moved to the ICB from 2023-01-01 (her title "Chief Analyst"); Bob restates his ICB spell with its
   2019 start and no title; Ann is not in it.
 
 Worked out by hand, whatever the order: Ann's directory and contact consent are
@@ -30,7 +31,6 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.keys import issue_key
-from graph.facts import set_consent
 from graph.model import Employment, KeyRole, Person
 from graph.store import GraphStore
 from ingest.pipeline import IngestReport, load_bundle
@@ -50,7 +50,6 @@ def bundle_2021() -> Tables:
                 "cohort_id": "c2021",
                 "name": "Leading Greater Essex 2021",
                 "start_date": "2021-05-01",
-                "as_of": "2021-06-30",
             }
         ],
         "organisations": sample_tables()["organisations"],
@@ -93,7 +92,6 @@ def bundle_2023() -> Tables:
                 "cohort_id": "c2023",
                 "name": "Leading Greater Essex 2023",
                 "start_date": "2023-05-01",
-                "as_of": "2023-06-30",
             }
         ],
         "organisations": sample_tables()["organisations"],
@@ -277,6 +275,8 @@ def test_consent_changed_during_a_bundles_day_outlasts_it_but_not_a_later_one(
     store: GraphStore, paths: dict[str, Path]
 ) -> None:
     """A bundle's day counts from its first moment; a change the day before yields."""
+    from graph.facts import set_consent  # new with this rule: imported here, not above
+
     loaded(load_bundle(paths["2019"], store))  # as_of 2020-12-01: contact yes
     set_consent(
         store, pid("ann"), {"consent_contact": False}, datetime(2020, 11, 30, 12, tzinfo=UTC)
@@ -287,5 +287,47 @@ def test_consent_changed_during_a_bundles_day_outlasts_it_but_not_a_later_one(
     again = loaded(load_bundle(paths["2019"], store))
     assert (again.total("created"), again.total("updated")) == (0, 0)
     assert consents(store, "ann") == (True, False, True)
-    loaded(load_bundle(paths["2021"], store))  # 2021-06-30: withdraws directory too
+    loaded(load_bundle(paths["2021"], store))  # 2021-05-20: withdraws directory too
     assert consents(store, "ann") == (False, False, True)
+
+
+def test_explicit_as_of_dates_the_facts_whatever_the_other_dates(
+    store: GraphStore, paths: dict[str, Path], tmp_path: Path
+) -> None:
+    """A c2021 restatement dated 2022-01-01 by its as_of (its own latest date is the
+    cohort start, 2021-05-01): it gives Ann's directory consent back over the 2021
+    bundle (2021-05-20), in either order."""
+    restated = bundle_2021()
+    restated["cohort"][0]["as_of"] = "2022-01-01"
+    restated["people"] = [
+        {
+            "email": "ann@example.org",
+            "name": "Ann Example",
+            "organisation": "ECC",
+            "employed_from": "2019-05-01",
+            "consent_directory": "yes",
+        }
+    ]
+    for name in ("members", "survey"):
+        del restated[name]
+    late = write_bundle(restated, tmp_path / "as-of.json")
+    loaded(load_bundle(paths["2019"], store))
+    loaded(load_bundle(late, store))
+    loaded(load_bundle(paths["2021"], store))
+    one_way = content(store)
+    assert consents(store, "ann") == (True, False, True)
+    _empty(store)
+    for path in (paths["2021"], late, paths["2019"]):
+        loaded(load_bundle(path, store))
+    assert content(store) == one_way
+    record("orders_tried", 2)
+
+
+def test_as_of_after_today_is_refused_with_its_place(store: GraphStore, tmp_path: Path) -> None:
+    future = bundle_2021()
+    future["cohort"][0]["as_of"] = "2999-01-01"
+    report = load_bundle(write_bundle(future, tmp_path / "future.xlsx"), store)
+    assert [(e.location.sheet, e.location.row, e.column) for e in report.errors] == [
+        ("cohort", 2, "as_of")
+    ]
+    assert all(not records for records in store.dump().values())
