@@ -566,11 +566,15 @@ class ConsentIn(BaseModel):
         json_schema_extra={"examples": [{"consent_contact": False}]},
     )
 
-    consent_directory: bool | None = Field(None, description="Listed in the alumni directory.")
-    consent_contact: bool | None = Field(
-        None, description="Contact details may be shown to other alumni."
+    consent_directory: bool | None = Field(
+        None, strict=True, description="Listed in the alumni directory."
     )
-    consent_analytics: bool | None = Field(None, description="Included in network analytics.")
+    consent_contact: bool | None = Field(
+        None, strict=True, description="Contact details may be shown to other alumni."
+    )
+    consent_analytics: bool | None = Field(
+        None, strict=True, description="Included in network analytics."
+    )
 
     def changes(self) -> dict[str, bool]:
         return {k: v for k, v in self.model_dump().items() if v is not None}
