@@ -84,6 +84,25 @@ def merge_person(stored: Person | None, incoming: Person) -> Person:
     return incoming.model_copy(update=values)
 
 
+def keep_later_changes(restored: Person, current: Person | None, since: datetime) -> Person:
+    """``restored`` (a rollback's pre-image) with every fact the service changed after
+    ``since`` (the run's start) kept from ``current``: undoing a load never gives
+    back a consent the person withdrew after it."""
+    if current is None:
+        return restored
+    since = since if since.tzinfo else since.replace(tzinfo=UTC)
+    values: dict[str, object] = {}
+    stamps = dict(restored.stated_on)
+    for fact in PERSON_FACTS:
+        stamp = current.stated_on.get(fact)
+        if stamp and len(stamp) > len("YYYY-MM-DD") and _moment(stamp) > since:
+            values[fact] = getattr(current, fact)
+            stamps[fact] = stamp
+    if not values:
+        return restored
+    return restored.model_copy(update={**values, "stated_on": dict(sorted(stamps.items()))})
+
+
 @dataclass(frozen=True)
 class _Statement:
     organisation_id: str

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from typing import Protocol, TypeVar
 
 from graph.errors import Conflict, Invalid, NotFound
-from graph.facts import by_person, employment_history, merge_person
+from graph.facts import by_person, employment_history, keep_later_changes, merge_person
 from graph.integrity import check_batch
 from graph.model import KIND_BY_NAME, WRITE_ORDER, Employment, IngestRun, Person, Record
 from graph.store import Batch, KindCounts, WriteReport
@@ -212,7 +212,11 @@ def rollback_run(tx: RecordTx, run_id: str) -> WriteReport:
             tx.delete(model, [entry.key])
             counts.deleted += 1
         else:
-            tx.upsert(model, [model.model_validate(entry.previous)])
+            previous = model.model_validate(entry.previous)
+            if isinstance(previous, Person):
+                current = tx.fetch(Person, [entry.key]).get(entry.key)
+                previous = keep_later_changes(previous, current, target.started_at)
+            tx.upsert(model, [previous])
             counts.updated += 1
     tx.drop_journal(run_id)
     tx.save_run(target.model_copy(update={"status": "rolled_back"}))

@@ -259,6 +259,22 @@ def test_service_consent_survives_an_older_bundle(
     assert api.get("/me", headers=headers).status_code == 200
 
 
+def test_rolling_back_a_load_keeps_consent_withdrawn_after_it(
+    store: GraphStore, paths: dict[str, Path], api: TestClient
+) -> None:
+    """Undoing the 2021 load gives Ann's 2019 directory and contact consent back (the
+    load withdrew them), but not the analytics consent she withdrew after it."""
+    loaded(load_bundle(paths["2019"], store))
+    second = loaded(load_bundle(paths["2021"], store))
+    secret, _ = issue_key(store, KeyRole.ALUMNI, pid("ann"))
+    headers = {"Authorization": f"Bearer {secret}"}
+    answer = api.patch("/me/consent", json={"consent_analytics": False}, headers=headers)
+    assert answer.status_code == 200, answer.text
+    assert second.run_id is not None
+    store.rollback(second.run_id)
+    assert consents(store, "ann") == (True, True, False)
+
+
 def test_patch_consent_refuses_a_team_key_and_unknown_fields(
     store: GraphStore, api: TestClient
 ) -> None:
