@@ -17,12 +17,33 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import TypeVar
 
 from graph.errors import Invalid, Problem
-from graph.model import CONSENT_FACTS, PERSON_FACTS, Employment, Person
+from graph.model import (
+    CONSENT_FACTS,
+    PERSON_FACTS,
+    PROJECT_FACTS,
+    Employment,
+    Person,
+    Project,
+)
 from graph.store import Batch, GraphStore
 
-__all__ = ["dated", "employment_history", "merge_person", "set_consent", "stamp_of", "stated_on"]
+__all__ = [
+    "dated",
+    "employment_history",
+    "merge_facts",
+    "merge_person",
+    "merge_project",
+    "set_consent",
+    "stamp_of",
+    "stated_on",
+]
+
+
+D = TypeVar("D", Person, Project)
+"""A record whose facts carry the date they were stated on."""
 
 
 def _moment(stamp: str) -> datetime:
@@ -48,12 +69,12 @@ def stamp_of(on: date | datetime) -> str:
     return on.isoformat()
 
 
-def dated(person: Person, facts: Iterable[str], on: date | datetime) -> Person:
-    """``person`` with ``facts`` marked as stated on ``on`` (other dates kept)."""
-    stamps = dict(person.stated_on)
+def dated(record: D, facts: Iterable[str], on: date | datetime) -> D:
+    """``record`` with ``facts`` marked as stated on ``on`` (other dates kept)."""
+    stamps = dict(record.stated_on)
     for fact in facts:
         stamps[fact] = stamp_of(on)
-    return person.model_copy(update={"stated_on": dict(sorted(stamps.items()))})
+    return record.model_copy(update={"stated_on": dict(sorted(stamps.items()))})
 
 
 def _newer_or_same(incoming: date | datetime | None, stored: date | datetime | None) -> bool:
@@ -66,16 +87,40 @@ def _newer_or_same(incoming: date | datetime | None, stored: date | datetime | N
 def merge_person(stored: Person | None, incoming: Person) -> Person:
     """What the store keeps when ``incoming`` is stated about a person it may hold.
 
-    Fact by fact: the incoming value wins when it is dated the same day or later
+    Fact by fact: the incoming value wins when it is dated the same time or later
     than the stored one (an undated default never beats a stated fact); the
     email and id are the key and never change.
     """
+    return merge_facts(stored, incoming, PERSON_FACTS)
+
+
+def merge_project(stored: Project | None, incoming: Project) -> Project:
+    """As ``merge_person``, for a project's facts; its cohort is the one stated first
+    (the earliest date, then the smallest id), whatever order bundles arrive in."""
+    return merge_facts(stored, incoming, PROJECT_FACTS, earliest=("cohort_id",))
+
+
+def merge_facts(
+    stored: D | None, incoming: D, facts: tuple[str, ...], earliest: tuple[str, ...] = ()
+) -> D:
+    """Fact by fact, the later-stated (for ``earliest``: the earlier-stated) of two records."""
     if stored is None:
         return incoming
     values: dict[str, object] = {}
     stamps: dict[str, str] = {}
-    for fact in PERSON_FACTS:
-        take = _newer_or_same(stated_on(incoming, fact), stated_on(stored, fact))
+    for fact in facts:
+        mine = incoming.stated_on.get(fact)
+        held = stored.stated_on.get(fact)
+        if fact in earliest:
+            # a record already held keeps it unless an earlier statement is known
+            take = (
+                mine is not None
+                and held is not None
+                and (_moment(mine), str(getattr(incoming, fact)))
+                < (_moment(held), str(getattr(stored, fact)))
+            )
+        else:
+            take = _newer_or_same(_moment(mine) if mine else None, _moment(held) if held else None)
         source = incoming if take else stored
         values[fact] = getattr(source, fact)
         if fact in source.stated_on:

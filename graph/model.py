@@ -222,6 +222,19 @@ PERSON_FACTS: tuple[str, ...] = (
 
 CONSENT_FACTS: tuple[str, ...] = ("consent_directory", "consent_contact", "consent_analytics")
 
+PROJECT_FACTS: tuple[str, ...] = (
+    "title",
+    "cohort_id",
+    "issue_id",
+    "sponsor_id",
+    "start_date",
+    "due_date",
+    "status",
+    "outcomes",
+)
+"""The fields of a project that bundles state with a date; ``cohort_id`` keeps the
+earliest statement (a project stays with the cohort that first named it)."""
+
 
 class Cohort(Record):
     kind: ClassVar[str] = "cohort"
@@ -304,6 +317,9 @@ class Project(Record):
     due_date: date | None = None
     status: ProjectStatus = ProjectStatus.ACTIVE
     outcomes: str | None = None
+    stated_on: dict[str, str] = Field(default_factory=dict)
+    """When each of ``PROJECT_FACTS`` was stated (a bundle's ``as_of``), as for a person:
+    a later statement replaces an earlier one, so bundles load in any order."""
 
     @property
     def key(self) -> str:

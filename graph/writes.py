@@ -13,9 +13,15 @@ from datetime import UTC, datetime
 from typing import Protocol, TypeVar
 
 from graph.errors import Conflict, Invalid, NotFound
-from graph.facts import by_person, employment_history, keep_later_changes, merge_person
+from graph.facts import (
+    by_person,
+    employment_history,
+    keep_later_changes,
+    merge_person,
+    merge_project,
+)
 from graph.integrity import check_batch
-from graph.model import KIND_BY_NAME, WRITE_ORDER, Employment, IngestRun, Person, Record
+from graph.model import KIND_BY_NAME, WRITE_ORDER, Employment, IngestRun, Person, Project, Record
 from graph.store import Batch, KindCounts, WriteReport
 
 R = TypeVar("R", bound=Record)
@@ -80,6 +86,17 @@ def _merge_people(tx: RecordTx, incoming: list[Person]) -> list[Person]:
     stated: dict[str, Person] = {}
     for person in incoming:
         stated[person.key] = merge_person(stated.get(person.key) or merged.get(person.key), person)
+    return list(stated.values())
+
+
+def _merge_projects(tx: RecordTx, incoming: list[Project]) -> list[Project]:
+    """Each project as the store will keep it: fact by fact, the later-dated wins."""
+    merged: dict[str, Project] = tx.fetch(Project, {p.key for p in incoming})
+    stated: dict[str, Project] = {}
+    for project in incoming:
+        stated[project.key] = merge_project(
+            stated.get(project.key) or merged.get(project.key), project
+        )
     return list(stated.values())
 
 

@@ -29,11 +29,12 @@ from rapidfuzz import fuzz
 from rapidfuzz.utils import default_process
 
 from graph.errors import Problem
-from graph.facts import dated
+from graph.facts import dated, merge_project
 from graph.integrity import check_batch
 from graph.model import (
     AMBITIONS,
     PERSON_FACTS,
+    PROJECT_FACTS,
     Cohort,
     Employment,
     Frequency,
@@ -716,8 +717,9 @@ class _Validator:
             given = {
                 "id": project_id,
                 "title": title,
-                # A project restated by a later cohort's bundle stays with its own cohort.
-                "cohort_id": stored.cohort_id if stored else self.cohort.id,
+                # A project restated by a later cohort's bundle stays with its own cohort:
+                # the earliest stated (``graph.facts.merge_project``).
+                "cohort_id": self.cohort.id,
                 "issue_id": issue_id,
                 "sponsor_id": sponsor_id,
                 "start_date": start,
@@ -726,6 +728,9 @@ class _Validator:
                 "outcomes": outcomes,
             }
             project = self.build(Project, row, given, project_id)
+            if project is not None and self.as_of is not None:
+                stated = [f for f in PROJECT_FACTS if given.get(f) is not None]
+                project = merge_project(stored, dated(project, stated, self.as_of))
             if project is not None:
                 self.add(project, row, self.batch.projects)
                 self.projects[project.id] = project

@@ -7,13 +7,15 @@ Three small bundles drawn by hand, on the sample of tests/ingest/conftest.py:
   Essex Police from 2018-01-15; Bob has no job title.
 - ``2021``: c2021, dated by its latest date, the survey's 2021-05-20. Ann
   withdraws directory and contact consent; Cat has moved to ECC from
-  2020-06-01; Bob is now "Director"; Eve joins.
+  2020-06-01; Bob is now "Director"; Eve joins; the 2019 project pr-da is
+  restated as handed over, with its outcomes (no sponsor given).
 - ``2023``: c2023, dated by its latest date, its start 2023-05-01. Cat has
   moved to the ICB from 2023-01-01 (her title "Chief Analyst"); Bob restates his ICB spell with its
   2019 start and no title; Ann is not in it.
 
 Worked out by hand, whatever the order: Ann's directory and contact consent are
-withdrawn (2021 is later than 2020-12-01); Bob is "Director"; Cat's history is
+withdrawn (2021 is later than 2020-12-01); Bob is "Director"; pr-da stays with
+c2019 (the first cohort to state it), sponsored by Dan, handed over; Cat's history is
 Essex Police 2018-01-15..2020-05-31, ECC 2020-06-01..2022-12-31, ICB
 2023-01-01..open; every person has exactly one open employment.
 """
@@ -31,7 +33,7 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.keys import issue_key
-from graph.model import Employment, KeyRole, Person
+from graph.model import Employment, KeyRole, Person, Project, ProjectStatus
 from graph.store import GraphStore
 from ingest.pipeline import IngestReport, load_bundle
 from ingest.write import write_bundle
@@ -80,6 +82,17 @@ def bundle_2021() -> Tables:
         "members": [
             {"email": "ann@example.org", "role": "alumni_supporter"},
             {"email": "eve@example.org", "role": "participant"},
+        ],
+        "wicked_issues": sample_tables()["wicked_issues"],
+        "projects": [
+            {
+                "project_id": "pr-da",
+                "title": "Domestic abuse pathways",
+                "issue_id": "domestic-abuse",
+                "start_date": "2019-06-01",
+                "status": "handed_over",
+                "outcomes": "Pathways agreed with the refuges",
+            }
         ],
         "survey": [survey_row("eve", "ann", "advice", "baseline", "2021-05-20")],
     }
@@ -166,6 +179,13 @@ CAT_HISTORY = [
 
 
 def assert_worked_out_by_hand(store: GraphStore) -> None:
+    project = store.get(Project, "pr-da")
+    assert (project.cohort_id, project.sponsor_id, project.status, project.outcomes) == (
+        "c2019",
+        pid("dan"),
+        ProjectStatus.HANDED_OVER,
+        "Pathways agreed with the refuges",
+    )
     assert consents(store, "ann") == (False, False, True)
     assert store.get(Person, pid("bob")).job_title == "Director"
     assert history(store, "cat") == CAT_HISTORY
