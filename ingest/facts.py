@@ -24,12 +24,14 @@ __all__ = ["bundle_as_of", "without_erased"]
 SPONSOR_COLUMN = ("projects", "sponsor_email")
 
 
-def bundle_as_of(raw: RawBundle, today: date, parse: Callable[[CellValue], date]) -> date | None:
+def bundle_as_of(raw: RawBundle, today: date, parse: Callable[[CellValue], date]) -> date:
     """The latest date any cell of the bundle holds that is not after ``today``.
 
-    Cells that are not dates are left to the validator to report. When every
-    date is after ``today`` the earliest is taken, so the default never moves
-    while the bundle is reloaded; None when the bundle holds no date at all.
+    Cells that are not dates are left to the validator to report. When no date
+    is on or before ``today`` (a cohort announced ahead of its start), ``today``
+    itself: a fact is never dated in the future, where it would outrank a
+    consent withdrawn in the meantime. (Such a bundle loaded again on a later
+    day restates its facts as of that day.)
     """
     found: list[date] = []
     for name, table in TABLES.items():
@@ -43,10 +45,7 @@ def bundle_as_of(raw: RawBundle, today: date, parse: Callable[[CellValue], date]
                     found.append(parse(value))
                 except ValueError:
                     continue
-    past = [d for d in found if d <= today]
-    if past:
-        return max(past)
-    return min(found) if found else None
+    return max((d for d in found if d <= today), default=today)
 
 
 def without_erased(

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -367,3 +367,32 @@ def test_as_of_after_today_is_refused_with_its_place(store: GraphStore, tmp_path
         ("cohort", 2, "as_of")
     ]
     assert all(not records for records in store.dump().values())
+
+
+def test_bundle_of_a_cohort_not_yet_started_is_dated_today_not_ahead(
+    store: GraphStore, paths: dict[str, Path], tmp_path: Path
+) -> None:
+    """Every date of this bundle is ahead: its facts are dated today, so a consent
+    withdrawn through the service a moment ago still stands."""
+    from graph.facts import set_consent  # new with this rule: imported here, not above
+
+    loaded(load_bundle(paths["2019"], store))
+    set_consent(store, pid("ann"), {"consent_contact": False}, datetime.now(UTC))
+    start = (datetime.now(UTC) + timedelta(days=100)).date().isoformat()
+    ahead: Tables = {
+        "cohort": [{"cohort_id": "c-next", "name": "Next cohort", "start_date": start}],
+        "organisations": sample_tables()["organisations"],
+        "people": [
+            {
+                "email": "ann@example.org",
+                "name": "Ann Example",
+                "organisation": "ECC",
+                "consent_contact": "yes",
+            }
+        ],
+        "members": [{"email": "ann@example.org", "role": "mentor"}],
+    }
+    loaded(load_bundle(write_bundle(ahead, tmp_path / "ahead.xlsx"), store))
+    ann = store.get(Person, pid("ann"))
+    assert ann.consent_contact is False
+    assert ann.stated_on["name"] == datetime.now(UTC).date().isoformat()
