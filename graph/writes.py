@@ -21,7 +21,16 @@ from graph.facts import (
     merge_project,
 )
 from graph.integrity import check_batch
-from graph.model import KIND_BY_NAME, WRITE_ORDER, Employment, IngestRun, Person, Project, Record
+from graph.model import (
+    KIND_BY_NAME,
+    WRITE_ORDER,
+    Employment,
+    Handover,
+    IngestRun,
+    Person,
+    Project,
+    Record,
+)
 from graph.store import Batch, KindCounts, WriteReport
 
 R = TypeVar("R", bound=Record)
@@ -100,6 +109,28 @@ def _merge_projects(tx: RecordTx, incoming: list[Project]) -> list[Project]:
     return list(stated.values())
 
 
+def _merge_handovers(tx: RecordTx, incoming: list[Handover]) -> list[Handover]:
+    """A handover restated without its receiving project or notes keeps those known.
+
+    An earlier cohort's bundle names a handover before the receiving project
+    exists; the later cohort's bundle names the project. Loading the earlier
+    bundle again must not forget it (empty cells mean "not given").
+    """
+    stored = tx.fetch(Handover, {h.key for h in incoming})
+    kept: list[Handover] = []
+    for handover in incoming:
+        held = stored.get(handover.key)
+        if held is not None:
+            known = {
+                f: getattr(held, f)
+                for f in ("to_project_id", "notes")
+                if getattr(handover, f) is None and getattr(held, f) is not None
+            }
+            handover = handover.model_copy(update=known) if known else handover
+        kept.append(handover)
+    return kept
+
+
 def _settle_employments(
     tx: RecordTx, incoming: list[Employment]
 ) -> tuple[list[Employment], list[Employment]]:
@@ -142,7 +173,13 @@ def apply_batch(
     if problems:
         raise Invalid(problems)
     employments, retired = _settle_employments(tx, batch.employments)
-    batch = replace(batch, people=_merge_people(tx, batch.people), employments=employments)
+    batch = replace(
+        batch,
+        people=_merge_people(tx, batch.people),
+        projects=_merge_projects(tx, batch.projects),
+        handovers=_merge_handovers(tx, batch.handovers),
+        employments=employments,
+    )
     report = WriteReport(dry_run=dry_run)
     journal: list[JournalEntry] = []
     run_id = run.id if run else None
