@@ -1,12 +1,15 @@
 """Facts in time order: what a store keeps when statements arrive in any order.
 
 ``../shared/spec/cohort-bundle.md`` ("Order-independent"): every stated fact
-about a person carries the date it was true on (a bundle's ``as_of``, or the
-moment the service changed it); a stored fact is replaced only by one dated the
-same day or later. An employment history is every stated (organisation, from)
-pair, each spell ending the day before the next one starts.
+about a person carries when it was true (a bundle's ``as_of`` day, or the UTC
+moment the service changed it); a stored fact is replaced only by one stated at
+the same time or later. A bundle's day counts from its first moment, so a
+consent withdrawn through the service during that day outlasts the bundle.
+An employment history is every stated (organisation, from) pair, each spell
+ending the day before the next one starts. A project's facts are dated the
+same way; its cohort is the earliest stated.
 
-Both rules are pure functions of what has been stated, never of the order it
+These rules are pure functions of what has been stated, never of the order it
 was stated in, so loading bundles in any order gives the same graph and a
 second load of any bundle changes nothing. ``graph.writes`` applies them inside
 the write transaction, against what the store holds at that moment.
@@ -31,8 +34,10 @@ from graph.model import (
 from graph.store import Batch, GraphStore
 
 __all__ = [
+    "by_person",
     "dated",
     "employment_history",
+    "keep_later_changes",
     "merge_facts",
     "merge_person",
     "merge_project",
