@@ -32,8 +32,12 @@ What is in it, and why:
 A backup holds personal data: keep it as carefully as the store itself. An
 erasure made after a backup was taken is not in that backup; restoring it with
 ``--replace`` over the store keeps the store's erasures and leaves the people
-they name out, so they stay erased. Restoring it anywhere else would bring them
-back: delete old backups on the schedule your retention policy sets.
+they name out, so they stay erased. The file's own erasures are applied to its
+records the same way, into any store: a person erased before the backup was
+taken never comes back from it, whatever else the file holds about them. A
+backup taken before an erasure, restored anywhere but over the store that
+holds it, would bring them back: delete old backups on the schedule your
+retention policy sets.
 
 Import writes everything in one transaction on an empty store (or, with
 ``replace=True``, on a store it empties first in the same transaction): the
@@ -264,14 +268,18 @@ def write_store(store: GraphStore, backup: Backup, *, replace: bool = False) -> 
     Raises ``Conflict`` (writing nothing) when the store holds anything and
     ``replace`` is false; with ``replace`` the store is emptied in the same
     transaction, so a failure leaves it as it was. Erasures the store holds
-    survive a replace, and people they name are left out of what is restored.
+    survive a replace; those the file holds are kept too; people either names
+    are left out of what is restored, with everything naming them (a file
+    written while a re-loaded bundle had brought an erased person back still
+    restores them erased).
     """
     if not replace and not _is_empty(store):
         raise Conflict(
             f"{store.url} is not empty: import into an empty store, or pass --replace"
             " to replace its whole content"
         )
-    backup = without_erased(backup, store.erasures())
+    held = [e for e in backup.records.get("erasure", []) if isinstance(e, Erasure)]
+    backup = without_erased(backup, [*held, *store.erasures()])
     if _is_neo4j(store):
 
         def work(tx: Any) -> None:

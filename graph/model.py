@@ -189,6 +189,11 @@ class Person(Record):
     consent_directory: bool = False
     consent_contact: bool = False
     consent_analytics: bool = True
+    stated_on: dict[str, str] = Field(default_factory=dict)
+    """When each stated fact (``PERSON_FACTS``) was true: a bundle's ``as_of`` as an
+    ISO date, or the UTC moment of a change made through the service. A fact is
+    replaced only by one stated at the same time or later (``graph.facts``); a fact
+    never stated (a default) has no entry, and any stated one replaces it."""
 
     @field_validator("email")
     @classmethod
@@ -201,6 +206,34 @@ class Person(Record):
 
     def person_ids(self) -> tuple[str, ...]:
         return (self.id,)
+
+
+PERSON_FACTS: tuple[str, ...] = (
+    "name",
+    "job_title",
+    "interests",
+    "skills",
+    "area",
+    "consent_directory",
+    "consent_contact",
+    "consent_analytics",
+)
+"""The fields of a person that bundles and the service state with a date."""
+
+CONSENT_FACTS: tuple[str, ...] = ("consent_directory", "consent_contact", "consent_analytics")
+
+PROJECT_FACTS: tuple[str, ...] = (
+    "title",
+    "cohort_id",
+    "issue_id",
+    "sponsor_id",
+    "start_date",
+    "due_date",
+    "status",
+    "outcomes",
+)
+"""The fields of a project that bundles state with a date; ``cohort_id`` keeps the
+earliest statement (a project stays with the cohort that first named it)."""
 
 
 class Cohort(Record):
@@ -238,6 +271,20 @@ class Employment(Record):
     start: date
     end: date | None = None
     job_title: str | None = None
+    as_of: date | None = None
+    """The date of the statement ``job_title`` comes from: a later one replaces it."""
+    restated: tuple[date, ...] = ()
+    """Later starts stated at the same organisation with no other employer between:
+    the same spell, remembered so that the history stays the same whatever order the
+    statements arrive in (``graph.facts.employment_history``)."""
+
+    @field_validator("restated", mode="before")
+    @classmethod
+    def _native_dates(cls, value: object) -> object:
+        """A store's own date type (Neo4j's ``Date`` in a list) read back as a ``date``."""
+        if isinstance(value, list | tuple):
+            return tuple(v.to_native() if hasattr(v, "to_native") else v for v in value)
+        return value
 
     @property
     def key(self) -> str:
@@ -270,6 +317,9 @@ class Project(Record):
     due_date: date | None = None
     status: ProjectStatus = ProjectStatus.ACTIVE
     outcomes: str | None = None
+    stated_on: dict[str, str] = Field(default_factory=dict)
+    """When each of ``PROJECT_FACTS`` was stated (a bundle's ``as_of``), as for a person:
+    a later statement replaces an earlier one, so bundles load in any order."""
 
     @property
     def key(self) -> str:

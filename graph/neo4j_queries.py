@@ -325,6 +325,10 @@ OPEN_EMPLOYMENTS: LiteralString = (
     " WHERE e.`end` IS NULL RETURN properties(e) AS props"
 )
 
+EMPLOYMENTS_OF: LiteralString = (
+    "UNWIND $ids AS id MATCH (:Person {id: id})-[e:EMPLOYED_BY]->() RETURN properties(e) AS props"
+)
+
 # -- erasure --------------------------------------------------------------------
 
 ERASE_SPONSORSHIPS: LiteralString = (

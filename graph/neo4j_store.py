@@ -301,6 +301,13 @@ class _Neo4jTx:
             found += [_record(Employment, row["props"]) for row in rows]
         return sorted(found, key=lambda e: e.key)
 
+    def employments_of(self, person_ids: Collection[str]) -> list[Employment]:
+        found: list[Employment] = []
+        for chunk in _chunks(list(dict.fromkeys(person_ids))):
+            rows = self.run(q.EMPLOYMENTS_OF, ids=list(chunk))
+            found += [_record(Employment, row["props"]) for row in rows]
+        return sorted(found, key=lambda e: e.key)
+
     def add_journal(self, entries: Sequence[JournalEntry]) -> None:
         """The entries as ``JournalChunk`` nodes (see ``q.ADD_JOURNAL``), per run, in order."""
         by_run: dict[str, list[JournalEntry]] = {}

@@ -226,6 +226,18 @@ class _SqliteTx:
             out += [Employment.model_validate_json(d) for (d,) in rows]
         return out
 
+    def employments_of(self, person_ids: Collection[str]) -> list[Employment]:
+        out: list[Employment] = []
+        ids = list(person_ids)
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self.conn.execute(
+                f"SELECT data FROM employment WHERE person_id IN ({marks})", chunk
+            )
+            out += [Employment.model_validate_json(d) for (d,) in rows]
+        return out
+
     def add_journal(self, entries: Sequence[JournalEntry]) -> None:
         self.conn.executemany(
             "INSERT INTO journal (run_id, seq, kind, key, previous, people) VALUES (?,?,?,?,?,?)",

@@ -9,12 +9,28 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Protocol, TypeVar
 
 from graph.errors import Conflict, Invalid, NotFound
+from graph.facts import (
+    by_person,
+    employment_history,
+    keep_later_changes,
+    merge_person,
+    merge_project,
+)
 from graph.integrity import check_batch
-from graph.model import KIND_BY_NAME, WRITE_ORDER, Employment, IngestRun, Record
+from graph.model import (
+    KIND_BY_NAME,
+    WRITE_ORDER,
+    Employment,
+    Handover,
+    IngestRun,
+    Person,
+    Project,
+    Record,
+)
 from graph.store import Batch, KindCounts, WriteReport
 
 R = TypeVar("R", bound=Record)
@@ -51,6 +67,10 @@ class RecordTx(Protocol):
 
     def open_employments(self, person_ids: Collection[str]) -> list[Employment]: ...
 
+    def employments_of(self, person_ids: Collection[str]) -> list[Employment]:
+        """Every employment, open or ended, of these people."""
+        ...
+
     def add_journal(self, entries: Sequence[JournalEntry]) -> None: ...
 
     def journal(self, run_id: str) -> list[JournalEntry]: ...
@@ -69,32 +89,76 @@ def _dedupe(records: Sequence[R]) -> list[R]:
     return list(by_key.values())
 
 
-def _settle_employments(tx: RecordTx, incoming: list[Employment]) -> list[Employment]:
-    """Apply the job-move rule: a new organisation closes the open employment.
+def _merge_people(tx: RecordTx, incoming: list[Person]) -> list[Person]:
+    """Each person as the store will keep them: fact by fact, the later-dated wins."""
+    merged: dict[str, Person] = tx.fetch(Person, {p.key for p in incoming})
+    stated: dict[str, Person] = {}
+    for person in incoming:
+        stated[person.key] = merge_person(stated.get(person.key) or merged.get(person.key), person)
+    return list(stated.values())
 
-    Restating the current employer (even with another start date) is no move:
-    the existing spell is kept. A different employer ends the old spell the day
-    before the new one starts; both stay in the history.
+
+def _merge_projects(tx: RecordTx, incoming: list[Project]) -> list[Project]:
+    """Each project as the store will keep it: fact by fact, the later-dated wins."""
+    merged: dict[str, Project] = tx.fetch(Project, {p.key for p in incoming})
+    stated: dict[str, Project] = {}
+    for project in incoming:
+        stated[project.key] = merge_project(
+            stated.get(project.key) or merged.get(project.key), project
+        )
+    return list(stated.values())
+
+
+def _merge_handovers(tx: RecordTx, incoming: list[Handover]) -> list[Handover]:
+    """A handover restated without its receiving project or notes keeps those known.
+
+    An earlier cohort's bundle names a handover before the receiving project
+    exists; the later cohort's bundle names the project. Loading the earlier
+    bundle again must not forget it (empty cells mean "not given").
     """
-    open_now = tx.open_employments({e.person_id for e in incoming})
-    open_by_person: dict[str, list[Employment]] = {}
-    for e in open_now:
-        open_by_person.setdefault(e.person_id, []).append(e)
-    settled: list[Employment] = []
-    closing: dict[str, Employment] = {}
-    for new in incoming:
-        current = open_by_person.get(new.person_id, [])
-        same_org = [e for e in current if e.organisation_id == new.organisation_id]
-        if new.end is None and same_org:
-            settled.append(same_org[0])
-            continue
-        settled.append(new)
-        if new.end is None:
-            for old in current:
-                if old.key != new.key and old.start < new.start:
-                    closing[old.key] = old.model_copy(update={"end": new.start - timedelta(days=1)})
-    batch_keys = {e.key for e in settled}
-    return settled + [e for k, e in closing.items() if k not in batch_keys]
+    stored = tx.fetch(Handover, {h.key for h in incoming})
+    kept: list[Handover] = []
+    for handover in incoming:
+        held = stored.get(handover.key)
+        if held is not None:
+            known = {
+                f: getattr(held, f)
+                for f in ("to_project_id", "notes")
+                if getattr(handover, f) is None and getattr(held, f) is not None
+            }
+            handover = handover.model_copy(update=known) if known else handover
+        kept.append(handover)
+    return kept
+
+
+def _settle_employments(
+    tx: RecordTx, incoming: list[Employment]
+) -> tuple[list[Employment], list[Employment]]:
+    """Every touched person's whole history from every pair stated so far.
+
+    Returns the spells to write (those the batch states or that change) and the
+    stored spells that are no longer spells of their own (a pair stated earlier
+    at the same employer now covers them) and must go.
+    """
+    if not incoming:
+        return [], []
+    people = {e.person_id for e in incoming}
+    stored = by_person(tx.employments_of(people))
+    mine = by_person(incoming)
+    write: list[Employment] = []
+    retire: list[Employment] = []
+    for person_id in sorted(people):
+        held = {e.key: e for e in stored.get(person_id, [])}
+        said = {(e.organisation_id, e.start) for e in mine[person_id]}
+        history = employment_history(person_id, held.values(), mine[person_id])
+        for spell in history:
+            pairs = {(spell.organisation_id, d) for d in (spell.start, *spell.restated)}
+            old = held.get(spell.key)
+            if pairs & said or old is None or old.content() != spell.content():
+                write.append(spell)
+        keep = {spell.key for spell in history}
+        retire += [e for key, e in sorted(held.items()) if key not in keep]
+    return write, retire
 
 
 def _people_named(record: Record, old: Record | None) -> tuple[str, ...]:
@@ -108,7 +172,14 @@ def apply_batch(
     problems = check_batch(batch, tx.fetch)
     if problems:
         raise Invalid(problems)
-    batch = replace(batch, employments=_settle_employments(tx, batch.employments))
+    employments, retired = _settle_employments(tx, batch.employments)
+    batch = replace(
+        batch,
+        people=_merge_people(tx, batch.people),
+        projects=_merge_projects(tx, batch.projects),
+        handovers=_merge_handovers(tx, batch.handovers),
+        employments=employments,
+    )
     report = WriteReport(dry_run=dry_run)
     journal: list[JournalEntry] = []
     run_id = run.id if run else None
@@ -142,6 +213,21 @@ def apply_batch(
                     ),
                 )
             )
+        if model is Employment and retired:
+            counts.deleted += len(retired)
+            for old in retired:
+                journal.append(
+                    JournalEntry(
+                        run_id=run_id or "",
+                        seq=len(journal),
+                        kind=model.kind,
+                        key=old.key,
+                        previous=old.model_dump(mode="json"),
+                        people=old.person_ids(),
+                    )
+                )
+            if not dry_run:
+                tx.delete(Employment, [old.key for old in retired])
         if not dry_run:
             if to_create:
                 tx.create(model, to_create)
@@ -180,7 +266,11 @@ def rollback_run(tx: RecordTx, run_id: str) -> WriteReport:
             tx.delete(model, [entry.key])
             counts.deleted += 1
         else:
-            tx.upsert(model, [model.model_validate(entry.previous)])
+            previous = model.model_validate(entry.previous)
+            if isinstance(previous, Person):
+                current = tx.fetch(Person, [entry.key]).get(entry.key)
+                previous = keep_later_changes(previous, current, target.started_at)
+            tx.upsert(model, [previous])
             counts.updated += 1
     tx.drop_journal(run_id)
     tx.save_run(target.model_copy(update={"status": "rolled_back"}))

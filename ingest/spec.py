@@ -117,6 +117,14 @@ COHORT = Table(
         ),
         Column("start_date", "Programme start.", _T.DATE, required=True, example="2019-05-01"),
         Column("end_date", "Programme end.", _T.DATE, example="2020-04-30"),
+        Column(
+            "as_of",
+            "The date the bundle's facts are true on (default: the latest date in the"
+            " bundle that is not after the day it is loaded). A fact about a person"
+            " replaces the stored one only when this date is the same or later.",
+            _T.DATE,
+            example="2020-04-30",
+        ),
     ),
     key=("cohort_id",),
 )

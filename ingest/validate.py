@@ -29,9 +29,12 @@ from rapidfuzz import fuzz
 from rapidfuzz.utils import default_process
 
 from graph.errors import Problem
+from graph.facts import dated, merge_project
 from graph.integrity import check_batch
 from graph.model import (
     AMBITIONS,
+    PERSON_FACTS,
+    PROJECT_FACTS,
     Cohort,
     Employment,
     Frequency,
@@ -57,6 +60,7 @@ from graph.model import (
 from graph.settings import get_settings
 from graph.store import Batch, GraphStore, Page
 from ingest import derive
+from ingest.facts import bundle_as_of, without_erased
 from ingest.free_text import free_text_warnings
 from ingest.read import CellValue, Issue, Location, RawBundle, RawRow
 from ingest.spec import (
@@ -342,6 +346,8 @@ class _Validator:
         self.batch = Batch()
         self.cohort: Cohort | None = None
         self.bundle_emails: set[str] = set()
+        self.as_of: date | None = None
+        """The date every fact this bundle states is true on."""
         self.stored: dict[type[Record], dict[str, Record]] = {}
         self.org_by_name: dict[str, str] = {}
         """Normalised name or alias -> organisation id (bundle and store)."""
@@ -414,6 +420,7 @@ class _Validator:
 
     # -- the run -------------------------------------------------------------------
     def run(self) -> Validated:
+        self.drop_erased()
         self.check_columns()
         self.prefetch_stored()
         self.read_cohort()
@@ -440,6 +447,12 @@ class _Validator:
             origins=self.origins,
             cohort_id=self.cohort.id if self.cohort else None,
         )
+
+    def drop_erased(self) -> None:
+        """Rows naming an erased person are left out, each with a warning (``ingest.facts``)."""
+        erased = {e.person_id for e in self.store.erasures()}
+        self.raw, dropped = without_erased(self.raw, erased, self.person_id)
+        self.warnings += dropped
 
     def check_columns(self) -> None:
         """A required column missing from a table with rows: one error, not one per row."""
@@ -502,6 +515,11 @@ class _Validator:
         start, end = row.date("start_date"), row.date("end_date")
         if start and end and end < start:
             row.error("end_date", row.raw.cells.get("end_date"), f"is before start_date {start}")
+        as_of = row.date("as_of")
+        today = date.today()
+        if as_of is not None and as_of > today:
+            row.error("as_of", row.raw.cells.get("as_of"), f"is after today ({today})")
+        self.as_of = as_of or bundle_as_of(self.raw, today, parse_date)
         if not row.ok or cohort_id is None:
             return
         given = {"id": cohort_id, "name": name, "start_date": start, "end_date": end}
@@ -594,15 +612,20 @@ class _Validator:
             person = self.build(Person, row, {"id": person_id, **given}, person_id)
             if person is None:
                 continue
+            if self.as_of is not None:
+                stated = [f for f in PERSON_FACTS if given.get(f) is not None]
+                person = dated(person, stated, self.as_of)
             self.add(person, row, self.batch.people)
             start = employed_from or (self.cohort.start_date if self.cohort else None)
             if org_id is None or start is None:
                 continue
+            job_title = given["job_title"]
             employment = Employment(
                 person_id=person.id,
                 organisation_id=org_id,
                 start=start,
-                job_title=person.job_title,
+                job_title=job_title,
+                as_of=self.as_of if job_title is not None else None,
             )
             self.add(employment, row, self.batch.employments)
 
@@ -696,8 +719,9 @@ class _Validator:
             given = {
                 "id": project_id,
                 "title": title,
-                # A project restated by a later cohort's bundle stays with its own cohort.
-                "cohort_id": stored.cohort_id if stored else self.cohort.id,
+                # A project restated by a later cohort's bundle stays with its own cohort:
+                # the earliest stated (``graph.facts.merge_project``).
+                "cohort_id": self.cohort.id,
                 "issue_id": issue_id,
                 "sponsor_id": sponsor_id,
                 "start_date": start,
@@ -706,6 +730,9 @@ class _Validator:
                 "outcomes": outcomes,
             }
             project = self.build(Project, row, given, project_id)
+            if project is not None and self.as_of is not None:
+                stated = [f for f in PROJECT_FACTS if given.get(f) is not None]
+                project = merge_project(stored, dated(project, stated, self.as_of))
             if project is not None:
                 self.add(project, row, self.batch.projects)
                 self.projects[project.id] = project

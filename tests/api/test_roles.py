@@ -36,6 +36,7 @@ MAP = "/visualisations/network.html"
 CALLS = [
     Call("GET", "/health", "/health", 200, 200, 200, 200),
     Call("GET", "/me", "/me", *EVERYONE),
+    Call("PATCH", "/me/consent", "/me/consent", 401, 200, 403, 403),
     Call("GET", "/people?q=example&limit=2", "/people", *EVERYONE),
     Call("GET", "/people/bob", "/people/{person_id}", *EVERYONE),
     Call("GET", "/people/dan", "/people/{person_id}", 401, 404, 200, 200),
@@ -123,6 +124,8 @@ def _send(client: TestClient, keys: Keys, call: Call, role: str | None, tmp_path
     elif call.url.endswith("/handovers"):
         handover = {"from_project_id": "pr-da", "to_cohort_id": "c2022", "date": "2021-01-04"}
         response = client.post(url, headers=headers, json=handover)
+    elif call.url == "/me/consent":
+        response = client.patch(url, headers=headers, json={"consent_contact": True})
     elif call.url == "/keys" and call.method == "POST":
         response = client.post(url, headers=headers, json={"role": "programme"})
     else:

@@ -177,8 +177,13 @@ def test_apply_same_employer_again_is_not_a_job_move(store: GraphStore) -> None:
         employments=[Employment(person_id="ann", organisation_id="ecc", start=date(2021, 5, 1))]
     )
     report = store.apply(again)
-    assert (report.created, report.updated) == (0, 0)
-    assert len(store.find(Employment, {"person_id": "ann"}).data) == 1
+    # The spec's history is every stated (organisation, from) pair: the restated pair
+    # is remembered on the one spell (so that an older move loaded later still splits
+    # it the same way), which is an update, but no new spell.
+    assert (report.created, report.updated) == (0, 1)
+    [spell] = store.find(Employment, {"person_id": "ann"}).data
+    assert (spell.start, spell.end, spell.restated) == (date(2019, 5, 1), None, (date(2021, 5, 1),))
+    assert (store.apply(again).created, store.apply(again).updated) == (0, 0)
 
 
 def test_apply_stamps_records_with_the_run_that_last_asserted_them(store: GraphStore) -> None:

@@ -47,7 +47,7 @@ def _tables() -> Tables:
 
 
 EXPECTED: dict[str, list[list[str]]] = {
-    "cohort": [["lge-2019", "Leading Greater Essex 2019", "2019-06-04", ""]],
+    "cohort": [["lge-2019", "Leading Greater Essex 2019", "2019-06-04", "", ""]],
     "people": [
         [
             "sian.evans@ecc.example.org",
