@@ -30,6 +30,8 @@ from ..conftest import Demo
 from ..ports import free_port
 from .figures import ARTIFACTS, record
 
+pytestmark = pytest.mark.slow  # a minute per store, by design
+
 REPO = Path(__file__).resolve().parents[2]
 SECONDS = float(os.environ.get("ALUMNI_GRAPH_LOAD_SECONDS", "60"))
 NEW_PEOPLE = 40
