@@ -1,4 +1,5 @@
 # Two commands on a fresh machine: `make run` and `make test`. Each sets up what it needs.
+# `make check` is the fast lane for a change in progress: lint and the SQLite tests.
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -7,9 +8,16 @@ STAMP := $(VENV)/.installed-stamp
 # Debian's Chromium renders the handover pack in the browser tests.
 BROWSER_STAMP := $(VENV)/.chromium-stamp
 # The test Neo4j runs on its own port and data directory, so a developer's server is untouched.
-TEST_NEO4J := ALUMNI_GRAPH_NEO4J_PORT=7688 ALUMNI_GRAPH_NEO4J_HOME=$(CURDIR)/.neo4j-test
+TEST_NEO4J_PORT ?= 7688
+TEST_NEO4J := ALUMNI_GRAPH_NEO4J_PORT=$(TEST_NEO4J_PORT) ALUMNI_GRAPH_NEO4J_HOME=$(CURDIR)/.neo4j-test
+# Both cores (pytest-xdist). Tests on the shared Neo4j run on one worker, one after the
+# other; every other module runs whole on either worker (see tests/conftest.py).
+TEST_WORKERS ?= 2
+XDIST := -n $(TEST_WORKERS) --dist loadgroup
+# The fast lane leaves out what needs Neo4j or Chromium, and the tests marked slow.
+FAST_LANE := not neo4j and not browser and not slow
 
-.PHONY: run test lint typecheck pytest bench neo4j-start neo4j-stop clean
+.PHONY: run test check lint typecheck pytest bench neo4j-start neo4j-stop clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -42,9 +50,15 @@ test: $(STAMP) $(BROWSER_STAMP) lint typecheck
 	set -o pipefail; \
 	status=0; \
 	NEO4J_URI=$$($(TEST_NEO4J) scripts/neo4j uri) ALUMNI_GRAPH_REQUIRE_NEO4J=1 ALUMNI_GRAPH_REQUIRE_BROWSER=1 \
-		$(BIN)/python -m pytest $(PYTEST_ARGS) || status=$$?; \
+		$(BIN)/python -m pytest $(XDIST) $(PYTEST_ARGS) || status=$$?; \
 	$(TEST_NEO4J) scripts/neo4j stop; \
 	exit $$status
+
+# The fast lane, for a change that touches one module: lint, then the tests on SQLite
+# that need neither Neo4j nor Chromium and are not marked slow, on both cores.
+# `make test` still runs before a merge.
+check: $(STAMP) lint
+	$(BIN)/python -m pytest $(XDIST) -m "$(FAST_LANE)" $(PYTEST_ARGS)
 
 # Benchmarks, never part of `make test`: their own Neo4j (port 7689, data under benchmarks/out/),
 # stopped afterwards, pass or fail; Chromium times the drawing of the 10,000-person map. Options pass through: make bench BENCH_ARGS=--quick

@@ -90,6 +90,7 @@ def test_metric_suite_date_as_of_and_missing_kinds_serialise() -> None:
     assert (s["meta"]["as_of"], s["meta"]["kinds"]) == ("2024-02-29", None)
 
 
+@pytest.mark.slow  # exact betweenness on a graph above the limit: ~15 s
 def test_metric_suite_above_limit_say_betweenness_is_estimated() -> None:
     # 5,001 people: a star of 11 and 4,990 isolates (cheap to sample)
     G = nx.star_graph(10)

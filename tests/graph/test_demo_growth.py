@@ -10,13 +10,15 @@ import pytest
 
 from graph import measure
 from graph.store import GraphStore
-from ingest.demo import COHORT_IDS, write_demo
+from ingest.demo import COHORT_IDS
 from ingest.pipeline import load_bundle
+
+from ..conftest import Demo
 
 
 @pytest.fixture(scope="module")
-def demo_bundles(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
-    return write_demo(tmp_path_factory.mktemp("demo"))
+def demo_bundles(demo_programme: Demo) -> list[Path]:
+    return demo_programme.bundles
 
 
 def test_growth_report_on_demo_shows_cross_org_share_rising(

@@ -14,6 +14,8 @@ from nbclient.exceptions import CellExecutionError
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 FIGURES = {"network_growth": 5, "handover": 0}
 
+pytestmark = pytest.mark.slow  # a kernel and the demo per notebook: 15-20 s each
+
 
 @pytest.mark.parametrize("name", ["network_growth", "handover"])
 def test_notebook_runs_top_to_bottom(name: str, tmp_path: Path) -> None:

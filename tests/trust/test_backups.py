@@ -21,9 +21,8 @@ from graph.errors import Conflict, Invalid
 from graph.model import IngestRun, KeyRole, Person
 from graph.sqlite_store import SqliteStore
 from graph.store import GraphStore
-from ingest.demo import write_demo
-from ingest.pipeline import load_bundle
 
+from ..conftest import Demo
 from ..contract.sample import programme
 from .figures import record
 
@@ -141,15 +140,10 @@ def test_import_refuses_a_damaged_file_writing_nothing(
 
 
 @pytest.fixture(scope="module")
-def demo_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A SQLite file holding the demo programme, loaded once for the module."""
-    folder = tmp_path_factory.mktemp("demo")
-    db = folder / "demo.db"
-    store = SqliteStore(f"sqlite:///{db}")
-    for bundle in write_demo(folder):
-        assert load_bundle(bundle, store).ok
-    store.close()
-    return db
+def demo_sqlite(tmp_path_factory: pytest.TempPathFactory, demo_programme: Demo) -> Path:
+    """A SQLite file holding the demo programme, loaded once for the module (a copy of
+    the session's load)."""
+    return demo_programme.sqlite_copy(tmp_path_factory.mktemp("demo") / "demo.db")
 
 
 def _metrics(store: GraphStore) -> str:

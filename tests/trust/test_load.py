@@ -23,12 +23,14 @@ import pytest
 from api.keys import issue_key
 from graph.model import Cohort, KeyRole, Membership, Person, normalise_email
 from graph.store import GraphStore
-from ingest.demo import write_demo
 from ingest.pipeline import load_bundle
 from ingest.write import write_bundle
 
+from ..conftest import Demo
 from ..ports import free_port
 from .figures import ARTIFACTS, record
+
+pytestmark = pytest.mark.slow  # a minute per store, by design
 
 REPO = Path(__file__).resolve().parents[2]
 SECONDS = float(os.environ.get("ALUMNI_GRAPH_LOAD_SECONDS", "60"))
@@ -58,8 +60,8 @@ def _bundle_tables() -> dict[str, list[dict[str, object]]]:
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
-    return write_demo(tmp_path_factory.mktemp("demo"))
+def demo(demo_programme: Demo) -> list[Path]:
+    return demo_programme.bundles
 
 
 @contextmanager

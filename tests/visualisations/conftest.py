@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import re
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,13 +17,12 @@ from api.consent import Viewer
 from graph.model import KeyRole
 from graph.sqlite_store import SqliteStore
 from graph.store import GraphStore
-from ingest.demo import write_demo
-from ingest.pipeline import load_bundle
 
 from ..api.conftest import Keys, api_for, make_keys, sample_run
 from ..api.conftest import keys as keys  # the sample programme, with a key per role
 from ..api.conftest import sample as sample
 from ..api.conftest import shared_client as shared_client  # the session-wide app
+from ..conftest import Demo
 from ..contract.sample import programme
 
 TEAM = Viewer(role=KeyRole.PROGRAMME, key_id="test-team")
@@ -47,14 +45,15 @@ def sqlite_client(tmp_path: Path, shared_client: TestClient) -> Iterator[tuple[T
 
 
 @pytest.fixture(scope="session")
-def demo_store() -> Iterator[SqliteStore]:
-    """The demo programme (ingest/demo.py), loaded through the users' path once."""
-    with tempfile.TemporaryDirectory() as folder:
-        store = SqliteStore(f"sqlite:///{Path(folder) / 'demo.db'}")
-        for path in write_demo(Path(folder) / "bundles"):
-            load_bundle(path, store)
-        yield store
-        store.close()
+def demo_store(
+    demo_programme: Demo, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[SqliteStore]:
+    """The demo programme (ingest/demo.py), loaded through the users' path once: a copy
+    of the session's load."""
+    db = demo_programme.sqlite_copy(tmp_path_factory.mktemp("visualisations") / "demo.db")
+    store = SqliteStore(f"sqlite:///{db}")
+    yield store
+    store.close()
 
 
 def map_data(html: str) -> list[dict[str, Any]]:

@@ -21,12 +21,12 @@ from api.keys import issue_key
 from graph.model import KeyRole
 from graph.sqlite_store import SqliteStore
 from graph.store import GraphStore
-from ingest.demo import demo_tables, write_demo
+from ingest.demo import demo_tables
 from ingest.pipeline import load_bundle
 from ingest.write import write_bundle
 
 from ..api.conftest import api_for
-from ..conftest import STORE_KINDS
+from ..conftest import STORE_KINDS, Demo
 
 ISSUE = "rural-isolation"
 TABLES = dict(demo_tables())
@@ -40,17 +40,21 @@ def rows(stem: str, table: str) -> list[dict[str, Any]]:
 
 @pytest.fixture(scope="module", params=STORE_KINDS)
 def demo(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    demo_programme: Demo,
 ) -> Iterator[GraphStore]:
-    """The first two demo bundles, loaded through the pipeline, once per store."""
+    """The first two demo bundles, loaded through the pipeline, once per store (on
+    SQLite, a copy of the session's load)."""
     folder = tmp_path_factory.mktemp("demo")
     if request.param == "sqlite":
-        store: GraphStore = SqliteStore(f"sqlite:///{folder / 'graph.db'}")
+        db = demo_programme.sqlite_copy(folder / "graph.db", bundles=2)
+        store: GraphStore = SqliteStore(f"sqlite:///{db}")
     else:
         store = request.getfixturevalue("neo4j_session_store")
         store.wipe()  # type: ignore[attr-defined]
-    for path in write_demo(folder / "bundles")[:2]:
-        assert load_bundle(path, store).ok
+        for path in demo_programme.bundles[:2]:
+            assert load_bundle(path, store).ok
     yield store
     if request.param == "sqlite":
         store.close()

@@ -24,9 +24,7 @@ from typer.testing import CliRunner
 
 from cli import wicked
 from graph.errors import Invalid, NotFound
-from graph.sqlite_store import SqliteStore
-from ingest.demo import demo_tables, write_demo
-from ingest.pipeline import load_bundle
+from ingest.demo import demo_tables
 from visualisations.handover_pack import (
     SECTIONS,
     HandoverPack,
@@ -39,6 +37,8 @@ from visualisations.handover_pack import (
     to_html,
     to_markdown,
 )
+
+from ..conftest import Demo
 
 ISSUE = "rural-isolation"
 TABLES = dict(demo_tables())
@@ -148,17 +148,11 @@ def test_render_to_unknown_suffix_is_refused(tmp_path: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def demo_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Every demo bundle, loaded into SQLite (the commands do not depend on the store)."""
+def demo_url(tmp_path_factory: pytest.TempPathFactory, demo_programme: Demo) -> Iterator[str]:
+    """Every demo bundle, loaded into SQLite (the commands do not depend on the store):
+    a copy of the session's load."""
     folder = tmp_path_factory.mktemp("demo")
-    url = f"sqlite:///{folder / 'graph.db'}"
-    store = SqliteStore(url)
-    try:
-        for path in write_demo(folder / "bundles"):
-            assert load_bundle(path, store).ok
-    finally:
-        store.close()
-    yield url
+    yield f"sqlite:///{demo_programme.sqlite_copy(folder / 'graph.db')}"
 
 
 def rows(table: str) -> list[dict[str, Any]]:
