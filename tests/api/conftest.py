@@ -86,7 +86,7 @@ def shared_client() -> Iterator[TestClient]:
 
 
 def api_for(client: TestClient, store: GraphStore) -> TestClient:
-    """``client`` on ``store``, with a fresh failed-authentication limiter.
+    """``client`` on ``store``, with a fresh failed-authentication limiter and metric memo.
 
     The app's own (in-memory) store, opened by ``lifespan``, is set aside;
     tests/api/test_health.py runs ``lifespan`` on the store under test.
@@ -94,6 +94,7 @@ def api_for(client: TestClient, store: GraphStore) -> TestClient:
     app = client.app
     assert isinstance(app, FastAPI)
     app.state.store = store
+    app.state.answers = None  # a fresh memo: a Neo4j store object is the same from test to test
     app.state.auth_limiter = FailedAuthLimiter(
         SETTINGS.auth_failures_per_minute, SETTINGS.auth_failure_window_seconds
     )
