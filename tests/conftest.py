@@ -248,6 +248,8 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
                 self.groups = {}
                 for written in sorted(folder.glob("gw*.json")):
                     self.groups.update(json.loads(written.read_text()))
+                if not any(folder.glob("gw*.json")):
+                    raise RuntimeError(f"no worker wrote its xdist groups into {folder}")
             group = self.groups.get(nodeid)
             return f"group:{group}" if group else nodeid.split("::", 1)[0]
 
