@@ -59,6 +59,7 @@ class PrivateNeo4j:
             **os.environ,
             "ALUMNI_GRAPH_NEO4J_PORT": str(self.port),
             "ALUMNI_GRAPH_NEO4J_HOME": str(self.home),
+            "COLUMNS": "80",  # a narrow terminal must not hide the server from the script
         }
         subprocess.run([str(REPO / "scripts" / "neo4j"), *args], env=env, check=True,
                        capture_output=True, timeout=180)  # fmt: skip
@@ -67,19 +68,30 @@ class PrivateNeo4j:
         self._script("start", *(["--fresh"] if fresh else []))
 
     def stop(self) -> None:
+        """Stop the server, and check that its JVM really ended (none is left behind)."""
+        pid_file = self.home / "neo4j.pid"
+        pid = int(pid_file.read_text().strip()) if pid_file.exists() else None
         self._script("stop")
+        assert pid is None or not _running(pid), f"the private Neo4j (pid {pid}) outlived stop"
 
     def kill(self) -> None:
         """SIGKILL the server's JVM: no clean shutdown, as when a machine dies."""
         pid = int((self.home / "neo4j.pid").read_text().strip())
         os.kill(pid, signal.SIGKILL)
         for _ in range(200):
-            try:
-                os.kill(pid, 0)
-            except ProcessLookupError:
+            if not _running(pid):
                 break
             time.sleep(0.05)
         record("faults_injected", 1)
+
+
+def _running(pid: int) -> bool:
+    """Alive and not a zombie (a container's PID 1 may never reap what it inherits)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"
 
 
 @pytest.fixture(scope="module")
