@@ -30,6 +30,7 @@ from neo4j import (
     ManagedTransaction,
     NotificationDisabledClassification,
     RoutingControl,
+    Session,
 )
 from neo4j import Record as Row
 from neo4j.exceptions import (
@@ -475,21 +476,18 @@ class Neo4jStore:
         ``Stale``, writing nothing, when ``expected_version`` is given and is not the
         store's version once the transaction holds the store's write lock.
         """
-        with (
-            self._translated(),
-            self._driver.session(
-                database=self._database,
-                bookmark_manager=self._driver.execute_query_bookmark_manager,
-            ) as session,
-        ):
+        with self._driver_session() as session:
             return session.execute_write(
                 lambda tx: _complete(
                     work, _Neo4jTx(tx), bump=True, expected_version=expected_version
                 )
             )
 
-    def _read(self, work: Callable[[_Neo4jTx], T]) -> T:
-        """Run ``work`` in one read transaction, so multi-statement reads agree."""
+    @contextmanager
+    def _driver_session(self) -> Iterator[Session]:
+        """A driver session on this store's database, chained to the bookmarks of
+        ``execute_query`` (so a transaction sees what an earlier query wrote), with the
+        driver's errors translated."""
         with (
             self._translated(),
             self._driver.session(
@@ -497,6 +495,11 @@ class Neo4jStore:
                 bookmark_manager=self._driver.execute_query_bookmark_manager,
             ) as session,
         ):
+            yield session
+
+    def _read(self, work: Callable[[_Neo4jTx], T]) -> T:
+        """Run ``work`` in one read transaction, so multi-statement reads agree."""
+        with self._driver_session() as session:
             return session.execute_read(lambda tx: _complete(work, _Neo4jTx(tx)))
 
     def _query(self, query: LiteralString, **params: Any) -> list[Row]:
@@ -755,13 +758,7 @@ class Neo4jStore:
                 for statement in q.SESSION_SCHEMA:
                     self._driver.execute_query(statement, database_=self._database)
             self.__dict__["_session_schema"] = True
-        with (
-            self._translated(),
-            self._driver.session(
-                database=self._database,
-                bookmark_manager=self._driver.execute_query_bookmark_manager,
-            ) as session,
-        ):
+        with self._driver_session() as session:
             return session.execute_write(lambda tx: _complete(work, _Neo4jTx(tx)))
 
     def save_session(self, session: PageSession, *, keep_per_key: int | None = None) -> None:

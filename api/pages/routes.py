@@ -122,6 +122,15 @@ def _team_only(request: Request, who: SignedIn) -> HTMLResponse | None:
     return _refused(request, who, "This page is for the programme team (programme or admin keys).")
 
 
+def _team_form(request: Request, store: StoreDep, token: str) -> SignedIn | Response:
+    """Who posted a programme-team form: signed in, with the session's CSRF token and a
+    team key; else the response that refuses it."""
+    who = _signed_in(request, store)
+    if who is None or not sessions.tokens_match(who.session.csrf, token):
+        return _csrf_refused()
+    return _team_only(request, who) or who
+
+
 # -- static ---------------------------------------------------------------------------------
 
 
@@ -525,11 +534,9 @@ def upload_check(
 ) -> Response:
     """Step one: check the bundle (a dry run, nothing written) and show every error. The
     upload is written to the staging folder as it streams, never held in memory."""
-    who = _signed_in(request, store)
-    if who is None or not sessions.tokens_match(who.session.csrf, token):
-        return _csrf_refused()
-    if (refused := _team_only(request, who)) is not None:
-        return refused
+    who = _team_form(request, store, token)
+    if not isinstance(who, SignedIn):
+        return who
     staging = _staging(request)
     try:
         staged = staging.stage(
@@ -575,11 +582,9 @@ def upload_load(
     token: Csrf = "",
 ) -> Response:
     """Step two: load the bundle the user just checked, in one transaction."""
-    who = _signed_in(request, store)
-    if who is None or not sessions.tokens_match(who.session.csrf, token):
-        return _csrf_refused()
-    if (refused := _team_only(request, who)) is not None:
-        return refused
+    who = _team_form(request, store, token)
+    if not isinstance(who, SignedIn):
+        return who
     kept = _staged_of(request, who, staged)
     if kept is None:
         return _stale(request, who)
@@ -594,11 +599,9 @@ def upload_cancel(
     token: Csrf = "",
 ) -> Response:
     """Forget a checked bundle without loading it: its file is deleted."""
-    who = _signed_in(request, store)
-    if who is None or not sessions.tokens_match(who.session.csrf, token):
-        return _csrf_refused()
-    if (refused := _team_only(request, who)) is not None:
-        return refused
+    who = _team_form(request, store, token)
+    if not isinstance(who, SignedIn):
+        return who
     if _staged_of(request, who, staged) is None:
         return _stale(request, who)
     _keep_staged(request, store, who, None)
