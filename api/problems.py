@@ -18,9 +18,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
-from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api.errors import BundleRefused, Forbidden, RateLimited, TooLarge, Unauthenticated
 from api.schemas import IngestReportOut
@@ -198,29 +196,6 @@ async def _http_error(request: Request, error: Exception) -> JSONResponse:
             title = "Error"
     detail = error.detail if isinstance(error.detail, str) else title
     return problem(error.status_code, title, detail, headers=dict(error.headers or {}))
-
-
-class DeclaredSizeLimit:
-    """Refuse a request whose ``Content-Length`` is over its path's limit, unread (413).
-
-    Starlette's body limit (set where a router is included) counts the bytes
-    of a body as they stream; when the length is declared, it replaces the
-    app's answer with plain text, so this middleware answers first, as a problem.
-    """
-
-    def __init__(self, app: ASGIApp, limits: dict[str, int]) -> None:
-        self.app = app
-        self.limits = limits
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        limit = self.limits.get(scope.get("path", "")) if scope["type"] == "http" else None
-        if limit is not None:
-            declared = Headers(scope=scope).get("content-length", "")
-            if declared.isdigit() and int(declared) > limit:
-                response = problem(413, "Content too large", f"the body is over {limit} bytes")
-                await response(scope, receive, send)
-                return
-        await self.app(scope, receive, send)
 
 
 def responses(*codes: int) -> dict[int | str, dict[str, Any]]:

@@ -320,11 +320,6 @@ JOURNAL: LiteralString = (  # entries written one node each, before chunks
 
 DROP_JOURNAL: LiteralString = "MATCH (j:JournalEntry {run_id: $run_id}) DELETE j"
 
-OPEN_EMPLOYMENTS: LiteralString = (
-    "UNWIND $ids AS id MATCH (:Person {id: id})-[e:EMPLOYED_BY]->()"
-    " WHERE e.`end` IS NULL RETURN properties(e) AS props"
-)
-
 EMPLOYMENTS_OF: LiteralString = (
     "UNWIND $ids AS id MATCH (:Person {id: id})-[e:EMPLOYED_BY]->() RETURN properties(e) AS props"
 )

@@ -295,13 +295,6 @@ class _Neo4jTx:
                 self.run(q.DROP_PERSON_KEYS, ids=list(chunk))
             self.run(_queries(model).delete, keys=list(chunk))
 
-    def open_employments(self, person_ids: Collection[str]) -> list[Employment]:
-        found: list[Employment] = []
-        for chunk in _chunks(list(dict.fromkeys(person_ids))):
-            rows = self.run(q.OPEN_EMPLOYMENTS, ids=list(chunk))
-            found += [_record(Employment, row["props"]) for row in rows]
-        return sorted(found, key=lambda e: e.key)
-
     def employments_of(self, person_ids: Collection[str]) -> list[Employment]:
         found: list[Employment] = []
         for chunk in _chunks(list(dict.fromkeys(person_ids))):

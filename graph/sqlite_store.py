@@ -213,19 +213,6 @@ class _SqliteTx:
     def delete(self, model: type[Record], keys: Collection[str]) -> None:
         self.conn.executemany(f'DELETE FROM "{model.kind}" WHERE key = ?', ((k,) for k in keys))
 
-    def open_employments(self, person_ids: Collection[str]) -> list[Employment]:
-        out: list[Employment] = []
-        ids = list(person_ids)
-        for i in range(0, len(ids), 500):
-            chunk = ids[i : i + 500]
-            marks = ",".join("?" * len(chunk))
-            rows = self.conn.execute(
-                f'SELECT data FROM employment WHERE "end" IS NULL AND person_id IN ({marks})',
-                chunk,
-            )
-            out += [Employment.model_validate_json(d) for (d,) in rows]
-        return out
-
     def employments_of(self, person_ids: Collection[str]) -> list[Employment]:
         out: list[Employment] = []
         ids = list(person_ids)
