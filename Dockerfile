@@ -4,6 +4,7 @@ WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY graph ./graph
 COPY ingest ./ingest
+COPY services ./services
 COPY api ./api
 COPY visualisations ./visualisations
 COPY cli ./cli

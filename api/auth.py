@@ -22,14 +22,14 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from api.consent import Viewer
 from api.deps import StoreDep
-from api.errors import Forbidden, RateLimited, Unauthenticated
+from api.errors import RateLimited, Unauthenticated
 from api.keys import KEY_PREFIX, hash_key
 from api.pages.sessions import CSRF_HEADER, SAFE_METHODS, session_of, sessions_of, tokens_match
-from graph.errors import NotFound
+from graph.errors import Forbidden, NotFound
 from graph.model import KeyRole
 from graph.store import GraphStore
+from services.consent import Viewer
 
 _MAX_KEY_LENGTH = 200
 

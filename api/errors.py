@@ -10,10 +10,6 @@ class Unauthenticated(AlumniGraphError):
     """No key, or a key that is unknown or revoked (401)."""
 
 
-class Forbidden(AlumniGraphError):
-    """A valid key whose role may not do this (403)."""
-
-
 class RateLimited(AlumniGraphError):
     """Too many failed authentications from one client address (429)."""
 

@@ -20,16 +20,17 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api.errors import BundleRefused, Forbidden, RateLimited, TooLarge, Unauthenticated
-from api.schemas import IngestReportOut
+from api.errors import BundleRefused, RateLimited, TooLarge, Unauthenticated
 from graph.errors import (
     AlumniGraphError,
     Conflict,
+    Forbidden,
     Invalid,
     NotFound,
     Problem,
     StoreUnavailable,
 )
+from services.schemas import IngestReportOut
 
 PROBLEM_JSON = "application/problem+json"
 

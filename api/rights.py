@@ -11,19 +11,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from api import consent
-from api.consent import Viewer
-from api.schemas import (
-    CohortRef,
-    EmploymentOut,
-    ExportOut,
-    KeyOut,
-    MembershipOut,
-    OrganisationRef,
-    PersonRecordOut,
-    ProjectMembershipOut,
-    ProjectRef,
-)
 from graph.model import (
     ApiKey,
     Cohort,
@@ -36,6 +23,19 @@ from graph.model import (
     ProjectMember,
 )
 from graph.store import GraphStore, Page
+from services import consent
+from services.consent import Viewer
+from services.schemas import (
+    CohortRef,
+    EmploymentOut,
+    ExportOut,
+    KeyOut,
+    MembershipOut,
+    OrganisationRef,
+    PersonRecordOut,
+    ProjectMembershipOut,
+    ProjectRef,
+)
 
 _SCAN = Page(limit=100_000)
 

@@ -78,12 +78,12 @@ def _free_port() -> int:
 
 
 def _workload(store: GraphStore, count: int, seed: int) -> tuple[dict[str, list[Request]], Json]:
-    from api.consent import Viewer  # what the routes receive from authentication
     from api.keys import issue_key
     from api.routes import paths as paths_route
     from api.routes import people as people_route
     from graph.adjacency import AdjacencyCache
     from graph.contacts import WARM_KINDS
+    from services.consent import Viewer  # what the routes receive from authentication
 
     rng = random.Random(seed)
     warm = AdjacencyCache(store, WARM_KINDS)  # what the server keeps in ``app.state``

@@ -41,7 +41,7 @@ DRAWN = "() => document.documentElement.dataset.drawn === 'yes'"
 
 
 def _build(url: str, as_of: date, collapse: bool, out: Path) -> Json:
-    from api.consent import Viewer
+    from services.consent import Viewer
     from visualisations import maps
 
     team = Viewer(role=KeyRole.PROGRAMME, key_id="bench-maps")

@@ -2,7 +2,7 @@
 and a cohort's programme report, each one self-contained HTML file.
 
 Whoever runs these commands holds the store, so they see what the programme
-team sees through the API (``api.consent`` decides, as for every route): every
+team sees through the API (``services.consent`` decides, as for every route): every
 person with analytics consent is drawn, and a map reaches someone two steps out
 only through people who agreed to introductions.
 """
@@ -60,9 +60,9 @@ def visualise(
     store: StoreOption = None,
 ) -> None:
     """Draw the network as an interactive map (one HTML file that loads nothing)."""
-    from api.consent import Viewer
     from graph import measure
     from graph.stores import open_store
+    from services.consent import Viewer
     from visualisations import maps
 
     team = Viewer(role=KeyRole.PROGRAMME, key_id=TEAM_KEY_ID)
@@ -107,9 +107,9 @@ def report(
 ) -> None:
     """Write a cohort's programme report: growth, sectors, brokers, isolated participants,
     projects and handovers, and what each number means (one HTML file, plots inlined)."""
-    from api.consent import Viewer
     from graph import measure
     from graph.stores import open_store
+    from services.consent import Viewer
     from visualisations import report as cohort_report
 
     team = Viewer(role=KeyRole.PROGRAMME, key_id=TEAM_KEY_ID)

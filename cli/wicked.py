@@ -19,8 +19,8 @@ from graph.errors import Invalid, Problem
 from graph.model import KeyRole
 
 if TYPE_CHECKING:
-    from api.consent import Viewer
-    from api.schemas import PersonOut
+    from services.consent import Viewer
+    from services.schemas import PersonOut
 
 app = typer.Typer(help="Wicked issues: what happened before, and the pack to hand on.")
 
@@ -29,14 +29,14 @@ StoreOption = Annotated[str | None, typer.Option("--store", help="Store URL")]
 
 def _team() -> Viewer:
     """The console's reader: the programme team, as with a programme key."""
-    from api.consent import Viewer
+    from services.consent import Viewer
 
     return Viewer(role=KeyRole.PROGRAMME, key_id="cli")
 
 
 def _audience() -> Viewer:
     """The pack's reader: a new project team, as alumni without a person of their own."""
-    from api.consent import Viewer
+    from services.consent import Viewer
 
     return Viewer(role=KeyRole.ALUMNI, key_id="cli-pack")
 

@@ -49,6 +49,10 @@ class Conflict(AlumniGraphError):
     """The request contradicts what the store already holds."""
 
 
+class Forbidden(AlumniGraphError):
+    """A valid key whose role may not do this (403)."""
+
+
 class StoreUnavailable(AlumniGraphError):
     """The store cannot be reached; retrying later may succeed."""
 

@@ -1,7 +1,7 @@
 """Free text that names someone alumni may not see: a warning with the cell it is in.
 
 Descriptions, outcomes and handover notes are shown to alumni with everyone
-they may not see withheld (``api.consent.free_text``), so a bundle that names
+they may not see withheld (``services.consent.free_text``), so a bundle that names
 a person without directory consent still loads; the programme team is told
 where (file, sheet, row, column), so they can reword the text or ask for
 consent. The warning names the cell, never the person: warnings are stored

@@ -19,7 +19,7 @@ fetch).
 
 Consent is not decided here: callers hand in two predicates, ``visible`` (may
 this person be shown) and ``route_through`` (may a map reach someone through
-this person), which the API and the CLI take from ``api.consent.Viewer``.
+this person), which the API and the CLI take from ``services.consent.Viewer``.
 A person who is not visible is left out of the map altogether, with every tie
 touching them.
 """

@@ -8,7 +8,7 @@ its projects and handovers, and every metric's definition in one sentence
 :func:`build_report` reads everything through ``graph.measure`` (the one
 bridge to the analytics) and the store's records; :func:`to_html` renders it
 with ``templates/report.html``. Who may be named is the caller's ``visible``
-predicate (the API and the CLI hand in ``api.consent.Viewer.sees``); the
+predicate (the API and the CLI hand in ``services.consent.Viewer.sees``); the
 metrics only ever count people with analytics consent.
 """
 
@@ -199,7 +199,7 @@ def build_report(
     """Everything the report shows, for one cohort (``NotFound`` for an unknown cohort).
 
     ``free_text`` is how the reader may read the projects' outcomes: whoever shows
-    the report to alumni hands in ``api.consent.free_text``; by default (the
+    the report to alumni hands in ``services.consent.free_text``; by default (the
     programme team, its reader through the API and the CLI) they are shown whole.
     """
     cohort = store.get(Cohort, cohort_id)

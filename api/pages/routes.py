@@ -3,7 +3,7 @@ introduction path drawn, wicked issues, and for the programme team the metrics
 dashboard and the upload of a bundle.
 
 Every page calls the domain functions the JSON routes call, through
-``api.consent`` (the one place consent is decided) and with the same roles. A
+``services.consent`` (the one place consent is decided) and with the same roles. A
 browser without a session is sent to the sign-in page; a page its role may not
 see answers 403. Every form that changes something carries the session's CSRF
 token, checked before anything is read or written.
@@ -21,24 +21,25 @@ from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from api import consent, uploads
+from api import uploads
 from api.auth import FailedAuthLimiter, limited_names, viewer_of_key, viewer_of_key_hash
-from api.consent import Viewer
 from api.deps import AnswersDep, NetworkDep, SettingsDep, StoreDep
-from api.errors import Forbidden, RateLimited, TooLarge
+from api.errors import RateLimited, TooLarge
 from api.keys import hash_key
 from api.limits import upload_name
 from api.pages import sessions
 from api.pages.sessions import CSRF_FIELD, SESSION_COOKIE, SIGN_IN_COOKIE, Session
 from api.problems import problem
 from api.routes.wicked_issues import lineage_out
-from api.schemas import ContactOut, GrowthOut, MetricSuiteOut
 from graph import contacts as network
 from graph import lineage as baton
 from graph import measure
-from graph.errors import Invalid, NotFound
+from graph.errors import Forbidden, Invalid, NotFound
 from graph.model import Cohort, KeyRole
 from graph.store import Page, PersonQuery
+from services import consent
+from services.consent import Viewer
+from services.schemas import ContactOut, GrowthOut, MetricSuiteOut
 
 HERE = Path(__file__).parent
 STYLESHEET = (HERE / "static" / "pages.css").read_bytes()

@@ -6,14 +6,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path
 
-from api import consent
 from api.auth import TeamRole
 from api.deps import PageDep, StoreDep
 from api.problems import responses
-from api.schemas import CohortDetailOut, CohortMemberOut, CohortOut, Paged
 from graph.contacts import profiles
 from graph.model import Cohort, Membership, Person
 from graph.store import Page
+from services import consent
+from services.schemas import CohortDetailOut, CohortMemberOut, CohortOut, Paged
 
 router = APIRouter(prefix="/cohorts", tags=["cohorts"])
 

@@ -18,8 +18,8 @@ from api.deps import PageDep, SettingsDep, StoreDep
 from api.errors import BundleRefused
 from api.limits import upload_name
 from api.problems import responses
-from api.schemas import IngestReportOut, Paged, RunOut, WriteReportOut
 from graph.model import IngestRun
+from services.schemas import IngestReportOut, Paged, RunOut, WriteReportOut
 
 router = APIRouter(prefix="/ingest", tags=["ingest"])
 

@@ -11,7 +11,7 @@ from api.auth import AdminRole
 from api.deps import PageDep, StoreDep
 from api.problems import responses
 from api.rights import key_out
-from api.schemas import KeyOut, NewKeyIn, NewKeyOut, Paged
+from services.schemas import KeyOut, NewKeyIn, NewKeyOut, Paged
 
 router = APIRouter(prefix="/keys", tags=["keys"])
 

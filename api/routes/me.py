@@ -6,14 +6,14 @@ from datetime import UTC, datetime
 
 from fastapi import APIRouter
 
-from api import consent
 from api.auth import AnyRole
 from api.deps import StoreDep
-from api.errors import Forbidden
 from api.problems import responses
-from api.schemas import ConsentIn, ConsentOut, MeOut
+from graph.errors import Forbidden
 from graph.facts import set_consent
 from graph.model import CONSENT_FACTS
+from services import consent
+from services.schemas import ConsentIn, ConsentOut, MeOut
 
 router = APIRouter(tags=["people"])
 

@@ -13,10 +13,10 @@ from fastapi import APIRouter, Path, Query
 from api.auth import TeamRole
 from api.deps import AnswersDep, StoreDep
 from api.problems import responses
-from api.schemas import Day, GrowthOut, MetricSuiteOut, PersonReportOut, TimelinePointOut
 from graph import measure
 from graph.errors import Invalid, Problem
 from graph.model import Wave
+from services.schemas import Day, GrowthOut, MetricSuiteOut, PersonReportOut, TimelinePointOut
 
 router = APIRouter(prefix="/metrics", tags=["metrics"])
 

@@ -9,9 +9,9 @@ from fastapi import APIRouter, Path
 from api.auth import TeamRole
 from api.deps import PageDep, StoreDep
 from api.problems import responses
-from api.schemas import OrganisationDetailOut, OrganisationOut, Paged
 from graph.model import Organisation
 from graph.store import Page, PersonQuery
+from services.schemas import OrganisationDetailOut, OrganisationOut, Paged
 
 router = APIRouter(prefix="/organisations", tags=["organisations"])
 

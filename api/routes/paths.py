@@ -6,14 +6,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from api import consent
 from api.auth import AnyRole
 from api.deps import NetworkDep, StoreDep
 from api.problems import responses
-from api.schemas import IntroductionPathsOut, OrganisationRef
 from graph import contacts as network
 from graph.errors import Invalid, Problem
 from graph.model import Organisation
+from services import consent
+from services.schemas import IntroductionPathsOut, OrganisationRef
 
 router = APIRouter(prefix="/paths", tags=["paths"])
 

@@ -6,14 +6,15 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query, Response
 
-from api import consent, rights
+from api import rights
 from api.auth import AdminRole, AnyRole
 from api.deps import PageDep, StoreDep
 from api.problems import responses
-from api.schemas import ContactOut, ExportOut, Paged, PersonOut, RecommendationOut
 from graph import contacts as network
 from graph.model import Sector
 from graph.store import PersonQuery
+from services import consent
+from services.schemas import ContactOut, ExportOut, Paged, PersonOut, RecommendationOut
 
 router = APIRouter(prefix="/people", tags=["people"])
 

@@ -7,11 +7,15 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
-from api import consent
 from api.auth import TeamRole
 from api.deps import PageDep, StoreDep
 from api.problems import responses
-from api.schemas import (
+from graph import lineage as tracking
+from graph.contacts import profiles
+from graph.model import Cohort, Person, Project, ProjectMember, ProjectStatus, WickedIssue
+from graph.store import GraphStore, Page
+from services import consent
+from services.schemas import (
     CohortRef,
     Day,
     IssueRef,
@@ -20,10 +24,6 @@ from api.schemas import (
     ProjectMemberOut,
     ProjectOut,
 )
-from graph import lineage as tracking
-from graph.contacts import profiles
-from graph.model import Cohort, Person, Project, ProjectMember, ProjectStatus, WickedIssue
-from graph.store import GraphStore, Page
 
 router = APIRouter(prefix="/projects", tags=["projects"])
 

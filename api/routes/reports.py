@@ -1,7 +1,7 @@
 """``/reports``: a cohort's programme report, one self-contained HTML page (programme team).
 
 The numbers come from ``graph.measure`` (the same as ``/metrics``); who may be
-named is ``api.consent``'s ``Viewer.sees``.
+named is ``services.consent``'s ``Viewer.sees``.
 """
 
 from __future__ import annotations

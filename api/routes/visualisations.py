@@ -3,7 +3,7 @@
 The programme team draws any map: as of a date or at a cohort's survey wave,
 filtered by cohort, organisation or sector, organisations collapsed, or a
 cohort's waves side by side. Alumni draw their own ego map only. Who appears is
-decided by ``api.consent`` (the same rules as every other route); what a map
+decided by ``services.consent`` (the same rules as every other route); what a map
 shows is built by ``visualisations.maps``.
 """
 
@@ -14,12 +14,12 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Response
 
 from api.auth import AnyRole
-from api.consent import ensure_map_allowed
 from api.deps import StoreDep
 from api.problems import responses
-from api.schemas import Day
 from graph import measure
 from graph.model import Sector, Wave
+from services.consent import ensure_map_allowed
+from services.schemas import Day
 from visualisations import maps
 
 router = APIRouter(prefix="/visualisations", tags=["visualisations"])

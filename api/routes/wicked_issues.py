@@ -1,7 +1,7 @@
 """``/wicked-issues``: what happened to an issue before, who can help now, the handover pack.
 
 Reads are for any key: whoever picks up a wicked issue needs its lineage,
-alumni included. People in the answers go through ``api.consent`` as
+alumni included. People in the answers go through ``services.consent`` as
 everywhere else, and handover notes are returned with the names of people
 the caller may not see withheld. Recording a handover is for the programme
 team, through the store's own gate, so a bundle and the API keep one set of
@@ -18,13 +18,17 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Header, Path, Query, Response
 
-from api import consent
 from api.auth import AnyRole, TeamRole
-from api.consent import Viewer
 from api.deps import PageDep, StoreDep
 from api.problems import responses
-from api.schemas import CohortRef, Day, Paged, PersonOut, ProjectRef
-from api.schemas_wicked import (
+from graph import lineage as baton
+from graph.contacts import Profile
+from graph.model import AMBITIONS, Cohort, Handover, IngestRun, Person, slug
+from graph.store import GraphStore
+from services import consent
+from services.consent import Viewer
+from services.schemas import CohortRef, Day, Paged, PersonOut, ProjectRef
+from services.schemas_wicked import (
     AmbitionRef,
     HandoverIn,
     HandoverOut,
@@ -37,10 +41,6 @@ from api.schemas_wicked import (
     WickedIssueDetailOut,
     WickedIssueOut,
 )
-from graph import lineage as baton
-from graph.contacts import Profile
-from graph.model import AMBITIONS, Cohort, Handover, IngestRun, Person, slug
-from graph.store import GraphStore
 from visualisations.handover_pack import (
     CONTENT_SECURITY_POLICY,
     HandoverPack,

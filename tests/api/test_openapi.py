@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.problems import PROBLEM_JSON
-from api.schemas import ConnectionOut, NewKeyIn, OrganisationOut, PersonOut, RecommendationOut
+from services.schemas import ConnectionOut, NewKeyIn, OrganisationOut, PersonOut, RecommendationOut
 
 from .conftest import Keys
 

@@ -135,7 +135,7 @@ def _listed(person: Person) -> bool:
 
 
 def _alumni_of(me: str) -> tuple[Predicate, Predicate]:
-    """What an alumni key's consent rules are (``api.consent.Viewer``), written out."""
+    """What an alumni key's consent rules are (``services.consent.Viewer``), written out."""
 
     def sees(person: Person) -> bool:
         return person.consent_directory or person.id == me

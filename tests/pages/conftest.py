@@ -1,7 +1,7 @@
 """The pages on the hand-drawn sample programme (tests/contract/sample.py), on SQLite.
 
 The store contract already runs on Neo4j; the pages only call the domain functions
-through ``api.consent``, so they are driven on the embedded store. The alumni key is
+through ``services.consent``, so they are driven on the embedded store. The alumni key is
 Ann's (every consent); Dan has not consented to the directory, so an alumni key never
 sees him and nobody is routed through him.
 """

@@ -15,8 +15,6 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from api import consent
-from api.consent import Viewer
 from api.keys import issue_key
 from api.routes.wicked_issues import build_pack
 from graph import lineage as baton
@@ -24,6 +22,8 @@ from graph.model import Handover, IngestRun, KeyRole, Project, WickedIssue
 from graph.store import Batch, GraphStore, Page
 from ingest.pipeline import load_bundle
 from ingest.write import write_bundle
+from services import consent
+from services.consent import Viewer
 from visualisations.handover_pack import to_html, to_markdown
 from visualisations.report import build_report
 from visualisations.report import to_html as report_html

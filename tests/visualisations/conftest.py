@@ -13,10 +13,10 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from api.consent import Viewer
 from graph.model import KeyRole
 from graph.sqlite_store import SqliteStore
 from graph.store import GraphStore
+from services.consent import Viewer
 
 from ..api.conftest import Keys, api_for, make_keys, sample_run
 from ..api.conftest import keys as keys  # the sample programme, with a key per role

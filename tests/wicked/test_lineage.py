@@ -79,8 +79,8 @@ def test_read_lineage_keeps_notes_for_a_reader_who_sees_everyone(
 
 def test_read_lineage_withholds_names_the_reader_may_not_see(baton_store: GraphStore) -> None:
     # what a reader may read of a note is the consent module's to say
-    from api.consent import Viewer, lineage_seen
     from graph.model import KeyRole
+    from services.consent import Viewer, lineage_seen
 
     alumni = Viewer(role=KeyRole.ALUMNI, key_id="k")
     found = lineage_seen(baton_store, alumni, baton.lineage(baton_store, "domestic-abuse"))

@@ -1,8 +1,8 @@
 """The public models of ``/wicked-issues``: lineage, handovers, supporters.
 
-Kept apart from ``api.schemas`` so the baton-passing feature reads as one
+Kept apart from ``services.schemas`` so the baton-passing feature reads as one
 piece; the same rules hold: closed models (``Out``), and people only as
-``PersonOut``, made by ``api.consent``.
+``PersonOut``, made by ``services.consent``.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
-from api.schemas import CohortRef, Day, Out, PersonOut, ProjectRef
 from graph.model import AmbitionKey, ProjectStatus
+from services.schemas import CohortRef, Day, Out, PersonOut, ProjectRef
 
 _HANDOVER_EXAMPLE: dict[str, JsonValue] = {
     "from_project_id": "lge-2019-rural-isolation",

@@ -2,7 +2,7 @@
 
 A store record can grow a field (a consent flag, an email) without it leaking:
 only what is declared here is ever serialised. People become ``PersonOut``
-only through ``api.consent``, which decides whether they are shown at all and
+only through ``services.consent``, which decides whether they are shown at all and
 whether their email is.
 """
 

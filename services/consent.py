@@ -27,8 +27,21 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from weakref import WeakKeyDictionary
 
-from api.errors import Forbidden
-from api.schemas import (
+from graph.contacts import (
+    Connection,
+    Contact,
+    Hop,
+    IntroductionPath,
+    Profile,
+    Recommendation,
+    profiles,
+)
+from graph.errors import Forbidden, NotFound
+from graph.lineage import IssueSummary, Lineage, Step
+from graph.model import UNDIRECTED_KINDS, Handover, KeyRole, Person, Tie
+from graph.redact import Matcher, Mention, Named
+from graph.store import GraphStore, Page, PersonQuery
+from services.schemas import (
     CohortRef,
     ConnectionOut,
     ContactOut,
@@ -42,20 +55,6 @@ from api.schemas import (
     RecommendationOut,
     TieOut,
 )
-from graph.contacts import (
-    Connection,
-    Contact,
-    Hop,
-    IntroductionPath,
-    Profile,
-    Recommendation,
-    profiles,
-)
-from graph.errors import NotFound
-from graph.lineage import IssueSummary, Lineage, Step
-from graph.model import UNDIRECTED_KINDS, Handover, KeyRole, Person, Tie
-from graph.redact import Matcher, Mention, Named
-from graph.store import GraphStore, Page, PersonQuery
 
 
 @dataclass(frozen=True)
