@@ -11,7 +11,9 @@ from api import problems
 from api.auth import FailedAuthLimiter
 from api.clients import ForwardedFor
 from api.limits import BodyLimit
-from api.pages import routes as pages
+from api.pages import dashboard, site, upload
+from api.pages import people as people_pages
+from api.pages import wicked as wicked_pages
 from api.pages.security import SecurityHeaders
 from api.pages.sessions import Sessions
 from api.routes import (
@@ -115,5 +117,7 @@ def create_app(
     app.include_router(keys.router)
     app.include_router(visualisation_routes.router)
     app.include_router(reports.router)
-    app.include_router(pages.router, max_body_size=body_limit)
+    for page_router in (site.router, people_pages.router, wicked_pages.router, dashboard.router):
+        app.include_router(page_router)
+    app.include_router(upload.router, max_body_size=body_limit)
     return app

@@ -1,0 +1,210 @@
+"""Alumni pages: home, finding people, a person and their network, an introduction path."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+
+from api.deps import NetworkDep, StoreDep
+from api.pages.render import (
+    not_found,
+    refused,
+    render,
+    signed_in,
+    to_sign_in,
+)
+from graph import contacts as network
+from graph.errors import Forbidden, NotFound
+from graph.store import Page, PersonQuery
+from services import consent
+from services.consent import Viewer
+from services.schemas import ContactOut
+
+SEARCH_PAGE = Page(limit=50)
+router = APIRouter(include_in_schema=False)
+
+# -- alumni -----------------------------------------------------------------------------------
+
+
+@router.get("/")
+def home(request: Request, store: StoreDep) -> Response:
+    who = signed_in(request, store)
+    if who is None:
+        return to_sign_in(request)
+    me = None
+    if who.viewer.person_id:
+        try:
+            me = consent.visible_profile(store, who.viewer, who.viewer.person_id)
+        except NotFound:
+            me = None
+    return render(request, "home.html", who, me=me)
+
+
+@router.get("/find")
+def find(
+    request: Request,
+    store: StoreDep,
+    q: Annotated[str, Query(max_length=200)] = "",
+) -> Response:
+    """Search alumni by name, job, interests and skills, as ``GET /people?q=`` does."""
+    who = signed_in(request, store)
+    if who is None:
+        return to_sign_in(request)
+    found = consent.search(store, who.viewer, PersonQuery(text=q.strip() or None), SEARCH_PAGE)
+    return render(request, "find.html", who, q=q, people=found.data, count=found.count)
+
+
+def _contacts(store: StoreDep, viewer: Viewer, person_id: str) -> list[ContactOut]:
+    found = network.contacts(
+        store,
+        person_id,
+        visible=viewer.sees,
+        route_through=viewer.may_route_through,
+        scope="other-organisations",
+        max_hops=1,
+    )
+    return consent.contacts_out(viewer, found)
+
+
+@router.get("/person/{person_id}")
+def person_page(request: Request, store: StoreDep, person_id: str) -> Response:
+    """A person; for themself or the team, also their ego map and contacts elsewhere (an
+    alumni key draws and lists its own network only, as ``GET /visualisations/network.html``
+    and ``GET /people/{id}/contacts`` decide)."""
+    who = signed_in(request, store)
+    if who is None:
+        return to_sign_in(request)
+    try:
+        person = consent.visible_profile(store, who.viewer, person_id)
+    except NotFound:
+        return not_found(request, who, "No such person, or none you may see.")
+    own_network = who.is_team or who.viewer.is_self(person_id)
+    contacts = _contacts(store, who.viewer, person_id) if own_network else None
+    return render(
+        request,
+        "person.html",
+        who,
+        person=person,
+        contacts=contacts,
+        map_url="/visualisations/network.html?" + urlencode({"person": person_id}),
+    )
+
+
+@dataclass(frozen=True)
+class Node:
+    x: int
+    y: int
+    name: str
+    org: str
+
+
+@dataclass(frozen=True)
+class Edge:
+    x1: int
+    x2: int
+    y: int
+    mid: float
+    label: str
+    """The tie behind the hop, shortened to fit; ``title`` has all of it."""
+    title: str
+
+
+@dataclass(frozen=True)
+class Drawing:
+    """One path as an SVG: a row of people, each hop labelled with the tie behind it."""
+
+    width: int
+    height: int
+    nodes: list[Node]
+    edges: list[Edge]
+
+
+def path_drawing(people: list[tuple[str, str]], labels: list[str]) -> Drawing:
+    """Where the people of one path, ``(name, organisation)``, go in its SVG.
+
+    >>> d = path_drawing([("Ann", "ECC"), ("Bob", "NHS")], ["both in cohort 2019"])
+    >>> [(n.x, n.name) for n in d.nodes], d.edges[0].label, d.width
+    ([(100, 'Ann'), (360, 'Bob')], 'both in cohort 2019', 460)
+    """
+    gap, left, top = 260, 100, 60
+    nodes = [
+        Node(left + i * gap, top, name, organisation)
+        for i, (name, organisation) in enumerate(people)
+    ]
+    edges = [
+        Edge(
+            a.x + 14,
+            b.x - 14,
+            top,
+            (a.x + b.x) / 2,
+            label if len(label) <= 40 else label[:39] + "…",
+            label,
+        )
+        for a, b, label in zip(nodes, nodes[1:], labels, strict=False)
+    ]
+    return Drawing(left * 2 + gap * max(len(people) - 1, 0), 130, nodes, edges)
+
+
+@router.get("/introduction")
+def introduction(
+    request: Request,
+    store: StoreDep,
+    warm: NetworkDep,
+    to: Annotated[str, Query(max_length=200)] = "",
+    from_: Annotated[str, Query(alias="from", max_length=200)] = "",
+    q: Annotated[str, Query(max_length=200)] = "",
+) -> Response:
+    """Who can introduce me to someone: up to three shortest warm paths, every hop with
+    the tie that explains it, as ``GET /paths/introduction`` answers."""
+    who = signed_in(request, store)
+    if who is None:
+        return to_sign_in(request)
+    viewer = who.viewer
+    start = from_ or viewer.person_id or ""
+    context: dict[str, Any] = {"to": to, "from_": from_, "q": q, "start": start}
+    if q.strip():
+        context["candidates"] = consent.search(
+            store, viewer, PersonQuery(text=q.strip()), SEARCH_PAGE
+        ).data
+    if not to or not start:
+        return render(request, "introduction.html", who, **context)
+    try:
+        consent.ensure_own_network(viewer, start)
+        origin = consent.visible_profile(store, viewer, start)
+        target = consent.visible_profile(store, viewer, to)
+    except Forbidden:
+        return refused(request, who, "An alumni key finds introductions from its own person only.")
+    except NotFound:
+        return not_found(request, who, "No such person, or none you may see.")
+    found = network.introduction_paths(
+        store,
+        start,
+        target_id=to,
+        visible=viewer.sees,
+        route_through=viewer.may_route_through,
+        max_hops=4,
+        network=warm.current(),
+    )
+    paths = consent.paths_out(viewer, found)
+    drawn = [
+        path_drawing(
+            [(x.name, x.organisation.name if x.organisation else "") for x in p.people],
+            [s.connections[0].text if s.connections else "" for s in p.steps],
+        )
+        for p in paths
+    ]
+    names = {person.id: person.name for p in paths for person in p.people}
+    return render(
+        request,
+        "introduction.html",
+        who,
+        origin=origin,
+        target=target,
+        paths=list(zip(paths, drawn, strict=True)),
+        names=names,
+        **context,
+    )

@@ -1,0 +1,120 @@
+"""What every page shares: the templates, who is signed in, and the answers that refuse.
+
+Not a page itself: the page modules (``site``, ``people``, ``wicked``, ``dashboard``,
+``upload``) import it and none imports another.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from api import uploads
+from api.auth import viewer_of_key_hash
+from api.deps import StoreDep
+from api.pages import sessions
+from api.pages.sessions import CSRF_FIELD, Session
+from api.problems import problem
+from graph.model import KeyRole
+from services.consent import Viewer
+
+HERE = Path(__file__).parent
+
+templates = Environment(
+    loader=FileSystemLoader(HERE / "templates"),
+    autoescape=select_autoescape(["html"]),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+FormText = Annotated[str, Form(max_length=2000)]
+Csrf = Annotated[str, Form(alias=CSRF_FIELD, max_length=200)]
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    viewer: Viewer
+    session: Session
+
+    @property
+    def is_team(self) -> bool:
+        return self.viewer.role in (KeyRole.PROGRAMME, KeyRole.ADMIN)
+
+
+def signed_in(request: Request, store: StoreDep) -> SignedIn | None:
+    session = sessions.session_of(request)
+    if session is None:
+        return None
+    viewer = viewer_of_key_hash(store, session.key_sha256)
+    if viewer is None:  # the key was revoked (or its person erased) since
+        sessions.sessions_of(request).end_key(store, session.key_id)
+        return None
+    return SignedIn(viewer, session)
+
+
+def render(
+    request: Request,
+    template: str,
+    who: SignedIn | None,
+    *,
+    status: int = 200,
+    **context: Any,
+) -> HTMLResponse:
+    html = templates.get_template(template).render(
+        who=who,
+        csrf=who.session.csrf if who else None,
+        csrf_field=CSRF_FIELD,
+        path=request.url.path,
+        **context,
+    )
+    return HTMLResponse(html, status_code=status, headers={"Cache-Control": "no-store"})
+
+
+def to_sign_in(request: Request) -> RedirectResponse:
+    return RedirectResponse("/sign-in", status_code=303)
+
+
+def refused(request: Request, who: SignedIn, reason: str) -> HTMLResponse:
+    return render(request, "error.html", who, status=403, title="Not for this key", reason=reason)
+
+
+def not_found(request: Request, who: SignedIn, what: str) -> HTMLResponse:
+    return render(request, "error.html", who, status=404, title="Not found", reason=what)
+
+
+def csrf_refused() -> Response:
+    return problem(
+        403,
+        "Forbidden",
+        f"this form must be sent from the page that showed it (missing or wrong {CSRF_FIELD})",
+    )
+
+
+def team_only(request: Request, who: SignedIn) -> HTMLResponse | None:
+    if who.is_team:
+        return None
+    return refused(request, who, "This page is for the programme team (programme or admin keys).")
+
+
+def team_form(request: Request, store: StoreDep, token: str) -> SignedIn | Response:
+    """Who posted a programme-team form: signed in, with the session's CSRF token and a
+    team key; else the response that refuses it."""
+    who = signed_in(request, store)
+    if who is None or not sessions.tokens_match(who.session.csrf, token):
+        return csrf_refused()
+    return team_only(request, who) or who
+
+
+def staged_uploads(request: Request) -> uploads.StagedUploads:
+    """The app's staging folder for checked uploads (made from its settings on first use)."""
+    state = request.app.state
+    found = getattr(state, "staged_uploads", None)
+    if found is None:
+        found = state.staged_uploads = uploads.StagedUploads.of(state.settings)
+    assert isinstance(found, uploads.StagedUploads)
+    return found
