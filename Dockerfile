@@ -5,6 +5,7 @@ COPY pyproject.toml README.md ./
 COPY graph ./graph
 COPY ingest ./ingest
 COPY services ./services
+COPY demo ./demo
 COPY api ./api
 COPY visualisations ./visualisations
 COPY cli ./cli
