@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from graph.integrity import Lookup
 from graph.model import (
     Handover,
     Membership,
@@ -64,7 +65,9 @@ def _texts(raw: RawBundle) -> list[tuple[Issue, str]]:
     return found
 
 
-def _people(batch: Batch, store: GraphStore, salt: str, texts: Iterable[str]) -> list[Person]:
+def _people(
+    batch: Batch, store: GraphStore, lookup: Lookup, salt: str, texts: Iterable[str]
+) -> list[Person]:
     """The people the texts may name (see the module's docstring), as after the load."""
     ids: set[str] = set()
     ids |= {m.person_id for m in batch.of(Membership)}
@@ -75,7 +78,8 @@ def _people(batch: Batch, store: GraphStore, salt: str, texts: Iterable[str]) ->
         ids |= {person_id_for(normalise_email(e), salt) for e in _EMAIL_IN_TEXT.findall(text)}
     handed = {h.from_project_id for h in batch.of(Handover)}
     handed |= {h.to_project_id for h in batch.of(Handover) if h.to_project_id}
-    for project in store.get_many(Project, handed - {p.id for p in batch.of(Project)}).values():
+    for project in lookup(Project, handed - {p.id for p in batch.of(Project)}).values():
+        assert isinstance(project, Project)
         ids |= {project.sponsor_id} if project.sponsor_id else set()
     for project_id in sorted(handed):
         team = store.find(ProjectMember, {"project_id": project_id}, _SCAN).data
@@ -83,19 +87,25 @@ def _people(batch: Batch, store: GraphStore, salt: str, texts: Iterable[str]) ->
     people = {p.id: p for p in batch.of(Person)}
     wanted = ids - people.keys()
     if wanted:
-        people = {**store.get_many(Person, wanted), **people}
+        found = lookup(Person, wanted)
+        people = {**{k: p for k, p in found.items() if isinstance(p, Person)}, **people}
     return list(people.values())
 
 
-def free_text_warnings(raw: RawBundle, batch: Batch, store: GraphStore, salt: str) -> list[Issue]:
+def free_text_warnings(
+    raw: RawBundle, batch: Batch, store: GraphStore, salt: str, *, lookup: Lookup | None = None
+) -> list[Issue]:
     """A warning for each free-text cell of the bundle that names (full name, first
-    and last name, or email) a person without directory consent."""
+    and last name, or email) a person without directory consent.
+
+    ``lookup`` answers which records the store holds (default: ``store.get_many``); the
+    validator passes its own, which answers from what it has already read."""
     cells = _texts(raw)
     if not cells:
         return []
     hidden = [
         Named(p.id, p.name, p.email)
-        for p in _people(batch, store, salt, (t for _, t in cells))
+        for p in _people(batch, store, lookup or store.get_many, salt, (t for _, t in cells))
         if not p.consent_directory
     ]
     matcher = Matcher(hidden)
