@@ -1,4 +1,4 @@
-"""An uploaded bundle onto disk, then through ``ingest.pipeline.load_bundle``.
+"""An uploaded bundle onto disk, for ``services.upload`` to check or load.
 
 Uploads arrive as ``.xlsx``, ``.json`` or a ``.zip`` of ``TABLE.csv`` files (a
 folder cannot be uploaded, so it comes zipped). The bytes go to a private
@@ -17,7 +17,8 @@ import tempfile
 import threading
 import time
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
@@ -25,8 +26,6 @@ from typing import BinaryIO
 from api.errors import TooLarge
 from api.settings import ApiSettings
 from graph.errors import Invalid, Problem
-from graph.store import GraphStore
-from ingest.pipeline import IngestReport, load_bundle
 
 SUFFIXES = (".xlsx", ".json", ".zip")
 _CHUNK = 1024 * 1024
@@ -80,40 +79,30 @@ def _unzip_csvs(archive: Path, folder: Path, max_bytes: int) -> None:
         raise _refuse(archive.name, f"not a readable zip file: {exc}") from None
 
 
-def load_upload(
-    store: GraphStore,
-    file_name: str | None,
-    stream: BinaryIO,
-    *,
-    dry_run: bool,
-    max_bytes: int,
-    max_unzipped_bytes: int,
-) -> IngestReport:
-    """Load one uploaded bundle: every error reported and nothing written, or all of it."""
+@contextmanager
+def received(
+    file_name: str | None, stream: BinaryIO, *, max_bytes: int, max_unzipped_bytes: int
+) -> Iterator[Path]:
+    """One uploaded bundle on disk for the length of the block: the file under the
+    user's file name (a zip unpacked to a folder of that name), removed afterwards."""
     name = _safe_name(file_name)
     with tempfile.TemporaryDirectory(prefix="alumni-graph-upload-") as tmp:
         upload = Path(tmp) / "upload" / name
         upload.parent.mkdir()
         _copy(stream, upload, max_bytes, name)
-        return _load_named(store, Path(tmp), upload, name, dry_run, max_unzipped_bytes)
+        yield _bundle_at(Path(tmp), upload, name, max_unzipped_bytes)
 
 
-def _load_named(
-    store: GraphStore,
-    tmp: Path,
-    upload: Path,
-    name: str,
-    dry_run: bool,
-    max_unzipped_bytes: int,
-) -> IngestReport:
-    """Load ``upload`` (a file already named as the user's) from the scratch folder ``tmp``."""
-    bundle = upload
-    if name.casefold().endswith(".zip"):
-        # The folder is named as the upload, so the report names the file the user sent.
-        bundle = tmp / "bundle" / name
-        bundle.parent.mkdir()
-        _unzip_csvs(upload, bundle, max_unzipped_bytes)
-    return load_bundle(bundle, store, dry_run=dry_run)
+def _bundle_at(tmp: Path, upload: Path, name: str, max_unzipped_bytes: int) -> Path:
+    """The bundle ``upload`` (a file already named as the user's) stands for, in the
+    scratch folder ``tmp``: the file itself, or the folder its zip unpacks to."""
+    if not name.casefold().endswith(".zip"):
+        return upload
+    # The folder is named as the upload, so the report names the file the user sent.
+    bundle = tmp / "bundle" / name
+    bundle.parent.mkdir()
+    _unzip_csvs(upload, bundle, max_unzipped_bytes)
+    return bundle
 
 
 # -- staged uploads: checked, kept on disk until the user loads or cancels them ---------
@@ -260,10 +249,9 @@ class StagedUploads:
         if staged_id and _OWNER.fullmatch(owner) and _STAGED_ID.fullmatch(staged_id):
             (self.folder / f"{owner}.{staged_id}").unlink(missing_ok=True)
 
-    def load(
-        self, store: GraphStore, staged: Staged, *, dry_run: bool, max_unzipped_bytes: int
-    ) -> IngestReport:
-        """Check or load a staged upload, read from its file under the user's file name."""
+    @contextmanager
+    def opened(self, staged: Staged, *, max_unzipped_bytes: int) -> Iterator[Path]:
+        """A staged upload as a bundle on disk, under the user's file name, for the block."""
         with tempfile.TemporaryDirectory(prefix=_SCRATCH, dir=self._ready()) as tmp:
             named = Path(tmp) / "upload" / staged.name
             named.parent.mkdir()
@@ -271,4 +259,4 @@ class StagedUploads:
                 os.link(staged.path, named)
             except OSError:
                 shutil.copyfile(staged.path, named)
-            return _load_named(store, Path(tmp), named, staged.name, dry_run, max_unzipped_bytes)
+            yield _bundle_at(Path(tmp), named, staged.name, max_unzipped_bytes)

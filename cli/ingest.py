@@ -26,6 +26,7 @@ from rich.table import Table
 
 if TYPE_CHECKING:
     from ingest.pipeline import IngestReport
+    from services.consent import Viewer
 
 __all__ = ["REFUSED", "IngestGroup", "app", "template"]
 
@@ -49,6 +50,14 @@ app = typer.Typer(
     no_args_is_help=True,
     help="Load a cohort bundle (ingest PATH), list loads (runs), undo the latest (rollback).",
 )
+
+
+def _operator() -> Viewer:
+    """Whoever runs the command line: the programme team, on the machine the store is on."""
+    from graph.model import KeyRole
+    from services.consent import Viewer
+
+    return Viewer(role=KeyRole.PROGRAMME, key_id="cli-ingest")
 
 
 class OutputFormat(StrEnum):
@@ -79,7 +88,8 @@ def load(
 ) -> None:
     """Load a cohort bundle: every error listed and nothing written, or all of it written."""
     from graph.stores import open_store
-    from ingest.pipeline import STEPS, load_bundle
+    from ingest.pipeline import STEPS
+    from services import upload
 
     out, err = Console(), Console(stderr=True)
     graph_store = open_store(store)
@@ -97,7 +107,9 @@ def load(
             def progress(step: str, done: int, total: int) -> None:
                 bar.update(task, description=step, completed=done, total=total)
 
-            report = load_bundle(path, graph_store, dry_run=dry_run, progress=progress)
+            report = upload.ingest_bundle(
+                graph_store, _operator(), path, dry_run=dry_run, progress=progress
+            )
     finally:
         graph_store.close()
     if output is OutputFormat.JSON:
@@ -164,10 +176,11 @@ def runs(
 ) -> None:
     """Every load so far, oldest first, with what it changed."""
     from graph.stores import open_store
+    from services import upload
 
     graph_store = open_store(store)
     try:
-        found = graph_store.runs()
+        found = upload.list_runs(graph_store, _operator()).data
     finally:
         graph_store.close()
     if output is OutputFormat.JSON:
@@ -203,10 +216,11 @@ def rollback(
 ) -> None:
     """Undo the latest run: remove what it created and restore what it changed."""
     from graph.stores import open_store
+    from services import upload
 
     graph_store = open_store(store)
     try:
-        report = graph_store.rollback(run_id)
+        report = upload.roll_back(graph_store, _operator(), run_id)
     finally:
         graph_store.close()
     Console().print(f"rolled back {run_id}: {report.deleted} removed, {report.updated} restored")

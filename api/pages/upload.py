@@ -26,6 +26,7 @@ from api.pages.render import (
 from api.pages.sessions import Session
 from api.problems import problem
 from graph.errors import Invalid
+from services import upload
 
 router = APIRouter(include_in_schema=False)
 
@@ -67,9 +68,8 @@ def _load(
     """Check (and keep) or load a staged upload; a refused or loaded one is deleted."""
     staging = staged_uploads(request)
     try:
-        report = staging.load(
-            store, staged, dry_run=dry_run, max_unzipped_bytes=settings.max_unzipped_bytes
-        )
+        with staging.opened(staged, max_unzipped_bytes=settings.max_unzipped_bytes) as bundle:
+            report = upload.ingest_bundle(store, who.viewer, bundle, dry_run=dry_run)
     except Invalid as exc:
         _keep_staged(request, store, who, None)
         staging.remove(who.viewer.key_id, staged.id)

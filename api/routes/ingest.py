@@ -18,7 +18,7 @@ from api.deps import PageDep, SettingsDep, StoreDep
 from api.errors import BundleRefused
 from api.limits import upload_name
 from api.problems import responses
-from graph.model import IngestRun
+from services import upload
 from services.schemas import IngestReportOut, Paged, RunOut, WriteReportOut
 
 router = APIRouter(prefix="/ingest", tags=["ingest"])
@@ -44,30 +44,22 @@ def ingest(
 ) -> IngestReportOut:
     """Every error listed and nothing written (422 with the report), or all of it written
     in one transaction (200 with the report). The same bundle twice changes nothing."""
-    report = uploads.load_upload(
-        store,
+    with uploads.received(
         upload_name(file.filename),
         file.file,
-        dry_run=dry_run,
         max_bytes=settings.max_upload_bytes,
         max_unzipped_bytes=settings.max_unzipped_bytes,
-    )
-    body = report.to_dict()
+    ) as bundle:
+        report = upload.ingest_bundle(store, viewer, bundle, dry_run=dry_run)
     if not report.ok:
-        raise BundleRefused(body, len(report.errors))
-    return IngestReportOut.model_validate(body)
-
-
-def _run_out(run: IngestRun) -> RunOut:
-    return RunOut.model_validate(run, from_attributes=True)
+        raise BundleRefused(report.to_dict(), len(report.errors))
+    return upload.report_out(report)
 
 
 @router.get("/runs", response_model=Paged[RunOut], responses=responses(401, 403, 422, 429))
 def list_runs(store: StoreDep, viewer: TeamRole, page: PageDep) -> Paged[RunOut]:
     """Every load, oldest first: file, SHA-256, time, counts, warnings."""
-    runs = store.runs()
-    shown = runs[page.offset : page.offset + page.limit]
-    return Paged[RunOut](data=[_run_out(r) for r in shown], count=len(runs))
+    return upload.list_runs(store, viewer, page)
 
 
 @router.post(
@@ -82,10 +74,4 @@ def rollback(
     run_id: Annotated[str, Path(min_length=1, max_length=200)],
 ) -> WriteReportOut:
     """Remove what the run created and restore what it overwrote (409 unless it is the latest)."""
-    report = store.rollback(run_id)
-    return WriteReportOut(
-        created=report.created,
-        updated=report.updated,
-        deleted=report.deleted,
-        counts=report.as_dict(),
-    )
+    return upload.roll_back(store, viewer, run_id)

@@ -23,7 +23,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from api.errors import TooLarge
-from api.uploads import load_upload
+from api.uploads import received
 from cli.output import FORMULA_STARTS, safe_cell, to_csv
 from graph.errors import Invalid
 from graph.store import GraphStore
@@ -487,10 +487,11 @@ class CountingStream(io.RawIOBase):
 def test_load_upload_stops_reading_at_the_limit(store: GraphStore) -> None:
     stream = CountingStream()
     before = _state(store)
-    with pytest.raises(TooLarge, match="larger than 1000 bytes"):
-        load_upload(
-            store, "big.json", stream, dry_run=False, max_bytes=1000, max_unzipped_bytes=1000
-        )
+    with (
+        pytest.raises(TooLarge, match="larger than 1000 bytes"),
+        received("big.json", stream, max_bytes=1000, max_unzipped_bytes=1000),
+    ):
+        pytest.fail("an upload over the limit is never handed on")
     # It reads in 1 MiB chunks: at most one chunk, never the whole (endless) body.
     assert 1000 < stream.taken <= 1024 * 1024
     assert _state(store) == before
