@@ -73,15 +73,17 @@ from graph.snapshot import SnapshotRows, build_snapshot
 from graph.sqlite_store import search_text
 from graph.store import (
     Batch,
+    JournalEntry,
     Page,
     PageResult,
     PageSession,
     PersonQuery,
     R,
+    StoreContent,
     TieEnds,
     WriteReport,
 )
-from graph.writes import JournalEntry, apply_batch, rollback_run
+from graph.writes import apply_batch, read_content, rollback_run, write_content
 
 T = TypeVar("T")
 
@@ -377,6 +379,20 @@ class _Neo4jTx:
         rows.sort(key=lambda p: (p["sort_key"], p["id"]))
         return [_record(IngestRun, p) for p in rows]
 
+    def save_keys(self, keys: Sequence[ApiKey]) -> None:
+        for key in keys:
+            self.run(q.SAVE_KEY, id=key.id, props=_properties(key))
+
+    def add_erasures(self, erasures: Sequence[Erasure]) -> None:
+        for erasure in erasures:
+            self.run(q.ADD_ERASURE, props=_properties(erasure))
+
+    def empty(self) -> None:
+        """Every node but the version's, in bounded deletes; the ambitions seeded again."""
+        while self.run(q.WIPE_SOME, limit=10_000)[0]["deleted"]:
+            pass
+        self.upsert(Ambition, list(AMBITIONS))
+
 
 # -- the store ------------------------------------------------------------------------
 
@@ -551,7 +567,7 @@ class Neo4jStore:
             tx.run(q.ERASE_JOURNAL, id=person_id)
             tx.run(q.ERASE_JOURNAL_CHUNKS, id=person_id)
             erasure = Erasure(person_id=person_id, erased_at=datetime.now(UTC), actor=actor)
-            tx.run(q.ADD_ERASURE, props=_properties(erasure))
+            tx.add_erasures([erasure])
             return erasure
 
         return self._write(erase)
@@ -675,7 +691,7 @@ class Neo4jStore:
                 raise Invalid(
                     [Problem(f"api_key {key.id}", "person_id", key.person_id, "no such person")]
                 )
-            tx.run(q.SAVE_KEY, id=key.id, props=_properties(key))
+            tx.save_keys([key])
 
         self._write(save)
 
@@ -694,7 +710,7 @@ class Neo4jStore:
             if not found:
                 raise NotFound("api key", key_id)
             revoked = found[key_id].model_copy(update={"revoked_at": at})
-            tx.run(q.SAVE_KEY, id=revoked.id, props=_properties(revoked))
+            tx.save_keys([revoked])
             return revoked
 
         return self._write(revoke)
@@ -741,6 +757,12 @@ class Neo4jStore:
             }
 
         return self._read(dump)
+
+    def export_records(self) -> StoreContent:
+        return self._read(read_content)
+
+    def import_records(self, content: StoreContent, *, replace: bool = False) -> None:
+        self._write(lambda tx: write_content(tx, content, replace=replace))
 
     # -- page sessions --------------------------------------------------------------
     def _session_write(self, work: Callable[[_Neo4jTx], T]) -> T:

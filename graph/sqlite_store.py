@@ -42,15 +42,17 @@ from graph.redact import FREE_TEXT_KINDS, erasure_scrubs, journal_scrubber
 from graph.snapshot import SnapshotRows, build_snapshot
 from graph.store import (
     Batch,
+    JournalEntry,
     Page,
     PageResult,
     PageSession,
     PersonQuery,
     R,
+    StoreContent,
     TieEnds,
     WriteReport,
 )
-from graph.writes import JournalEntry, apply_batch, rollback_run
+from graph.writes import apply_batch, read_content, rollback_run, write_content
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -272,6 +274,26 @@ class _SqliteTx:
         rows = self.conn.execute("SELECT data FROM ingest_run ORDER BY started_at, key")
         return [IngestRun.model_validate_json(d) for (d,) in rows]
 
+    def save_keys(self, keys: Sequence[ApiKey]) -> None:
+        self.conn.executemany(
+            "INSERT INTO api_key (key, data, secret_sha256, person_id) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT(key) DO UPDATE SET data = excluded.data,"
+            " secret_sha256 = excluded.secret_sha256, person_id = excluded.person_id",
+            [(k.id, k.model_dump_json(), k.secret_sha256, k.person_id) for k in keys],
+        )
+
+    def add_erasures(self, erasures: Sequence[Erasure]) -> None:
+        self.conn.executemany(
+            "INSERT INTO erasure (key, data) VALUES (?, ?)",
+            [(e.key, e.model_dump_json()) for e in erasures],
+        )
+
+    def empty(self) -> None:
+        for table in ("journal", "api_key", "erasure", "ingest_run"):
+            self.conn.execute(f'DELETE FROM "{table}"')  # table: a constant
+        for model in reversed(WRITE_ORDER):
+            self.conn.execute(f'DELETE FROM "{model.kind}"')  # kind: a constant
+
 
 def _kind_filter(kinds: Collection[TieKind] | None) -> tuple[str, list[str]]:
     """An ``AND tie_kind IN (...)`` clause and its parameters; nothing for all kinds."""
@@ -332,6 +354,16 @@ class SqliteStore:
             else:
                 self._conn.execute("COMMIT")
                 self._writes += 1
+
+    @contextmanager
+    def _reading(self) -> Iterator[_SqliteTx]:
+        """One read transaction, so reads of several tables agree."""
+        with self._lock:
+            self._conn.execute("BEGIN")
+            try:
+                yield _SqliteTx(self._conn)
+            finally:
+                self._conn.execute("ROLLBACK")
 
     def _read(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         with self._lock:
@@ -398,10 +430,7 @@ class SqliteStore:
                 (person_id,),
             )
             erasure = Erasure(person_id=person_id, erased_at=datetime.now(UTC), actor=actor)
-            tx.conn.execute(
-                "INSERT INTO erasure (key, data) VALUES (?, ?)",
-                (erasure.key, erasure.model_dump_json()),
-            )
+            tx.add_erasures([erasure])
         with self._lock:
             # Move the overwritten pages out of the write-ahead log too.
             self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -583,12 +612,7 @@ class SqliteStore:
 
     def save_key(self, key: ApiKey) -> None:
         with self._transaction() as tx:
-            tx.conn.execute(
-                "INSERT INTO api_key (key, data, secret_sha256, person_id) VALUES (?, ?, ?, ?)"
-                " ON CONFLICT(key) DO UPDATE SET data = excluded.data,"
-                " secret_sha256 = excluded.secret_sha256, person_id = excluded.person_id",
-                (key.id, key.model_dump_json(), key.secret_sha256, key.person_id),
-            )
+            tx.save_keys([key])
 
     def key_by_hash(self, secret_sha256: str) -> ApiKey:
         rows = self._read("SELECT data FROM api_key WHERE secret_sha256 = ?", (secret_sha256,))
@@ -695,6 +719,14 @@ class SqliteStore:
                 for (d,) in rows
             ]
         return out
+
+    def export_records(self) -> StoreContent:
+        with self._reading() as tx:
+            return read_content(tx)
+
+    def import_records(self, content: StoreContent, *, replace: bool = False) -> None:
+        with self._transaction() as tx:
+            write_content(tx, content, replace=replace)
 
     # -- page sessions --------------------------------------------------------------
     @property
