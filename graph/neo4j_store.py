@@ -272,12 +272,8 @@ class Neo4jStore:
                 ]
                 if after != row["previous"]:
                     tx.run(q.SET_JOURNAL_CHUNK_PREVIOUS, id=row["id"], previous=after)
-            for row in tx.run(q.FREE_TEXT_JOURNAL_ENTRIES, kinds=kinds):
-                if (image := scrub(row["kind"], row["previous"])) is not None:
-                    tx.run(q.SET_JOURNAL_ENTRY_PREVIOUS, id=row["id"], previous=image)
             tx.run(q.ERASE_PERSON, id=person_id)
             tx.run(q.DROP_PERSON_KEYS, ids=[person_id])
-            tx.run(q.ERASE_JOURNAL, id=person_id)
             tx.run(q.ERASE_JOURNAL_CHUNKS, id=person_id)
             erasure = Erasure(person_id=person_id, erased_at=datetime.now(UTC), actor=actor)
             tx.add_erasures([erasure])

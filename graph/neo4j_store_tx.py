@@ -282,24 +282,9 @@ class Neo4jTx:
                 strict=True,
             )
         ]
-        return sorted(chunked + self._journal_entries(run_id), key=lambda e: e.seq)
-
-    def _journal_entries(self, run_id: str) -> list[JournalEntry]:
-        """A journal written one node per entry (by versions before ``JournalChunk``)."""
-        return [
-            JournalEntry(
-                run_id=run_id,
-                seq=row["seq"],
-                kind=row["kind"],
-                key=row["key"],
-                previous=None if row["previous"] is None else json.loads(row["previous"]),
-                people=tuple(row["people"]),
-            )
-            for row in self.run(q.JOURNAL, run_id=run_id)
-        ]
+        return sorted(chunked, key=lambda e: e.seq)
 
     def drop_journal(self, run_id: str) -> None:
-        self.run(q.DROP_JOURNAL, run_id=run_id)
         self.run(q.DROP_JOURNAL_CHUNKS, run_id=run_id)
 
     def save_run(self, run: IngestRun) -> None:

@@ -179,10 +179,6 @@ def _settle_employments(
     return write, retire
 
 
-def _people_named(record: Record, old: Record | None) -> tuple[str, ...]:
-    return tuple(sorted({*record.person_ids(), *(old.person_ids() if old else ())}))
-
-
 def apply_batch(
     tx: RecordTx, batch: Batch, run: IngestRun | None, *, dry_run: bool = False
 ) -> WriteReport:
