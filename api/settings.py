@@ -1,76 +1,14 @@
-"""The API's settings, from ``ALUMNI_GRAPH_*`` environment variables.
+"""The API's settings: the service's one settings class, ``graph.settings.Settings``.
 
-Read through ``get_api_settings()`` (cached) so tests clear the cache or pass
-their own ``ApiSettings`` to ``create_app`` instead of patching globals.
+``ApiSettings`` and ``get_api_settings()`` are that class and its cached reader under
+the names the API has always used (tests clear the cache or pass their own settings
+to ``create_app`` instead of patching globals). Until issue 20 they were a second
+class reading the same ``ALUMNI_GRAPH_*`` prefix; every variable keeps its name.
 """
 
 from __future__ import annotations
 
-from functools import lru_cache
-from ipaddress import IPv4Network, IPv6Network, ip_network
-from typing import Annotated
+from graph.settings import Settings as ApiSettings
+from graph.settings import get_settings as get_api_settings
 
-from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
-
-
-class ApiSettings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="ALUMNI_GRAPH_", extra="ignore")
-
-    max_upload_bytes: int = Field(default=20 * 1024 * 1024, ge=1)
-    """Largest bundle ``POST /ingest`` accepts; bigger uploads get 413 before being read."""
-    max_body_bytes: int = Field(default=1024 * 1024, ge=1)
-    """Largest body any route but the uploads takes; bigger gets 413 before being read,
-    before the caller's key is even looked at."""
-    auth_failures_per_minute: int = Field(default=20, ge=1)
-    """Failed authentications one client address may make in a minute before 429."""
-    auth_failure_window_seconds: float = Field(default=60.0, gt=0)
-    max_unzipped_bytes: int = Field(default=200 * 1024 * 1024, ge=1)
-    """Largest total size of the CSV files inside an uploaded ``.zip`` (zip bombs)."""
-    trusted_proxies: Annotated[list[str], NoDecode] = Field(default_factory=list)
-    """Addresses or networks (``10.0.0.0/8,127.0.0.1``) of the reverse proxies in front of
-    the server: only a request whose direct peer is one of them may name its client in
-    ``Forwarded`` / ``X-Forwarded-For`` (and its scheme in ``X-Forwarded-Proto``).
-    Empty (the default): those headers are ignored."""
-    session_idle_seconds: float = Field(default=8 * 3600, gt=0)
-    """A page session ends this long after its last use..."""
-    session_lifetime_seconds: float = Field(default=24 * 3600, gt=0)
-    """...and this long after sign-in, whatever its use."""
-    sessions_per_key: int = Field(default=10, ge=1)
-    """Page sessions one key may hold; its oldest ends when it signs in once more."""
-    staged_upload_dir: str = ""
-    """Where checked uploads wait to be loaded (every worker must see the same folder);
-    empty: ``alumni-graph-staged-<uid>`` in the system's temporary folder."""
-    staged_upload_total_bytes: int = Field(default=512 * 1024 * 1024, ge=1)
-    """Room for all checked uploads waiting to be loaded together."""
-    staged_upload_per_key_bytes: int = Field(default=64 * 1024 * 1024, ge=1)
-    """Room for the checked uploads of one key."""
-    staged_upload_ttl_seconds: float = Field(default=3600, gt=0)
-    """A checked upload not loaded within this time is deleted."""
-
-    @field_validator("trusted_proxies", mode="before")
-    @classmethod
-    def _split_proxies(cls, value: object) -> object:
-        if isinstance(value, str):
-            return [part.strip() for part in value.split(",") if part.strip()]
-        return value
-
-    @field_validator("trusted_proxies")
-    @classmethod
-    def _check_proxies(cls, value: list[str]) -> list[str]:
-        for entry in value:
-            try:
-                ip_network(entry, strict=False)
-            except ValueError:
-                raise ValueError(
-                    f"trusted_proxies: {entry!r} is not an IP address or network"
-                ) from None
-        return value
-
-    def proxy_networks(self) -> list[IPv4Network | IPv6Network]:
-        return [ip_network(entry, strict=False) for entry in self.trusted_proxies]
-
-
-@lru_cache
-def get_api_settings() -> ApiSettings:
-    return ApiSettings()
+__all__ = ["ApiSettings", "get_api_settings"]

@@ -49,10 +49,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import sqlite3
 import tempfile
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -61,7 +60,6 @@ from pydantic import ValidationError
 
 from graph.errors import Conflict, Invalid, Problem
 from graph.model import (
-    AMBITIONS,
     WRITE_ORDER,
     Ambition,
     ApiKey,
@@ -70,36 +68,29 @@ from graph.model import (
     Project,
     Record,
 )
-from graph.store import GraphStore
-from graph.writes import JournalEntry
+from graph.store import GraphStore, JournalEntry, StoreContent
 
 __all__ = ["FORMAT", "VERSION", "Backup", "export_store", "import_store", "read_backup"]
 
 FORMAT = "alumni-graph-backup"
 VERSION = 1
 
-_SIDE_KINDS: dict[str, type[Record]] = {
-    "ingest_run": IngestRun,
-    "api_key": ApiKey,
-    "erasure": Erasure,
-}
 KIND_ORDER: tuple[str, ...] = (
     *(m.kind for m in WRITE_ORDER),
-    "ingest_run",
+    IngestRun.kind,
     "journal",
-    "api_key",
-    "erasure",
+    ApiKey.kind,
+    Erasure.kind,
 )
-"""The kinds of a backup, in the order they are written and restored."""
-_MODELS: dict[str, type[Record]] = {m.kind: m for m in WRITE_ORDER} | _SIDE_KINDS
+"""The kinds of a backup, in the order they are written and restored: the kinds of a
+``StoreContent``, with the journal after the runs it belongs to."""
+_SIDE_MODELS: tuple[type[Record], ...] = (IngestRun, ApiKey, Erasure)
+_MODELS: dict[str, type[Record]] = {m.kind: m for m in (*WRITE_ORDER, *_SIDE_MODELS)}
 
 
 @dataclass
-class Backup:
+class Backup(StoreContent):
     """A whole store's content, as read from a store or a checked file."""
-
-    records: dict[str, list[Record]] = field(default_factory=dict)
-    journal: list[JournalEntry] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         counts = {kind: len(self.records.get(kind, [])) for kind in KIND_ORDER}
@@ -132,109 +123,17 @@ def _line(obj: dict[str, object]) -> str:
     return json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
 
 
-# -- the two stores' bookkeeping, read and written inside one transaction ---------
-
-
-def _is_neo4j(store: GraphStore) -> bool:
-    from graph.sqlite_store import SqliteStore
-
-    if isinstance(store, SqliteStore):
-        return False
-    from graph.neo4j_store import Neo4jStore
-
-    if isinstance(store, Neo4jStore):
-        return True
-    raise Invalid([Problem("store", "url", store.url, "backups know SQLite and Neo4j only")])
-
-
-def _read_all(tx: Any) -> Backup:
-    """Everything, read through a store's ``RecordTx`` (plus ``every``-like reads)."""
-    backup = Backup()
-    for model in WRITE_ORDER:
-        backup.records[model.kind] = list(_every(tx, model))
-    runs = tx.load_runs()
-    backup.records["ingest_run"] = runs
-    for run in runs:
-        backup.journal += sorted(tx.journal(run.id), key=lambda e: e.seq)
-    backup.records["api_key"] = list(_every(tx, ApiKey))
-    backup.records["erasure"] = list(_every(tx, Erasure))
-    return backup
-
-
-def _every(tx: Any, model: type[Record]) -> list[Record]:
-    if hasattr(tx, "every"):  # Neo4j
-        records: list[Record] = tx.every(model)
-        return records
-    rows = tx.conn.execute(f'SELECT data FROM "{model.kind}" ORDER BY key')  # kind: a constant
-    return sorted((model.model_validate_json(d) for (d,) in rows), key=lambda r: r.key)
+# -- a store's content, through the store protocol ----------------------------------
 
 
 def read_store(store: GraphStore) -> Backup:
     """The whole store, read in one transaction so the parts agree."""
-    if _is_neo4j(store):
-        return store._read(_read_all)  # type: ignore[attr-defined, no-any-return]
-    from graph.sqlite_store import _SqliteTx
-
-    with store._lock:  # type: ignore[attr-defined]
-        conn: sqlite3.Connection = store._conn  # type: ignore[attr-defined]
-        conn.execute("BEGIN")
-        try:
-            return _read_all(_SqliteTx(conn))
-        finally:
-            conn.execute("ROLLBACK")
+    content = store.export_records()
+    return Backup(records=content.records, journal=content.journal)
 
 
 def _is_empty(store: GraphStore) -> bool:
     return not any(n for kind, n in store.counts().items() if kind != Ambition.kind)
-
-
-def _write_all(tx: Any, backup: Backup, *, neo4j: bool) -> None:
-    for model in WRITE_ORDER:
-        records = backup.records.get(model.kind, [])
-        if records:
-            tx.upsert(model, records)
-    for run in backup.records.get("ingest_run", []):
-        assert isinstance(run, IngestRun)
-        tx.save_run(run)
-    if backup.journal:
-        tx.add_journal(backup.journal)
-    keys = [k for k in backup.records.get("api_key", []) if isinstance(k, ApiKey)]
-    erasures = [e for e in backup.records.get("erasure", []) if isinstance(e, Erasure)]
-    if neo4j:
-        from graph import neo4j_queries as q
-        from graph.neo4j_store import _properties
-
-        for key in keys:
-            tx.run(q.SAVE_KEY, id=key.id, props=_properties(key))
-        for erasure in erasures:
-            tx.run(q.ADD_ERASURE, props=_properties(erasure))
-        return
-    tx.conn.executemany(
-        "INSERT INTO api_key (key, data, secret_sha256, person_id) VALUES (?, ?, ?, ?)",
-        [(k.id, k.model_dump_json(), k.secret_sha256, k.person_id) for k in keys],
-    )
-    tx.conn.executemany(
-        "INSERT INTO erasure (key, data) VALUES (?, ?)",
-        [(e.key, e.model_dump_json()) for e in erasures],
-    )
-
-
-_SQLITE_TABLES = ("journal", "api_key", "erasure", "ingest_run")
-
-
-def _empty_sqlite(tx: Any) -> None:
-    for table in _SQLITE_TABLES:
-        tx.conn.execute(f'DELETE FROM "{table}"')  # table: a constant
-    for model in reversed(WRITE_ORDER):
-        tx.conn.execute(f'DELETE FROM "{model.kind}"')  # kind: a constant
-
-
-def _empty_neo4j(tx: Any) -> None:
-    from graph import neo4j_queries as q
-
-    while tx.run(q.WIPE_SOME, limit=10_000)[0]["deleted"]:
-        pass
-    tx.upsert(Ambition, list(AMBITIONS))
 
 
 def without_erased(backup: Backup, erasures: list[Erasure]) -> Backup:
@@ -279,20 +178,7 @@ def write_store(store: GraphStore, backup: Backup, *, replace: bool = False) -> 
             " to replace its whole content"
         )
     held = [e for e in backup.records.get("erasure", []) if isinstance(e, Erasure)]
-    backup = without_erased(backup, [*held, *store.erasures()])
-    if _is_neo4j(store):
-
-        def work(tx: Any) -> None:
-            if replace:
-                _empty_neo4j(tx)
-            _write_all(tx, backup, neo4j=True)
-
-        store._write(work)  # type: ignore[attr-defined]
-        return
-    with store._transaction() as tx:  # type: ignore[attr-defined]
-        if replace:
-            _empty_sqlite(tx)
-        _write_all(tx, backup, neo4j=False)
+    store.import_records(without_erased(backup, [*held, *store.erasures()]), replace=replace)
 
 
 # -- files ---------------------------------------------------------------------------

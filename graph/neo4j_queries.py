@@ -261,9 +261,6 @@ SCHEMA: tuple[LiteralString, ...] = (
     _unique_node("organisation_name", "Organisation", "name"),
     _unique_node("api_key_secret", "ApiKey", "secret_sha256"),
     *(_unique_rel(f"{kind}_key", rel.rel_type) for kind, rel in REL_KINDS.items()),
-    "CREATE CONSTRAINT journal_entry_seq IF NOT EXISTS"
-    " FOR (n:JournalEntry) REQUIRE (n.run_id, n.seq) IS UNIQUE",
-    "CREATE INDEX journal_entry_run IF NOT EXISTS FOR (n:JournalEntry) ON (n.run_id)",
     "CREATE INDEX journal_chunk_run IF NOT EXISTS FOR (n:JournalChunk) ON (n.run_id)",
     "CREATE INDEX project_sponsor IF NOT EXISTS FOR (n:Project) ON (n.sponsor_id)",
     "CREATE INDEX api_key_person IF NOT EXISTS FOR (n:ApiKey) ON (n.person_id)",
@@ -312,14 +309,6 @@ ERASE_JOURNAL_CHUNKS: LiteralString = (
 )
 """Drop the entries naming the person from every chunk (and chunks left empty)."""
 
-JOURNAL: LiteralString = (  # entries written one node each, before chunks
-    "MATCH (j:JournalEntry {run_id: $run_id})"
-    " RETURN j.seq AS seq, j.kind AS kind, j.key AS key, j.previous AS previous,"
-    " j.people AS people ORDER BY j.seq"
-)
-
-DROP_JOURNAL: LiteralString = "MATCH (j:JournalEntry {run_id: $run_id}) DELETE j"
-
 EMPLOYMENTS_OF: LiteralString = (
     "UNWIND $ids AS id MATCH (:Person {id: id})-[e:EMPLOYED_BY]->() RETURN properties(e) AS props"
 )
@@ -331,7 +320,6 @@ ERASE_SPONSORSHIPS: LiteralString = (
 )
 ERASE_PERSON: LiteralString = "MATCH (p:Person {id: $id}) DETACH DELETE p"
 """Takes the person's memberships, employments, project work, ties and sponsorships."""
-ERASE_JOURNAL: LiteralString = "MATCH (j:JournalEntry) WHERE $id IN j.people DELETE j"
 ADD_ERASURE: LiteralString = "CREATE (e:Erasure) SET e = $props"
 FREE_TEXT_JOURNAL_CHUNKS: LiteralString = (
     "MATCH (j:JournalChunk) WHERE any(k IN j.kinds WHERE k IN $kinds)"
@@ -340,13 +328,6 @@ FREE_TEXT_JOURNAL_CHUNKS: LiteralString = (
 """Chunks holding before-images of records with free text, which erasure scrubs."""
 SET_JOURNAL_CHUNK_PREVIOUS: LiteralString = (
     "MATCH (j:JournalChunk) WHERE elementId(j) = $id SET j.previous = $previous"
-)
-FREE_TEXT_JOURNAL_ENTRIES: LiteralString = (
-    "MATCH (j:JournalEntry) WHERE j.kind IN $kinds AND j.previous IS NOT NULL"
-    " RETURN elementId(j) AS id, j.kind AS kind, j.previous AS previous"
-)
-SET_JOURNAL_ENTRY_PREVIOUS: LiteralString = (
-    "MATCH (j:JournalEntry) WHERE elementId(j) = $id SET j.previous = $previous"
 )
 
 # -- API keys -------------------------------------------------------------------

@@ -7,27 +7,25 @@ relationships (``(:Project)-[:ADDRESSES]->(:WickedIssue)``). The graph model
 and every statement live in ``graph.neo4j_queries``.
 
 What to write is decided by ``graph.writes`` and the snapshot is built by
-``graph.snapshot``, exactly as for SQLite: this module only moves records in
-and out, one managed transaction per public call, in ``UNWIND`` batches.
+``graph.snapshot``, exactly as for SQLite: this module runs one managed
+transaction per public call; ``graph.neo4j_store_tx`` moves the records in and
+out inside it, in ``UNWIND`` batches, and ``graph.neo4j_store_sessions`` shapes
+page sessions.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
-from enum import Enum
-from functools import cache
-from typing import Any, LiteralString, TypeVar, get_origin
+from typing import Any, LiteralString, TypeVar
 from urllib.parse import urlsplit
 
 import networkx as nx
 from neo4j import (
     Driver,
     GraphDatabase,
-    ManagedTransaction,
     NotificationDisabledClassification,
     RoutingControl,
     Session,
@@ -45,8 +43,7 @@ from neo4j.exceptions import (
     SessionExpired,
     TransientError,
 )
-from neo4j.time import Date, DateTime
-from pydantic import TypeAdapter, ValidationError
+from pydantic import ValidationError
 
 from graph import neo4j_queries as q
 from graph.errors import AlumniGraphError, Invalid, NotFound, Problem, Stale, StoreUnavailable
@@ -62,15 +59,23 @@ from graph.model import (
     IngestRun,
     Membership,
     Person,
-    Record,
     Tie,
     TieKind,
     Wave,
     normalise_email,
 )
+from graph.neo4j_store_sessions import session_of, session_props
+from graph.neo4j_store_tx import (
+    Neo4jTx,
+    chunks,
+    field_adapter,
+    native,
+    queries_of,
+    record_of,
+    to_property,
+)
 from graph.redact import FREE_TEXT_KINDS, erasure_scrubs, journal_scrubber
 from graph.snapshot import SnapshotRows, build_snapshot
-from graph.sqlite_store import search_text
 from graph.store import (
     Batch,
     Page,
@@ -78,18 +83,17 @@ from graph.store import (
     PageSession,
     PersonQuery,
     R,
+    StoreContent,
     TieEnds,
     WriteReport,
 )
-from graph.writes import JournalEntry, apply_batch, rollback_run
+from graph.writes import apply_batch, read_content, rollback_run, write_content
+
+__all__ = ["SCHEMES", "Neo4jStore"]
 
 T = TypeVar("T")
 
 SCHEMES = frozenset({"neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc"})
-CHUNK = 5_000
-"""Rows per ``UNWIND``: inside the 1k-50k band that batches well."""
-JOURNAL_CHUNK = 2_000
-"""Journal entries per ``JournalChunk`` node (about one bundle's records)."""
 RETRY_SECONDS = 10.0
 """How long the driver retries a transaction (deadlock, lost server) before we give up:
 its default of 30 s (about a minute with back-off) is too long to keep a request waiting."""
@@ -101,281 +105,6 @@ _COUNT_KINDS: tuple[str, ...] = (
     "erasure",
     "api_key",
 )
-
-
-# -- values in and out ------------------------------------------------------------
-
-
-def _to_property(value: object) -> Any:
-    """A field value as Neo4j stores it: enums by value, tuples as lists, dicts as JSON.
-
-    ``date`` and ``datetime`` pass through: the driver makes them ``Date`` and
-    ``DateTime`` (``LocalDateTime`` when naive), so Cypher compares them as dates.
-    """
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, tuple | list):
-        return [_to_property(v) for v in value]
-    if isinstance(value, dict):
-        return json.dumps(value)
-    return value
-
-
-def _properties(record: Record, *, keep_none: bool = False) -> dict[str, Any]:
-    """Every field of the record; ``None`` is left out (absent reads back as ``None``)."""
-    props = {
-        name: _to_property(getattr(record, name))
-        for name in type(record).model_fields
-        if keep_none or getattr(record, name) is not None
-    }
-    node = q.NODE_KINDS.get(record.kind)
-    props[node.identity if node else "key"] = record.key
-    if isinstance(record, Person):
-        props["search"] = search_text(record)
-    return props
-
-
-@cache
-def _json_fields(model: type[Record]) -> frozenset[str]:
-    return frozenset(
-        name for name, f in model.model_fields.items() if get_origin(f.annotation) is dict
-    )
-
-
-def _record(model: type[R], props: Mapping[str, Any]) -> R:
-    """Rebuild a record from its properties, ignoring the store's own (``search``, ``key``)."""
-    data: dict[str, Any] = {}
-    for name in model.model_fields:
-        if name not in props:
-            continue
-        value = props[name]
-        if isinstance(value, Date | DateTime):
-            value = value.to_native()
-        elif name in _json_fields(model):
-            value = json.loads(value)
-        data[name] = value
-    return model.model_validate(data)
-
-
-@cache
-def _adapter(model: type[Record], name: str) -> TypeAdapter[Any]:
-    annotation = model.model_fields[name].annotation
-    assert annotation is not None  # pydantic has resolved every field of a Record
-    return TypeAdapter(annotation)
-
-
-def _chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
-
-
-def _queries(model: type[Record]) -> q.KindQueries:
-    try:
-        return q.KIND_QUERIES[model.kind]
-    except KeyError:
-        raise Invalid([Problem(model.kind, "kind", model.kind, "not stored")]) from None
-
-
-def _native(value: Any) -> Any:
-    return value.to_native() if isinstance(value, Date | DateTime) else value
-
-
-# -- one transaction ----------------------------------------------------------------
-
-
-class _Neo4jTx:
-    """``RecordTx`` on one managed transaction (also used for reads in a read one).
-
-    Upserts and deletes are queued and sent when the next call of another kind
-    (or a read, or the end of the transaction) comes: ``rollback_run`` undoes one
-    record per call, and one round trip per record would make a large rollback
-    take minutes. Consecutive calls of one kind become one ``UNWIND`` batch.
-    """
-
-    def __init__(self, tx: ManagedTransaction) -> None:
-        self.tx = tx
-        self._queued: tuple[str, type[Record]] | None = None
-        self._items: list[Any] = []
-
-    def run(self, query: LiteralString, **params: Any) -> list[Row]:
-        self.flush()
-        return list(self.tx.run(query, params))
-
-    def _queue(self, op: str, model: type[Record], items: Sequence[Any]) -> None:
-        if self._queued != (op, model):
-            self.flush()
-            self._queued = (op, model)
-        self._items += items
-        if len(self._items) >= CHUNK:
-            self.flush()
-
-    def flush(self) -> None:
-        """Send the queued writes; must run before the transaction commits."""
-        if self._queued is None:
-            return
-        (op, model), items = self._queued, self._items
-        self._queued, self._items = None, []
-        if op == "upsert":
-            self._upsert(model, list({r.key: r for r in items}.values()))
-        elif op == "create":
-            self._upsert(model, list({r.key: r for r in items}.values()), create=True)
-        else:
-            self._delete(model, items)
-
-    def fetch(self, model: type[R], keys: Collection[str]) -> dict[str, R]:
-        query = _queries(model).fetch
-        found: dict[str, R] = {}
-        for chunk in _chunks(list(dict.fromkeys(keys))):
-            for row in self.run(query, keys=list(chunk)):
-                record = _record(model, row["props"])
-                found[record.key] = record
-        return found
-
-    def every(self, model: type[R]) -> list[R]:
-        records = [_record(model, row["props"]) for row in self.run(_queries(model).every)]
-        return sorted(records, key=lambda r: r.key)
-
-    def upsert(self, model: type[R], records: Sequence[R]) -> None:
-        self._queue("upsert", model, records)
-
-    def create(self, model: type[R], records: Sequence[R]) -> None:
-        self._queue("create", model, records)
-
-    def delete(self, model: type[Record], keys: Collection[str]) -> None:
-        self._queue("delete", model, list(keys))
-
-    def _upsert(
-        self, model: type[Record], records: Sequence[Record], *, create: bool = False
-    ) -> None:
-        """``MERGE`` the records, or ``CREATE`` them when ``create`` says none exists yet."""
-        rel = q.REL_KINDS.get(model.kind)
-        rows = [
-            {"key": r.key, "props": _properties(r)}
-            | (
-                {"source": getattr(r, rel.source_field), "target": getattr(r, rel.target_field)}
-                if rel
-                else {}
-            )
-            for r in records
-        ]
-        query = q.CREATE[model.kind] if create else _queries(model).upsert
-        self._write_rows(query, rows, model.kind, "reference")
-        if model.kind in q.LINKS:
-            self._relink(model.kind, records, new=create)
-
-    def _relink(self, kind: str, records: Sequence[Record], *, new: bool = False) -> None:
-        """Replace the structural relationships of rewritten nodes with their current ones
-        (``new`` nodes have none to drop)."""
-        keys = [] if new else [r.key for r in records]
-        for chunk in _chunks(keys):
-            self.run(q.UNLINK[kind], keys=list(chunk))
-        for link in q.LINKS[kind]:
-            rows: list[dict[str, Any]] = []
-            for r in records:
-                value = _to_property(getattr(r, link.field))
-                others = value if isinstance(value, list) else [] if value is None else [value]
-                rows += [{"key": r.key, "other": other} for other in others]
-            self._write_rows(q.LINK[(kind, link.rel_type)], rows, kind, link.field)
-
-    def _write_rows(
-        self, query: LiteralString, rows: Sequence[dict[str, Any]], kind: str, field: str
-    ) -> None:
-        """Run a batched write; a row that matched no endpoint is a dangling reference."""
-        for chunk in _chunks(rows):
-            (row,) = self.run(query, rows=list(chunk))
-            if row["written"] != len(chunk):
-                missing = len(chunk) - row["written"]
-                raise Invalid(
-                    [Problem(kind, field, None, f"{missing} reference(s) to missing records")]
-                )
-
-    def _delete(self, model: type[Record], keys: Sequence[str]) -> None:
-        for chunk in _chunks(keys):
-            if model is Person:
-                self.run(q.DROP_PERSON_KEYS, ids=list(chunk))
-            self.run(_queries(model).delete, keys=list(chunk))
-
-    def employments_of(self, person_ids: Collection[str]) -> list[Employment]:
-        found: list[Employment] = []
-        for chunk in _chunks(list(dict.fromkeys(person_ids))):
-            rows = self.run(q.EMPLOYMENTS_OF, ids=list(chunk))
-            found += [_record(Employment, row["props"]) for row in rows]
-        return sorted(found, key=lambda e: e.key)
-
-    def add_journal(self, entries: Sequence[JournalEntry]) -> None:
-        """The entries as ``JournalChunk`` nodes (see ``q.ADD_JOURNAL``), per run, in order."""
-        by_run: dict[str, list[JournalEntry]] = {}
-        for e in entries:
-            by_run.setdefault(e.run_id, []).append(e)
-        rows = [
-            {
-                "run_id": run_id,
-                "seq": chunk[0].seq,
-                "seqs": [e.seq for e in chunk],
-                "kinds": [e.kind for e in chunk],
-                "keys": [e.key for e in chunk],
-                "previous": ["" if e.previous is None else json.dumps(e.previous) for e in chunk],
-                "entry_people": [" ".join(e.people) for e in chunk],
-                "people": sorted({p for e in chunk for p in e.people}),
-            }
-            for run_id, run_entries in by_run.items()
-            for chunk in _chunks(run_entries, JOURNAL_CHUNK)
-        ]
-        for batch in _chunks(rows, 10):
-            self.run(q.ADD_JOURNAL, rows=list(batch))
-
-    def journal(self, run_id: str) -> list[JournalEntry]:
-        chunked = [
-            JournalEntry(
-                run_id=run_id,
-                seq=seq,
-                kind=kind,
-                key=key,
-                previous=json.loads(previous) if previous else None,
-                people=tuple(people.split()),
-            )
-            for row in self.run(q.JOURNAL_CHUNKS, run_id=run_id)
-            for seq, kind, key, previous, people in zip(
-                row["seqs"],
-                row["kinds"],
-                row["keys"],
-                row["previous"],
-                row["entry_people"],
-                strict=True,
-            )
-        ]
-        return sorted(chunked + self._journal_entries(run_id), key=lambda e: e.seq)
-
-    def _journal_entries(self, run_id: str) -> list[JournalEntry]:
-        """A journal written one node per entry (by versions before ``JournalChunk``)."""
-        return [
-            JournalEntry(
-                run_id=run_id,
-                seq=row["seq"],
-                kind=row["kind"],
-                key=row["key"],
-                previous=None if row["previous"] is None else json.loads(row["previous"]),
-                people=tuple(row["people"]),
-            )
-            for row in self.run(q.JOURNAL, run_id=run_id)
-        ]
-
-    def drop_journal(self, run_id: str) -> None:
-        self.run(q.DROP_JOURNAL, run_id=run_id)
-        self.run(q.DROP_JOURNAL_CHUNKS, run_id=run_id)
-
-    def save_run(self, run: IngestRun) -> None:
-        self.run(
-            q.SAVE_RUN,
-            id=run.id,
-            sort_key=run.started_at.isoformat(),
-            props=_properties(run, keep_none=True),
-        )
-
-    def load_runs(self) -> list[IngestRun]:
-        rows = [row["props"] for row in self.run(q.KIND_QUERIES["ingest_run"].every)]
-        rows.sort(key=lambda p: (p["sort_key"], p["id"]))
-        return [_record(IngestRun, p) for p in rows]
 
 
 # -- the store ------------------------------------------------------------------------
@@ -463,7 +192,7 @@ class Neo4jStore:
         except DriverError as exc:
             raise AlumniGraphError(f"Neo4j driver error: {exc}") from exc
 
-    def _write(self, work: Callable[[_Neo4jTx], T], *, expected_version: str | None = None) -> T:
+    def _write(self, work: Callable[[Neo4jTx], T], *, expected_version: str | None = None) -> T:
         """Run ``work`` in one write transaction; the driver may re-run it on transient errors.
 
         ``Stale``, writing nothing, when ``expected_version`` is given and is not the
@@ -472,7 +201,7 @@ class Neo4jStore:
         with self._driver_session() as session:
             return session.execute_write(
                 lambda tx: _complete(
-                    work, _Neo4jTx(tx), bump=True, expected_version=expected_version
+                    work, Neo4jTx(tx), bump=True, expected_version=expected_version
                 )
             )
 
@@ -490,10 +219,10 @@ class Neo4jStore:
         ):
             yield session
 
-    def _read(self, work: Callable[[_Neo4jTx], T]) -> T:
+    def _read(self, work: Callable[[Neo4jTx], T]) -> T:
         """Run ``work`` in one read transaction, so multi-statement reads agree."""
         with self._driver_session() as session:
-            return session.execute_read(lambda tx: _complete(work, _Neo4jTx(tx)))
+            return session.execute_read(lambda tx: _complete(work, Neo4jTx(tx)))
 
     def _query(self, query: LiteralString, **params: Any) -> list[Row]:
         with self._translated():
@@ -529,7 +258,7 @@ class Neo4jStore:
         return self._write(lambda tx: rollback_run(tx, run_id))
 
     def erase_person(self, person_id: str, actor: str) -> Erasure:
-        def erase(tx: _Neo4jTx) -> Erasure:
+        def erase(tx: Neo4jTx) -> Erasure:
             person = tx.fetch(Person, [person_id]).get(person_id)
             if person is None:
                 raise NotFound("person", person_id)
@@ -543,15 +272,11 @@ class Neo4jStore:
                 ]
                 if after != row["previous"]:
                     tx.run(q.SET_JOURNAL_CHUNK_PREVIOUS, id=row["id"], previous=after)
-            for row in tx.run(q.FREE_TEXT_JOURNAL_ENTRIES, kinds=kinds):
-                if (image := scrub(row["kind"], row["previous"])) is not None:
-                    tx.run(q.SET_JOURNAL_ENTRY_PREVIOUS, id=row["id"], previous=image)
             tx.run(q.ERASE_PERSON, id=person_id)
             tx.run(q.DROP_PERSON_KEYS, ids=[person_id])
-            tx.run(q.ERASE_JOURNAL, id=person_id)
             tx.run(q.ERASE_JOURNAL_CHUNKS, id=person_id)
             erasure = Erasure(person_id=person_id, erased_at=datetime.now(UTC), actor=actor)
-            tx.run(q.ADD_ERASURE, props=_properties(erasure))
+            tx.add_erasures([erasure])
             return erasure
 
         return self._write(erase)
@@ -581,11 +306,11 @@ class Neo4jStore:
                 raise Invalid([Problem(model.kind, name, value, "no such field to filter on")])
             if value is not None:
                 try:
-                    value = _to_property(_adapter(model, name).validate_python(value))
+                    value = to_property(field_adapter(model, name).validate_python(value))
                 except ValidationError:
                     return PageResult([], 0)
             conditions.append({"field": name, "value": value})
-        queries, anchor = _queries(model), None
+        queries, anchor = queries_of(model), None
         query = queries.find
         rel = q.REL_KINDS.get(model.kind)
         if rel is not None and queries.find_by_source and queries.find_by_target:
@@ -596,13 +321,13 @@ class Neo4jStore:
         (row,) = self._query(
             query, conditions=conditions, anchor=anchor, offset=page.offset, limit=page.limit
         )
-        return PageResult([_record(model, p) for p in row["page"]], row["count"])
+        return PageResult([record_of(model, p) for p in row["page"]], row["count"])
 
     def person_by_email(self, email: str) -> Person:
         rows = self._query(q.PERSON_BY_EMAIL, email=normalise_email(email))
         if not rows:
             raise NotFound("person", "by email")
-        return _record(Person, rows[0]["props"])
+        return record_of(Person, rows[0]["props"])
 
     def search_people(self, query: PersonQuery, page: Page | None = None) -> PageResult[Person]:
         page = page or Page()
@@ -620,7 +345,7 @@ class Neo4jStore:
             offset=page.offset,
             limit=page.limit,
         )
-        return PageResult([_record(Person, p) for p in row["page"]], row["count"])
+        return PageResult([record_of(Person, p) for p in row["page"]], row["count"])
 
     def ties_of(
         self, person_ids: Collection[str], kinds: Collection[TieKind] | None = None
@@ -631,7 +356,7 @@ class Neo4jStore:
         rows = self._query(
             q.TIES_OF, ids=ids, kinds=None if kinds is None else [k.value for k in kinds]
         )
-        return sorted((_record(Tie, row["props"]) for row in rows), key=lambda t: t.key)
+        return sorted((record_of(Tie, row["props"]) for row in rows), key=lambda t: t.key)
 
     def ties_among(
         self, person_ids: Collection[str], kinds: Collection[TieKind] | None = None
@@ -642,17 +367,17 @@ class Neo4jStore:
         rows = self._query(
             q.TIES_AMONG, ids=ids, kinds=None if kinds is None else [k.value for k in kinds]
         )
-        return sorted((_record(Tie, row["props"]) for row in rows), key=lambda t: t.key)
+        return sorted((record_of(Tie, row["props"]) for row in rows), key=lambda t: t.key)
 
     def profile_links(
         self, person_ids: Collection[str]
     ) -> tuple[list[Employment], list[Membership]]:
         jobs: list[Employment] = []
         memberships: list[Membership] = []
-        for chunk in _chunks(list(dict.fromkeys(person_ids))):
+        for chunk in chunks(list(dict.fromkeys(person_ids))):
             for row in self._query(q.PROFILE_LINKS, ids=list(chunk)):
-                jobs += [_record(Employment, props) for props in row["jobs"]]
-                memberships += [_record(Membership, props) for props in row["memberships"]]
+                jobs += [record_of(Employment, props) for props in row["jobs"]]
+                memberships += [record_of(Membership, props) for props in row["memberships"]]
         return sorted(jobs, key=lambda e: e.key), sorted(memberships, key=lambda m: m.key)
 
     def tie_ends(self, kinds: Collection[TieKind]) -> dict[TieKind, TieEnds]:
@@ -670,12 +395,12 @@ class Neo4jStore:
 
     # -- API keys -----------------------------------------------------------
     def save_key(self, key: ApiKey) -> None:
-        def save(tx: _Neo4jTx) -> None:
+        def save(tx: Neo4jTx) -> None:
             if key.person_id and not tx.fetch(Person, [key.person_id]):
                 raise Invalid(
                     [Problem(f"api_key {key.id}", "person_id", key.person_id, "no such person")]
                 )
-            tx.run(q.SAVE_KEY, id=key.id, props=_properties(key))
+            tx.save_keys([key])
 
         self._write(save)
 
@@ -683,18 +408,18 @@ class Neo4jStore:
         rows = self._query(q.KEY_BY_HASH, secret_sha256=secret_sha256)
         if not rows:
             raise NotFound("api key", "by hash")
-        return _record(ApiKey, rows[0]["props"])
+        return record_of(ApiKey, rows[0]["props"])
 
     def keys(self) -> list[ApiKey]:
         return self._read(lambda tx: tx.every(ApiKey))
 
     def revoke_key(self, key_id: str, at: datetime) -> ApiKey:
-        def revoke(tx: _Neo4jTx) -> ApiKey:
+        def revoke(tx: Neo4jTx) -> ApiKey:
             found = tx.fetch(ApiKey, [key_id])
             if not found:
                 raise NotFound("api key", key_id)
             revoked = found[key_id].model_copy(update={"revoked_at": at})
-            tx.run(q.SAVE_KEY, id=revoked.id, props=_properties(revoked))
+            tx.save_keys([revoked])
             return revoked
 
         return self._write(revoke)
@@ -703,7 +428,7 @@ class Neo4jStore:
         return self._read(lambda tx: tx.every(Erasure))
 
     def snapshot(self, as_of: date, kinds: Sequence[TieKind] = DEFAULT_METRIC_KINDS) -> nx.Graph:
-        def rows(tx: _Neo4jTx) -> SnapshotRows:
+        def rows(tx: Neo4jTx) -> SnapshotRows:
             return _snapshot_rows(tx, as_of, kinds, _active_ties(tx, as_of, kinds))
 
         return build_snapshot(self._read(rows))
@@ -711,7 +436,7 @@ class Neo4jStore:
     def wave_snapshot(
         self, cohort_id: str, wave: Wave, kinds: Sequence[TieKind] = DEFAULT_METRIC_KINDS
     ) -> nx.Graph:
-        def rows(tx: _Neo4jTx) -> SnapshotRows:
+        def rows(tx: Neo4jTx) -> SnapshotRows:
             survey = {"cohort_id": cohort_id, "wave": wave.value}
             (row,) = tx.run(q.WAVE_LATEST, kinds=[k.value for k in SURVEY_KINDS], **survey)
             if row["latest"] is None:
@@ -734,7 +459,7 @@ class Neo4jStore:
         return {kind: row[kind] for kind in _COUNT_KINDS}
 
     def dump(self) -> dict[str, list[dict[str, object]]]:
-        def dump(tx: _Neo4jTx) -> dict[str, list[dict[str, object]]]:
+        def dump(tx: Neo4jTx) -> dict[str, list[dict[str, object]]]:
             return {
                 model.kind: [r.model_dump(mode="json") for r in tx.every(model)]
                 for model in WRITE_ORDER
@@ -742,8 +467,14 @@ class Neo4jStore:
 
         return self._read(dump)
 
+    def export_records(self) -> StoreContent:
+        return self._read(read_content)
+
+    def import_records(self, content: StoreContent, *, replace: bool = False) -> None:
+        self._write(lambda tx: write_content(tx, content, replace=replace))
+
     # -- page sessions --------------------------------------------------------------
-    def _session_write(self, work: Callable[[_Neo4jTx], T]) -> T:
+    def _session_write(self, work: Callable[[Neo4jTx], T]) -> T:
         """One write transaction that leaves the version token alone: a session is
         bookkeeping, and every other process would otherwise drop its read caches."""
         if not self.__dict__.get("_session_schema"):
@@ -752,11 +483,11 @@ class Neo4jStore:
                     self._driver.execute_query(statement, database_=self._database)
             self.__dict__["_session_schema"] = True
         with self._driver_session() as session:
-            return session.execute_write(lambda tx: _complete(work, _Neo4jTx(tx)))
+            return session.execute_write(lambda tx: _complete(work, Neo4jTx(tx)))
 
     def save_session(self, session: PageSession, *, keep_per_key: int | None = None) -> None:
-        def save(tx: _Neo4jTx) -> None:
-            tx.run(q.SAVE_SESSION, props=_session_props(session))
+        def save(tx: Neo4jTx) -> None:
+            tx.run(q.SAVE_SESSION, props=session_props(session))
             if keep_per_key is not None:
                 tx.run(q.KEEP_NEWEST_SESSIONS, key_id=session.key_id, keep=max(keep_per_key, 0))
 
@@ -766,7 +497,7 @@ class Neo4jStore:
         rows = self._query(q.SESSION, token_sha256=token_sha256, now=now.timestamp())
         if not rows:
             raise NotFound("session", "by hash")
-        return _session_record(rows[0]["props"])
+        return session_of(rows[0]["props"])
 
     def delete_session(self, token_sha256: str) -> None:
         self._session_write(lambda tx: tx.run(q.DELETE_SESSION, token_sha256=token_sha256))
@@ -783,12 +514,12 @@ class Neo4jStore:
 
     def sessions_of_key(self, key_id: str) -> list[PageSession]:
         rows = self._query(q.SESSIONS_OF_KEY, key_id=key_id)
-        return [_session_record(r["props"]) for r in rows]
+        return [session_of(r["props"]) for r in rows]
 
 
 def _complete(
-    work: Callable[[_Neo4jTx], T],
-    tx: _Neo4jTx,
+    work: Callable[[Neo4jTx], T],
+    tx: Neo4jTx,
     *,
     bump: bool = False,
     expected_version: str | None = None,
@@ -807,7 +538,7 @@ def _complete(
     return result
 
 
-def _active_ties(tx: _Neo4jTx, as_of: date, kinds: Sequence[TieKind]) -> list[tuple[str, str, str]]:
+def _active_ties(tx: Neo4jTx, as_of: date, kinds: Sequence[TieKind]) -> list[tuple[str, str, str]]:
     if not kinds:
         return []
     rows = tx.run(q.ACTIVE_TIES, kinds=[k.value for k in kinds], as_of=as_of)
@@ -815,36 +546,12 @@ def _active_ties(tx: _Neo4jTx, as_of: date, kinds: Sequence[TieKind]) -> list[tu
 
 
 def _snapshot_rows(
-    tx: _Neo4jTx, as_of: date, kinds: Sequence[TieKind], ties: list[tuple[str, str, str]]
+    tx: Neo4jTx, as_of: date, kinds: Sequence[TieKind], ties: list[tuple[str, str, str]]
 ) -> SnapshotRows:
     people = [r["id"] for r in tx.run(q.SNAPSHOT_PEOPLE, as_of=as_of)]
     employments = [
-        (r["person_id"], r["organisation_id"], _native(r["start"]))
+        (r["person_id"], r["organisation_id"], native(r["start"]))
         for r in tx.run(q.SNAPSHOT_EMPLOYMENTS)
     ]
     organisations = {r["id"]: (r["name"], r["sector"]) for r in tx.run(q.SNAPSHOT_ORGANISATIONS)}
     return SnapshotRows(as_of, kinds, people, employments, organisations, ties)
-
-
-def _session_props(session: PageSession) -> dict[str, Any]:
-    return {
-        "token_sha256": session.token_sha256,
-        "key_id": session.key_id,
-        "key_sha256": session.key_sha256,
-        "created_at": session.created_at.timestamp(),
-        "expires_at": session.expires_at.timestamp(),
-        "staged_id": session.staged_id,
-        "staged_name": session.staged_name,
-    }
-
-
-def _session_record(props: Mapping[str, Any]) -> PageSession:
-    return PageSession(
-        token_sha256=props["token_sha256"],
-        key_id=props["key_id"],
-        key_sha256=props["key_sha256"],
-        created_at=datetime.fromtimestamp(props["created_at"], UTC),
-        expires_at=datetime.fromtimestamp(props["expires_at"], UTC),
-        staged_id=props.get("staged_id"),
-        staged_name=props.get("staged_name"),
-    )

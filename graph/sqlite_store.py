@@ -4,11 +4,14 @@ One table per kind of record: the record's JSON plus the columns that queries
 filter or join on, with foreign keys. WAL mode, foreign keys on, one
 transaction per call, ``secure_delete`` so an erased person's bytes are
 overwritten rather than left in free pages.
+
+The tables are in ``graph.sqlite_store_schema``, the primitives one transaction
+offers ``graph.writes`` in ``graph.sqlite_store_tx``, and page sessions, in a file
+of their own, in ``graph.sqlite_store_sessions``.
 """
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import threading
 from collections.abc import Collection, Iterator, Mapping, Sequence
@@ -32,7 +35,6 @@ from graph.model import (
     Membership,
     Person,
     Project,
-    Record,
     Tie,
     TieKind,
     Wave,
@@ -40,6 +42,9 @@ from graph.model import (
 )
 from graph.redact import FREE_TEXT_KINDS, erasure_scrubs, journal_scrubber
 from graph.snapshot import SnapshotRows, build_snapshot
+from graph.sqlite_store_schema import COLUMNS, create_schema, path_from_url, search_text
+from graph.sqlite_store_sessions import SessionFile
+from graph.sqlite_store_tx import SqliteTx
 from graph.store import (
     Batch,
     Page,
@@ -47,230 +52,16 @@ from graph.store import (
     PageSession,
     PersonQuery,
     R,
+    StoreContent,
     TieEnds,
     WriteReport,
 )
-from graph.writes import JournalEntry, apply_batch, rollback_run
+from graph.writes import apply_batch, read_content, rollback_run, write_content
+
+__all__ = ["SqliteStore", "path_from_url", "search_text"]
 
 if TYPE_CHECKING:
     import networkx as nx
-
-# Columns beside the JSON, per kind: name -> SQL declaration. Table and column
-# names are code constants; values are always bound parameters.
-_COLUMNS: dict[str, dict[str, str]] = {
-    "ambition": {},
-    "organisation": {"name": "TEXT NOT NULL UNIQUE", "sector": "TEXT NOT NULL"},
-    "person": {
-        "email": "TEXT NOT NULL UNIQUE",
-        "name": "TEXT NOT NULL",
-        "area": "TEXT",
-        "consent_analytics": "INTEGER NOT NULL",
-        "search": "TEXT NOT NULL",
-    },
-    "cohort": {"start_date": "TEXT NOT NULL"},
-    "wicked_issue": {},
-    "membership": {
-        "person_id": "TEXT NOT NULL REFERENCES person(key) ON DELETE CASCADE",
-        "cohort_id": "TEXT NOT NULL REFERENCES cohort(key)",
-        "role": "TEXT NOT NULL",
-    },
-    "employment": {
-        "person_id": "TEXT NOT NULL REFERENCES person(key) ON DELETE CASCADE",
-        "organisation_id": "TEXT NOT NULL REFERENCES organisation(key)",
-        "start": "TEXT NOT NULL",
-        "end": "TEXT",
-    },
-    "project": {
-        "cohort_id": "TEXT NOT NULL REFERENCES cohort(key)",
-        "issue_id": "TEXT REFERENCES wicked_issue(key)",
-        "sponsor_id": "TEXT REFERENCES person(key)",
-        "status": "TEXT NOT NULL",
-    },
-    "project_member": {
-        "project_id": "TEXT NOT NULL REFERENCES project(key) ON DELETE CASCADE",
-        "person_id": "TEXT NOT NULL REFERENCES person(key) ON DELETE CASCADE",
-    },
-    "handover": {
-        "issue_id": "TEXT NOT NULL REFERENCES wicked_issue(key)",
-        "from_project_id": "TEXT NOT NULL REFERENCES project(key)",
-        "to_cohort_id": "TEXT NOT NULL",
-    },
-    "tie": {
-        "source_id": "TEXT NOT NULL REFERENCES person(key) ON DELETE CASCADE",
-        "target_id": "TEXT NOT NULL REFERENCES person(key) ON DELETE CASCADE",
-        "tie_kind": "TEXT NOT NULL",
-        "start": "TEXT NOT NULL",
-        "end": "TEXT",
-        "wave": "TEXT",
-        "cohort_id": "TEXT",
-    },
-}
-
-_INDEXES = (
-    "CREATE INDEX IF NOT EXISTS membership_person ON membership(person_id)",
-    "CREATE INDEX IF NOT EXISTS membership_cohort ON membership(cohort_id)",
-    "CREATE INDEX IF NOT EXISTS employment_person ON employment(person_id)",
-    "CREATE INDEX IF NOT EXISTS project_issue ON project(issue_id)",
-    "CREATE INDEX IF NOT EXISTS project_sponsor ON project(sponsor_id)",
-    "CREATE INDEX IF NOT EXISTS project_member_person ON project_member(person_id)",
-    "CREATE INDEX IF NOT EXISTS project_member_project ON project_member(project_id)",
-    "CREATE INDEX IF NOT EXISTS handover_issue ON handover(issue_id)",
-    "CREATE INDEX IF NOT EXISTS tie_source ON tie(source_id, tie_kind)",
-    "CREATE INDEX IF NOT EXISTS tie_target ON tie(target_id, tie_kind)",
-    "CREATE INDEX IF NOT EXISTS tie_kind_start ON tie(tie_kind, start)",
-    "CREATE INDEX IF NOT EXISTS tie_wave ON tie(cohort_id, wave)",
-)
-
-_SIDE_TABLES = (
-    "CREATE TABLE IF NOT EXISTS ingest_run (key TEXT PRIMARY KEY, started_at TEXT NOT NULL,"
-    " data TEXT NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS erasure (key TEXT PRIMARY KEY, data TEXT NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS api_key (key TEXT PRIMARY KEY, data TEXT NOT NULL,"
-    " secret_sha256 TEXT NOT NULL UNIQUE,"
-    " person_id TEXT REFERENCES person(key) ON DELETE CASCADE)",
-    "CREATE TABLE IF NOT EXISTS journal (run_id TEXT NOT NULL, seq INTEGER NOT NULL,"
-    " kind TEXT NOT NULL, key TEXT NOT NULL, previous TEXT, people TEXT NOT NULL,"
-    " PRIMARY KEY (run_id, seq))",
-)
-
-
-def _column_value(record: Record, column: str) -> Any:
-    if column == "search":
-        assert isinstance(record, Person)
-        return search_text(record)
-    if column == "area":  # compared case-insensitively, beyond ASCII too
-        assert isinstance(record, Person)
-        return record.area.casefold() if record.area else None
-    value = getattr(record, column)
-    if isinstance(value, bool):
-        return int(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    if hasattr(value, "value"):
-        return value.value
-    return value
-
-
-def search_text(person: Person) -> str:
-    """What free-text search looks in: name, job title, interests, skills."""
-    parts = [person.name, person.job_title or "", *person.interests, *person.skills]
-    return " ".join(parts).casefold()
-
-
-def path_from_url(url: str) -> str:
-    """``sqlite:///./a.db`` -> ``./a.db``; ``sqlite:////abs/a.db`` -> ``/abs/a.db``."""
-    prefix = "sqlite:///"
-    if not url.startswith(prefix):
-        raise ValueError(f"not a sqlite URL: {url!r} (expected sqlite:///PATH)")
-    return url[len(prefix) :] or ":memory:"
-
-
-class _SqliteTx:
-    """``RecordTx`` on one open SQLite transaction."""
-
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        self.conn = conn
-
-    def fetch(self, model: type[R], keys: Collection[str]) -> dict[str, R]:
-        found: dict[str, R] = {}
-        keys = list(keys)
-        for i in range(0, len(keys), 500):
-            chunk = keys[i : i + 500]
-            marks = ",".join("?" * len(chunk))
-            rows = self.conn.execute(
-                f'SELECT data FROM "{model.kind}" WHERE key IN ({marks})', chunk
-            )
-            for (data,) in rows:
-                record = model.model_validate_json(data)
-                found[record.key] = record
-        return found
-
-    def every(self, model: type[R]) -> list[R]:
-        rows = self.conn.execute(f'SELECT data FROM "{model.kind}" ORDER BY key')
-        return [model.model_validate_json(d) for (d,) in rows]
-
-    def upsert(self, model: type[R], records: Sequence[R]) -> None:
-        columns = list(_COLUMNS[model.kind])
-        names = ", ".join(f'"{c}"' for c in ["key", "data", "run_id", *columns])
-        marks = ", ".join("?" * (3 + len(columns)))
-        updates = ", ".join(f'"{c}" = excluded."{c}"' for c in ["data", "run_id", *columns])
-        sql = (
-            f'INSERT INTO "{model.kind}" ({names}) VALUES ({marks}) '
-            f"ON CONFLICT(key) DO UPDATE SET {updates}"
-        )
-        self.conn.executemany(
-            sql,
-            (
-                [r.key, r.model_dump_json(), r.run_id, *(_column_value(r, c) for c in columns)]
-                for r in records
-            ),
-        )
-
-    def create(self, model: type[R], records: Sequence[R]) -> None:
-        """As ``upsert``: SQLite's upsert of an absent key is already a plain insert."""
-        self.upsert(model, records)
-
-    def delete(self, model: type[Record], keys: Collection[str]) -> None:
-        self.conn.executemany(f'DELETE FROM "{model.kind}" WHERE key = ?', ((k,) for k in keys))
-
-    def employments_of(self, person_ids: Collection[str]) -> list[Employment]:
-        out: list[Employment] = []
-        ids = list(person_ids)
-        for i in range(0, len(ids), 500):
-            chunk = ids[i : i + 500]
-            marks = ",".join("?" * len(chunk))
-            rows = self.conn.execute(
-                f"SELECT data FROM employment WHERE person_id IN ({marks})", chunk
-            )
-            out += [Employment.model_validate_json(d) for (d,) in rows]
-        return out
-
-    def add_journal(self, entries: Sequence[JournalEntry]) -> None:
-        self.conn.executemany(
-            "INSERT INTO journal (run_id, seq, kind, key, previous, people) VALUES (?,?,?,?,?,?)",
-            (
-                (
-                    e.run_id,
-                    e.seq,
-                    e.kind,
-                    e.key,
-                    None if e.previous is None else json.dumps(e.previous),
-                    json.dumps(list(e.people)),
-                )
-                for e in entries
-            ),
-        )
-
-    def journal(self, run_id: str) -> list[JournalEntry]:
-        rows = self.conn.execute(
-            "SELECT seq, kind, key, previous, people FROM journal WHERE run_id = ? ORDER BY seq",
-            (run_id,),
-        )
-        return [
-            JournalEntry(
-                run_id=run_id,
-                seq=seq,
-                kind=kind,
-                key=key,
-                previous=None if previous is None else json.loads(previous),
-                people=tuple(json.loads(people)),
-            )
-            for seq, kind, key, previous, people in rows
-        ]
-
-    def drop_journal(self, run_id: str) -> None:
-        self.conn.execute("DELETE FROM journal WHERE run_id = ?", (run_id,))
-
-    def save_run(self, run: IngestRun) -> None:
-        self.conn.execute(
-            "INSERT INTO ingest_run (key, started_at, data) VALUES (?, ?, ?) "
-            "ON CONFLICT(key) DO UPDATE SET data = excluded.data",
-            (run.key, run.started_at.isoformat(), run.model_dump_json()),
-        )
-
-    def load_runs(self) -> list[IngestRun]:
-        rows = self.conn.execute("SELECT data FROM ingest_run ORDER BY started_at, key")
-        return [IngestRun.model_validate_json(d) for (d,) in rows]
 
 
 def _kind_filter(kinds: Collection[TieKind] | None) -> tuple[str, list[str]]:
@@ -307,22 +98,15 @@ class SqliteStore:
 
     def _create_schema(self) -> None:
         with self._transaction() as tx:
-            for kind, columns in _COLUMNS.items():
-                extra = "".join(f', "{name}" {decl}' for name, decl in columns.items())
-                tx.conn.execute(
-                    f'CREATE TABLE IF NOT EXISTS "{kind}" '
-                    f"(key TEXT PRIMARY KEY, data TEXT NOT NULL, run_id TEXT{extra})"
-                )
-            for statement in (*_INDEXES, *_SIDE_TABLES):
-                tx.conn.execute(statement)
+            create_schema(tx.conn)
             tx.upsert(Ambition, list(AMBITIONS))
 
     @contextmanager
-    def _transaction(self) -> Iterator[_SqliteTx]:
+    def _transaction(self) -> Iterator[SqliteTx]:
         with self._lock:
             self._conn.execute("BEGIN IMMEDIATE")
             try:
-                yield _SqliteTx(self._conn)
+                yield SqliteTx(self._conn)
             except sqlite3.IntegrityError as exc:
                 self._conn.execute("ROLLBACK")
                 raise Invalid([Problem("batch", "reference", None, str(exc))]) from exc
@@ -332,6 +116,16 @@ class SqliteStore:
             else:
                 self._conn.execute("COMMIT")
                 self._writes += 1
+
+    @contextmanager
+    def _reading(self) -> Iterator[SqliteTx]:
+        """One read transaction, so reads of several tables agree."""
+        with self._lock:
+            self._conn.execute("BEGIN")
+            try:
+                yield SqliteTx(self._conn)
+            finally:
+                self._conn.execute("ROLLBACK")
 
     def _read(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         with self._lock:
@@ -398,10 +192,7 @@ class SqliteStore:
                 (person_id,),
             )
             erasure = Erasure(person_id=person_id, erased_at=datetime.now(UTC), actor=actor)
-            tx.conn.execute(
-                "INSERT INTO erasure (key, data) VALUES (?, ?)",
-                (erasure.key, erasure.model_dump_json()),
-            )
+            tx.add_erasures([erasure])
         with self._lock:
             # Move the overwritten pages out of the write-ahead log too.
             self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -416,7 +207,7 @@ class SqliteStore:
 
     def get_many(self, model: type[R], keys: Collection[str]) -> dict[str, R]:
         with self._lock:
-            return _SqliteTx(self._conn).fetch(model, keys)
+            return SqliteTx(self._conn).fetch(model, keys)
 
     def find(
         self,
@@ -431,7 +222,7 @@ class SqliteStore:
                 raise Invalid([Problem(model.kind, name, value, "no such field to filter on")])
             column = (
                 f'"{name}"'
-                if name in _COLUMNS.get(model.kind, {})
+                if name in COLUMNS.get(model.kind, {})
                 else f"json_extract(data, '$.{name}')"
             )
             if value is None:
@@ -579,16 +370,11 @@ class SqliteStore:
 
     def runs(self) -> list[IngestRun]:
         with self._lock:
-            return _SqliteTx(self._conn).load_runs()
+            return SqliteTx(self._conn).load_runs()
 
     def save_key(self, key: ApiKey) -> None:
         with self._transaction() as tx:
-            tx.conn.execute(
-                "INSERT INTO api_key (key, data, secret_sha256, person_id) VALUES (?, ?, ?, ?)"
-                " ON CONFLICT(key) DO UPDATE SET data = excluded.data,"
-                " secret_sha256 = excluded.secret_sha256, person_id = excluded.person_id",
-                (key.id, key.model_dump_json(), key.secret_sha256, key.person_id),
-            )
+            tx.save_keys([key])
 
     def key_by_hash(self, secret_sha256: str) -> ApiKey:
         rows = self._read("SELECT data FROM api_key WHERE secret_sha256 = ?", (secret_sha256,))
@@ -696,14 +482,22 @@ class SqliteStore:
             ]
         return out
 
+    def export_records(self) -> StoreContent:
+        with self._reading() as tx:
+            return read_content(tx)
+
+    def import_records(self, content: StoreContent, *, replace: bool = False) -> None:
+        with self._transaction() as tx:
+            write_content(tx, content, replace=replace)
+
     # -- page sessions --------------------------------------------------------------
     @property
-    def _sessions(self) -> _SessionFile:
+    def _sessions(self) -> SessionFile:
         with self._lock:
             found = self.__dict__.get("_session_file")
             if found is None:
-                found = self.__dict__["_session_file"] = _SessionFile(path_from_url(self.url))
-            assert isinstance(found, _SessionFile)
+                found = self.__dict__["_session_file"] = SessionFile(path_from_url(self.url))
+            assert isinstance(found, SessionFile)
             return found
 
     def save_session(self, session: PageSession, *, keep_per_key: int | None = None) -> None:
@@ -713,121 +507,13 @@ class SqliteStore:
         return self._sessions.get(token_sha256, now)
 
     def delete_session(self, token_sha256: str) -> None:
-        self._sessions.write("DELETE FROM page_session WHERE token_sha256 = ?", (token_sha256,))
+        self._sessions.delete(token_sha256)
 
     def delete_sessions_of_key(self, key_id: str) -> int:
-        return self._sessions.write("DELETE FROM page_session WHERE key_id = ?", (key_id,))
+        return self._sessions.delete_of_key(key_id)
 
     def delete_expired_sessions(self, now: datetime) -> int:
-        return self._sessions.write(
-            "DELETE FROM page_session WHERE expires_at <= ?", (now.timestamp(),)
-        )
+        return self._sessions.delete_expired(now)
 
     def sessions_of_key(self, key_id: str) -> list[PageSession]:
         return self._sessions.of_key(key_id)
-
-
-_SESSION_COLUMNS = (
-    "token_sha256, key_id, key_sha256, created_at, expires_at, staged_id, staged_name"
-)
-
-
-def _session_row(session: PageSession) -> tuple[Any, ...]:
-    return (
-        session.token_sha256,
-        session.key_id,
-        session.key_sha256,
-        session.created_at.timestamp(),
-        session.expires_at.timestamp(),
-        session.staged_id,
-        session.staged_name,
-    )
-
-
-def _session_of(row: Sequence[Any]) -> PageSession:
-    token, key_id, key_sha256, created, expires, staged_id, staged_name = row
-    return PageSession(
-        token_sha256=token,
-        key_id=key_id,
-        key_sha256=key_sha256,
-        created_at=datetime.fromtimestamp(created, UTC),
-        expires_at=datetime.fromtimestamp(expires, UTC),
-        staged_id=staged_id,
-        staged_name=staged_name,
-    )
-
-
-class _SessionFile:
-    """Page sessions in a file of their own beside the graph's (``graph.db-sessions``),
-    on their own connection: a sign-in is not a change to the graph, so it must not
-    change the graph file's ``data_version`` (every other process would drop its read
-    caches) nor wait behind a long load holding the graph's write lock."""
-
-    def __init__(self, graph_path: str) -> None:
-        path = ":memory:" if graph_path == ":memory:" else f"{graph_path}-sessions"
-        try:
-            self._conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-        except sqlite3.Error as exc:
-            raise StoreUnavailable(f"cannot open {path}: {exc}") from exc
-        self._lock = threading.Lock()
-        for statement in (
-            "PRAGMA journal_mode = WAL",
-            "PRAGMA secure_delete = ON",
-            "PRAGMA synchronous = NORMAL",
-            "PRAGMA busy_timeout = 5000",
-            "CREATE TABLE IF NOT EXISTS page_session (token_sha256 TEXT PRIMARY KEY,"
-            " key_id TEXT NOT NULL, key_sha256 TEXT NOT NULL, created_at REAL NOT NULL,"
-            " expires_at REAL NOT NULL, staged_id TEXT, staged_name TEXT)",
-            "CREATE INDEX IF NOT EXISTS page_session_key ON page_session(key_id, created_at)",
-            "CREATE INDEX IF NOT EXISTS page_session_expiry ON page_session(expires_at)",
-        ):
-            self._conn.execute(statement)
-
-    def close(self) -> None:
-        with self._lock:
-            self._conn.close()
-
-    def write(self, sql: str, params: Sequence[Any]) -> int:
-        with self._lock:
-            return self._conn.execute(sql, params).rowcount
-
-    def save(self, session: PageSession, keep_per_key: int | None) -> None:
-        with self._lock:
-            self._conn.execute("BEGIN IMMEDIATE")
-            try:
-                self._conn.execute(
-                    f"INSERT OR REPLACE INTO page_session ({_SESSION_COLUMNS})"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    _session_row(session),
-                )
-                if keep_per_key is not None:
-                    self._conn.execute(
-                        "DELETE FROM page_session WHERE token_sha256 IN"
-                        " (SELECT token_sha256 FROM page_session WHERE key_id = ?"
-                        "  ORDER BY created_at DESC, token_sha256 DESC LIMIT -1 OFFSET ?)",
-                        (session.key_id, max(keep_per_key, 0)),
-                    )
-            except BaseException:
-                self._conn.execute("ROLLBACK")
-                raise
-            self._conn.execute("COMMIT")
-
-    def get(self, token_sha256: str, now: datetime) -> PageSession:
-        with self._lock:
-            rows = self._conn.execute(
-                f"SELECT {_SESSION_COLUMNS} FROM page_session"
-                " WHERE token_sha256 = ? AND expires_at > ?",
-                (token_sha256, now.timestamp()),
-            ).fetchall()
-        if not rows:
-            raise NotFound("session", "by hash")
-        return _session_of(rows[0])
-
-    def of_key(self, key_id: str) -> list[PageSession]:
-        with self._lock:
-            rows = self._conn.execute(
-                f"SELECT {_SESSION_COLUMNS} FROM page_session WHERE key_id = ?"
-                " ORDER BY created_at, token_sha256",
-                (key_id,),
-            ).fetchall()
-        return [_session_of(r) for r in rows]

@@ -84,6 +84,44 @@ _BATCH_FIELD: dict[type[Record], str] = {
 }
 
 
+@dataclass(frozen=True)
+class JournalEntry:
+    """What one run did to one record: ``previous`` is None when it created it."""
+
+    run_id: str
+    seq: int
+    kind: str
+    key: str
+    previous: dict[str, object] | None
+    people: tuple[str, ...]
+
+
+@dataclass
+class StoreContent:
+    """A whole store's content, as ``export_records`` reads it and ``import_records``
+    writes it: every store reads and writes the same value, so content moves between
+    kinds of store (and to and from a backup file) without knowing either.
+
+    ``records`` by kind: the ``WRITE_ORDER`` kinds, then ``ingest_run``, ``api_key``
+    and ``erasure`` (``CONTENT_KINDS``), each by key but the runs, oldest first;
+    ``journal``: every run's entries, run by run in that order, each run's by ``seq``.
+    Not in it: the ambitions (the programme's constants, seeded by every store) and
+    page sessions (bookkeeping of signed-in browsers, not data).
+    """
+
+    records: dict[str, list[Record]] = field(default_factory=dict)
+    journal: list[JournalEntry] = field(default_factory=list)
+
+
+CONTENT_KINDS: tuple[str, ...] = (
+    *(m.kind for m in WRITE_ORDER),
+    IngestRun.kind,
+    ApiKey.kind,
+    Erasure.kind,
+)
+"""The kinds of ``StoreContent.records``, in the order they are read and written."""
+
+
 @dataclass
 class KindCounts:
     created: int = 0
@@ -265,6 +303,22 @@ class GraphStore(Protocol):
 
     def dump(self) -> dict[str, list[dict[str, object]]]:
         """Every record's content by kind, sorted by key: equal dumps, equal stores."""
+        ...
+
+    # -- everything at once (backups, moves from one kind of store to another) -------
+
+    def export_records(self) -> StoreContent:
+        """Everything the store holds (``StoreContent`` says what, in what order),
+        read in one transaction so the parts agree."""
+        ...
+
+    def import_records(self, content: StoreContent, *, replace: bool = False) -> None:
+        """Write ``content`` as it is, in one transaction: records, runs, journal, API
+        keys and erasures, unchecked (it is what a store held) and unstamped.
+
+        With ``replace`` the store's content (not its ambitions, re-seeded) goes first,
+        in the same transaction, so a failure leaves the store as it was; without, the
+        caller has made sure the store is empty. Changes ``version()``."""
         ...
 
     # -- page sessions (bookkeeping, not data: writing one does not change ``version()``)

@@ -8,7 +8,7 @@ cannot disagree about what "unchanged" or "rolled back" means.
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Protocol, TypeVar
 
@@ -24,28 +24,28 @@ from graph.integrity import check_batch
 from graph.model import (
     KIND_BY_NAME,
     WRITE_ORDER,
+    ApiKey,
     Employment,
+    Erasure,
     Handover,
     IngestRun,
     Person,
     Project,
     Record,
 )
-from graph.store import Batch, KindCounts, WriteReport
+from graph.store import Batch, JournalEntry, KindCounts, StoreContent, WriteReport
+
+__all__ = [
+    "ContentTx",
+    "JournalEntry",
+    "RecordTx",
+    "apply_batch",
+    "read_content",
+    "rollback_run",
+    "write_content",
+]
 
 R = TypeVar("R", bound=Record)
-
-
-@dataclass(frozen=True)
-class JournalEntry:
-    """What one run did to one record: ``previous`` is None when it created it."""
-
-    run_id: str
-    seq: int
-    kind: str
-    key: str
-    previous: dict[str, object] | None
-    people: tuple[str, ...]
 
 
 class RecordTx(Protocol):
@@ -78,6 +78,26 @@ class RecordTx(Protocol):
     def save_run(self, run: IngestRun) -> None: ...
 
     def load_runs(self) -> list[IngestRun]: ...
+
+
+class ContentTx(RecordTx, Protocol):
+    """What a store's transaction adds to ``RecordTx`` to read and write its whole
+    content (``read_content``, ``write_content``)."""
+
+    def every(self, model: type[R]) -> list[R]:
+        """Every record of one kind (ambitions, API keys and erasures included)."""
+        ...
+
+    def save_keys(self, keys: Sequence[ApiKey]) -> None:
+        """Create or replace these API keys."""
+        ...
+
+    def add_erasures(self, erasures: Sequence[Erasure]) -> None: ...
+
+    def empty(self) -> None:
+        """Remove every record, run, journal entry, API key and erasure; the ambitions
+        stay (or are seeded again)."""
+        ...
 
 
 def _dedupe(records: Sequence[R]) -> list[R]:
@@ -157,10 +177,6 @@ def _settle_employments(
         keep = {spell.key for spell in history}
         retire += [e for key, e in sorted(held.items()) if key not in keep]
     return write, retire
-
-
-def _people_named(record: Record, old: Record | None) -> tuple[str, ...]:
-    return tuple(sorted({*record.person_ids(), *(old.person_ids() if old else ())}))
 
 
 def apply_batch(
@@ -273,3 +289,42 @@ def rollback_run(tx: RecordTx, run_id: str) -> WriteReport:
     tx.drop_journal(run_id)
     tx.save_run(target.model_copy(update={"status": "rolled_back"}))
     return report
+
+
+def read_content(tx: ContentTx) -> StoreContent:
+    """Everything the store holds, as ``GraphStore.export_records`` returns it."""
+    content = StoreContent()
+    for model in WRITE_ORDER:
+        content.records[model.kind] = _by_key(tx.every(model))
+    runs = tx.load_runs()
+    content.records[IngestRun.kind] = list(runs)
+    for run in runs:
+        content.journal += sorted(tx.journal(run.id), key=lambda e: e.seq)
+    content.records[ApiKey.kind] = _by_key(tx.every(ApiKey))
+    content.records[Erasure.kind] = _by_key(tx.every(Erasure))
+    return content
+
+
+def _by_key(records: list[R]) -> list[Record]:
+    return sorted(records, key=lambda r: r.key)
+
+
+def write_content(tx: ContentTx, content: StoreContent, *, replace: bool = False) -> None:
+    """Write ``content`` as ``GraphStore.import_records`` does, in ``tx``."""
+    if replace:
+        tx.empty()
+    for model in WRITE_ORDER:
+        records = content.records.get(model.kind, [])
+        if records:
+            tx.upsert(model, records)
+    for run in content.records.get(IngestRun.kind, []):
+        assert isinstance(run, IngestRun)
+        tx.save_run(run)
+    if content.journal:
+        tx.add_journal(content.journal)
+    keys = [k for k in content.records.get(ApiKey.kind, []) if isinstance(k, ApiKey)]
+    if keys:
+        tx.save_keys(keys)
+    erasures = [e for e in content.records.get(Erasure.kind, []) if isinstance(e, Erasure)]
+    if erasures:
+        tx.add_erasures(erasures)

@@ -30,13 +30,14 @@ def _run(run_id: str) -> IngestRun:
 
 def _journal(store: GraphStore, run_id: str) -> list[JournalEntry]:
     """The run's journal through the store's own ``RecordTx``, in one read."""
-    from graph.sqlite_store import SqliteStore, _SqliteTx
+    from graph.sqlite_store import SqliteStore
+    from graph.sqlite_store_tx import SqliteTx
 
     if isinstance(store, SqliteStore):
         conn: sqlite3.Connection = store._conn  # type: ignore[attr-defined]
         conn.execute("BEGIN")
         try:
-            return _SqliteTx(conn).journal(run_id)
+            return SqliteTx(conn).journal(run_id)
         finally:
             conn.execute("ROLLBACK")
     return store._read(lambda tx: tx.journal(run_id))  # type: ignore[attr-defined, no-any-return]
@@ -46,9 +47,9 @@ def _journal(store: GraphStore, run_id: str) -> list[JournalEntry]:
 def small_chunks(store: GraphStore, monkeypatch: pytest.MonkeyPatch) -> GraphStore:
     """Four journal entries per Neo4j chunk, so the sample's run spans several chunks."""
     if store.url.startswith("neo4j"):
-        import graph.neo4j_store
+        import graph.neo4j_store_tx
 
-        monkeypatch.setattr(graph.neo4j_store, "JOURNAL_CHUNK", 4)
+        monkeypatch.setattr(graph.neo4j_store_tx, "JOURNAL_CHUNK", 4)
     return store
 
 

@@ -98,6 +98,29 @@ def test_import_refuses_a_store_that_is_not_empty(store: GraphStore, tmp_path: P
     assert _everything(store) == before
 
 
+OLD_BACKUP = Path(__file__).with_name("data") / "backup-v1-before-store-protocol.jsonl"
+"""``_fill`` on SQLite, written by ``alumni-graph export`` as it was before backups went
+through the store protocol (8a9d1ea, when ``graph.backup`` read each store's tables)."""
+
+
+def test_a_backup_written_before_the_store_protocol_imports_line_for_line(
+    store: GraphStore, tmp_path: Path
+) -> None:
+    import_store(store, OLD_BACKUP)
+    again = tmp_path / "again.jsonl"
+    export_store(store, again)
+    old, new = (p.read_text(encoding="utf-8").splitlines() for p in (OLD_BACKUP, again))
+    # Every record line, in order, and the trailer (the records' count and SHA-256).
+    assert new[1:] == old[1:]
+    # header, 36 graph records, 2 runs, 37 journal entries, 2 key hashes, 1 erasure, trailer
+    assert len(old) == 1 + 36 + 2 + 37 + 2 + 1 + 1
+    header = json.loads(new[0])
+    assert {k: header[k] for k in ("format", "version", "counts")} == {
+        k: json.loads(old[0])[k] for k in ("format", "version", "counts")
+    }
+    assert store.erasures()[0].person_id == "eve" and not store.find(Person, {"id": "eve"}).count
+
+
 def _damaged(path: Path, how: str) -> Path:
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     if how == "truncated":

@@ -1,0 +1,134 @@
+"""The SQLite store's tables: one per kind of record (its JSON plus the columns that
+queries filter or join on, with foreign keys), the bookkeeping tables, and the values
+the columns hold.
+
+Table and column names are code constants; values are always bound parameters.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date
+from typing import Any
+
+from graph.model import Person, Record
+
+COLUMNS: dict[str, dict[str, str]] = {
+    "ambition": {},
+    "organisation": {"name": "TEXT NOT NULL UNIQUE", "sector": "TEXT NOT NULL"},
+    "person": {
+        "email": "TEXT NOT NULL UNIQUE",
+        "name": "TEXT NOT NULL",
+        "area": "TEXT",
+        "consent_analytics": "INTEGER NOT NULL",
+        "search": "TEXT NOT NULL",
+    },
+    "cohort": {"start_date": "TEXT NOT NULL"},
+    "wicked_issue": {},
+    "membership": {
+        "person_id": "TEXT NOT NULL REFERENCES person(key) ON DELETE CASCADE",
+        "cohort_id": "TEXT NOT NULL REFERENCES cohort(key)",
+        "role": "TEXT NOT NULL",
+    },
+    "employment": {
+        "person_id": "TEXT NOT NULL REFERENCES person(key) ON DELETE CASCADE",
+        "organisation_id": "TEXT NOT NULL REFERENCES organisation(key)",
+        "start": "TEXT NOT NULL",
+        "end": "TEXT",
+    },
+    "project": {
+        "cohort_id": "TEXT NOT NULL REFERENCES cohort(key)",
+        "issue_id": "TEXT REFERENCES wicked_issue(key)",
+        "sponsor_id": "TEXT REFERENCES person(key)",
+        "status": "TEXT NOT NULL",
+    },
+    "project_member": {
+        "project_id": "TEXT NOT NULL REFERENCES project(key) ON DELETE CASCADE",
+        "person_id": "TEXT NOT NULL REFERENCES person(key) ON DELETE CASCADE",
+    },
+    "handover": {
+        "issue_id": "TEXT NOT NULL REFERENCES wicked_issue(key)",
+        "from_project_id": "TEXT NOT NULL REFERENCES project(key)",
+        "to_cohort_id": "TEXT NOT NULL",
+    },
+    "tie": {
+        "source_id": "TEXT NOT NULL REFERENCES person(key) ON DELETE CASCADE",
+        "target_id": "TEXT NOT NULL REFERENCES person(key) ON DELETE CASCADE",
+        "tie_kind": "TEXT NOT NULL",
+        "start": "TEXT NOT NULL",
+        "end": "TEXT",
+        "wave": "TEXT",
+        "cohort_id": "TEXT",
+    },
+}
+"""Columns beside the JSON, per kind: name -> SQL declaration."""
+
+INDEXES = (
+    "CREATE INDEX IF NOT EXISTS membership_person ON membership(person_id)",
+    "CREATE INDEX IF NOT EXISTS membership_cohort ON membership(cohort_id)",
+    "CREATE INDEX IF NOT EXISTS employment_person ON employment(person_id)",
+    "CREATE INDEX IF NOT EXISTS project_issue ON project(issue_id)",
+    "CREATE INDEX IF NOT EXISTS project_sponsor ON project(sponsor_id)",
+    "CREATE INDEX IF NOT EXISTS project_member_person ON project_member(person_id)",
+    "CREATE INDEX IF NOT EXISTS project_member_project ON project_member(project_id)",
+    "CREATE INDEX IF NOT EXISTS handover_issue ON handover(issue_id)",
+    "CREATE INDEX IF NOT EXISTS tie_source ON tie(source_id, tie_kind)",
+    "CREATE INDEX IF NOT EXISTS tie_target ON tie(target_id, tie_kind)",
+    "CREATE INDEX IF NOT EXISTS tie_kind_start ON tie(tie_kind, start)",
+    "CREATE INDEX IF NOT EXISTS tie_wave ON tie(cohort_id, wave)",
+)
+
+SIDE_TABLES = (
+    "CREATE TABLE IF NOT EXISTS ingest_run (key TEXT PRIMARY KEY, started_at TEXT NOT NULL,"
+    " data TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS erasure (key TEXT PRIMARY KEY, data TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS api_key (key TEXT PRIMARY KEY, data TEXT NOT NULL,"
+    " secret_sha256 TEXT NOT NULL UNIQUE,"
+    " person_id TEXT REFERENCES person(key) ON DELETE CASCADE)",
+    "CREATE TABLE IF NOT EXISTS journal (run_id TEXT NOT NULL, seq INTEGER NOT NULL,"
+    " kind TEXT NOT NULL, key TEXT NOT NULL, previous TEXT, people TEXT NOT NULL,"
+    " PRIMARY KEY (run_id, seq))",
+)
+
+
+def column_value(record: Record, column: str) -> Any:
+    if column == "search":
+        assert isinstance(record, Person)
+        return search_text(record)
+    if column == "area":  # compared case-insensitively, beyond ASCII too
+        assert isinstance(record, Person)
+        return record.area.casefold() if record.area else None
+    value = getattr(record, column)
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if hasattr(value, "value"):
+        return value.value
+    return value
+
+
+def search_text(person: Person) -> str:
+    """What free-text search looks in: name, job title, interests, skills."""
+    parts = [person.name, person.job_title or "", *person.interests, *person.skills]
+    return " ".join(parts).casefold()
+
+
+def path_from_url(url: str) -> str:
+    """``sqlite:///./a.db`` -> ``./a.db``; ``sqlite:////abs/a.db`` -> ``/abs/a.db``."""
+    prefix = "sqlite:///"
+    if not url.startswith(prefix):
+        raise ValueError(f"not a sqlite URL: {url!r} (expected sqlite:///PATH)")
+    return url[len(prefix) :] or ":memory:"
+
+
+def create_schema(conn: sqlite3.Connection) -> None:
+    """Every table and index, if not there yet (inside the caller's transaction)."""
+    for kind, columns in COLUMNS.items():
+        extra = "".join(f', "{name}" {decl}' for name, decl in columns.items())
+        conn.execute(
+            f'CREATE TABLE IF NOT EXISTS "{kind}" '
+            f"(key TEXT PRIMARY KEY, data TEXT NOT NULL, run_id TEXT{extra})"
+        )
+    for statement in (*INDEXES, *SIDE_TABLES):
+        conn.execute(statement)

@@ -1,0 +1,140 @@
+"""The SQLite store's primitives inside one open transaction (``graph.writes.ContentTx``):
+what ``graph.writes`` decides to write, written."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Collection, Sequence
+
+from graph.model import WRITE_ORDER, ApiKey, Employment, Erasure, IngestRun, Record
+from graph.sqlite_store_schema import COLUMNS, column_value
+from graph.store import JournalEntry, R
+
+
+class SqliteTx:
+    """``RecordTx`` on one open SQLite transaction."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def fetch(self, model: type[R], keys: Collection[str]) -> dict[str, R]:
+        found: dict[str, R] = {}
+        keys = list(keys)
+        for i in range(0, len(keys), 500):
+            chunk = keys[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self.conn.execute(
+                f'SELECT data FROM "{model.kind}" WHERE key IN ({marks})', chunk
+            )
+            for (data,) in rows:
+                record = model.model_validate_json(data)
+                found[record.key] = record
+        return found
+
+    def every(self, model: type[R]) -> list[R]:
+        rows = self.conn.execute(f'SELECT data FROM "{model.kind}" ORDER BY key')
+        return [model.model_validate_json(d) for (d,) in rows]
+
+    def upsert(self, model: type[R], records: Sequence[R]) -> None:
+        columns = list(COLUMNS[model.kind])
+        names = ", ".join(f'"{c}"' for c in ["key", "data", "run_id", *columns])
+        marks = ", ".join("?" * (3 + len(columns)))
+        updates = ", ".join(f'"{c}" = excluded."{c}"' for c in ["data", "run_id", *columns])
+        sql = (
+            f'INSERT INTO "{model.kind}" ({names}) VALUES ({marks}) '
+            f"ON CONFLICT(key) DO UPDATE SET {updates}"
+        )
+        self.conn.executemany(
+            sql,
+            (
+                [r.key, r.model_dump_json(), r.run_id, *(column_value(r, c) for c in columns)]
+                for r in records
+            ),
+        )
+
+    def create(self, model: type[R], records: Sequence[R]) -> None:
+        """As ``upsert``: SQLite's upsert of an absent key is already a plain insert."""
+        self.upsert(model, records)
+
+    def delete(self, model: type[Record], keys: Collection[str]) -> None:
+        self.conn.executemany(f'DELETE FROM "{model.kind}" WHERE key = ?', ((k,) for k in keys))
+
+    def employments_of(self, person_ids: Collection[str]) -> list[Employment]:
+        out: list[Employment] = []
+        ids = list(person_ids)
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self.conn.execute(
+                f"SELECT data FROM employment WHERE person_id IN ({marks})", chunk
+            )
+            out += [Employment.model_validate_json(d) for (d,) in rows]
+        return out
+
+    def add_journal(self, entries: Sequence[JournalEntry]) -> None:
+        self.conn.executemany(
+            "INSERT INTO journal (run_id, seq, kind, key, previous, people) VALUES (?,?,?,?,?,?)",
+            (
+                (
+                    e.run_id,
+                    e.seq,
+                    e.kind,
+                    e.key,
+                    None if e.previous is None else json.dumps(e.previous),
+                    json.dumps(list(e.people)),
+                )
+                for e in entries
+            ),
+        )
+
+    def journal(self, run_id: str) -> list[JournalEntry]:
+        rows = self.conn.execute(
+            "SELECT seq, kind, key, previous, people FROM journal WHERE run_id = ? ORDER BY seq",
+            (run_id,),
+        )
+        return [
+            JournalEntry(
+                run_id=run_id,
+                seq=seq,
+                kind=kind,
+                key=key,
+                previous=None if previous is None else json.loads(previous),
+                people=tuple(json.loads(people)),
+            )
+            for seq, kind, key, previous, people in rows
+        ]
+
+    def drop_journal(self, run_id: str) -> None:
+        self.conn.execute("DELETE FROM journal WHERE run_id = ?", (run_id,))
+
+    def save_run(self, run: IngestRun) -> None:
+        self.conn.execute(
+            "INSERT INTO ingest_run (key, started_at, data) VALUES (?, ?, ?) "
+            "ON CONFLICT(key) DO UPDATE SET data = excluded.data",
+            (run.key, run.started_at.isoformat(), run.model_dump_json()),
+        )
+
+    def load_runs(self) -> list[IngestRun]:
+        rows = self.conn.execute("SELECT data FROM ingest_run ORDER BY started_at, key")
+        return [IngestRun.model_validate_json(d) for (d,) in rows]
+
+    def save_keys(self, keys: Sequence[ApiKey]) -> None:
+        self.conn.executemany(
+            "INSERT INTO api_key (key, data, secret_sha256, person_id) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT(key) DO UPDATE SET data = excluded.data,"
+            " secret_sha256 = excluded.secret_sha256, person_id = excluded.person_id",
+            [(k.id, k.model_dump_json(), k.secret_sha256, k.person_id) for k in keys],
+        )
+
+    def add_erasures(self, erasures: Sequence[Erasure]) -> None:
+        self.conn.executemany(
+            "INSERT INTO erasure (key, data) VALUES (?, ?)",
+            [(e.key, e.model_dump_json()) for e in erasures],
+        )
+
+    def empty(self) -> None:
+        for table in ("journal", "api_key", "erasure", "ingest_run"):
+            self.conn.execute(f'DELETE FROM "{table}"')  # table: a constant
+        for model in reversed(WRITE_ORDER):
+            self.conn.execute(f'DELETE FROM "{model.kind}"')  # kind: a constant
