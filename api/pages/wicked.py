@@ -12,12 +12,14 @@ from api.pages.render import (
     signed_in,
     to_sign_in,
 )
-from api.routes.wicked_issues import lineage_out
-from graph import lineage as baton
 from graph.errors import NotFound
-from services import consent
+from graph.store import Page
+from services import wicked
 
 router = APIRouter(include_in_schema=False)
+
+_EVERY_ISSUE = Page(limit=100_000)
+"""The list page shows every issue on one page, as it always has."""
 
 
 @router.get("/issues")
@@ -25,8 +27,8 @@ def issues(request: Request, store: StoreDep) -> Response:
     who = signed_in(request, store)
     if who is None:
         return to_sign_in(request)
-    found = consent.summaries_seen(store, who.viewer, baton.issue_summaries(store))
-    return render(request, "issues.html", who, issues=found)
+    found = wicked.list_issues(store, who.viewer, _EVERY_ISSUE)
+    return render(request, "issues.html", who, issues=found.data)
 
 
 @router.get("/issues/{issue_id}")
@@ -36,7 +38,7 @@ def issue(request: Request, store: StoreDep, issue_id: str) -> Response:
     if who is None:
         return to_sign_in(request)
     try:
-        found = consent.lineage_seen(store, who.viewer, baton.lineage(store, issue_id))
+        shown = wicked.lineage_for(store, who.viewer, issue_id)
     except NotFound:
         return not_found(request, who, "No such wicked issue.")
-    return render(request, "issue.html", who, lineage=lineage_out(who.viewer, found))
+    return render(request, "issue.html", who, lineage=shown)
