@@ -44,16 +44,14 @@ from services.schemas_wicked import (
     WickedIssueDetailOut,
     WickedIssueOut,
 )
-from visualisations.handover_pack import (
-    CONTENT_SECURITY_POLICY,
+from visualisations.handover_model import (
     HandoverPack,
     PackHandover,
     PackPerson,
     PackProject,
     PackSupporter,
-    to_html,
-    to_markdown,
 )
+from visualisations.handover_pack import CONTENT_SECURITY_POLICY, to_html, to_markdown
 
 __all__ = [
     "PackDocument",

@@ -25,13 +25,15 @@ from typer.testing import CliRunner
 from cli import wicked
 from graph.errors import Invalid, NotFound
 from ingest.demo import demo_tables
-from visualisations.handover_pack import (
-    SECTIONS,
+from visualisations.handover_model import (
     HandoverPack,
     PackHandover,
     PackPerson,
     PackProject,
     PackSupporter,
+)
+from visualisations.handover_pack import (
+    SECTIONS,
     network_svg,
     render,
     to_html,
