@@ -36,8 +36,8 @@ from graph.contacts import (
     Recommendation,
     profiles,
 )
-from graph.errors import Forbidden, NotFound
 from graph.delivery import IssueSummary
+from graph.errors import Forbidden, NotFound
 from graph.lineage import Lineage, Step
 from graph.model import UNDIRECTED_KINDS, Handover, KeyRole, Person, Tie
 from graph.redact import Matcher, Mention, Named
@@ -104,9 +104,14 @@ def ensure_map_allowed(viewer: Viewer, person_id: str | None) -> None:
         ensure_own_network(viewer, person_id)
 
 
+def is_team(viewer: Viewer) -> bool:
+    """The programme team: programme or admin keys."""
+    return viewer.role in (KeyRole.PROGRAMME, KeyRole.ADMIN)
+
+
 def ensure_team(viewer: Viewer) -> None:
     """Recording what happened (a handover) is for the programme team: programme or admin."""
-    if viewer.role not in (KeyRole.PROGRAMME, KeyRole.ADMIN):
+    if not is_team(viewer):
         raise Forbidden(f"{viewer.role.value} keys may not do this (it needs: programme, admin)")
 
 

@@ -36,6 +36,7 @@ from services.schemas_wicked import (
     HandoverIn,
     HandoverOut,
     HandoverRecordedOut,
+    IssuePageOut,
     IssueProjectOut,
     LineageOut,
     LineageStepOut,
@@ -50,6 +51,8 @@ from visualisations.handover_model import (
     PackPerson,
     PackProject,
     PackSupporter,
+    day,
+    project_dates,
 )
 from visualisations.handover_pack import CONTENT_SECURITY_POLICY, to_html, to_markdown
 
@@ -58,11 +61,14 @@ __all__ = [
     "PackFormat",
     "build_pack",
     "console_team",
+    "day",
     "issue_detail",
+    "issue_page",
     "lineage_for",
     "list_issues",
     "pack_for",
     "pack_reader",
+    "project_dates",
     "record_handover",
     "supporters_for",
 ]
@@ -71,6 +77,7 @@ PackFormat = Literal["markdown", "html"]
 _MEDIA: dict[PackFormat, str] = {"markdown": "text/markdown", "html": "text/html"}
 _SUFFIX: dict[PackFormat, str] = {"markdown": "md", "html": "html"}
 _AMBITION_TITLES = {a.id: a.title for a in AMBITIONS}
+_EVERY = Page(limit=100_000)
 
 
 # -- the viewers of the command line ---------------------------------------------------------
@@ -247,6 +254,30 @@ def supporters_for(
     return Paged[SupporterOut](data=shown[page.offset : page.offset + page.limit], count=len(shown))
 
 
+def issue_page(store: GraphStore, viewer: Viewer, issue_id: str, supporters: Page) -> IssuePageOut:
+    """What the issue page shows: the lineage, one page of who can help (the ranking the
+    pack and ``supporters_for`` give) and, for the programme team (who record
+    handovers), the cohorts a handover may go to. Raises ``NotFound``."""
+    found = _read_lineage(store, viewer, issue_id)
+    ranked = _ranked_supporters(store, viewer, found)
+    cohorts: list[CohortRef] = []
+    if consent.is_team(viewer):
+        known = store.find(Cohort, page=_EVERY).data
+        cohorts = [CohortRef(id=c.id, name=c.name) for c in sorted(known, key=_cohort_order)]
+    return IssuePageOut(
+        lineage=_lineage_out(viewer, found),
+        supporters=Paged[SupporterOut](
+            data=ranked[supporters.offset : supporters.offset + supporters.limit],
+            count=len(ranked),
+        ),
+        cohorts=cohorts,
+    )
+
+
+def _cohort_order(c: Cohort) -> tuple[date, str]:
+    return (c.start_date, c.id)
+
+
 # -- the pack ---------------------------------------------------------------------------------
 
 
@@ -303,6 +334,7 @@ def build_pack(store: GraphStore, viewer: Viewer, issue_id: str, today: date) ->
                 status=s.project.status.value,
                 start_date=s.project.start_date,
                 due_date=s.project.due_date,
+                active_until=s.project.active_until,
                 outcomes=s.outcomes,
                 leads=tuple(_pack_person(p) for p in s.leads),
                 members=tuple(_pack_person(p) for p in s.members),

@@ -16,7 +16,39 @@ __all__ = [
     "PackPerson",
     "PackProject",
     "PackSupporter",
+    "day",
+    "project_dates",
 ]
+
+
+# -- the dates: one wording for the pack, the issue page and anything else that shows them --
+
+
+def day(d: date | None) -> str:
+    """A date as people write it.
+
+    >>> day(date(2020, 5, 4)), day(None)
+    ('4 May 2020', 'not set')
+    """
+    return f"{d.day} {d:%B %Y}" if d else "not set"
+
+
+def project_dates(start: date, due: date | None, until: date | None) -> str:
+    """A project's dates: from its start to the last day it worked on the issue (its
+    handover, else its due date; ``graph.lineage.active_until``), or to now while it is
+    still open, then the date its delivery was due when that differs.
+
+    >>> project_dates(date(2019, 9, 1), date(2020, 8, 31), date(2020, 5, 14))
+    '1 September 2019 to 14 May 2020 (due 31 August 2020)'
+    >>> project_dates(date(2019, 9, 1), date(2020, 8, 31), date(2020, 8, 31))
+    '1 September 2019 to 31 August 2020'
+    >>> project_dates(date(2021, 9, 1), None, None)
+    '1 September 2021 to now (no due date)'
+    """
+    text = f"{day(start)} to {day(until) if until else 'now'}"
+    if due is None:
+        return text + " (no due date)"
+    return text if due == until else f"{text} (due {day(due)})"
 
 
 @dataclass(frozen=True)
@@ -59,6 +91,13 @@ class PackProject:
     sponsor: PackPerson | None = None
     handed_over: tuple[PackHandover, ...] = ()
     received: tuple[PackHandover, ...] = ()
+    active_until: date | None = None
+    """The last day it worked on the issue (``graph.lineage.active_until``); None while open."""
+
+    @property
+    def dates(self) -> str:
+        """Its dates, worded as everywhere else (``project_dates``)."""
+        return project_dates(self.start_date, self.due_date, self.active_until)
 
     @property
     def status_text(self) -> str:

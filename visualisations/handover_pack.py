@@ -19,12 +19,11 @@ import html
 import math
 import re
 from collections.abc import Iterable, Sequence
-from datetime import date
 from pathlib import Path
 
 import networkx as nx
 
-from visualisations.handover_model import HandoverPack, PackPerson, PackProject
+from visualisations.handover_model import HandoverPack, PackPerson, PackProject, day
 
 __all__ = [
     "CONTENT_SECURITY_POLICY",
@@ -50,10 +49,6 @@ CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-sr
 
 
 # -- words shared by both formats ------------------------------------------------------
-
-
-def _day(d: date | None) -> str:
-    return f"{d.day} {d:%B %Y}" if d else "not set"
 
 
 def _plural(n: int, word: str) -> str:
@@ -85,7 +80,7 @@ def _summary(pack: HandoverPack) -> list[str]:
         now = "; ".join(f"{p.title} ({p.cohort}, {p.status_text})" for p in pack.current)
         lines.append(f"Working on it now: {now}.")
     elif pack.projects:
-        since = f" since {_day(pack.last_active)}" if pack.last_active else ""
+        since = f" since {day(pack.last_active)}" if pack.last_active else ""
         lines.append(f"Nobody is working on it now{since}: it is waiting for a new team.")
     lines.append(
         "Start with the open questions, then talk to the people listed: they did the work"
@@ -127,7 +122,7 @@ def to_markdown(pack: HandoverPack) -> str:
         out += [_md(pack.description), ""]
     if pack.ambitions:
         out += ["Essex Vision ambitions: " + "; ".join(_md(a) for a in pack.ambitions), ""]
-    out += [f"_Generated on {_day(pack.generated_on)} for the team picking this issue up._", ""]
+    out += [f"_Generated on {day(pack.generated_on)} for the team picking this issue up._", ""]
     headings = dict(SECTIONS)
 
     out += [f"## {headings['summary']}", ""]
@@ -140,7 +135,7 @@ def to_markdown(pack: HandoverPack) -> str:
     for index, p in enumerate(pack.projects, 1):
         out += [f"### {index}. {_md(p.title)} ({_md(p.cohort)})", ""]
         out.append(f"- Status: {_md(p.status_text)}")
-        out.append(f"- Dates: {_day(p.start_date)} to {_day(p.due_date)} (due)")
+        out.append(f"- Dates: {p.dates}")
         if p.leads:
             out.append("- Led by: " + "; ".join(_md_person(x) for x in p.leads))
         if p.sponsor:
@@ -149,10 +144,10 @@ def to_markdown(pack: HandoverPack) -> str:
             out.append("- Team: " + "; ".join(_md(x.name) for x in p.members))
         out.append(f"- Outcomes: {_md(p.outcomes) if p.outcomes else 'none recorded'}")
         for h in p.received:
-            out.append(f"- Received from {_md(h.from_project)} on {_day(h.date)}")
+            out.append(f"- Received from {_md(h.from_project)} on {day(h.date)}")
         for h in p.handed_over:
             to = _md(h.to_project or h.to_cohort)
-            out += [f"- **Handed over** to {to} on {_day(h.date)}:", ""]
+            out += [f"- **Handed over** to {to} on {day(h.date)}:", ""]
             out += [f"  > {_md(h.notes or 'no note recorded')}", ""]
         out.append("")
 
@@ -160,7 +155,7 @@ def to_markdown(pack: HandoverPack) -> str:
     questions = pack.open_questions()
     if questions:
         for q, h in questions:
-            out.append(f"- {_md(q)} _(from {_md(h.from_project)}, {_day(h.date)})_")
+            out.append(f"- {_md(q)} _(from {_md(h.from_project)}, {day(h.date)})_")
     else:
         out.append("No handover note records an open question yet.")
     out.append("")
@@ -432,7 +427,7 @@ def _html_step(p: PackProject) -> str:
     rows = [
         f"<h3>{_esc(p.title)}</h3>",
         f'<p class="meta">{_esc(p.cohort)} · <span class="status">{_esc(p.status_text)}</span> · '
-        f"{_day(p.start_date)} to {_day(p.due_date)} (due)</p>",
+        f'<span class="dates">{_esc(p.dates)}</span></p>',
         "<dl>",
     ]
     if p.leads:
@@ -443,12 +438,12 @@ def _html_step(p: PackProject) -> str:
         rows.append("<dt>Team</dt><dd>" + "; ".join(_esc(x.name) for x in p.members) + "</dd>")
     rows.append(f"<dt>Outcomes</dt><dd>{_esc(p.outcomes or 'none recorded')}</dd>")
     for h in p.received:
-        rows.append(f"<dt>Received</dt><dd>from {_esc(h.from_project)} on {_day(h.date)}</dd>")
+        rows.append(f"<dt>Received</dt><dd>from {_esc(h.from_project)} on {day(h.date)}</dd>")
     rows.append("</dl>")
     for h in p.handed_over:
         to = _esc(h.to_project or h.to_cohort)
         rows.append(
-            f'<div class="handover"><p><strong>Handed over</strong> to {to} on {_day(h.date)}:'
+            f'<div class="handover"><p><strong>Handed over</strong> to {to} on {day(h.date)}:'
             f"</p><blockquote>{_esc(h.notes or 'no note recorded')}</blockquote></div>"
         )
     return f'<li class="step" id="project-{_esc(p.id)}">' + "".join(rows) + "</li>"
@@ -465,7 +460,7 @@ def to_html(pack: HandoverPack) -> str:
     toc = "".join(f'<li><a href="#{sid}">{_esc(title)}</a></li>' for sid, title in SECTIONS)
     questions = _html_list(
         (
-            f'{_esc(q)} <span class="meta">(from {_esc(h.from_project)}, {_day(h.date)})</span>'
+            f'{_esc(q)} <span class="meta">(from {_esc(h.from_project)}, {day(h.date)})</span>'
             for q, h in pack.open_questions()
         ),
         "No handover note records an open question yet.",
@@ -499,7 +494,7 @@ def to_html(pack: HandoverPack) -> str:
         f"<h1>Handover pack: {_esc(pack.title)}</h1>",
         f"<p>{_esc(pack.description)}</p>" if pack.description else "",
         ambitions,
-        f'<p class="meta">Generated on {_day(pack.generated_on)} for the team picking this'
+        f'<p class="meta">Generated on {day(pack.generated_on)} for the team picking this'
         " issue up.</p>",
         "</header>",
         f'<nav aria-label="Contents"><ol>{toc}</ol></nav>',
