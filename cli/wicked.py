@@ -48,12 +48,11 @@ def show(
         lines.append(issue.description)
     for index, s in enumerate(shown.steps, 1):
         p = s.project
-        due = p.due_date.isoformat() if p.due_date else "no due date"
+        dates = wicked.project_dates(p.start_date, p.due_date, p.active_until)
         lines += [
             "",
             f"{index}. {p.title}",
-            f"   {p.id} | {p.cohort.name} | {p.status.value.replace('_', ' ')}"
-            f" | {p.start_date} to {due}",
+            f"   {p.id} | {p.cohort.name} | {p.status.value.replace('_', ' ')} | {dates}",
             f"   led by: {_names(s.leads)}",
             f"   sponsor: {_names([s.sponsor] if s.sponsor else [])}",
             f"   team: {'; '.join(m.name for m in s.members) or '-'}",
