@@ -75,6 +75,8 @@ def test_issue_page_pages_through_who_can_help(client: TestClient, keys: Keys) -
     assert [pid for pid, _ in first] == ["bob", "cat", "gil"]
     later = client.get("/issues/domestic-abuse?offset=2").text
     assert [pid for pid, _ in _helpers(later)] == ["gil"]
+    assert 'rel="prev" href="/issues/domestic-abuse?offset=0#who-can-help"' in later
+    assert 'rel="next"' not in later  # 3 in all, from the third on
 
 
 # -- recording a handover -----------------------------------------------------------------
