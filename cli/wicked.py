@@ -9,36 +9,19 @@ contact consent), whoever runs the command.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from graph.errors import Invalid, Problem
-from graph.model import KeyRole
 
 if TYPE_CHECKING:
-    from services.consent import Viewer
     from services.schemas import PersonOut
 
 app = typer.Typer(help="Wicked issues: what happened before, and the pack to hand on.")
 
 StoreOption = Annotated[str | None, typer.Option("--store", help="Store URL")]
-
-
-def _team() -> Viewer:
-    """The console's reader: the programme team, as with a programme key."""
-    from services.consent import Viewer
-
-    return Viewer(role=KeyRole.PROGRAMME, key_id="cli")
-
-
-def _audience() -> Viewer:
-    """The pack's reader: a new project team, as alumni without a person of their own."""
-    from services.consent import Viewer
-
-    return Viewer(role=KeyRole.ALUMNI, key_id="cli-pack")
 
 
 def _names(people: list[PersonOut]) -> str:
@@ -51,14 +34,12 @@ def show(
     store: StoreOption = None,
 ) -> None:
     """The issue's lineage: every project in order, its people, outcomes and handovers."""
-    from api.routes.wicked_issues import lineage_out
-    from graph import lineage as baton
     from graph.stores import open_store
+    from services import wicked
 
-    team = _team()
     graph_store = open_store(store)
     try:
-        shown = lineage_out(team, baton.lineage(graph_store, issue_id, visible=team.sees))
+        shown = wicked.lineage_for(graph_store, wicked.console_team(), issue_id)
     finally:
         graph_store.close()
     issue = shown.issue
@@ -67,12 +48,11 @@ def show(
         lines.append(issue.description)
     for index, s in enumerate(shown.steps, 1):
         p = s.project
-        due = p.due_date.isoformat() if p.due_date else "no due date"
+        dates = wicked.project_dates(p.start_date, p.due_date, p.active_until)
         lines += [
             "",
             f"{index}. {p.title}",
-            f"   {p.id} | {p.cohort.name} | {p.status.value.replace('_', ' ')}"
-            f" | {p.start_date} to {due}",
+            f"   {p.id} | {p.cohort.name} | {p.status.value.replace('_', ' ')} | {dates}",
             f"   led by: {_names(s.leads)}",
             f"   sponsor: {_names([s.sponsor] if s.sponsor else [])}",
             f"   team: {'; '.join(m.name for m in s.members) or '-'}",
@@ -94,16 +74,21 @@ def pack(
     store: StoreOption = None,
 ) -> None:
     """Write the handover pack a new project team starts from (.md or .html by suffix)."""
-    if output.suffix.casefold() not in (".md", ".markdown", ".html", ".htm"):
+    suffix = output.suffix.casefold()
+    if suffix not in (".md", ".markdown", ".html", ".htm"):
         raise Invalid([Problem("option", "-o", str(output), "must end in .md or .html")])
-    from api.routes.wicked_issues import build_pack
     from graph.stores import open_store
-    from visualisations.handover_pack import render
+    from services import wicked
 
     graph_store = open_store(store)
     try:
-        found = build_pack(graph_store, _audience(), issue_id, datetime.now(UTC).date())
+        found = wicked.pack_for(
+            graph_store,
+            wicked.pack_reader(),
+            issue_id,
+            "html" if suffix in (".html", ".htm") else "markdown",
+        )
     finally:
         graph_store.close()
-    render(found, output)
+    output.write_text(found.text, encoding="utf-8")
     typer.echo(f"wrote {output}")

@@ -36,8 +36,9 @@ from graph.contacts import (
     Recommendation,
     profiles,
 )
+from graph.delivery import IssueSummary
 from graph.errors import Forbidden, NotFound
-from graph.lineage import IssueSummary, Lineage, Step
+from graph.lineage import Lineage, Step
 from graph.model import UNDIRECTED_KINDS, Handover, KeyRole, Person, Tie
 from graph.redact import Matcher, Mention, Named
 from graph.store import GraphStore, Page, PersonQuery
@@ -101,6 +102,17 @@ def ensure_map_allowed(viewer: Viewer, person_id: str | None) -> None:
         raise Forbidden("an alumni key may only draw its own network: add person=YOUR_ID")
     if person_id is not None:
         ensure_own_network(viewer, person_id)
+
+
+def is_team(viewer: Viewer) -> bool:
+    """The programme team: programme or admin keys."""
+    return viewer.role in (KeyRole.PROGRAMME, KeyRole.ADMIN)
+
+
+def ensure_team(viewer: Viewer) -> None:
+    """Recording what happened (a handover) is for the programme team: programme or admin."""
+    if not is_team(viewer):
+        raise Forbidden(f"{viewer.role.value} keys may not do this (it needs: programme, admin)")
 
 
 def _hidden(person_id: str) -> NotFound:

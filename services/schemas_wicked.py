@@ -13,7 +13,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
 from graph.model import AmbitionKey, ProjectStatus
-from services.schemas import CohortRef, Day, Out, PersonOut, ProjectRef
+from services.schemas import CohortRef, Day, Out, Paged, PersonOut, ProjectRef
 
 _HANDOVER_EXAMPLE: dict[str, JsonValue] = {
     "from_project_id": "lge-2019-rural-isolation",
@@ -122,6 +122,17 @@ class SupporterOut(Out):
     reasons: list[SupportReasonOut] = Field(min_length=1)
     via: list[PersonOut] = Field(
         description="People who worked on the issue and know them (new organisations only)."
+    )
+
+
+class IssuePageOut(Out):
+    """What the issue page shows: the lineage, who can help, and where a handover may go."""
+
+    lineage: LineageOut
+    supporters: Paged[SupporterOut] = Field(description="One page of them, ranked.")
+    cohorts: list[CohortRef] = Field(
+        description="Cohorts a handover may be recorded to (for the programme team; else"
+        " empty), oldest first."
     )
 
 

@@ -5,9 +5,10 @@ stands, its lineage (every project, its people, what it delivered, each
 handover note), the questions those notes leave open, the outcomes so far,
 the people to talk to, and a map of the issue's network.
 
-The renderer decides nothing about consent: it is handed people already
-filtered for the reader (``PackPerson`` carries an email only when it may be
-shown) and prints what it is given. The HTML page loads nothing: styles and
+The renderer decides nothing about consent: it is handed a pack
+(``visualisations.handover_model``) with people already filtered for the
+reader (``PackPerson`` carries an email only when it may be shown) and prints
+what it is given. The HTML page loads nothing: styles and
 the map (an SVG drawn from networkx positions) are inline, and its content
 security policy forbids every fetch.
 """
@@ -18,19 +19,15 @@ import html
 import math
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 import networkx as nx
 
+from visualisations.handover_model import HandoverPack, PackPerson, PackProject, day
+
 __all__ = [
+    "CONTENT_SECURITY_POLICY",
     "SECTIONS",
-    "HandoverPack",
-    "PackHandover",
-    "PackPerson",
-    "PackProject",
-    "PackSupporter",
     "network_svg",
     "render",
     "to_html",
@@ -51,96 +48,7 @@ CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-sr
 """The page fetches nothing: no scripts, fonts, images or frames from anywhere."""
 
 
-@dataclass(frozen=True)
-class PackPerson:
-    """A person as the reader may see them; ``email`` only when it may be shown."""
-
-    id: str
-    name: str
-    organisation: str | None = None
-    sector: str | None = None
-    job_title: str | None = None
-    email: str | None = None
-
-
-@dataclass(frozen=True)
-class PackHandover:
-    date: date
-    from_project: str
-    """The giving project's title."""
-    to_cohort: str
-    to_project: str | None
-    """The receiving project's title, once known."""
-    notes: str | None
-    to_project_id: str | None = None
-    learned: tuple[str, ...] = ()
-    open_questions: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class PackProject:
-    id: str
-    title: str
-    cohort: str
-    status: str
-    start_date: date
-    due_date: date | None
-    outcomes: str | None
-    leads: tuple[PackPerson, ...] = ()
-    members: tuple[PackPerson, ...] = ()
-    sponsor: PackPerson | None = None
-    handed_over: tuple[PackHandover, ...] = ()
-    received: tuple[PackHandover, ...] = ()
-
-    @property
-    def status_text(self) -> str:
-        return self.status.replace("_", " ")
-
-
-@dataclass(frozen=True)
-class PackSupporter:
-    person: PackPerson
-    reasons: tuple[str, ...]
-    via: tuple[PackPerson, ...] = ()
-
-
-@dataclass(frozen=True)
-class HandoverPack:
-    """Everything a pack shows, already filtered for its reader."""
-
-    issue_id: str
-    title: str
-    description: str | None
-    ambitions: tuple[str, ...]
-    generated_on: date
-    projects: tuple[PackProject, ...]
-    """Oldest first."""
-    working_now: tuple[PackPerson, ...]
-    supporters: tuple[PackSupporter, ...]
-    last_active: date | None = None
-    on_map: frozenset[str] = frozenset()
-    """Ids of the people the map may draw: those with analytics consent (``spec/metrics.md``:
-    the network's nodes are people with ``consent_analytics = yes``). Nobody else is
-    drawn, however the pack names them elsewhere."""
-
-    @property
-    def current(self) -> tuple[PackProject, ...]:
-        return tuple(p for p in self.projects if p.status in ("active", "proposed"))
-
-    @property
-    def handovers(self) -> tuple[PackHandover, ...]:
-        return tuple(h for p in self.projects for h in p.handed_over)
-
-    def open_questions(self) -> list[tuple[str, PackHandover]]:
-        """Every open question of every handover note, with the handover it came from."""
-        return [(q, h) for h in self.handovers for q in h.open_questions]
-
-
 # -- words shared by both formats ------------------------------------------------------
-
-
-def _day(d: date | None) -> str:
-    return f"{d.day} {d:%B %Y}" if d else "not set"
 
 
 def _plural(n: int, word: str) -> str:
@@ -172,7 +80,7 @@ def _summary(pack: HandoverPack) -> list[str]:
         now = "; ".join(f"{p.title} ({p.cohort}, {p.status_text})" for p in pack.current)
         lines.append(f"Working on it now: {now}.")
     elif pack.projects:
-        since = f" since {_day(pack.last_active)}" if pack.last_active else ""
+        since = f" since {day(pack.last_active)}" if pack.last_active else ""
         lines.append(f"Nobody is working on it now{since}: it is waiting for a new team.")
     lines.append(
         "Start with the open questions, then talk to the people listed: they did the work"
@@ -214,7 +122,7 @@ def to_markdown(pack: HandoverPack) -> str:
         out += [_md(pack.description), ""]
     if pack.ambitions:
         out += ["Essex Vision ambitions: " + "; ".join(_md(a) for a in pack.ambitions), ""]
-    out += [f"_Generated on {_day(pack.generated_on)} for the team picking this issue up._", ""]
+    out += [f"_Generated on {day(pack.generated_on)} for the team picking this issue up._", ""]
     headings = dict(SECTIONS)
 
     out += [f"## {headings['summary']}", ""]
@@ -227,7 +135,7 @@ def to_markdown(pack: HandoverPack) -> str:
     for index, p in enumerate(pack.projects, 1):
         out += [f"### {index}. {_md(p.title)} ({_md(p.cohort)})", ""]
         out.append(f"- Status: {_md(p.status_text)}")
-        out.append(f"- Dates: {_day(p.start_date)} to {_day(p.due_date)} (due)")
+        out.append(f"- Dates: {p.dates}")
         if p.leads:
             out.append("- Led by: " + "; ".join(_md_person(x) for x in p.leads))
         if p.sponsor:
@@ -236,10 +144,10 @@ def to_markdown(pack: HandoverPack) -> str:
             out.append("- Team: " + "; ".join(_md(x.name) for x in p.members))
         out.append(f"- Outcomes: {_md(p.outcomes) if p.outcomes else 'none recorded'}")
         for h in p.received:
-            out.append(f"- Received from {_md(h.from_project)} on {_day(h.date)}")
+            out.append(f"- Received from {_md(h.from_project)} on {day(h.date)}")
         for h in p.handed_over:
             to = _md(h.to_project or h.to_cohort)
-            out += [f"- **Handed over** to {to} on {_day(h.date)}:", ""]
+            out += [f"- **Handed over** to {to} on {day(h.date)}:", ""]
             out += [f"  > {_md(h.notes or 'no note recorded')}", ""]
         out.append("")
 
@@ -247,7 +155,7 @@ def to_markdown(pack: HandoverPack) -> str:
     questions = pack.open_questions()
     if questions:
         for q, h in questions:
-            out.append(f"- {_md(q)} _(from {_md(h.from_project)}, {_day(h.date)})_")
+            out.append(f"- {_md(q)} _(from {_md(h.from_project)}, {day(h.date)})_")
     else:
         out.append("No handover note records an open question yet.")
     out.append("")
@@ -519,7 +427,7 @@ def _html_step(p: PackProject) -> str:
     rows = [
         f"<h3>{_esc(p.title)}</h3>",
         f'<p class="meta">{_esc(p.cohort)} · <span class="status">{_esc(p.status_text)}</span> · '
-        f"{_day(p.start_date)} to {_day(p.due_date)} (due)</p>",
+        f'<span class="dates">{_esc(p.dates)}</span></p>',
         "<dl>",
     ]
     if p.leads:
@@ -530,12 +438,12 @@ def _html_step(p: PackProject) -> str:
         rows.append("<dt>Team</dt><dd>" + "; ".join(_esc(x.name) for x in p.members) + "</dd>")
     rows.append(f"<dt>Outcomes</dt><dd>{_esc(p.outcomes or 'none recorded')}</dd>")
     for h in p.received:
-        rows.append(f"<dt>Received</dt><dd>from {_esc(h.from_project)} on {_day(h.date)}</dd>")
+        rows.append(f"<dt>Received</dt><dd>from {_esc(h.from_project)} on {day(h.date)}</dd>")
     rows.append("</dl>")
     for h in p.handed_over:
         to = _esc(h.to_project or h.to_cohort)
         rows.append(
-            f'<div class="handover"><p><strong>Handed over</strong> to {to} on {_day(h.date)}:'
+            f'<div class="handover"><p><strong>Handed over</strong> to {to} on {day(h.date)}:'
             f"</p><blockquote>{_esc(h.notes or 'no note recorded')}</blockquote></div>"
         )
     return f'<li class="step" id="project-{_esc(p.id)}">' + "".join(rows) + "</li>"
@@ -552,7 +460,7 @@ def to_html(pack: HandoverPack) -> str:
     toc = "".join(f'<li><a href="#{sid}">{_esc(title)}</a></li>' for sid, title in SECTIONS)
     questions = _html_list(
         (
-            f'{_esc(q)} <span class="meta">(from {_esc(h.from_project)}, {_day(h.date)})</span>'
+            f'{_esc(q)} <span class="meta">(from {_esc(h.from_project)}, {day(h.date)})</span>'
             for q, h in pack.open_questions()
         ),
         "No handover note records an open question yet.",
@@ -586,7 +494,7 @@ def to_html(pack: HandoverPack) -> str:
         f"<h1>Handover pack: {_esc(pack.title)}</h1>",
         f"<p>{_esc(pack.description)}</p>" if pack.description else "",
         ambitions,
-        f'<p class="meta">Generated on {_day(pack.generated_on)} for the team picking this'
+        f'<p class="meta">Generated on {day(pack.generated_on)} for the team picking this'
         " issue up.</p>",
         "</header>",
         f'<nav aria-label="Contents"><ol>{toc}</ol></nav>',

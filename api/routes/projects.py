@@ -10,7 +10,7 @@ from fastapi import APIRouter, Path, Query
 from api.auth import TeamRole
 from api.deps import PageDep, StoreDep
 from api.problems import responses
-from graph import lineage as tracking
+from graph import delivery as tracking
 from graph.contacts import profiles
 from graph.model import Cohort, Person, Project, ProjectMember, ProjectStatus, WickedIssue
 from graph.store import GraphStore, Page

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from benchmarks.report import load_results, merge_runs
+from benchmarks.merge import load_results, merge_runs
 
 
 def _run(started: str, sizes: list[dict[str, object]], load_mean: float) -> dict[str, object]:

@@ -32,6 +32,8 @@ class Call:
 
 SIGNED_IN = (303, 200, 200, 200)
 TEAM = (303, 403, 200, 200)
+FORM = (403, 403, 422, 422)
+"""A team form sent empty: no session, no token (403); alumni (403); the team (422)."""
 
 CALLS = [
     Call("GET", "/static/pages.css", "/static/pages.css", 200, 200, 200, 200),
@@ -49,6 +51,7 @@ CALLS = [
     Call("GET", "/issues", "/issues", *SIGNED_IN),
     Call("GET", "/issues/domestic-abuse", "/issues/{issue_id}", *SIGNED_IN),
     Call("GET", "/issues/nothing", "/issues/{issue_id}", 303, 404, 404, 404),
+    Call("POST", "/issues/domestic-abuse/handovers", "/issues/{issue_id}/handovers", *FORM),
     Call("GET", "/dashboard?as_of=2020-06-01", "/dashboard", *TEAM),
     Call("GET", "/upload", "/upload", *TEAM),
     Call("POST", "/upload", "/upload", 403, 403, 200, 200),
@@ -57,7 +60,8 @@ CALLS = [
 ]
 """``POST /sign-in`` is sent without the sign-in form's token (so 403 for everyone);
 ``POST /upload`` with a valid bundle (checked, not loaded); ``POST /upload/load`` and
-``POST /upload/cancel`` with nothing checked before (409)."""
+``POST /upload/cancel`` with nothing checked before (409); ``POST /issues/{id}/handovers``
+with an empty form (422: the team's form is refused field by field)."""
 
 ROLE_NAMES = ("none", "alumni", "programme", "admin")
 

@@ -16,7 +16,6 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.keys import issue_key
-from api.routes.wicked_issues import build_pack
 from graph import lineage as baton
 from graph.model import Handover, IngestRun, KeyRole, Project, WickedIssue
 from graph.store import Batch, GraphStore, Page
@@ -24,6 +23,7 @@ from ingest.pipeline import load_bundle
 from ingest.write import write_bundle
 from services import consent
 from services.consent import Viewer
+from services.wicked import build_pack
 from visualisations.handover_pack import to_html, to_markdown
 from visualisations.report import build_report
 from visualisations.report import to_html as report_html
@@ -69,7 +69,7 @@ def keys(texts: GraphStore) -> Keys:
 def _stored_texts(store: GraphStore, issue_id: str) -> int:
     """How many free-text values a document about the issue renders (description,
     each project's outcomes, each handover's notes): what scanning it scans."""
-    found = baton.lineage(store, issue_id, visible=lambda _: True)
+    found = baton.lineage(store, issue_id)
     values = [found.issue.description, *(s.project.outcomes for s in found.steps)]
     values += [h.notes for h in found.handovers]
     return sum(1 for v in values if v)

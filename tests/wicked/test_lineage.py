@@ -5,10 +5,13 @@ Expected answers come from the sample's table, worked out by hand."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 import pytest
 
+from graph import delivery, supporters
 from graph import lineage as baton
 from graph.errors import Invalid, NotFound
 from graph.model import (
@@ -23,6 +26,7 @@ from graph.model import (
     TieKind,
     Wave,
 )
+from graph.notes import read_notes
 from graph.store import Batch, GraphStore, Page
 
 from ..contract.sample import person
@@ -41,13 +45,31 @@ def contact(person: Person) -> bool:
     return person.consent_contact
 
 
+@dataclass(frozen=True)
+class Reader:
+    """A reader made of three rules, as ``graph.supporters.Reader`` asks of one."""
+
+    visible: Callable[[Person], bool]
+    route_through: Callable[[Person], bool]
+    contact_details: Callable[[Person], bool]
+
+    def sees(self, person: Person) -> bool:
+        return self.visible(person)
+
+    def may_route_through(self, person: Person) -> bool:
+        return self.route_through(person)
+
+    def sees_contact_details(self, person: Person) -> bool:
+        return self.contact_details(person)
+
+
 def run(run_id: str = "run-3") -> IngestRun:
     return IngestRun(
         id=run_id, file_name="test", sha256="2" * 64, started_at=datetime(2024, 1, 3, tzinfo=UTC)
     )
 
 
-def ranked(found: list[baton.Supporter]) -> list[tuple[str, float]]:
+def ranked(found: list[supporters.Supporter]) -> list[tuple[str, float]]:
     return [(s.profile.person.id, s.score) for s in found]
 
 
@@ -55,7 +77,7 @@ def ranked(found: list[baton.Supporter]) -> list[tuple[str, float]]:
 
 
 def test_read_lineage_lists_projects_in_cohort_order(baton_store: GraphStore) -> None:
-    found = baton.lineage(baton_store, "domestic-abuse", visible=everyone)
+    found = baton.lineage(baton_store, "domestic-abuse")
     assert [(s.project.id, s.project.cohort_id) for s in found.steps] == [
         ("pr-da", "c2019"),
         ("pr-da2", "c2021"),
@@ -73,7 +95,7 @@ def test_read_lineage_lists_projects_in_cohort_order(baton_store: GraphStore) ->
 def test_read_lineage_keeps_notes_for_a_reader_who_sees_everyone(
     baton_store: GraphStore,
 ) -> None:
-    found = baton.lineage(baton_store, "domestic-abuse", visible=everyone)
+    found = baton.lineage(baton_store, "domestic-abuse")
     assert [h.notes for h in found.handovers] == [NOTE]
 
 
@@ -92,11 +114,11 @@ def test_read_lineage_withholds_names_the_reader_may_not_see(baton_store: GraphS
 
 def test_read_lineage_of_unknown_issue_raises_not_found(baton_store: GraphStore) -> None:
     with pytest.raises(NotFound):
-        baton.lineage(baton_store, "no-such-issue", visible=everyone)
+        baton.lineage(baton_store, "no-such-issue")
 
 
 def test_read_notes_splits_learned_open_questions_and_talk_to() -> None:
-    notes = baton.read_notes(NOTE)
+    notes = read_notes(NOTE)
     assert notes.learned == ("One referral route works only if every front door uses it.",)
     assert notes.open_questions == (
         "Who funds the refuge network after March?",
@@ -107,7 +129,7 @@ def test_read_notes_splits_learned_open_questions_and_talk_to() -> None:
 
 
 def test_read_notes_of_unlabelled_text_keeps_it_as_other() -> None:
-    notes = baton.read_notes("We met monthly.\n- Funding ends in March")
+    notes = read_notes("We met monthly.\n- Funding ends in March")
     assert notes.other == ("We met monthly.", "Funding ends in March")
     assert notes.open_questions == ()
 
@@ -116,10 +138,8 @@ def test_read_notes_of_unlabelled_text_keeps_it_as_other() -> None:
 
 
 def test_rank_supporters_of_handed_over_issue_for_the_team(baton_store: GraphStore) -> None:
-    found = baton.lineage(baton_store, "domestic-abuse", visible=everyone)
-    helpers = baton.supporters(
-        baton_store, found, visible=everyone, route_through=directory, contact_details=contact
-    )
+    found = baton.lineage(baton_store, "domestic-abuse")
+    helpers = supporters.supporters(baton_store, found, Reader(everyone, directory, contact))
     # ann led pr-da (4), bob and cat worked on it (3 each), dan sponsored it but can be
     # neither contacted nor introduced; fay and eve are the receiving team; gil opens ECFRS.
     assert ranked(helpers) == [("ann", 4.0), ("bob", 3.0), ("cat", 3.0), ("gil", 2.5)]
@@ -133,10 +153,8 @@ def test_rank_supporters_of_handed_over_issue_for_the_team(baton_store: GraphSto
 def test_rank_supporters_of_finished_issue_opens_unreached_organisation(
     baton_store: GraphStore,
 ) -> None:
-    found = baton.lineage(baton_store, "rural-isolation", visible=everyone)
-    helpers = baton.supporters(
-        baton_store, found, visible=everyone, route_through=directory, contact_details=contact
-    )
+    found = baton.lineage(baton_store, "rural-isolation")
+    helpers = supporters.supporters(baton_store, found, Reader(everyone, directory, contact))
     assert ranked(helpers) == [("bob", 4.0), ("cat", 3.0), ("hal", 1.5)]
     assert [v.person.id for v in helpers[-1].via] == ["bob"]
 
@@ -144,14 +162,9 @@ def test_rank_supporters_of_finished_issue_opens_unreached_organisation(
 def test_rank_supporters_leaves_out_the_reader_and_hidden_people(
     baton_store: GraphStore,
 ) -> None:
-    found = baton.lineage(baton_store, "domestic-abuse", visible=directory)
-    helpers = baton.supporters(
-        baton_store,
-        found,
-        visible=directory,
-        route_through=directory,
-        contact_details=contact,
-        exclude=["ann"],
+    found = baton.lineage(baton_store, "domestic-abuse")
+    helpers = supporters.supporters(
+        baton_store, found, Reader(directory, directory, contact), exclude=["ann"]
     )
     assert ranked(helpers) == [("bob", 3.0), ("cat", 3.0), ("gil", 2.5)]
 
@@ -160,7 +173,7 @@ def test_rank_supporters_leaves_out_the_reader_and_hidden_people(
 
 
 def test_summarise_issues_says_when_each_was_last_active(baton_store: GraphStore) -> None:
-    found = {s.issue.id: s for s in baton.issue_summaries(baton_store)}
+    found = {s.issue.id: s for s in delivery.issue_summaries(baton_store)}
     assert list(found) == ["county-lines", "domestic-abuse", "rural-isolation"]
     assert {k: (s.active_now, s.last_active) for k, s in found.items()} == {
         "county-lines": (False, None),
@@ -180,7 +193,7 @@ def test_summarise_issues_says_when_each_was_last_active(baton_store: GraphStore
 def test_list_issues_orphaned_since_date_leaves_out_active_ones(
     baton_store: GraphStore, since: date, expected: list[str]
 ) -> None:
-    found = baton.issue_summaries(baton_store, orphaned_since=since)
+    found = delivery.issue_summaries(baton_store, orphaned_since=since)
     assert [s.issue.id for s in found] == expected
 
 
@@ -191,12 +204,12 @@ def test_find_overdue_projects_past_due_and_still_active(
     baton_store: GraphStore, as_of: date, expected: list[str]
 ) -> None:
     projects = baton_store.find(Project, page=Page(limit=100)).data
-    assert [p.id for p in baton.overdue_projects(projects, as_of)] == expected
+    assert [p.id for p in delivery.overdue_projects(projects, as_of)] == expected
 
 
 def test_find_unsponsored_projects_lists_those_without_sponsor(baton_store: GraphStore) -> None:
     projects = baton_store.find(Project, page=Page(limit=100)).data
-    assert [p.id for p in baton.unsponsored_projects(projects)] == ["pr-da2"]
+    assert [p.id for p in delivery.unsponsored_projects(projects)] == ["pr-da2"]
 
 
 # -- recording a handover ----------------------------------------------------------------------
@@ -276,10 +289,8 @@ def test_rank_supporters_uses_no_tie_of_people_without_analytics_consent(
         run("run-4"),
     )
     assert not jon.interests and not kim.interests  # their only claim would be the tie
-    found = baton.lineage(baton_store, "domestic-abuse", visible=everyone)
-    helpers = baton.supporters(
-        baton_store, found, visible=everyone, route_through=directory, contact_details=contact
-    )
+    found = baton.lineage(baton_store, "domestic-abuse")
+    helpers = supporters.supporters(baton_store, found, Reader(everyone, directory, contact))
     # as without them: ann 4, bob 3, cat 3, gil 2.5 (new organisation, knows Ann, interest)
     assert ranked(helpers) == [("ann", 4.0), ("bob", 3.0), ("cat", 3.0), ("gil", 2.5)]
     assert [v.person.id for v in helpers[-1].via] == ["ann"]

@@ -25,13 +25,15 @@ from typer.testing import CliRunner
 from cli import wicked
 from graph.errors import Invalid, NotFound
 from ingest.demo import demo_tables
-from visualisations.handover_pack import (
-    SECTIONS,
+from visualisations.handover_model import (
     HandoverPack,
     PackHandover,
     PackPerson,
     PackProject,
     PackSupporter,
+)
+from visualisations.handover_pack import (
+    SECTIONS,
     network_svg,
     render,
     to_html,
@@ -180,6 +182,25 @@ def test_show_issue_prints_projects_in_order(demo_url: str) -> None:
     numbered = [line for line in result.output.splitlines() if line[:3] in ("1. ", "2. ", "3. ")]
     assert numbered == [f"{i}. {p['title']}" for i, p in enumerate(PROJECTS, 1)]
     assert "handed over on 2020-05-14 to Village agents" in result.output
+
+
+DEMO_DATES = [
+    "9 July 2019 to 14 May 2020 (due 9 July 2020)",
+    "18 July 2020 to 18 January 2022",
+    "12 July 2021 to now (due 12 October 2022)",
+]
+"""By hand from the demo's rows: the 2019 project was handed over on 2020-05-14 (due
+2020-07-09); the 2020 one completed (so ends on its due date); the 2021 one is proposed."""
+
+
+def test_show_issue_and_pack_give_the_same_dates(demo_url: str, tmp_path: Path) -> None:
+    shown = CliRunner().invoke(wicked.app, ["show", ISSUE, "--store", demo_url]).output
+    spans = [line.rsplit(" | ", 1)[1] for line in shown.splitlines() if line.count(" | ") == 3]
+    assert spans == DEMO_DATES
+    out = tmp_path / "pack.md"
+    CliRunner().invoke(wicked.app, ["pack", ISSUE, "-o", str(out), "--store", demo_url])
+    dated = [line for line in out.read_text(encoding="utf-8").splitlines() if "Dates:" in line]
+    assert dated == [f"- Dates: {d}" for d in DEMO_DATES]
 
 
 @pytest.mark.parametrize("suffix", [".md", ".html"])
