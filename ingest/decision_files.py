@@ -33,6 +33,8 @@ __all__ = [
     "read_pool",
     "read_rules",
     "read_rows",
+    "rows_of_items",
+    "rules_of",
 ]
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
@@ -174,8 +176,15 @@ def _json_rows(name: str, text: str) -> list[Row]:
         raise Invalid(
             [Problem(name, "", "", f"is not JSON ({exc.msg}, line {exc.lineno})")]
         ) from None
+    return rows_of_items(name, items)
+
+
+def rows_of_items(name: str, items: object) -> list[Row]:
+    """The rows of a JSON list of objects (a file's, or a request's), items numbered from 1."""
     if not isinstance(items, list):
         raise Invalid([Problem(name, "", type(items).__name__, "must be a JSON list of objects")])
+    if len(items) > MAX_ROWS:
+        raise Invalid([Problem(name, "", len(items), f"more than {MAX_ROWS} items, the limit")])
     rows: list[Row] = []
     problems: list[Problem] = []
     for number, item in enumerate(items, start=1):
@@ -306,16 +315,23 @@ def _items(text: str | None) -> tuple[str, ...]:
     return tuple(i.strip() for i in (text or "").split(";") if i.strip())
 
 
+def emails_in(rows: Iterable[Row]) -> set[str]:
+    """The (normalised) emails a table's rows give, to look their people up in one read."""
+    return {normalise_email(r.cells["email"]) for r in rows if r.cells.get("email")}
+
+
 def read_pool(
-    path: Path, known_people: Mapping[str, str], organisations: Iterable[Organisation]
+    source: Path | Sequence[Row],
+    known_people: Mapping[str, str],
+    organisations: Iterable[Organisation],
 ) -> list[PoolEntry]:
     """The mentor pool: ``email*``, ``capacity*`` (whole number ≥ 1) and, for a mentor
-    not in ``known_people`` (email -> id), ``name*``, ``organisation*``, ``sector*``,
-    ``interests`` (a ``;`` list)."""
-    rows = read_rows(path, "mentors")
+    not in ``known_people`` (email -> id), ``name*``, ``organisation*`` (known, or new with
+    ``sector*``), ``interests`` (a ``;`` list). ``source``: a file, or rows already read."""
+    rows = read_rows(source, "mentors") if isinstance(source, Path) else list(source)
     check = _Checker(organisations)
     if not rows:
-        check.problems.append(Problem(Path(path).name, "", "", "holds no mentors"))
+        check.problems.append(Problem("mentors", "", "", "holds no mentors"))
     entries: list[PoolEntry] = []
     seen: dict[str, str] = {}
     for row in rows:
@@ -337,13 +353,16 @@ def read_pool(
     return entries
 
 
-def read_applicants(path: Path, organisations: Iterable[Organisation]) -> list[Applicant]:
+def read_applicants(
+    source: Path | Sequence[Row], organisations: Iterable[Organisation]
+) -> list[Applicant]:
     """The applicants: ``email*``, ``name*``, ``organisation*`` (known, or new with
-    ``sector*``), ``area``, ``sponsor_email``, ``score`` (0 to 10; empty means 0)."""
-    rows = read_rows(path, "applicants")
+    ``sector*``), ``area``, ``sponsor_email``, ``score`` (0 to 10; empty means 0).
+    ``source``: a file, or rows already read."""
+    rows = read_rows(source, "applicants") if isinstance(source, Path) else list(source)
     check = _Checker(organisations)
     if not rows:
-        check.problems.append(Problem(Path(path).name, "", "", "holds no applicants"))
+        check.problems.append(Problem("applicants", "", "", "holds no applicants"))
     found: list[Applicant] = []
     seen: dict[str, str] = {}
     for row in rows:
@@ -408,6 +427,11 @@ def read_rules(path: Path) -> RulesFile:
         data = json.loads(path.read_text(encoding="utf-8-sig"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise Invalid([Problem(name, "", "", f"is not JSON ({exc})")]) from None
+    return rules_of(name, data)
+
+
+def rules_of(name: str, data: object) -> RulesFile:
+    """Rules from a JSON object (a file's, or a request's)."""
     if not isinstance(data, dict):
         raise Invalid([Problem(name, "", type(data).__name__, "must be a JSON object")])
     problems: list[Problem] = []
