@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 
 class Out(BaseModel):
@@ -69,7 +69,7 @@ class MatchIn(BaseModel):
     )
 
     cohort_id: str = Field(min_length=1, max_length=200)
-    pool: list[dict[str, Any]] = Field(max_length=10_000)
+    pool: list[dict[str, Any]] = Field(description="The pool file's rows, as objects.")
     rules: dict[str, Any] | None = None
 
 
@@ -167,9 +167,9 @@ class SelectionIn(BaseModel):
         },
     )
 
-    applicants: list[dict[str, Any]] = Field(max_length=10_000)
-    places: int = Field(ge=1, le=10_000)
-    sector_min: dict[str, int] = Field(default_factory=dict)
-    sector_max: dict[str, int] = Field(default_factory=dict)
-    organisation_max: int | None = Field(default=None, ge=1)
-    merit_weight: float = Field(default=1.0, ge=0, le=1_000)
+    applicants: list[dict[str, Any]] = Field(description="The applicant file's rows, as objects.")
+    places: int = Field(ge=1, le=10_000, strict=True)
+    sector_min: dict[str, StrictInt] = Field(default_factory=dict)
+    sector_max: dict[str, StrictInt] = Field(default_factory=dict)
+    organisation_max: int | None = Field(default=None, ge=1, strict=True)
+    merit_weight: float = Field(default=1.0, ge=0, le=1_000, strict=True)
