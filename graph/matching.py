@@ -247,7 +247,7 @@ def _solve(
     """Indices of the chosen candidates: most pairs, then greatest total score."""
     import numpy as np
     from scipy.optimize import Bounds, LinearConstraint, milp
-    from scipy.sparse import lil_array
+    from scipy.sparse import coo_array
 
     if not candidates:
         return []
@@ -256,10 +256,14 @@ def _solve(
         rows[("m", mentor.id)] = len(rows)
     for mentee in mentees:
         rows[("p", mentee.id)] = len(rows)
-    matrix = lil_array((len(rows), len(candidates)))
-    for column, pair in enumerate(candidates):
-        matrix[rows[("m", pair.mentor)], column] = 1
-        matrix[rows[("p", pair.mentee)], column] = 1
+    columns = np.arange(len(candidates))
+    where = [rows[("m", p.mentor)] for p in candidates] + [
+        rows[("p", p.mentee)] for p in candidates
+    ]
+    matrix = coo_array(
+        (np.ones(2 * len(candidates)), (np.array(where), np.concatenate([columns, columns]))),
+        shape=(len(rows), len(candidates)),
+    )
     upper = np.array([m.capacity for m in mentors] + [per_mentee] * len(mentees), dtype=float)
     scores = np.array([p.score for p in candidates], dtype=float)
     big = float(scores.sum()) + 1.0  # one more pair always beats any gain in score

@@ -246,7 +246,7 @@ def _solve(
 ) -> list[Candidate]:
     import numpy as np
     from scipy.optimize import Bounds, LinearConstraint, milp
-    from scipy.sparse import lil_array
+    from scipy.sparse import coo_array
 
     n = len(eligible)
     groups: dict[tuple[str, str], list[int]] = {}
@@ -283,10 +283,11 @@ def _solve(
                 quotas.sector_max.get(sector, np.inf),
             )
         )
-    matrix = lil_array((len(rows), columns))
-    for r, (row, _lo, _hi) in enumerate(rows):
-        for j, coefficient in row.items():
-            matrix[r, j] = coefficient
+    cells = [(r, j, v) for r, (row, _lo, _hi) in enumerate(rows) for j, v in row.items()]
+    matrix = coo_array(
+        ([v for _, _, v in cells], ([r for r, _, _ in cells], [j for _, j, _ in cells])),
+        shape=(len(rows), columns),
+    )
     result = milp(
         c=-np.array(gains),
         constraints=LinearConstraint(
