@@ -23,7 +23,6 @@ from api.pages.render import Csrf, SignedIn, render, signed_in, team_form, team_
 from graph.errors import AlumniGraphError, Invalid, NotFound, Problem
 from graph.model import Cohort
 from graph.store import GraphStore, Page
-from ingest.decision_files import MAX_FILE_BYTES
 from services import mentoring, selection
 
 router = APIRouter(include_in_schema=False)
@@ -47,7 +46,8 @@ def _cohorts(store: GraphStore) -> list[Cohort]:
 
 @contextmanager
 def _file(upload: UploadFile | None, demo_name: str, use_demo: bool) -> Iterator[Path]:
-    """The uploaded file (copied to a private folder under its own name), or the demo's."""
+    """The uploaded file (copied to a private folder under its own name, so that problems
+    name it as the user does), or the demo's."""
     if use_demo or upload is None or not upload.filename:
         found = _demo_file(demo_name)
         if found is None:
@@ -57,10 +57,8 @@ def _file(upload: UploadFile | None, demo_name: str, use_demo: bool) -> Iterator
     name = upload_name(upload.filename) or "upload"
     with tempfile.TemporaryDirectory(prefix="alumni-graph-decision-") as folder:
         path = Path(folder) / name
-        with path.open("wb") as out:
+        with path.open("wb") as out:  # the app's body limit bounds it; the reader checks it
             shutil.copyfileobj(upload.file, out, length=64 * 1024)
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise Invalid([Problem(name, "", "", f"larger than {MAX_FILE_BYTES} bytes, the limit")])
         yield path
 
 
