@@ -12,6 +12,7 @@ from api.auth import FailedAuthLimiter
 from api.clients import ForwardedFor
 from api.limits import BodyLimit
 from api.pages import dashboard, site, upload
+from api.pages import decisions as decision_pages
 from api.pages import people as people_pages
 from api.pages import wicked as wicked_pages
 from api.pages.security import SecurityHeaders
@@ -30,6 +31,8 @@ from api.routes import (
     reports,
     wicked_issues,
 )
+from api.routes import mentoring as mentoring_routes
+from api.routes import selection as selection_routes
 from api.routes import visualisations as visualisation_routes
 from api.settings import ApiSettings, get_api_settings
 from graph.store import GraphStore
@@ -117,6 +120,9 @@ def create_app(
     app.include_router(keys.router)
     app.include_router(visualisation_routes.router)
     app.include_router(reports.router)
+    app.include_router(mentoring_routes.router)
+    app.include_router(selection_routes.router)
+    app.include_router(decision_pages.router)
     for page_router in (site.router, people_pages.router, wicked_pages.router, dashboard.router):
         app.include_router(page_router)
     app.include_router(upload.router, max_body_size=body_limit)

@@ -38,6 +38,7 @@ from benchmarks.common import (
     machine,
     write_json,
 )
+from benchmarks.decisions import run_decisions
 from benchmarks.ingest import holds_programme, load_programme, run_ingest
 from benchmarks.latency import run_http
 from benchmarks.maps import run_maps
@@ -312,6 +313,14 @@ def main(argv: list[str] | None = None) -> int:
                 traceback.print_exc()
                 results["sizes"].append({"people": people, "error": traceback.format_exc()})
                 status = 1
+        say("decisions: a match of 50 x 40 and a selection of 50 of 200 (issue 19)")
+        try:
+            neo4j = args.neo4j_uri if "neo4j" in args.store_list else None
+            results["decisions"] = run_decisions(neo4j_uri=neo4j)
+        except Exception:
+            traceback.print_exc()
+            results["decisions"] = {"error": traceback.format_exc()}
+            status = 1
     finished = datetime.now(UTC)
     results["machine"]["loadavg_end"] = loadavg()
     results["machine"]["load_1min_during_run"] = load.result()

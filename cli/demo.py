@@ -77,10 +77,23 @@ def demo(
             _print_summary(console, path.name, report)
             if not report.ok:
                 raise typer.Exit(REFUSED)
+        _print_decisions(console)
         if keys:
             _print_keys(console, graph_store)
     finally:
         graph_store.close()
+
+
+def _print_decisions(console: Console) -> None:
+    """Where the demo's mentor pool and applicants are, and the pages that use them."""
+    from demo import path as demo_file
+
+    pool, applicants = demo_file("mentor-pool.csv"), demo_file("applicants.csv")
+    console.print(
+        "decisions: the pages /mentors (cohort lge-2021, the demo's pool) and /selection (the"
+        f" demo's applicants), or alumni-graph mentors match --cohort lge-2021 --pool {pool};"
+        f" alumni-graph selection plan {applicants} --places 20"
+    )
 
 
 def _print_keys(console: Console, store: GraphStore) -> None:

@@ -14,6 +14,8 @@ from rich.console import Console
 from rich.table import Table
 
 from cli import backup, keys, metrics, wicked
+from cli import mentors as mentor_commands
+from cli import selection as selection_commands
 from cli.demo import demo
 from cli.ingest import app as ingest_app
 from cli.ingest import template
@@ -51,6 +53,8 @@ app.add_typer(metrics.app, name="metrics")
 app.add_typer(ingest_app, name="ingest")
 app.add_typer(keys.app, name="keys")
 app.add_typer(wicked.app, name="wicked")
+app.add_typer(mentor_commands.app, name="mentors")
+app.add_typer(selection_commands.app, name="selection")
 app.command("template")(template)
 app.command("demo")(demo)
 app.command("visualise")(visualise)

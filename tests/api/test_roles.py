@@ -108,7 +108,17 @@ CALLS = [
     Call("GET", "/visualisations/network.html?person=ann", MAP, *EVERYONE),
     Call("GET", "/visualisations/network.html?person=bob", MAP, *TEAM),
     Call("GET", "/reports/cohort/c2019", "/reports/cohort/{cohort_id}", *TEAM),
+    Call("POST", "/mentoring/match", "/mentoring/match", *TEAM),
+    # The sample's people have hand-drawn ids, not the ingest's (keyed hashes of emails), so
+    # the pipeline refuses the accepted ties: 422, after the role check.
+    Call("POST", "/mentoring/match/accept", "/mentoring/match/accept", 401, 403, 422, 422),
+    Call("POST", "/selection/plan", "/selection/plan", *TEAM),
 ]
+
+OUTSIDE_MENTOR = {"email": "m@out.org", "capacity": 2, "name": "M", "organisation": "Out Ltd",
+                  "sector": "business"}  # fmt: skip
+APPLICANT = {"email": "new@x.org", "name": "New", "organisation": "New Org", "sector": "health",
+             "sponsor_email": "s@x.org", "score": 5}  # fmt: skip
 
 ROLE_NAMES = ("none", "alumni", "programme", "admin")
 
@@ -126,6 +136,11 @@ def _send(client: TestClient, keys: Keys, call: Call, role: str | None, tmp_path
         response = client.post(url, headers=headers, json=handover)
     elif call.url == "/me/consent":
         response = client.patch(url, headers=headers, json={"consent_contact": True})
+    elif call.url.startswith("/mentoring/"):
+        body = {"cohort_id": "c2021", "pool": [OUTSIDE_MENTOR]}
+        response = client.post(url, headers=headers, json=body)
+    elif call.url == "/selection/plan":
+        response = client.post(url, headers=headers, json={"applicants": [APPLICANT], "places": 1})
     elif call.url == "/keys" and call.method == "POST":
         response = client.post(url, headers=headers, json={"role": "programme"})
     else:

@@ -1,0 +1,94 @@
+"""``alumni-graph mentors``: match mentors to a cohort (``spec/matching.md``), and accept it.
+
+Heavy imports (the store, the solver) happen inside the command, so ``--help`` stays fast.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from cli.metrics import Format, FormatOption
+from cli.output import to_csv, to_json
+from graph.model import KeyRole
+
+if TYPE_CHECKING:
+    from services.schemas_decisions import MatchOut
+
+app = typer.Typer(help="Mentors who open doors: match a pool to a cohort's participants.")
+console = Console()
+
+StoreOption = Annotated[str | None, typer.Option("--store", help="Store URL")]
+
+
+def _csv(found: MatchOut) -> str:
+    header = ("mentor", "mentee", "score", "new_sector", "new_orgs", "shared_interests", "opens",
+              "unmatched_reason")  # fmt: skip
+    rows: list[list[object]] = [
+        [p.mentor, p.mentee, p.score, p.new_sector, p.new_orgs, p.shared_interests,
+         "; ".join(p.opens), ""]
+        for p in found.pairs
+    ]  # fmt: skip
+    rows += [["", u.mentee, "", "", "", "", "", u.reason] for u in found.unmatched]
+    return to_csv(header, rows)
+
+
+def _table(found: MatchOut, title: str) -> None:
+    table = Table(title=title)
+    for column in ("mentor", "participant", "score", "sector", "orgs", "interests", "opens"):
+        table.add_column(column, justify="right" if column in {"score", "orgs"} else "left")
+    for p in found.pairs:
+        table.add_row(
+            p.mentor, p.mentee, str(p.score), str(p.new_sector), str(p.new_orgs),
+            str(p.shared_interests), ", ".join(p.opens),
+        )  # fmt: skip
+    console.print(table)
+    for u in found.unmatched:
+        console.print(f"unmatched: {u.mentee} ({u.reason})")
+
+
+@app.command()
+def match(
+    cohort: Annotated[
+        str, typer.Option("--cohort", help="The cohort whose participants are matched")
+    ],
+    pool: Annotated[
+        Path, typer.Option("--pool", help="Mentor pool: .csv, .xlsx (sheet mentors) or .json")
+    ],
+    rules: Annotated[
+        Path | None,
+        typer.Option("--rules", help="JSON: locked, forbidden, mentees_per_participant"),
+    ] = None,
+    output: FormatOption = Format.TABLE,
+    accept: Annotated[
+        bool, typer.Option("--accept", help="Write the match's mentoring ties (one ingest run)")
+    ] = False,
+    store: StoreOption = None,
+) -> None:
+    """The exact match: the most pairs, then the greatest total score (3 for a new
+    sector, 1 per organisation opened, 1 per shared interest)."""
+    from graph.stores import open_store
+    from services import mentoring
+    from services.consent import Viewer
+
+    team = Viewer(role=KeyRole.PROGRAMME, key_id="cli")
+    graph_store = open_store(store)
+    try:
+        if accept:
+            accepted = mentoring.accept_match(graph_store, team, cohort, pool, rules)
+            found, title = accepted.match, f"accepted as run {accepted.run_id}"
+        else:
+            found = mentoring.match_for(graph_store, team, cohort, pool, rules)
+            title = f"{len(found.pairs)} pairs, total score {found.total_score}"
+    finally:
+        graph_store.close()
+    if output is Format.JSON:
+        typer.echo(to_json(found.model_dump(mode="json")))
+    elif output is Format.CSV:
+        typer.echo(_csv(found), nl=False)
+    else:
+        _table(found, f"Mentors for {cohort}: {title}")
