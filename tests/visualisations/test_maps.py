@@ -27,7 +27,7 @@ from graph.errors import Invalid, NotFound
 from graph.model import Sector, TieKind, Wave
 from graph.store import GraphStore
 from visualisations import maps
-from visualisations.maps import MapRequest
+from visualisations.maps import MapRequest, positions
 
 from .conftest import ANN, TEAM, map_data
 
@@ -39,8 +39,7 @@ def draw(store: GraphStore, viewer=TEAM, **options: object) -> maps.NetworkMap: 
     return maps.network_map(
         store,
         MapRequest(**options),  # type: ignore[arg-type]
-        visible=viewer.sees,
-        route_through=viewer.may_route_through,
+        viewer=viewer,
     )
 
 
@@ -211,9 +210,7 @@ def test_wave_comparison_highlights_the_ties_new_since_the_previous_wave(
 ) -> None:
     # baseline (2019-05-10): ann-bob advice, bob-cat knew_before; projects start later.
     # end (2020-04-20): + ann-cat, cat-dan from the survey; the project's three ties.
-    network = maps.wave_comparison(
-        sample, "c2019", visible=TEAM.sees, route_through=TEAM.may_route_through
-    )
+    network = maps.wave_comparison(sample, "c2019", viewer=TEAM)
     assert [p.title for p in network.panels] == [
         "baseline (as of 2019-05-10)",
         "end (as of 2020-04-20)",
@@ -230,9 +227,7 @@ def test_wave_comparison_highlights_the_ties_new_since_the_previous_wave(
 
 def test_wave_comparison_of_unknown_cohort_is_not_found(sample: GraphStore) -> None:
     with pytest.raises(NotFound):
-        maps.wave_comparison(
-            sample, "c1999", visible=TEAM.sees, route_through=TEAM.may_route_through
-        )
+        maps.wave_comparison(sample, "c1999", viewer=TEAM)
 
 
 def test_edge_style_prefers_the_strongest_kind() -> None:
@@ -254,7 +249,7 @@ def test_layout_is_the_same_for_the_same_graph_and_covers_every_node() -> None:
 def test_grouped_layout_gathers_each_organisations_people(
     sample: GraphStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(maps, "GROUPED_LAYOUT", 2)  # as for a programme of thousands
+    monkeypatch.setattr(positions, "GROUPED_LAYOUT", 2)  # as for a programme of thousands
     graph = sample.snapshot(JULY_2021)
     first = maps.layout(graph)
     assert first == maps.layout(graph) and set(first) == set(graph.nodes)

@@ -1,0 +1,582 @@
+"""Network maps: what a map shows, read through ``graph.measure``.
+
+:func:`network_map` (or :func:`wave_comparison`) reads a snapshot through
+``graph.measure`` (so a map shows exactly the people and ties the metrics count:
+people with analytics consent, ties of the chosen kinds), applies the filters and
+what the viewer may see, and returns a plain :class:`~visualisations.maps.style.NetworkMap`;
+``visualisations.maps.html.to_html`` turns that into one self-contained page. How
+nodes and edges look is ``visualisations.maps.style``; where they go,
+``visualisations.maps.positions``. ``collapse="organisations"`` draws one node per
+organisation instead.
+
+Consent is not decided here: callers hand in a ``graph.viewer.Visibility`` (the
+API and the CLI hand in ``services.consent.Viewer``, through ``services.maps``). A
+person the viewer may not see is left out of the map altogether, with every tie
+touching them; an ego map reaches exactly the people ``graph.contacts`` reaches
+from the ego (the one walk that routes only through people who may be routed
+through), drawn where the snapshot joins them.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Literal
+
+import networkx as nx
+
+from graph import measure
+from graph.contacts import contacts
+from graph.errors import Invalid, NotFound, Problem
+from graph.model import DEFAULT_METRIC_KINDS, Person, Role, Sector, TieKind, Wave
+from graph.store import GraphStore
+from graph.viewer import Visibility
+from visualisations.maps.positions import layout
+from visualisations.maps.style import (
+    LARGE_MAP,
+    MANY_TIES,
+    NEW_TIE_COLOUR,
+    ROLE_PRECEDENCE,
+    ROLE_SHAPES,
+    SECTOR_COLOURS,
+    TIE_PRECEDENCE,
+    TIE_STYLES,
+    UNKNOWN_COLOUR,
+    MapEdge,
+    MapNode,
+    NetworkMap,
+    Panel,
+    edge_style,
+    node_size,
+    sector_colour,
+)
+
+__all__ = ["Collapse", "MapRequest", "draw", "network_map", "wave_comparison"]
+
+Collapse = Literal["organisations"]
+
+
+# -- what a map is ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MapRequest:
+    """Which network to draw: the snapshot (as of a date, or a cohort's wave), whose ego
+    map if any, which filters, which tie kinds, and whether to collapse organisations."""
+
+    as_of: date | None = None
+    cohort_id: str | None = None
+    wave: Wave | None = None
+    kinds: tuple[TieKind, ...] = DEFAULT_METRIC_KINDS
+    person_id: str | None = None
+    radius: int = 1
+    cohort_filter: str | None = None
+    organisation: str | None = None
+    sector: Sector | None = None
+    collapse: Collapse | None = None
+
+    def check(self) -> None:
+        """Refuse contradictory options, naming them."""
+        problems = []
+        if self.as_of is not None and (self.cohort_id is not None or self.wave is not None):
+            problems.append(
+                Problem("map", "as_of/wave", f"{self.as_of}/{self.cohort_id}/{self.wave}",
+                        "give a date, or a cohort and a wave, not both")
+            )  # fmt: skip
+        if (self.cohort_id is None) != (self.wave is None):
+            problems.append(
+                Problem("map", "cohort/wave", f"{self.cohort_id}/{self.wave}",
+                        "give the cohort and the wave together")
+            )  # fmt: skip
+        if self.radius not in (1, 2):
+            problems.append(Problem("map", "radius", str(self.radius), "must be 1 or 2"))
+        if self.collapse is not None and self.person_id is not None:
+            problems.append(
+                Problem("map", "collapse", self.collapse, "an ego map cannot be collapsed")
+            )
+        if problems:
+            raise Invalid(problems)
+
+
+def _betweenness(graph: nx.Graph) -> tuple[dict[Hashable, float], bool]:
+    """The spec's betweenness, as the metrics give it (``graph.measure``): exact up to
+    ``EXACT_BETWEENNESS_LIMIT`` people, else estimated from sampled sources."""
+    return measure.betweenness_of(graph)
+
+
+# -- reading the store -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Directory:
+    people: dict[str, Person]
+    roles: dict[str, Role]
+    cohorts_of: dict[str, tuple[str, ...]]
+
+
+def _directory(
+    store: GraphStore, ids: Iterable[str], as_of: date, cohort_id: str | None
+) -> _Directory:
+    """Names, roles and cohorts of these people (roles in ``cohort_id`` if they are
+    members, else in their latest cohort started by ``as_of``)."""
+    found = measure.map_people(store, ids)
+    cohorts = found.cohorts
+    roles: dict[str, Role] = {}
+    cohorts_of: dict[str, tuple[str, ...]] = {}
+    for pid, held in found.memberships.items():
+        cohorts_of[pid] = tuple(sorted({m.cohort_id for m in held}))
+        chosen = [m for m in held if m.cohort_id == cohort_id]
+        if not chosen:
+            started = [m for m in held if cohorts[m.cohort_id].start_date <= as_of] or list(held)
+            latest = max(cohorts[m.cohort_id].start_date for m in started)
+            chosen = [m for m in started if cohorts[m.cohort_id].start_date == latest]
+        roles[pid] = min((m.role for m in chosen), key=ROLE_PRECEDENCE.index)
+    return _Directory(people=found.people, roles=roles, cohorts_of=cohorts_of)
+
+
+def _snapshot(store: GraphStore, request: MapRequest) -> nx.Graph:
+    graph: nx.Graph = measure.snapshot_for(
+        store,
+        as_of=request.as_of,
+        cohort_id=request.cohort_id,
+        wave=request.wave,
+        kinds=request.kinds,
+    )
+    return graph
+
+
+def _check_filters(store: GraphStore, request: MapRequest) -> None:
+    """Unknown cohorts and organisations named in filters are 404s, as for any id."""
+    measure.check_named(
+        store,
+        cohorts=(request.cohort_id, request.cohort_filter),
+        organisations=(request.organisation,),
+    )
+
+
+def _filtered(
+    graph: nx.Graph, request: MapRequest, directory: _Directory, keep: set[str] | None = None
+) -> set[str]:
+    """The people the filters keep (everyone in ``keep`` whatever the filters)."""
+    chosen = set()
+    for v, data in graph.nodes(data=True):
+        if request.cohort_filter and request.cohort_filter not in directory.cohorts_of.get(v, ()):
+            continue
+        if request.organisation and data.get("organisation_id") != request.organisation:
+            continue
+        if request.sector and data.get("sector") != request.sector.value:
+            continue
+        chosen.add(v)
+    return chosen | (keep or set())
+
+
+def _ego_people(
+    store: GraphStore, graph: nx.Graph, ego: str, radius: int, viewer: Visibility
+) -> set[str]:
+    """The ego, the neighbours the viewer may see and, at radius 2, the people those
+    neighbours reach, where the snapshot joins them.
+
+    Who may be reached is ``graph.contacts.contacts``'s answer (the one walk that
+    applies consent: everyone shown may be seen, everyone passed through may be
+    routed through); the snapshot says who is tied to whom as of its date. A person
+    two steps out in the snapshot is drawn when the contacts walk reached them
+    through the neighbour joining them; one the ego also knows directly (outside
+    this snapshot), when that neighbour is one the walk routed through.
+    """
+    reached = contacts(
+        store,
+        ego,
+        visible=viewer.sees,
+        route_through=viewer.may_route_through,
+        max_hops=radius,
+    )
+    direct = {c.profile.person.id for c in reached if c.hops == 1}
+    via = {c.profile.person.id: {p.person.id for p in c.via} for c in reached if c.hops == 2}
+    bridges = set().union(*via.values())
+    first = {v for v in graph.neighbors(ego) if v in direct}
+    shown = {ego} | first
+    if radius == 2:
+        for v in first:
+            for w in graph.neighbors(v):
+                if v in via.get(w, ()) or (w in direct and v in bridges):
+                    shown.add(w)
+    return shown
+
+
+# -- building maps -----------------------------------------------------------------------
+
+
+def _describe_snapshot(request: MapRequest, graph: nx.Graph) -> str:
+    if request.cohort_id is not None and request.wave is not None:
+        wave = request.wave.value.replace("_", "-")
+        when = f"cohort {request.cohort_id}, {wave} survey wave (as of {graph.graph['as_of']})"
+    else:
+        when = f"as of {graph.graph['as_of']}"
+    kinds = ", ".join(k.value for k in request.kinds)
+    return f"{when}; ties: {kinds}"
+
+
+def _person_nodes(
+    graph: nx.Graph,
+    shown: set[str],
+    directory: _Directory,
+    sizes_from: Mapping[Hashable, float],
+    positions: Mapping[Hashable, tuple[float, float]],
+    ego: str | None,
+    large: bool,
+) -> list[MapNode]:
+    largest = max((sizes_from.get(v, 0.0) for v in shown), default=0.0)
+    nodes = []
+    for v in sorted(shown):
+        data = graph.nodes[v]
+        person = directory.people[v]
+        role = directory.roles.get(v)
+        value = sizes_from.get(v, 0.0)
+        sector = data.get("sector")
+        organisation = data.get("organisation") or "organisation unknown"
+        cohorts = ", ".join(directory.cohorts_of.get(v, ()))
+        title = " · ".join(
+            part
+            for part in (
+                person.name,
+                person.job_title or "",
+                f"{organisation} ({sector or 'sector unknown'})",
+                f"{role.value if role else 'no role'} in {cohorts or 'no cohort'}",
+                f"betweenness {value:.3f}",
+            )
+            if part
+        )
+        x, y = positions[v]
+        nodes.append(
+            MapNode(
+                id=v,
+                label="" if large and v != ego else person.name,
+                title=title,
+                colour=sector_colour(sector),
+                shape=ROLE_SHAPES[role] if role else "dot",
+                size=round(node_size(value, largest), 2),
+                x=x,
+                y=y,
+                sector=sector,
+                role=role.value if role else None,
+                betweenness=value,
+                ego=v == ego,
+            )
+        )
+    return nodes
+
+
+def _edges(graph: nx.Graph, new: set[frozenset[str]] | None = None) -> list[MapEdge]:
+    edges = []
+    for u, v, data in sorted(
+        graph.edges(data=True), key=lambda e: (min(e[0], e[1]), max(e[0], e[1]))
+    ):
+        a, b = sorted((u, v))
+        kinds = tuple(data["kinds"])
+        style = edge_style(kinds)
+        is_new = new is not None and frozenset((a, b)) in new
+        texts = [TIE_STYLES[TieKind(k)].text for k in TIE_PRECEDENCE if k.value in kinds]
+        edges.append(
+            MapEdge(
+                source=a,
+                target=b,
+                kinds=kinds,
+                colour=NEW_TIE_COLOUR if is_new else style.colour,
+                width=style.width + (1.5 if is_new else 0.0),
+                dashes=style.dashes,
+                title=("new since the previous wave: " if is_new else "") + "; ".join(texts),
+                new=is_new,
+            )
+        )
+    return edges
+
+
+def _legends(
+    nodes: Iterable[MapNode], edges: Iterable[MapEdge]
+) -> tuple[
+    tuple[tuple[str, str], ...], tuple[tuple[str, str], ...], tuple[tuple[str, str, str], ...]
+]:
+    nodes = list(nodes)
+    sectors = sorted({n.sector for n in nodes if n.sector})
+    legend_sectors = tuple((s.replace("_", " "), SECTOR_COLOURS[Sector(s)]) for s in sectors)
+    if any(n.sector is None for n in nodes):
+        legend_sectors += (("sector unknown", UNKNOWN_COLOUR),)
+    roles = {n.role for n in nodes if n.role}
+    legend_roles = tuple(
+        (r.value.replace("_", " "), ROLE_SHAPES[r]) for r in ROLE_PRECEDENCE if r.value in roles
+    )
+    drawn = {edge_style(e.kinds) for e in edges}
+    legend_ties = tuple(
+        (s.text, s.colour, "dashed" if s.dashes else "solid")
+        for s in TIE_STYLES.values()
+        if s in drawn
+    )
+    return legend_sectors, legend_roles, legend_ties
+
+
+def network_map(
+    store: GraphStore,
+    request: MapRequest,
+    *,
+    viewer: Visibility,
+) -> NetworkMap:
+    """The map one request names, showing only whom ``viewer`` sees.
+
+    Raises ``Invalid`` for contradictory options, ``NotFound`` for an unknown
+    cohort, wave, organisation, or a person who is not in the network (absent,
+    without analytics consent, or not visible to the caller: the same answer).
+    """
+    request.check()
+    _check_filters(store, request)
+    graph = _snapshot(store, request)
+    as_of: date = graph.graph["as_of"]
+    if request.collapse == "organisations":
+        return _collapsed_map(graph, request)
+    directory = _directory(store, graph.nodes, as_of, request.cohort_id or request.cohort_filter)
+    everyone = {
+        v for v in graph.nodes if v in directory.people and viewer.sees(directory.people[v])
+    }
+    ego = request.person_id
+    notes: list[str] = []
+    if ego is not None:
+        if ego not in everyone:
+            raise NotFound("person in the network", ego)
+        around = _ego_people(store, graph, ego, request.radius, viewer)
+        shown = around & _filtered(graph, request, directory, keep={ego})
+        drawn = graph.subgraph(shown)
+        sizes, _ = _betweenness(drawn)
+        notes.append("Sizes are betweenness inside this map.")
+        title = f"{directory.people[ego].name}'s network"
+    else:
+        shown = everyone & _filtered(graph, request, directory)
+        drawn = graph.subgraph(shown)
+        sizes, estimated = _betweenness(graph)
+        notes.append(
+            "Sizes are betweenness in the whole network"
+            + (" (estimated from 500 sampled sources)." if estimated else ".")
+        )
+        title = "The alumni network"
+    positions = layout(drawn)
+    large = drawn.number_of_nodes() > LARGE_MAP
+    if large:
+        notes.append("Names are in the tooltips (hover over a person).")
+    if drawn.number_of_edges() > MANY_TIES:
+        notes.append("Ties are drawn as one layer, without tooltips; zoom in to see them.")
+    nodes = _person_nodes(graph, shown, directory, sizes, positions, ego, large)
+    edges = _edges(drawn)
+    sectors, roles, ties = _legends(nodes, edges)
+    filters = _describe_filters(request)
+    subtitle = _describe_snapshot(request, graph) + (f"; {filters}" if filters else "")
+    panel = Panel(title=title, nodes=tuple(nodes), edges=tuple(edges), note=_counts(nodes, edges))
+    return NetworkMap(
+        title=title,
+        subtitle=subtitle,
+        panels=(panel,),
+        legend_sectors=sectors,
+        legend_roles=roles,
+        legend_ties=ties,
+        notes=tuple(notes),
+    )
+
+
+def _describe_filters(request: MapRequest) -> str:
+    parts = []
+    if request.cohort_filter:
+        parts.append(f"members of {request.cohort_filter}")
+    if request.organisation:
+        parts.append(f"at {request.organisation}")
+    if request.sector:
+        parts.append(f"in {request.sector.value.replace('_', ' ')}")
+    if request.person_id and request.radius == 2:
+        parts.append("two steps out")
+    return ", ".join(parts)
+
+
+def _counts(nodes: Sequence[MapNode], edges: Sequence[MapEdge]) -> str:
+    new = sum(1 for e in edges if e.new)
+    text = f"{len(nodes)} people, {len(edges)} ties"
+    return text + (f", {new} new" if new else "")
+
+
+def _collapsed_map(graph: nx.Graph, request: MapRequest) -> NetworkMap:
+    """One node per organisation (sized by its people), one edge per pair of
+    organisations tied by at least one person-to-person tie (width by their number).
+
+    Only counts are drawn, so no person is identifiable; people whose organisation
+    is unknown are left out. Filters apply to the people before counting.
+    """
+    organisation_of: dict[str, str] = {}
+    names: dict[str, str] = {}
+    sectors: dict[str, str | None] = {}
+    for v, data in graph.nodes(data=True):
+        org = data.get("organisation_id")
+        if org is None:
+            continue
+        if request.organisation and org != request.organisation:
+            continue
+        if request.sector and data.get("sector") != request.sector.value:
+            continue
+        organisation_of[v] = org
+        names[org] = data.get("organisation") or org
+        sectors[org] = data.get("sector")
+    if request.cohort_filter:
+        raise Invalid(
+            [Problem("map", "collapse", "organisations",
+                     "a collapsed map counts whole organisations; drop the cohort filter")]
+        )  # fmt: skip
+    people = Counter(organisation_of.values())
+    ties: Counter[tuple[str, str]] = Counter()
+    for u, v in graph.edges:
+        a, b = organisation_of.get(u), organisation_of.get(v)
+        if a is None or b is None or a == b:
+            continue
+        ties[(a, b) if a < b else (b, a)] += 1
+    collapsed = nx.Graph()
+    collapsed.add_nodes_from(people)
+    collapsed.add_edges_from(ties)
+    positions = layout(collapsed)
+    largest = max(people.values(), default=0)
+    nodes = tuple(
+        MapNode(
+            id=org,
+            label=f"{names[org]} ({people[org]})",
+            title=f"{names[org]} · {sectors[org] or 'sector unknown'} · {people[org]} people",
+            colour=sector_colour(sectors[org]),
+            shape="dot",
+            size=round(node_size(people[org], largest), 2),
+            x=positions[org][0],
+            y=positions[org][1],
+            sector=sectors[org],
+        )
+        for org in sorted(people)
+    )
+    most = max(ties.values(), default=1)
+    edges = tuple(
+        MapEdge(
+            source=a,
+            target=b,
+            kinds=(),
+            colour="#666666",
+            width=round(1 + 7 * count / most, 2),
+            title=f"{count} ties between {names[a]} and {names[b]}",
+        )
+        for (a, b), count in sorted(ties.items())
+    )
+    legend_sectors, _, _ = _legends(nodes, ())
+    return NetworkMap(
+        title="The alumni network, by organisation",
+        subtitle=_describe_snapshot(request, graph),
+        panels=(
+            Panel(
+                title="Organisations",
+                nodes=nodes,
+                edges=edges,
+                note=f"{len(nodes)} organisations, {sum(people.values())} people, "
+                f"{sum(ties.values())} ties across organisations",
+            ),
+        ),
+        legend_sectors=legend_sectors,
+        notes=("Node size: people in the organisation; edge width: ties between them.",),
+    )
+
+
+def wave_comparison(
+    store: GraphStore,
+    cohort_id: str,
+    request: MapRequest | None = None,
+    *,
+    viewer: Visibility,
+) -> NetworkMap:
+    """A cohort's waves side by side (baseline, end, follow-up; those run), people in
+    the same place in each, and each tie new since the previous wave highlighted.
+
+    A tie is *new* as ``spec/metrics.md`` counts ``new_ties``: both people are in
+    both waves' snapshots and the tie is in this wave's and not the previous one's.
+    ``request`` gives the kinds and filters (its snapshot fields are ignored).
+    """
+    base = replace(request or MapRequest(), as_of=None, cohort_id=None, wave=None, person_id=None)
+    base.check()
+    if base.collapse:
+        raise Invalid(
+            [Problem("map", "collapse", base.collapse, "waves are compared person by person")]
+        )
+    measure.check_named(store, cohorts=(cohort_id,))
+    _check_filters(store, base)
+    snapshots: list[tuple[Wave, nx.Graph]] = measure.wave_snapshots(store, cohort_id, base.kinds)
+    if not snapshots:
+        raise NotFound("survey wave", f"{cohort_id}/any")
+    last_as_of: date = snapshots[-1][1].graph["as_of"]
+    union = nx.Graph()
+    for _, g in snapshots:
+        union.add_nodes_from(g.nodes(data=True))
+        union.add_edges_from(g.edges)
+    directory = _directory(store, union.nodes, last_as_of, cohort_id)
+    keep = {v for v in union.nodes if v in directory.people and viewer.sees(directory.people[v])}
+    keep &= _filtered(union, base, directory)
+    positions = layout(union.subgraph(keep))
+    panels = []
+    previous: nx.Graph | None = None
+    all_nodes: list[MapNode] = []
+    all_edges: list[MapEdge] = []
+    for wave, g in snapshots:
+        shown = keep & set(g.nodes)
+        drawn = g.subgraph(shown)
+        new: set[frozenset[str]] | None = None
+        if previous is not None:
+            common = set(previous.nodes) & set(g.nodes)
+            before = {frozenset(e) for e in previous.edges if set(e) <= common}
+            new = {frozenset(e) for e in g.edges if set(e) <= common} - before
+        sizes, _ = _betweenness(g)
+        large = len(shown) > LARGE_MAP
+        nodes = _person_nodes(g, shown, directory, sizes, positions, None, large)
+        edges = _edges(drawn, new)
+        all_nodes += nodes
+        all_edges += edges
+        panels.append(
+            Panel(
+                title=f"{wave.value.replace('_', '-')} (as of {g.graph['as_of']})",
+                nodes=tuple(nodes),
+                edges=tuple(edges),
+                note=_counts(nodes, edges),
+            )
+        )
+        previous = g
+    sectors, roles, ties = _legends(all_nodes, all_edges)
+    filters = _describe_filters(base)
+    return NetworkMap(
+        title=f"Cohort {cohort_id}, wave by wave",
+        subtitle=f"ties: {', '.join(k.value for k in base.kinds)}"
+        + (f"; {filters}" if filters else ""),
+        panels=tuple(panels),
+        legend_sectors=sectors,
+        legend_roles=roles,
+        legend_ties=ties,
+        notes=(
+            "Ties new since the previous wave (between people in both) are drawn in orange.",
+            "Sizes are betweenness in each wave's whole network.",
+        ),
+    )
+
+
+# -- HTML -------------------------------------------------------------------------------
+
+
+def draw(
+    store: GraphStore,
+    request: MapRequest,
+    *,
+    compare_waves: bool,
+    viewer: Visibility,
+) -> NetworkMap:
+    """The map a caller asked for: one snapshot, or ``request.cohort_id``'s waves side
+    by side. The CLI and the API both come here, so they refuse the same mixes."""
+    if not compare_waves:
+        return network_map(store, request, viewer=viewer)
+    if request.cohort_id is None or request.wave or request.as_of or request.person_id:
+        raise Invalid(
+            [Problem("map", "compare waves", request.cohort_id or "",
+                     "comparing waves needs a cohort, without a wave, a date or a person")]
+        )  # fmt: skip
+    return wave_comparison(store, request.cohort_id, request, viewer=viewer)
