@@ -220,6 +220,12 @@ def test_wave_comparison_highlights_the_ties_new_since_the_previous_wave(
     assert {k for k, e in end.items() if e.new} == {("ann", "cat"), ("cat", "dan")}
     assert {k for k, e in end.items() if not e.new} == {("ann", "bob"), ("bob", "cat")}
     assert end[("ann", "cat")].colour == maps.NEW_TIE_COLOUR
+    # both waves hold c2019's four people (fay's c2021 starts later), and say so
+    assert [p.note for p in network.panels] == [
+        "4 people, all in c2019, 2 ties",
+        "4 people, all in c2019, 4 ties, 2 new",
+    ]
+    assert "c2019" in network.title and "Cohort c2019, wave by wave" != network.title
     first, second = ({n.id: (n.x, n.y) for n in p.nodes} for p in network.panels)
     assert first == second  # everyone stays in place from wave to wave
     assert len(map_data(maps.to_html(network))) == 2
@@ -257,3 +263,24 @@ def test_grouped_layout_gathers_each_organisations_people(
     spread = max(math.dist(a, b) for a in police for b in police)
     assert all(math.dist(first["ann"], p) > spread for p in police)
     assert all(math.dist(first["bob"], p) > spread for p in police)
+
+
+def test_demo_wave_panels_say_whose_people_they_hold(demo_store: GraphStore) -> None:
+    # a wave's snapshot is the whole network on its date: by the follow-up, lge-2020 has
+    # started too, so that panel must not read as lge-2019's alone.
+    from graph.model import Membership
+    from graph.store import Page
+
+    network = maps.wave_comparison(demo_store, "lge-2019", viewer=TEAM)
+    members = {
+        m.person_id
+        for m in demo_store.find(Membership, {"cohort_id": "lge-2019"}, Page(limit=10_000)).data
+    }
+    for panel, wave in zip(network.panels, (Wave.BASELINE, Wave.END, Wave.FOLLOW_UP), strict=True):
+        people = set(demo_store.wave_snapshot("lge-2019", wave).nodes)
+        ours, others = len(people & members), len(people - members)
+        expected = (
+            f" ({ours} in lge-2019, {others} in other cohorts)" if others else ", all in lge-2019"
+        )
+        assert panel.note.startswith(f"{len(people)} people{expected}, ")
+    assert "in other cohorts" in network.panels[2].note  # the follow-up holds lge-2020 too

@@ -19,10 +19,8 @@ from visualisations.maps.style import (
     NEW_TIE_COLOUR,
     ROLE_PRECEDENCE,
     ROLE_SHAPES,
-    SECTOR_COLOURS,
     TIE_PRECEDENCE,
     TIE_STYLES,
-    UNKNOWN_COLOUR,
     MapEdge,
     MapNode,
     NetworkMap,
@@ -30,8 +28,8 @@ from visualisations.maps.style import (
     TieStyle,
     edge_style,
     node_size,
-    sector_colour,
 )
+from visualisations.palette import SECTOR_COLOURS, UNKNOWN_COLOUR, sector_colour
 
 __all__ = [
     "GROUPED_LAYOUT",

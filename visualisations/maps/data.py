@@ -19,7 +19,6 @@ through), drawn where the snapshot joins them.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
@@ -33,6 +32,7 @@ from graph.errors import Invalid, NotFound, Problem
 from graph.model import DEFAULT_METRIC_KINDS, Person, Role, Sector, TieKind, Wave
 from graph.store import GraphStore
 from graph.viewer import Visibility
+from visualisations.maps.collapsed import collapsed_map, legends
 from visualisations.maps.positions import layout
 from visualisations.maps.style import (
     LARGE_MAP,
@@ -40,18 +40,16 @@ from visualisations.maps.style import (
     NEW_TIE_COLOUR,
     ROLE_PRECEDENCE,
     ROLE_SHAPES,
-    SECTOR_COLOURS,
     TIE_PRECEDENCE,
     TIE_STYLES,
-    UNKNOWN_COLOUR,
     MapEdge,
     MapNode,
     NetworkMap,
     Panel,
     edge_style,
     node_size,
-    sector_colour,
 )
+from visualisations.palette import sector_colour
 
 __all__ = ["Collapse", "MapRequest", "draw", "network_map", "wave_comparison"]
 
@@ -293,29 +291,6 @@ def _edges(graph: nx.Graph, new: set[frozenset[str]] | None = None) -> list[MapE
     return edges
 
 
-def _legends(
-    nodes: Iterable[MapNode], edges: Iterable[MapEdge]
-) -> tuple[
-    tuple[tuple[str, str], ...], tuple[tuple[str, str], ...], tuple[tuple[str, str, str], ...]
-]:
-    nodes = list(nodes)
-    sectors = sorted({n.sector for n in nodes if n.sector})
-    legend_sectors = tuple((s.replace("_", " "), SECTOR_COLOURS[Sector(s)]) for s in sectors)
-    if any(n.sector is None for n in nodes):
-        legend_sectors += (("sector unknown", UNKNOWN_COLOUR),)
-    roles = {n.role for n in nodes if n.role}
-    legend_roles = tuple(
-        (r.value.replace("_", " "), ROLE_SHAPES[r]) for r in ROLE_PRECEDENCE if r.value in roles
-    )
-    drawn = {edge_style(e.kinds) for e in edges}
-    legend_ties = tuple(
-        (s.text, s.colour, "dashed" if s.dashes else "solid")
-        for s in TIE_STYLES.values()
-        if s in drawn
-    )
-    return legend_sectors, legend_roles, legend_ties
-
-
 def network_map(
     store: GraphStore,
     request: MapRequest,
@@ -333,7 +308,7 @@ def network_map(
     graph = _snapshot(store, request)
     as_of: date = graph.graph["as_of"]
     if request.collapse == "organisations":
-        return _collapsed_map(graph, request)
+        return collapsed_map(graph, request, _describe_snapshot(request, graph))
     directory = _directory(store, graph.nodes, as_of, request.cohort_id or request.cohort_filter)
     everyone = {
         v for v in graph.nodes if v in directory.people and viewer.sees(directory.people[v])
@@ -366,7 +341,7 @@ def network_map(
         notes.append("Ties are drawn as one layer, without tooltips; zoom in to see them.")
     nodes = _person_nodes(graph, shown, directory, sizes, positions, ego, large)
     edges = _edges(drawn)
-    sectors, roles, ties = _legends(nodes, edges)
+    sectors, roles, ties = legends(nodes, edges)
     filters = _describe_filters(request)
     subtitle = _describe_snapshot(request, graph) + (f"; {filters}" if filters else "")
     panel = Panel(title=title, nodes=tuple(nodes), edges=tuple(edges), note=_counts(nodes, edges))
@@ -394,92 +369,21 @@ def _describe_filters(request: MapRequest) -> str:
     return ", ".join(parts)
 
 
-def _counts(nodes: Sequence[MapNode], edges: Sequence[MapEdge]) -> str:
+def _counts(
+    nodes: Sequence[MapNode], edges: Sequence[MapEdge], cohort: tuple[str, int] | None = None
+) -> str:
+    """ "12 people, 30 ties, 4 new"; with ``cohort`` (its id, how many of the people are
+    its members) whose people they are: "12 people (8 in c1, 4 in other cohorts), ..."."""
     new = sum(1 for e in edges if e.new)
-    text = f"{len(nodes)} people, {len(edges)} ties"
+    people = f"{len(nodes)} people"
+    if cohort is not None:
+        name, members = cohort
+        others = len(nodes) - members
+        people += (
+            f" ({members} in {name}, {others} in other cohorts)" if others else f", all in {name}"
+        )
+    text = f"{people}, {len(edges)} ties"
     return text + (f", {new} new" if new else "")
-
-
-def _collapsed_map(graph: nx.Graph, request: MapRequest) -> NetworkMap:
-    """One node per organisation (sized by its people), one edge per pair of
-    organisations tied by at least one person-to-person tie (width by their number).
-
-    Only counts are drawn, so no person is identifiable; people whose organisation
-    is unknown are left out. Filters apply to the people before counting.
-    """
-    organisation_of: dict[str, str] = {}
-    names: dict[str, str] = {}
-    sectors: dict[str, str | None] = {}
-    for v, data in graph.nodes(data=True):
-        org = data.get("organisation_id")
-        if org is None:
-            continue
-        if request.organisation and org != request.organisation:
-            continue
-        if request.sector and data.get("sector") != request.sector.value:
-            continue
-        organisation_of[v] = org
-        names[org] = data.get("organisation") or org
-        sectors[org] = data.get("sector")
-    if request.cohort_filter:
-        raise Invalid(
-            [Problem("map", "collapse", "organisations",
-                     "a collapsed map counts whole organisations; drop the cohort filter")]
-        )  # fmt: skip
-    people = Counter(organisation_of.values())
-    ties: Counter[tuple[str, str]] = Counter()
-    for u, v in graph.edges:
-        a, b = organisation_of.get(u), organisation_of.get(v)
-        if a is None or b is None or a == b:
-            continue
-        ties[(a, b) if a < b else (b, a)] += 1
-    collapsed = nx.Graph()
-    collapsed.add_nodes_from(people)
-    collapsed.add_edges_from(ties)
-    positions = layout(collapsed)
-    largest = max(people.values(), default=0)
-    nodes = tuple(
-        MapNode(
-            id=org,
-            label=f"{names[org]} ({people[org]})",
-            title=f"{names[org]} · {sectors[org] or 'sector unknown'} · {people[org]} people",
-            colour=sector_colour(sectors[org]),
-            shape="dot",
-            size=round(node_size(people[org], largest), 2),
-            x=positions[org][0],
-            y=positions[org][1],
-            sector=sectors[org],
-        )
-        for org in sorted(people)
-    )
-    most = max(ties.values(), default=1)
-    edges = tuple(
-        MapEdge(
-            source=a,
-            target=b,
-            kinds=(),
-            colour="#666666",
-            width=round(1 + 7 * count / most, 2),
-            title=f"{count} ties between {names[a]} and {names[b]}",
-        )
-        for (a, b), count in sorted(ties.items())
-    )
-    legend_sectors, _, _ = _legends(nodes, ())
-    return NetworkMap(
-        title="The alumni network, by organisation",
-        subtitle=_describe_snapshot(request, graph),
-        panels=(
-            Panel(
-                title="Organisations",
-                nodes=nodes,
-                edges=edges,
-                note=f"{len(nodes)} organisations, {sum(people.values())} people, "
-                f"{sum(ties.values())} ties across organisations",
-            ),
-        ),
-        legend_sectors=legend_sectors,
-        notes=("Node size: people in the organisation; edge width: ties between them.",),
-    )
 
 
 def wave_comparison(
@@ -534,19 +438,20 @@ def wave_comparison(
         edges = _edges(drawn, new)
         all_nodes += nodes
         all_edges += edges
+        members = sum(1 for v in shown if cohort_id in directory.cohorts_of.get(v, ()))
         panels.append(
             Panel(
                 title=f"{wave.value.replace('_', '-')} (as of {g.graph['as_of']})",
                 nodes=tuple(nodes),
                 edges=tuple(edges),
-                note=_counts(nodes, edges),
+                note=_counts(nodes, edges, (cohort_id, members)),
             )
         )
         previous = g
-    sectors, roles, ties = _legends(all_nodes, all_edges)
+    sectors, roles, ties = legends(all_nodes, all_edges)
     filters = _describe_filters(base)
     return NetworkMap(
-        title=f"Cohort {cohort_id}, wave by wave",
+        title=f"The network at each of cohort {cohort_id}'s survey waves",
         subtitle=f"ties: {', '.join(k.value for k in base.kinds)}"
         + (f"; {filters}" if filters else ""),
         panels=tuple(panels),
@@ -554,6 +459,8 @@ def wave_comparison(
         legend_roles=roles,
         legend_ties=ties,
         notes=(
+            f"Each panel is the whole network on its wave's date: everyone in a cohort "
+            f"started by then, not only {cohort_id}'s members.",
             "Ties new since the previous wave (between people in both) are drawn in orange.",
             "Sizes are betweenness in each wave's whole network.",
         ),

@@ -1,7 +1,7 @@
 """How a map looks: the colour, shape and size of a node, the line of an edge, and the
 plain records (:class:`NetworkMap` and its panels, nodes and edges) a map is drawn from.
 
-- **colour** is the person's sector (:data:`SECTOR_COLOURS`), **shape** their
+- **colour** is the person's sector (``visualisations.palette``, as on every page), **shape** their
   role in the programme (:data:`ROLE_SHAPES`), **size** their betweenness
   (:func:`node_size`), and each **edge** is styled by the strongest kind of
   tie joining the two people (:data:`TIE_STYLES`, in :data:`TIE_PRECEDENCE`).
@@ -12,22 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from graph.model import Role, Sector, TieKind
-
-SECTOR_COLOURS: dict[Sector, str] = {
-    Sector.LOCAL_GOVERNMENT: "#0072B2",
-    Sector.HEALTH: "#009E73",
-    Sector.POLICE: "#332288",
-    Sector.FIRE: "#D55E00",
-    Sector.EDUCATION: "#E69F00",
-    Sector.VOLUNTARY_COMMUNITY: "#CC79A7",
-    Sector.BUSINESS: "#56B4E9",
-    Sector.CENTRAL_GOVERNMENT: "#882255",
-    Sector.OTHER: "#999933",
-}
-"""A node's colour is its sector's (Okabe-Ito and Tol colours, told apart by most eyes)."""
-UNKNOWN_COLOUR = "#BBBBBB"
-"""The colour of a person (or organisation) whose sector is unknown."""
+from graph.model import Role, TieKind
+from visualisations.palette import NEW_TIE
 
 ROLE_SHAPES: dict[Role, str] = {
     Role.PARTICIPANT: "dot",
@@ -67,7 +53,7 @@ TIE_STYLES: dict[TieKind, TieStyle] = {
 """How an edge is drawn, by the kind of tie."""
 TIE_PRECEDENCE: tuple[TieKind, ...] = tuple(TIE_STYLES)
 """When several kinds join two people, the edge is drawn in the style of the first here."""
-NEW_TIE_COLOUR = "#D55E00"
+NEW_TIE_COLOUR = NEW_TIE
 """In a wave comparison, a tie new since the previous wave is drawn in this colour."""
 
 MIN_SIZE = 10.0
@@ -157,12 +143,3 @@ def edge_style(kinds: Iterable[str]) -> TieStyle:
         if kind in present:
             return TIE_STYLES[kind]
     raise ValueError("an edge needs at least one tie kind")
-
-
-def sector_colour(sector: str | None) -> str:
-    """A sector's colour, grey when the sector is unknown.
-
-    >>> sector_colour("health"), sector_colour(None)
-    ('#009E73', '#BBBBBB')
-    """
-    return SECTOR_COLOURS[Sector(sector)] if sector else UNKNOWN_COLOUR
