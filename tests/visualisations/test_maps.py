@@ -284,3 +284,28 @@ def test_demo_wave_panels_say_whose_people_they_hold(demo_store: GraphStore) -> 
         )
         assert panel.note.startswith(f"{len(people)} people{expected}, ")
     assert "in other cohorts" in network.panels[2].note  # the follow-up holds lge-2020 too
+
+
+def test_demo_ego_maps_reach_exactly_whom_consent_lets_them_reach(demo_store: GraphStore) -> None:
+    # brute force on the snapshot itself: the visible neighbours, then (radius 2) the
+    # visible neighbours of every neighbour who may be routed through. Cohort peers
+    # are all "direct" to the contacts walk, which must not shrink the map.
+    from graph.model import KeyRole, Person
+    from graph.store import Page
+    from services.consent import Viewer
+
+    people = {p.id: p for p in demo_store.find(Person, None, Page(limit=10_000)).data}
+    snapshot = demo_store.snapshot(JULY_2021)
+    for ego in sorted(snapshot.nodes)[::25]:
+        for viewer in (TEAM, Viewer(role=KeyRole.ALUMNI, key_id="k", person_id=ego)):
+            near = {v for v in snapshot.neighbors(ego) if viewer.sees(people[v])}
+            far = {
+                w
+                for v in near
+                if viewer.may_route_through(people[v])
+                for w in snapshot.neighbors(v)
+                if viewer.sees(people[w])
+            }
+            for radius, expected in ((1, near | {ego}), (2, near | far | {ego})):
+                drawn = draw(demo_store, viewer, as_of=JULY_2021, person_id=ego, radius=radius)
+                assert set(nodes_of(drawn)) == expected, (radius, viewer.role)

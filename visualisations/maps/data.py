@@ -171,17 +171,21 @@ def _filtered(
 
 
 def _ego_people(
-    store: GraphStore, graph: nx.Graph, ego: str, radius: int, viewer: Visibility
+    store: GraphStore,
+    graph: nx.Graph,
+    ego: str,
+    radius: int,
+    people: Mapping[str, Person],
+    viewer: Visibility,
 ) -> set[str]:
     """The ego, the neighbours the viewer may see and, at radius 2, the people those
-    neighbours reach, where the snapshot joins them.
+    neighbours reach when they may be routed through, as the snapshot joins them.
 
-    Who may be reached is ``graph.contacts.contacts``'s answer (the one walk that
-    applies consent: everyone shown may be seen, everyone passed through may be
-    routed through); the snapshot says who is tied to whom as of its date. A person
-    two steps out in the snapshot is drawn when the contacts walk reached them
-    through the neighbour joining them; one the ego also knows directly (outside
-    this snapshot), when that neighbour is one the walk routed through.
+    Who may be reached at all is ``graph.contacts.contacts``'s answer (the one walk
+    that applies consent from a person outward); the snapshot says who is tied to
+    whom as of its date, and a step out goes only through a neighbour the viewer may
+    route through. A snapshot's ties are among the ties that walk follows, so this is
+    exactly: the visible neighbours, then the visible neighbours of routable ones.
     """
     reached = contacts(
         store,
@@ -190,16 +194,13 @@ def _ego_people(
         route_through=viewer.may_route_through,
         max_hops=radius,
     )
-    direct = {c.profile.person.id for c in reached if c.hops == 1}
-    via = {c.profile.person.id: {p.person.id for p in c.via} for c in reached if c.hops == 2}
-    bridges = set().union(*via.values())
-    first = {v for v in graph.neighbors(ego) if v in direct}
+    may_reach = {ego} | {c.profile.person.id for c in reached}
+    first = {v for v in graph.neighbors(ego) if v in may_reach}
     shown = {ego} | first
     if radius == 2:
         for v in first:
-            for w in graph.neighbors(v):
-                if v in via.get(w, ()) or (w in direct and v in bridges):
-                    shown.add(w)
+            if viewer.may_route_through(people[v]):
+                shown.update(w for w in graph.neighbors(v) if w in may_reach)
     return shown
 
 
@@ -318,7 +319,7 @@ def network_map(
     if ego is not None:
         if ego not in everyone:
             raise NotFound("person in the network", ego)
-        around = _ego_people(store, graph, ego, request.radius, viewer)
+        around = _ego_people(store, graph, ego, request.radius, directory.people, viewer)
         shown = around & _filtered(graph, request, directory, keep={ego})
         drawn = graph.subgraph(shown)
         sizes, _ = _betweenness(drawn)
