@@ -41,8 +41,9 @@ DRAWN = "() => document.documentElement.dataset.drawn === 'yes'"
 
 
 def _build(url: str, as_of: date, collapse: bool, out: Path) -> Json:
+    from services import maps
     from services.consent import Viewer
-    from visualisations import maps
+    from visualisations.maps import MANY_TIES, to_html
 
     team = Viewer(role=KeyRole.PROGRAMME, key_id="bench-maps")
     store = open_store(url)
@@ -50,20 +51,19 @@ def _build(url: str, as_of: date, collapse: bool, out: Path) -> Json:
         with stopwatch() as elapsed:
             network = maps.network_map(
                 store,
+                team,
                 maps.MapRequest(as_of=as_of, collapse="organisations" if collapse else None),
-                visible=team.sees,
-                route_through=team.may_route_through,
             )
         built = elapsed()
     finally:
         store.close()
     with stopwatch() as elapsed:
-        out.write_text(maps.to_html(network), encoding="utf-8")
+        out.write_text(to_html(network), encoding="utf-8")
     (panel,) = network.panels
     return {
         "nodes": len(panel.nodes),
         "edges": len(panel.edges),
-        "ties_drawn_by": "page" if len(panel.edges) > maps.MANY_TIES else "vis-network",
+        "ties_drawn_by": "page" if len(panel.edges) > MANY_TIES else "vis-network",
         "build_s": round(built, 2),
         "html_s": round(elapsed(), 2),
         "html_mib": round(out.stat().st_size / 2**20, 2),

@@ -62,8 +62,8 @@ def visualise(
     """Draw the network as an interactive map (one HTML file that loads nothing)."""
     from graph import measure
     from graph.stores import open_store
+    from services import maps
     from services.consent import Viewer
-    from visualisations import maps
 
     team = Viewer(role=KeyRole.PROGRAMME, key_id=TEAM_KEY_ID)
     _html_path(output)
@@ -83,18 +83,11 @@ def visualise(
     )
     graph_store = open_store(store)
     try:
-        drawn = maps.draw(
-            graph_store,
-            request,
-            compare_waves=compare_waves,
-            visible=team.sees,
-            route_through=team.may_route_through,
-        )
+        drawn = maps.draw_map(graph_store, team, request, compare_waves=compare_waves)
     finally:
         graph_store.close()
-    maps.render(drawn, output)
-    shown = "; ".join(p.note for p in drawn.panels)
-    typer.echo(f"wrote {output} ({shown})")
+    output.write_text(drawn.html, encoding="utf-8")
+    typer.echo(f"wrote {output} ({drawn.summary})")
 
 
 def report(
@@ -110,16 +103,14 @@ def report(
     from graph import measure
     from graph.stores import open_store
     from services.consent import Viewer
-    from visualisations import report as cohort_report
+    from services.report import cohort_report
 
     team = Viewer(role=KeyRole.PROGRAMME, key_id=TEAM_KEY_ID)
     _html_path(output)
     graph_store = open_store(store)
     try:
-        found = cohort_report.build_report(
-            graph_store, cohort, visible=team.sees, kinds=measure.parse_kinds(ties)
-        )
+        found = cohort_report(graph_store, team, cohort, kinds=measure.parse_kinds(ties))
     finally:
         graph_store.close()
-    cohort_report.render(found, output)
+    output.write_text(found.html, encoding="utf-8")
     typer.echo(f"wrote {output}")

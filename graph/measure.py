@@ -6,17 +6,27 @@ build snapshots themselves. This module is the one bridge between the two.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
 
 from graph.analytics import growth, metric_suite, person_report, timeline
 from graph.analytics.change import Growth, TimelinePoint
+from graph.analytics.people import betweenness, betweenness_is_estimated
 from graph.analytics.suite import MetricSuite, PersonReport
 from graph.errors import Invalid, NotFound, Problem
 from graph.memo import VersionedMemo
-from graph.model import DEFAULT_METRIC_KINDS, Cohort, Membership, TieKind, Wave
-from graph.store import GraphStore
+from graph.model import (
+    DEFAULT_METRIC_KINDS,
+    Cohort,
+    Membership,
+    Organisation,
+    Person,
+    TieKind,
+    Wave,
+)
+from graph.store import GraphStore, Page, R
 
 Every = Literal["month", "quarter"]
 
@@ -203,3 +213,81 @@ def person_network(
         if person_id not in snapshots["today"]:
             raise NotFound("person in the network", person_id)
     return person_report(snapshots, person_id)
+
+
+# -- maps: the people a map draws, and how between they are ---------------------------------
+
+_MAP_PAGE = 10_000
+"""Records a map reads per page: every membership, in pages of this many."""
+
+
+@dataclass(frozen=True)
+class MapPeople:
+    """The people a map may draw (by id, those the store holds), each one's memberships
+    with the cohort of each, and every cohort of the store."""
+
+    people: dict[str, Person]
+    memberships: dict[str, tuple[Membership, ...]]
+    cohorts: dict[str, Cohort]
+
+
+def _every(store: GraphStore, model: type[R]) -> list[R]:
+    """Every record of one kind, read a page at a time."""
+    found: list[R] = []
+    offset = 0
+    while True:
+        page = store.find(model, None, Page(limit=_MAP_PAGE, offset=offset)).data
+        found += page
+        if len(page) < _MAP_PAGE:
+            return found
+        offset += _MAP_PAGE
+
+
+def map_people(store: GraphStore, ids: Iterable[str]) -> MapPeople:
+    """The records a map needs to name, shape and filter these people."""
+    wanted = set(ids)
+    people = store.get_many(Person, wanted) if wanted else {}
+    held: dict[str, list[Membership]] = {}
+    for m in _every(store, Membership):
+        if m.person_id in wanted:
+            held.setdefault(m.person_id, []).append(m)
+    return MapPeople(
+        people=people,
+        memberships={p: tuple(ms) for p, ms in held.items()},
+        cohorts={c.id: c for c in _every(store, Cohort)},
+    )
+
+
+def check_named(
+    store: GraphStore,
+    *,
+    cohorts: Iterable[str | None] = (),
+    organisations: Iterable[str | None] = (),
+) -> None:
+    """``NotFound`` for the first cohort or organisation named (``None``: not named) that
+    the store does not hold, as for any id."""
+    for cohort_id in cohorts:
+        if cohort_id is not None:
+            store.get(Cohort, cohort_id)
+    for organisation_id in organisations:
+        if organisation_id is not None:
+            store.get(Organisation, organisation_id)
+
+
+def wave_snapshots(
+    store: GraphStore, cohort_id: str, kinds: Sequence[TieKind] = DEFAULT_METRIC_KINDS
+) -> list[tuple[Wave, Any]]:
+    """A cohort's snapshot at each survey wave it has run, in wave order (``NotFound``
+    for an unknown cohort)."""
+    kinds = check_kinds(kinds)
+    store.get(Cohort, cohort_id)
+    found = ((w, _wave_or_none(store, cohort_id, w, kinds)) for w in Wave)
+    return [(w, g) for w, g in found if g is not None]
+
+
+def betweenness_of(snapshot: Any) -> tuple[dict[Any, float], bool]:
+    """The spec's betweenness of everyone in a snapshot, as the metrics give it, and
+    whether it was estimated from sampled sources (above ``EXACT_BETWEENNESS_LIMIT``)."""
+    if snapshot.number_of_nodes() == 0:
+        return {}, False
+    return betweenness(snapshot), betweenness_is_estimated(snapshot)

@@ -24,6 +24,7 @@ from pathlib import Path
 import networkx as nx
 
 from visualisations.handover_model import HandoverPack, PackPerson, PackProject, day
+from visualisations.palette import sector_colour
 
 __all__ = [
     "CONTENT_SECURITY_POLICY",
@@ -215,18 +216,6 @@ def _project_people(p: PackProject) -> tuple[PackPerson, ...]:
 
 # -- the map ------------------------------------------------------------------------------
 
-_SECTOR_COLOURS: dict[str, str] = {
-    "local_government": "#1f77b4",
-    "health": "#2ca02c",
-    "police": "#3949ab",
-    "fire": "#d62728",
-    "education": "#9467bd",
-    "voluntary_community": "#ff7f0e",
-    "business": "#8c564b",
-    "central_government": "#17becf",
-    "other": "#7f7f7f",
-}
-_UNKNOWN_COLOUR = "#bdbdbd"
 _WIDTH, _HEIGHT, _MARGIN = 960, 600, 70
 _MAP_NEWCOMERS = 8
 """People from organisations not reached yet drawn on the map: the best placed ones."""
@@ -354,7 +343,7 @@ def network_svg(pack: HandoverPack) -> str:
             )
             continue
         person: PackPerson = data["person"]
-        colour = _SECTOR_COLOURS.get(person.sector or "", _UNKNOWN_COLOUR)
+        colour = sector_colour(person.sector)
         where = f", {_esc(person.organisation)}" if person.organisation else ""
         fill = "#fff" if data["kind"] == "newcomer" else colour
         parts.append(
@@ -370,7 +359,7 @@ def _legend(graph: nx.Graph) -> str:
     drawn = [d["person"] for _, d in graph.nodes(data=True) if d["kind"] != "project"]
     sectors = sorted({x.sector for x in drawn if x.sector})
     items = [
-        f'<li><span class="swatch" style="background:{_SECTOR_COLOURS.get(s, _UNKNOWN_COLOUR)}">'
+        f'<li><span class="swatch" style="background:{sector_colour(s)}">'
         f"</span>{_esc(s.replace('_', ' '))}</li>"
         for s in sectors
     ]

@@ -29,6 +29,14 @@ from graph.analytics import compare
 from graph.analytics.change import TimelinePoint
 from graph.analytics.groups import GroupMetrics, MixingCell
 from graph.analytics.people import PersonMetrics
+from visualisations.palette import (
+    ACROSS_ORGANISATIONS,
+    ACROSS_SECTORS,
+    NEUTRAL,
+    NEW_TIE,
+    SERIES,
+    sector_colour,
+)
 
 __all__ = [
     "WaveTies",
@@ -42,10 +50,9 @@ __all__ = [
     "wave_ties",
 ]
 
-ORG_COLOUR = "#0072B2"
-SECTOR_COLOUR = "#D55E00"
-SERIES = ("#999999", "#0072B2", "#D55E00", "#009E73", "#CC79A7")
-"""Bar colours for successive snapshots (baseline grey, then colours)."""
+ORG_COLOUR = ACROSS_ORGANISATIONS
+SECTOR_COLOUR = ACROSS_SECTORS
+"""Every colour here is ``visualisations.palette``'s, the one palette of every picture."""
 _SIZE = (7.0, 4.0)
 
 
@@ -115,6 +122,18 @@ def ei_by_sector(
             xs, heights, width=width, label=_label(label), color=SERIES[i % len(SERIES)], gid=label
         )
     axes.axhline(0, color="#333333", linewidth=0.8)
+    # each sector's swatch on the axis, in the colour the maps and the pack give it
+    axes.scatter(
+        range(len(sectors)),
+        [0.0] * len(sectors),
+        transform=axes.get_xaxis_transform(),
+        marker="s",
+        s=70,
+        color=[sector_colour(str(s)) for s in sectors],
+        clip_on=False,
+        zorder=3,
+        gid="sector-colours",
+    )
     axes.set_xticks(range(len(sectors)), [_label(s) for s in sectors], rotation=30, ha="right")
     axes.set_ylim(-1.05, 1.05)
     axes.set_ylabel("E-I index")
@@ -137,7 +156,7 @@ def reach_before_after(
     xs = [before[p][metric] for p in people]
     ys = [after[p][metric] for p in people]
     top = max([*xs, *ys, 1])
-    axes.plot([0, top], [0, top], color="#999999", linewidth=0.8, linestyle="--")
+    axes.plot([0, top], [0, top], color=NEUTRAL, linewidth=0.8, linestyle="--")
     axes.scatter(xs, ys, color=ORG_COLOUR, alpha=0.7, gid="people")
     grew = sum(1 for x, y in zip(xs, ys, strict=True) if y > x)
     what = "organisations" if metric == "reach2_orgs" else "sectors"
@@ -232,8 +251,8 @@ def ties_per_wave(changes: Sequence[WaveTies], title: str = "") -> Figure:
     labels = [_label(c.label) for c in changes]
     retained = [c.retained for c in changes]
     new = [c.new for c in changes]
-    axes.bar(labels, retained, color="#999999", label="retained", gid="retained")
-    axes.bar(labels, new, bottom=retained, color="#D55E00", label="new", gid="new")
+    axes.bar(labels, retained, color=NEUTRAL, label="retained", gid="retained")
+    axes.bar(labels, new, bottom=retained, color=NEW_TIE, label="new", gid="new")
     for i, c in enumerate(changes):
         axes.text(i, c.retained + c.new, f"{c.lost} lost", ha="center", va="bottom", fontsize=9)
     axes.set_ylabel("ties among people in both waves")

@@ -37,7 +37,7 @@ from graph.model import (
 )
 from graph.store import GraphStore, Page
 from visualisations import plots
-from visualisations.maps import template_environment
+from visualisations.maps.html import template_environment
 
 __all__ = [
     "DEFINITIONS",

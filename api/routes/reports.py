@@ -1,7 +1,8 @@
 """``/reports``: a cohort's programme report, one self-contained HTML page (programme team).
 
-The numbers come from ``graph.measure`` (the same as ``/metrics``); who may be
-named is ``services.consent``'s ``Viewer.sees``.
+Built by ``services.report`` (the one door the CLI uses too): the numbers come from
+``graph.measure`` (the same as ``/metrics``); who may be named, and how free text
+reads, is ``services.consent``'s.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from api.auth import TeamRole
 from api.deps import StoreDep
 from api.problems import responses
 from graph import measure
-from visualisations.report import build_report, to_html
+from services.report import cohort_report as build
 
 router = APIRouter(prefix="/reports", tags=["reports"])
 
@@ -46,12 +47,12 @@ def cohort_report(
 ) -> Response:
     """The cohort's growth from baseline to end to follow-up, per sector, its brokers,
     its isolated participants, its projects and handovers, and each metric's definition."""
-    found = build_report(store, cohort_id, visible=viewer.sees, kinds=measure.parse_kinds(ties))
+    found = build(store, viewer, cohort_id, kinds=measure.parse_kinds(ties))
     return Response(
-        to_html(found),
+        found.html,
         media_type="text/html; charset=utf-8",
         headers={
             "Content-Security-Policy": CONTENT_SECURITY_POLICY,
-            "Content-Disposition": f'inline; filename="report-{found.cohort.id}.html"',
+            "Content-Disposition": f'inline; filename="{found.filename}"',
         },
     )

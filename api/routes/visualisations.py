@@ -3,8 +3,8 @@
 The programme team draws any map: as of a date or at a cohort's survey wave,
 filtered by cohort, organisation or sector, organisations collapsed, or a
 cohort's waves side by side. Alumni draw their own ego map only. Who appears is
-decided by ``services.consent`` (the same rules as every other route); what a map
-shows is built by ``visualisations.maps``.
+decided by ``services.consent`` (the same rules as every other route); the map is
+drawn by ``services.maps``, the one door the pages and the CLI use too.
 """
 
 from __future__ import annotations
@@ -18,9 +18,8 @@ from api.deps import StoreDep
 from api.problems import responses
 from graph import measure
 from graph.model import Sector, Wave
-from services.consent import ensure_map_allowed
+from services import maps
 from services.schemas import Day
-from visualisations import maps
 
 router = APIRouter(prefix="/visualisations", tags=["visualisations"])
 
@@ -67,7 +66,6 @@ def network_html(
 ) -> Response:
     """Colour is sector, shape is role, size is betweenness, line style is the kind of
     tie. Alumni may draw only their own ego map (`person` = their own id)."""
-    ensure_map_allowed(viewer, person)
     request = maps.MapRequest(
         as_of=as_of,
         cohort_id=cohort,
@@ -80,15 +78,9 @@ def network_html(
         sector=sector,
         collapse=collapse,
     )
-    drawn = maps.draw(
-        store,
-        request,
-        compare_waves=compare == "waves",
-        visible=viewer.sees,
-        route_through=viewer.may_route_through,
-    )
+    drawn = maps.draw_map(store, viewer, request, compare_waves=compare == "waves")
     return Response(
-        maps.to_html(drawn),
+        drawn.html,
         media_type="text/html; charset=utf-8",
         headers={"Content-Security-Policy": CONTENT_SECURITY_POLICY},
     )

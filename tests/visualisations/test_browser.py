@@ -17,7 +17,7 @@ from playwright.sync_api import Page
 from api.keys import issue_key
 from graph.model import KeyRole
 from graph.sqlite_store import SqliteStore
-from visualisations import maps
+from visualisations.maps import html as maps_html
 
 from .conftest import map_data
 
@@ -69,7 +69,7 @@ def test_map_with_many_ties_draws_them_in_one_layer(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:  # type: ignore[no-untyped-def]
     # The demo's ~2,400 ties count as "many" here, as a 10,000-person programme's do.
-    monkeypatch.setattr(maps, "MANY_TIES", 100)
+    monkeypatch.setattr(maps_html, "MANY_TIES", 100)
     base = serve(demo_store)
     _team_page(page, demo_store)
     page.goto(f"{base}/visualisations/network.html?as_of=2022-12-31")

@@ -27,7 +27,7 @@ from graph.errors import Invalid, NotFound
 from graph.model import Sector, TieKind, Wave
 from graph.store import GraphStore
 from visualisations import maps
-from visualisations.maps import MapRequest
+from visualisations.maps import MapRequest, positions
 
 from .conftest import ANN, TEAM, map_data
 
@@ -39,8 +39,7 @@ def draw(store: GraphStore, viewer=TEAM, **options: object) -> maps.NetworkMap: 
     return maps.network_map(
         store,
         MapRequest(**options),  # type: ignore[arg-type]
-        visible=viewer.sees,
-        route_through=viewer.may_route_through,
+        viewer=viewer,
     )
 
 
@@ -211,9 +210,7 @@ def test_wave_comparison_highlights_the_ties_new_since_the_previous_wave(
 ) -> None:
     # baseline (2019-05-10): ann-bob advice, bob-cat knew_before; projects start later.
     # end (2020-04-20): + ann-cat, cat-dan from the survey; the project's three ties.
-    network = maps.wave_comparison(
-        sample, "c2019", visible=TEAM.sees, route_through=TEAM.may_route_through
-    )
+    network = maps.wave_comparison(sample, "c2019", viewer=TEAM)
     assert [p.title for p in network.panels] == [
         "baseline (as of 2019-05-10)",
         "end (as of 2020-04-20)",
@@ -223,6 +220,12 @@ def test_wave_comparison_highlights_the_ties_new_since_the_previous_wave(
     assert {k for k, e in end.items() if e.new} == {("ann", "cat"), ("cat", "dan")}
     assert {k for k, e in end.items() if not e.new} == {("ann", "bob"), ("bob", "cat")}
     assert end[("ann", "cat")].colour == maps.NEW_TIE_COLOUR
+    # both waves hold c2019's four people (fay's c2021 starts later), and say so
+    assert [p.note for p in network.panels] == [
+        "4 people, all in c2019, 2 ties",
+        "4 people, all in c2019, 4 ties, 2 new",
+    ]
+    assert "c2019" in network.title and "Cohort c2019, wave by wave" != network.title
     first, second = ({n.id: (n.x, n.y) for n in p.nodes} for p in network.panels)
     assert first == second  # everyone stays in place from wave to wave
     assert len(map_data(maps.to_html(network))) == 2
@@ -230,9 +233,7 @@ def test_wave_comparison_highlights_the_ties_new_since_the_previous_wave(
 
 def test_wave_comparison_of_unknown_cohort_is_not_found(sample: GraphStore) -> None:
     with pytest.raises(NotFound):
-        maps.wave_comparison(
-            sample, "c1999", visible=TEAM.sees, route_through=TEAM.may_route_through
-        )
+        maps.wave_comparison(sample, "c1999", viewer=TEAM)
 
 
 def test_edge_style_prefers_the_strongest_kind() -> None:
@@ -254,7 +255,7 @@ def test_layout_is_the_same_for_the_same_graph_and_covers_every_node() -> None:
 def test_grouped_layout_gathers_each_organisations_people(
     sample: GraphStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(maps, "GROUPED_LAYOUT", 2)  # as for a programme of thousands
+    monkeypatch.setattr(positions, "GROUPED_LAYOUT", 2)  # as for a programme of thousands
     graph = sample.snapshot(JULY_2021)
     first = maps.layout(graph)
     assert first == maps.layout(graph) and set(first) == set(graph.nodes)
@@ -262,3 +263,49 @@ def test_grouped_layout_gathers_each_organisations_people(
     spread = max(math.dist(a, b) for a in police for b in police)
     assert all(math.dist(first["ann"], p) > spread for p in police)
     assert all(math.dist(first["bob"], p) > spread for p in police)
+
+
+def test_demo_wave_panels_say_whose_people_they_hold(demo_store: GraphStore) -> None:
+    # a wave's snapshot is the whole network on its date: by the follow-up, lge-2020 has
+    # started too, so that panel must not read as lge-2019's alone.
+    from graph.model import Membership
+    from graph.store import Page
+
+    network = maps.wave_comparison(demo_store, "lge-2019", viewer=TEAM)
+    members = {
+        m.person_id
+        for m in demo_store.find(Membership, {"cohort_id": "lge-2019"}, Page(limit=10_000)).data
+    }
+    for panel, wave in zip(network.panels, (Wave.BASELINE, Wave.END, Wave.FOLLOW_UP), strict=True):
+        people = set(demo_store.wave_snapshot("lge-2019", wave).nodes)
+        ours, others = len(people & members), len(people - members)
+        expected = (
+            f" ({ours} in lge-2019, {others} in other cohorts)" if others else ", all in lge-2019"
+        )
+        assert panel.note.startswith(f"{len(people)} people{expected}, ")
+    assert "in other cohorts" in network.panels[2].note  # the follow-up holds lge-2020 too
+
+
+def test_demo_ego_maps_reach_exactly_whom_consent_lets_them_reach(demo_store: GraphStore) -> None:
+    # brute force on the snapshot itself: the visible neighbours, then (radius 2) the
+    # visible neighbours of every neighbour who may be routed through. Cohort peers
+    # are all "direct" to the contacts walk, which must not shrink the map.
+    from graph.model import KeyRole, Person
+    from graph.store import Page
+    from services.consent import Viewer
+
+    people = {p.id: p for p in demo_store.find(Person, None, Page(limit=10_000)).data}
+    snapshot = demo_store.snapshot(JULY_2021)
+    for ego in sorted(snapshot.nodes)[::25]:
+        for viewer in (TEAM, Viewer(role=KeyRole.ALUMNI, key_id="k", person_id=ego)):
+            near = {v for v in snapshot.neighbors(ego) if viewer.sees(people[v])}
+            far = {
+                w
+                for v in near
+                if viewer.may_route_through(people[v])
+                for w in snapshot.neighbors(v)
+                if viewer.sees(people[w])
+            }
+            for radius, expected in ((1, near | {ego}), (2, near | far | {ego})):
+                drawn = draw(demo_store, viewer, as_of=JULY_2021, person_id=ego, radius=radius)
+                assert set(nodes_of(drawn)) == expected, (radius, viewer.role)

@@ -1,0 +1,127 @@
+"""A map as one self-contained HTML page: vis-network (as shipped inside pyvis) inlined,
+positions given (no physics), and a content security policy that forbids every fetch.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from visualisations.maps.style import LARGE_MAP, MANY_TIES, NetworkMap, Panel
+
+_TEMPLATES = Path(__file__).parent.parent / "templates"
+
+
+@lru_cache(maxsize=1)
+def _vis_assets() -> tuple[str, str]:
+    """vis-network's script and stylesheet, as shipped inside the pyvis package."""
+    import pyvis
+
+    lib = Path(pyvis.__file__).parent / "templates" / "lib" / "vis-9.1.2"
+    return (lib / "vis-network.min.js").read_text(), (lib / "vis-network.css").read_text()
+
+
+@lru_cache(maxsize=1)
+def template_environment() -> Environment:
+    """Jinja2 over ``visualisations/templates``, HTML autoescaped."""
+    return Environment(
+        loader=FileSystemLoader(_TEMPLATES),
+        autoescape=select_autoescape(["html"]),
+        keep_trailing_newline=True,
+    )
+
+
+def _vis_data(panel: Panel) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """vis-network node and edge options, through pyvis's own Node and Edge."""
+    from pyvis.edge import Edge
+    from pyvis.node import Node
+
+    nodes = []
+    for n in panel.nodes:
+        options: dict[str, Any] = {
+            "title": n.title,
+            "color": n.colour,
+            "size": n.size,
+            "x": n.x,
+            "y": n.y,
+            "physics": False,
+        }
+        if n.ego:
+            options["borderWidth"] = 4
+            options["color"] = {"background": n.colour, "border": "#000000"}
+        nodes.append(Node(n.id, n.shape, label=n.label, **options).options)
+    edges = []
+    for e in panel.edges:
+        options = {"color": e.colour, "width": e.width, "title": e.title}
+        if e.dashes:
+            options["dashes"] = list(e.dashes)
+        edges.append(Edge(e.source, e.target, False, **options).options)
+    return nodes, edges
+
+
+def network_options(large: bool, many_ties: bool = False) -> dict[str, Any]:
+    """vis-network options: positions are given, so no physics and no layout work;
+    with many ties (drawn by the page, not by vis-network) nodes stay where they are."""
+    return {
+        "physics": {"enabled": False},
+        "layout": {"improvedLayout": False},
+        "edges": {"smooth": False, "selectionWidth": 2},
+        "nodes": {"font": {"size": 14, "face": "sans-serif"}, "borderWidth": 1},
+        "interaction": {
+            "hover": not large,
+            "tooltipDelay": 150,
+            "hideEdgesOnDrag": large,
+            "hideEdgesOnZoom": large,
+            "navigationButtons": False,
+            "dragNodes": not many_ties,
+        },
+    }
+
+
+def to_html(network: NetworkMap) -> str:
+    """The map as one self-contained HTML page that loads nothing from anywhere.
+
+    When every panel has drawn, the page sets ``data-drawn="yes"`` on its
+    ``<html>`` element and ``window.alumniMap.drawnAt`` (ms since navigation
+    started); ``window.alumniMap.networks`` holds the vis-network objects.
+    """
+    script, style = _vis_assets()
+    panels = []
+    for i, panel in enumerate(network.panels):
+        nodes, edges = _vis_data(panel)
+        large = len(nodes) > LARGE_MAP
+        many = len(edges) > MANY_TIES
+        panels.append(
+            {
+                "id": f"map-{i}",
+                "title": panel.title,
+                "note": panel.note,
+                "data": json.dumps(
+                    {
+                        "nodes": nodes,
+                        "edges": edges,
+                        "canvasEdges": many,
+                        "options": network_options(large, many),
+                    },
+                    separators=(",", ":"),
+                )
+                .replace("<", "\\u003c")
+                .replace(">", "\\u003e")
+                .replace("&", "\\u0026"),
+            }
+        )
+    return (
+        template_environment()
+        .get_template("network.html")
+        .render(map=network, panels=panels, vis_script=script, vis_style=style)
+    )
+
+
+def render(network: NetworkMap, path: Path) -> Path:
+    """Write the map's HTML to ``path``."""
+    path.write_text(to_html(network), encoding="utf-8")
+    return path
