@@ -81,6 +81,7 @@ from graph.store import (
     TieEnds,
     WriteReport,
 )
+from graph.surveys import SurveyStore
 from graph.writes import JournalEntry, apply_batch, rollback_run
 
 T = TypeVar("T")
@@ -784,6 +785,13 @@ class Neo4jStore:
     def sessions_of_key(self, key_id: str) -> list[PageSession]:
         rows = self._query(q.SESSIONS_OF_KEY, key_id=key_id)
         return [_session_record(r["props"]) for r in rows]
+
+    # -- survey waves: their own nodes, outside the version token (graph/neo4j_surveys.py)
+    @property
+    def surveys(self) -> SurveyStore:
+        from graph.neo4j_surveys import surveys_of
+
+        return surveys_of(self)
 
 
 def _complete(

@@ -50,6 +50,7 @@ from graph.store import (
     TieEnds,
     WriteReport,
 )
+from graph.surveys import SurveyStore
 from graph.writes import JournalEntry, apply_batch, rollback_run
 
 if TYPE_CHECKING:
@@ -725,6 +726,13 @@ class SqliteStore:
 
     def sessions_of_key(self, key_id: str) -> list[PageSession]:
         return self._sessions.of_key(key_id)
+
+    # -- survey waves: bookkeeping in a file of their own, as sessions (graph/sqlite_surveys.py)
+    @property
+    def surveys(self) -> SurveyStore:
+        from graph.sqlite_surveys import surveys_of
+
+        return surveys_of(self, path_from_url(self.url))
 
 
 _SESSION_COLUMNS = (
