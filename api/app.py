@@ -13,6 +13,7 @@ from api.clients import ForwardedFor
 from api.limits import BodyLimit
 from api.pages import dashboard, site, upload
 from api.pages import people as people_pages
+from api.pages import surveys as survey_pages
 from api.pages import wicked as wicked_pages
 from api.pages.security import SecurityHeaders
 from api.pages.sessions import Sessions
@@ -28,6 +29,7 @@ from api.routes import (
     people,
     projects,
     reports,
+    surveys,
     wicked_issues,
 )
 from api.routes import visualisations as visualisation_routes
@@ -51,6 +53,11 @@ TAGS = [
     {"name": "metrics", "description": "Programme team: the spec's network metrics."},
     {"name": "ingest", "description": "Programme team: load cohort bundles, undo loads."},
     {"name": "keys", "description": "Admin: issue and revoke API keys."},
+    {
+        "name": "surveys",
+        "description": "Programme team: open, follow and close survey waves; a respondent's "
+        "form as JSON at `/s/{token}.json`, the link's token its only credential.",
+    },
     {
         "name": "wicked-issues",
         "description": "Everyone: what happened to a wicked issue before, who can help now, "
@@ -117,7 +124,9 @@ def create_app(
     app.include_router(keys.router)
     app.include_router(visualisation_routes.router)
     app.include_router(reports.router)
+    app.include_router(surveys.router)  # before the pages: /s/{token}.json, then /s/{token}
     for page_router in (site.router, people_pages.router, wicked_pages.router, dashboard.router):
         app.include_router(page_router)
     app.include_router(upload.router, max_body_size=body_limit)
+    app.include_router(survey_pages.router)
     return app

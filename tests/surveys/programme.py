@@ -43,8 +43,8 @@ def _yes(flag: bool) -> str:
     return "yes" if flag else "no"
 
 
-def cohort_bundle(folder: Path, size: int) -> Path:
-    people = [
+def people_rows(size: int) -> list[dict[str, str]]:
+    return [
         {
             "email": member_email(i),
             "name": f"Member {i:02d}",
@@ -54,6 +54,10 @@ def cohort_bundle(folder: Path, size: int) -> Path:
         }
         for i in range(size)
     ]
+
+
+def cohort_bundle(folder: Path, size: int) -> Path:
+    people = people_rows(size)
     bundle = {
         "cohort": [
             {
