@@ -13,7 +13,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from cli import backup, keys, metrics, wicked
+from cli import backup, keys, metrics, survey, wicked
 from cli.demo import demo
 from cli.ingest import app as ingest_app
 from cli.ingest import template
@@ -51,6 +51,7 @@ app.add_typer(metrics.app, name="metrics")
 app.add_typer(ingest_app, name="ingest")
 app.add_typer(keys.app, name="keys")
 app.add_typer(wicked.app, name="wicked")
+app.add_typer(survey.app, name="survey")
 app.command("template")(template)
 app.command("demo")(demo)
 app.command("visualise")(visualise)
