@@ -188,3 +188,24 @@ def close(cohort: CohortOption, wave: WaveOption, store: StoreOption = None) -> 
     for warning in closed.warnings:
         typer.echo(f"warning: {warning}")
     typer.echo(f"undo with: alumni-graph ingest rollback {closed.run_id}")
+
+
+@app.command()
+def development(cohort: CohortOption, store: StoreOption = None) -> None:
+    """Individual development: per indicator and rater, the mean score at two waves over
+    the people rated at both, and its change."""
+    from graph.stores import open_store
+    from services.surveys import cohort_development
+
+    graph_store = open_store(store)
+    try:
+        found = cohort_development(graph_store, _team(), cohort)
+    finally:
+        graph_store.close()
+    if not found:
+        typer.echo(f"{cohort}: nobody was rated in two closed waves yet")
+    for d in found:
+        typer.echo(
+            f"{d.indicator}\t{d.rater}\t{d.from_wave.value} -> {d.to_wave.value}\t"
+            f"{d.people} people\t{d.mean_from:.2f} -> {d.mean_to:.2f} ({d.change:+.2f})"
+        )

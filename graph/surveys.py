@@ -23,12 +23,15 @@ __all__ = [
     "MAX_INDICATORS",
     "WAVE_ORDER",
     "Answer",
+    "Development",
     "Indicator",
     "Rating",
+    "RatingRow",
     "SavedAnswers",
     "SurveyStore",
     "SurveyToken",
     "SurveyWave",
+    "individual_development",
     "previous_wave",
 ]
 
@@ -166,3 +169,79 @@ class SurveyStore(Protocol):
         """Erase a person's tokens and saved answers, and their name from everyone
         else's answers; how many records were touched."""
         ...
+
+
+# -- individual development --------------------------------------------------------------
+
+
+class RatingRow(_Frozen):
+    """One rating of one person at one wave (an ``assessments`` row of a bundle)."""
+
+    person_id: str
+    wave: Wave
+    indicator: str
+    rater: str
+    score: int = Field(ge=1, le=5)
+
+
+class Development(_Frozen):
+    """Per indicator and rater, the mean score at two waves over the people rated at
+    both (a person rated by several raters of one kind counts once, with their mean)."""
+
+    indicator: str
+    rater: str
+    from_wave: Wave
+    to_wave: Wave
+    people: int
+    mean_from: float
+    mean_to: float
+    change: float
+
+
+def individual_development(ratings: list[RatingRow]) -> list[Development]:
+    """A cohort's individual development (``surveys.md``): for every indicator, rater
+    and pair of waves (baseline to end, end to follow-up, baseline to follow-up), the
+    mean score at each over the people rated at both, and its change. Pairs with
+    nobody rated at both are left out. Ordered by indicator, rater, then wave pair.
+
+    >>> rows = [RatingRow(person_id=p, wave=w, indicator="trust", rater="self", score=s)
+    ...         for p, w, s in (("a", Wave.BASELINE, 2), ("a", Wave.END, 4),
+    ...                         ("b", Wave.BASELINE, 3), ("c", Wave.END, 5))]
+    >>> [(d.people, d.mean_from, d.mean_to, d.change) for d in individual_development(rows)]
+    [(1, 2.0, 4.0, 2.0)]
+    """
+    scores: dict[tuple[str, str, Wave, str], list[int]] = {}
+    for r in ratings:
+        scores.setdefault((r.indicator, r.rater, r.wave, r.person_id), []).append(r.score)
+    means = {key: sum(s) / len(s) for key, s in scores.items()}
+    groups = sorted({(indicator, rater) for indicator, rater, _, _ in means})
+    pairs = ((Wave.BASELINE, Wave.END), (Wave.END, Wave.FOLLOW_UP), (Wave.BASELINE, Wave.FOLLOW_UP))
+    found: list[Development] = []
+    for indicator, rater in groups:
+        for before, after in pairs:
+            at = {
+                wave: {
+                    p: m
+                    for (i, r, w, p), m in means.items()
+                    if (i, r, w) == (indicator, rater, wave)
+                }
+                for wave in (before, after)
+            }
+            both = sorted(set(at[before]) & set(at[after]))
+            if not both:
+                continue
+            mean_from = sum(at[before][p] for p in both) / len(both)
+            mean_to = sum(at[after][p] for p in both) / len(both)
+            found.append(
+                Development(
+                    indicator=indicator,
+                    rater=rater,
+                    from_wave=before,
+                    to_wave=after,
+                    people=len(both),
+                    mean_from=round(mean_from, 4),
+                    mean_to=round(mean_to, 4),
+                    change=round(mean_to - mean_from, 4),
+                )
+            )
+    return found

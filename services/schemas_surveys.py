@@ -172,3 +172,16 @@ class SurveyAnswersIn(BaseModel):
         description="The form's `revision`; when given and no longer current, the save is"
         " refused (409) and nothing is written.",
     )
+
+
+class DevelopmentOut(Out):
+    """Per indicator and rater, the mean score at two waves over the people rated at both."""
+
+    indicator: str
+    rater: str
+    from_wave: Wave
+    to_wave: Wave
+    people: int
+    mean_from: float
+    mean_to: float
+    change: float

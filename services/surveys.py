@@ -42,14 +42,11 @@ from graph.model import (
     Wave,
 )
 from graph.store import GraphStore, Page
-from graph.surveys import (
-    Indicator,
-    SurveyToken,
-    SurveyWave,
-)
+from graph.surveys import Indicator, RatingRow, SurveyToken, SurveyWave, individual_development
 from services.consent import Viewer
 from services.schemas_surveys import (
     ClosedWaveOut,
+    DevelopmentOut,
     OpenedWaveOut,
     RateOut,
     RespondentOut,
@@ -61,6 +58,7 @@ __all__ = [
     "LINK_PREFIX",
     "QUESTIONS",
     "close_wave",
+    "cohort_development",
     "hash_token",
     "open_wave",
     "questions_of",
@@ -352,3 +350,20 @@ def close_wave(
         warnings=[str(w) for w in report.warnings],
         response=_rate(closed.answered or 0, closed.members),
     )
+
+
+def cohort_development(store: GraphStore, viewer: Viewer, cohort_id: str) -> list[DevelopmentOut]:
+    """A cohort's individual development from the self-assessments of its closed waves
+    (``surveys.md``), per indicator, over the people rated at both waves of a pair."""
+    _team(viewer)
+    store.get(Cohort, cohort_id)
+    rows = [
+        RatingRow(
+            person_id=s.person_id, wave=s.wave, indicator=r.indicator, rater="self", score=r.score
+        )
+        for found in store.surveys.waves(cohort_id)
+        if found.closed_at is not None
+        for s in store.surveys.answers_of_wave(cohort_id, found.wave)
+        for r in s.assessments
+    ]
+    return [DevelopmentOut(**d.model_dump()) for d in individual_development(rows)]

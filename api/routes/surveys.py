@@ -17,6 +17,7 @@ from graph.model import Wave
 from services import survey_form, surveys
 from services.schemas_surveys import (
     ClosedWaveOut,
+    DevelopmentOut,
     OpenedWaveOut,
     OpenWaveIn,
     SurveyAnswersIn,
@@ -53,6 +54,18 @@ def open_wave(
     return surveys.open_wave(
         store, viewer, body.cohort_id, body.wave, body.closes_on, body.indicators
     )
+
+
+@router.get(
+    "/surveys/{cohort_id}/development",
+    response_model=list[DevelopmentOut],
+    responses=responses(401, 403, 404, 422, 429),
+    summary="A cohort's individual development",
+)
+def development(store: StoreDep, viewer: TeamRole, cohort_id: CohortId) -> list[DevelopmentOut]:
+    """Per indicator and rater, the mean score at two waves over the people rated at
+    both, and its change (from the self-assessments of the cohort's closed waves)."""
+    return surveys.cohort_development(store, viewer, cohort_id)
 
 
 @router.get(
