@@ -1,6 +1,7 @@
 """``/surveys``: open, follow, reissue and close survey waves (programme team); and
 ``/s/{token}.json``: a respondent's form as JSON, their link's token their only
-credential. The CLI does the same (``cli.survey``); the form as a page is
+credential (left out of the OpenAPI document, whose every route takes a key, as the
+pages are; ``../shared/spec/surveys.md`` and issue 16 describe them). The CLI does the same (``cli.survey``); the form as a page is
 ``api.pages.surveys``."""
 
 from __future__ import annotations
@@ -117,6 +118,7 @@ def close(store: StoreDep, viewer: TeamRole, cohort_id: CohortId, wave: Wave) ->
     response_model=SurveyFormOut,
     responses=responses(404, 422),
     summary="A respondent's form",
+    include_in_schema=False,  # keyless, as the form page: its credential is the link
 )
 def form(
     store: StoreDep,
@@ -136,6 +138,7 @@ def form(
     response_model=SurveyFormOut,
     responses=responses(404, 409, 413, 422),
     summary="Save a respondent's answers",
+    include_in_schema=False,
 )
 def save(store: StoreDep, token: Token, body: SurveyAnswersIn, response: Response) -> SurveyFormOut:
     """Replace the saved answers with these, and set the consents given, dated now.

@@ -4,6 +4,7 @@ table says. The alumni key is Ann's; Dan has not consented to the directory."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -108,6 +109,21 @@ CALLS = [
     Call("GET", "/visualisations/network.html?person=ann", MAP, *EVERYONE),
     Call("GET", "/visualisations/network.html?person=bob", MAP, *TEAM),
     Call("GET", "/reports/cohort/c2019", "/reports/cohort/{cohort_id}", *TEAM),
+    Call("POST", "/surveys", "/surveys", 401, 403, 201, 201),
+    Call("GET", "/surveys/c2019/end", "/surveys/{cohort_id}/{wave}", 401, 403, 404, 404),
+    Call(
+        "POST",
+        "/surveys/c2019/end/reissue",
+        "/surveys/{cohort_id}/{wave}/reissue",
+        401,
+        403,
+        404,
+        404,
+    ),  # fmt: skip
+    Call(
+        "POST", "/surveys/c2019/end/close", "/surveys/{cohort_id}/{wave}/close", 401, 403, 404, 404
+    ),
+    Call("GET", "/surveys/c2019/development", "/surveys/{cohort_id}/development", *TEAM),
 ]
 
 ROLE_NAMES = ("none", "alumni", "programme", "admin")
@@ -126,6 +142,13 @@ def _send(client: TestClient, keys: Keys, call: Call, role: str | None, tmp_path
         response = client.post(url, headers=headers, json=handover)
     elif call.url == "/me/consent":
         response = client.patch(url, headers=headers, json={"consent_contact": True})
+    elif call.url == "/surveys":
+        closes = (date.today() + timedelta(days=30)).isoformat()
+        response = client.post(
+            url, headers=headers, json={"cohort_id": "c2019", "wave": "end", "closes_on": closes}
+        )
+    elif call.url.endswith("/reissue"):
+        response = client.post(url, headers=headers, json={"email": "ann@example.org"})
     elif call.url == "/keys" and call.method == "POST":
         response = client.post(url, headers=headers, json={"role": "programme"})
     else:
