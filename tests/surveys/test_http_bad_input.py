@@ -167,3 +167,20 @@ def test_the_form_refuses_a_post_without_its_cookie_and_a_score_of_six(wave: Wav
     )
     assert off_roster.status_code == 422 and "not on your roster" in off_roster.text
     wave.nothing_written(version)
+
+
+def test_erasing_a_person_forgets_their_link_their_answers_and_mentions(wave: Wave10) -> None:
+    admin, _ = issue_key(wave.store, KeyRole.ADMIN)
+    one, two = wave.links[member_email(1)], wave.links[member_email(2)]
+    named = {"answers": [{"relationship": "advice", "email": member_email(2)}]}
+    assert wave.client.put(f"/s/{one}.json", json=named).status_code == 200
+    back = {"answers": [{"relationship": "advice", "email": member_email(1)}]}
+    assert wave.client.put(f"/s/{two}.json", json=back).status_code == 200
+    two_id = wave.store.person_by_email(member_email(2)).id
+    erased = wave.client.delete(f"/people/{two_id}", headers={"Authorization": f"Bearer {admin}"})
+    assert erased.status_code == 204
+    assert wave.client.get(f"/s/{two}.json").status_code == 404
+    (left,) = wave.store.surveys.answers_of_wave(COHORT, Wave.END)
+    assert left.person_id == wave.store.person_by_email(member_email(1)).id
+    assert left.answers == ()
+    assert [t.person_id for t in wave.store.surveys.tokens(COHORT, Wave.END)].count(two_id) == 0
