@@ -11,7 +11,7 @@ from api import problems
 from api.auth import FailedAuthLimiter
 from api.clients import ForwardedFor
 from api.limits import BodyLimit
-from api.pages import dashboard, site, upload
+from api.pages import dashboard, site, survey_waves, upload
 from api.pages import people as people_pages
 from api.pages import surveys as survey_pages
 from api.pages import wicked as wicked_pages
@@ -129,4 +129,5 @@ def create_app(
         app.include_router(page_router)
     app.include_router(upload.router, max_body_size=body_limit)
     app.include_router(survey_pages.router)
+    app.include_router(survey_waves.router)
     return app

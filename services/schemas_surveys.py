@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from graph.model import Frequency, Role, TieKind, Wave
 from graph.surveys import Indicator
-from services.schemas import Day, Out
+from services.schemas import CohortRef, Day, Out
 
 MAX_ANSWERS = 1_000
 """Ticked people one save may carry (four questions over a roster of 250): more is
@@ -185,3 +185,10 @@ class DevelopmentOut(Out):
     mean_from: float
     mean_to: float
     change: float
+
+
+class WavesOut(Out):
+    """Every survey wave, newest cohort first, and the cohorts a wave may be opened for."""
+
+    cohorts: list[CohortRef]
+    waves: list[WaveStatusOut]

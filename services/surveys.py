@@ -44,6 +44,7 @@ from graph.model import (
 from graph.store import GraphStore, Page
 from graph.surveys import Indicator, RatingRow, SurveyToken, SurveyWave, individual_development
 from services.consent import Viewer
+from services.schemas import CohortRef
 from services.schemas_surveys import (
     ClosedWaveOut,
     DevelopmentOut,
@@ -51,6 +52,7 @@ from services.schemas_surveys import (
     RateOut,
     RespondentOut,
     SurveyLinkOut,
+    WavesOut,
     WaveStatusOut,
 )
 
@@ -60,6 +62,7 @@ __all__ = [
     "close_wave",
     "cohort_development",
     "hash_token",
+    "list_waves",
     "open_wave",
     "questions_of",
     "reissue_link",
@@ -367,3 +370,19 @@ def cohort_development(store: GraphStore, viewer: Viewer, cohort_id: str) -> lis
         for r in s.assessments
     ]
     return [DevelopmentOut(**d.model_dump()) for d in individual_development(rows)]
+
+
+def list_waves(store: GraphStore, viewer: Viewer, *, now: datetime | None = None) -> WavesOut:
+    """Every wave with its response so far, and the cohorts (newest first)."""
+    _team(viewer)
+    cohorts = sorted(
+        store.find(Cohort, page=Page(limit=500)).data, key=lambda c: (c.start_date, c.id)
+    )
+    order = {c.id: n for n, c in enumerate(reversed(cohorts))}
+    waves = sorted(
+        store.surveys.waves(), key=lambda w: (order.get(w.cohort_id, len(order)), w.wave.value)
+    )
+    return WavesOut(
+        cohorts=[CohortRef(id=c.id, name=c.name) for c in reversed(cohorts)],
+        waves=[wave_status(store, viewer, w.cohort_id, w.wave, now=now) for w in waves],
+    )
