@@ -130,7 +130,11 @@ def _answers_in(data: FormData) -> SurveyAnswersIn:
     revision = data.get("revision")
     if not isinstance(revision, str) or not revision.isdigit():
         raise ValueError("the form's revision is missing: reload the form")
-    consent = {fact: data.get(fact) == "yes" for fact in CONSENT_FACTS}
+    consent = {}
+    for fact in CONSENT_FACTS:  # only what the respondent changed on this form, so a
+        given = data.get(fact) == "yes"  # change made elsewhere since is not undone
+        if data.get(f"was-{fact}") != ("yes" if given else "no"):
+            consent[fact] = given
     try:
         return SurveyAnswersIn.model_validate(
             {

@@ -5,9 +5,10 @@ refused with what was wrong; and nothing at all is written by any of them."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -184,3 +185,31 @@ def test_erasing_a_person_forgets_their_link_their_answers_and_mentions(wave: Wa
     assert left.person_id == wave.store.person_by_email(member_email(1)).id
     assert left.answers == ()
     assert [t.person_id for t in wave.store.surveys.tokens(COHORT, Wave.END)].count(two_id) == 0
+
+
+def test_the_form_changes_only_the_consents_the_respondent_changed(wave: Wave10) -> None:
+    from graph.facts import set_consent
+
+    token = wave.links[member_email(1)]  # member 1: no directory, no contact consent
+    page = wave.client.get(f"/s/{token}")
+    csrf = page.text.split('name="csrf_token" value="')[1].split('"')[0]
+    hidden = dict(re.findall(r'name="(was-consent_\w+)" value="(yes|no)"', page.text))
+    assert hidden == {
+        "was-consent_directory": "no",
+        "was-consent_contact": "no",
+        "was-consent_analytics": "yes",
+    }
+    me = wave.store.person_by_email(member_email(1))
+    set_consent(wave.store, me.id, {"consent_contact": True}, datetime.now(UTC))  # elsewhere
+    fields = [("csrf_token", csrf), ("revision", "0"), *hidden.items()]
+    fields += [("consent_directory", "yes"), ("consent_analytics", "yes")]  # ticks directory
+    saved = wave.client.post(
+        f"/s/{token}", content=urlencode(fields), headers=FORM, follow_redirects=False
+    )
+    assert saved.status_code == 303
+    after = wave.store.person_by_email(member_email(1))
+    assert (after.consent_directory, after.consent_contact, after.consent_analytics) == (
+        True,
+        True,
+        True,
+    )
