@@ -74,9 +74,14 @@ ANSWERS_OF_WAVE: LiteralString = (
     " RETURN a.data AS data ORDER BY a.person_id"
 )
 
-FORGET_OWN: LiteralString = (
-    "MATCH (n) WHERE (n:SurveyToken OR n:SurveyAnswers) AND n.person_id = $person_id"
-    " WITH collect(n) AS found FOREACH (n IN found | DELETE n) RETURN size(found) AS deleted"
+FORGET_TOKENS: LiteralString = (
+    "MATCH (t:SurveyToken {person_id: $person_id})"
+    " WITH collect(t) AS found FOREACH (t IN found | DELETE t) RETURN size(found) AS deleted"
+)
+
+FORGET_ANSWERS: LiteralString = (
+    "MATCH (a:SurveyAnswers {person_id: $person_id})"
+    " WITH collect(a) AS found FOREACH (a IN found | DELETE a) RETURN size(found) AS deleted"
 )
 
 NAMING: LiteralString = (

@@ -151,7 +151,10 @@ class Neo4jSurveys:
 
     def forget_person(self, person_id: str) -> int:
         def forget(tx: ManagedTransaction) -> int:
-            touched = int(_rows(tx, q.FORGET_OWN, person_id=person_id)[0]["deleted"])
+            touched = sum(
+                int(_rows(tx, query, person_id=person_id)[0]["deleted"])
+                for query in (q.FORGET_TOKENS, q.FORGET_ANSWERS)
+            )
             for row in _rows(tx, q.NAMING, person_id=person_id):
                 saved = SavedAnswers.model_validate_json(row["data"])
                 kept = tuple(a for a in saved.answers if a.person_id != person_id)
