@@ -312,19 +312,24 @@ def wave_bundle(store: GraphStore, found: SurveyWave) -> dict[str, list[dict[str
     return bundle
 
 
+def _rolled_back(store: GraphStore, run_id: str | None) -> bool:
+    return any(r.id == run_id and r.status == "rolled_back" for r in store.runs())
+
+
 def close_wave(
     store: GraphStore, viewer: Viewer, cohort_id: str, wave: Wave, *, now: datetime | None = None
 ) -> ClosedWaveOut:
     """Stop taking answers and load them as one ingest run; if the load is refused the
-    wave stays open and nothing is written."""
+    wave stays open and nothing is written. A closed wave whose run was rolled back may
+    be closed again: its answers are loaded once more."""
     from ingest.pipeline import load_bundle
 
     _team(viewer)
     at = now_or(now)
     found = store.surveys.wave(cohort_id, wave)
-    if found.closed_at is not None:
+    if found.closed_at is not None and not _rolled_back(store, found.run_id):
         raise Conflict(f"the {wave.value} wave of {cohort_id!r} was closed already")
-    closing = found.model_copy(update={"closed_at": at})
+    closing = found.model_copy(update={"closed_at": found.closed_at or at})
     store.surveys.save_wave(closing)  # from here every save is refused
     try:
         bundle = wave_bundle(store, found)

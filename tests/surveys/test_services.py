@@ -210,6 +210,11 @@ def test_close_wave_loads_the_answers_as_one_run_that_rollback_undoes(
     assert [r.id for r in store.runs()][-1] == closed.run_id
     store.rollback(closed.run_id)
     assert store.ties_of(list(ids.values()), [TieKind.ADVICE, TieKind.COLLABORATION]) == []
+    again = surveys.close_wave(store, TEAM, COHORT, Wave.END)  # a rolled-back wave loads again
+    assert again.run_id != closed.run_id
+    assert len(store.ties_of(list(ids.values()), [TieKind.ADVICE, TieKind.COLLABORATION])) == 3
+    with pytest.raises(Conflict):
+        surveys.close_wave(store, TEAM, COHORT, Wave.END)
 
 
 def test_next_wave_offers_the_previous_answers_ticked(
