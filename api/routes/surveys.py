@@ -1,8 +1,8 @@
 """``/surveys``: open, follow, reissue and close survey waves (programme team); and
 ``/s/{token}.json``: a respondent's form as JSON, their link's token their only
 credential (left out of the OpenAPI document, whose every route takes a key, as the
-pages are; ``../shared/spec/surveys.md`` and issue 16 describe them). The CLI does the same (``cli.survey``); the form as a page is
-``api.pages.surveys``."""
+pages are; ``../shared/spec/surveys.md`` and issue 16 describe them). The CLI does the
+same (``cli.survey``); the form as a page is ``api.pages.surveys``."""
 
 from __future__ import annotations
 
