@@ -11,9 +11,10 @@ from api import problems
 from api.auth import FailedAuthLimiter
 from api.clients import ForwardedFor
 from api.limits import BodyLimit
-from api.pages import dashboard, site, upload
+from api.pages import dashboard, site, survey_waves, upload
 from api.pages import decisions as decision_pages
 from api.pages import people as people_pages
+from api.pages import surveys as survey_pages
 from api.pages import wicked as wicked_pages
 from api.pages.security import SecurityHeaders
 from api.pages.sessions import Sessions
@@ -29,6 +30,7 @@ from api.routes import (
     people,
     projects,
     reports,
+    surveys,
     wicked_issues,
 )
 from api.routes import mentoring as mentoring_routes
@@ -54,6 +56,11 @@ TAGS = [
     {"name": "metrics", "description": "Programme team: the spec's network metrics."},
     {"name": "ingest", "description": "Programme team: load cohort bundles, undo loads."},
     {"name": "keys", "description": "Admin: issue and revoke API keys."},
+    {
+        "name": "surveys",
+        "description": "Programme team: open, follow and close survey waves; a respondent's "
+        "form as JSON at `/s/{token}.json`, the link's token its only credential.",
+    },
     {
         "name": "wicked-issues",
         "description": "Everyone: what happened to a wicked issue before, who can help now, "
@@ -123,7 +130,10 @@ def create_app(
     app.include_router(mentoring_routes.router)
     app.include_router(selection_routes.router)
     app.include_router(decision_pages.router)
+    app.include_router(surveys.router)  # before the pages: /s/{token}.json, then /s/{token}
     for page_router in (site.router, people_pages.router, wicked_pages.router, dashboard.router):
         app.include_router(page_router)
     app.include_router(upload.router, max_body_size=body_limit)
+    app.include_router(survey_pages.router)
+    app.include_router(survey_waves.router)
     return app

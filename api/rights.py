@@ -103,9 +103,11 @@ def export(store: GraphStore, viewer: Viewer, person_id: str) -> ExportOut:
 
 def erase(store: GraphStore, viewer: Viewer, person_id: str) -> Erasure:
     """Erase a person and everything naming them; the audit names the key, not its holder.
-    The person's keys go with them, and so do those keys' page sessions."""
+    The person's keys go with them, and so do those keys' page sessions, their survey
+    links and answers, and their name in everyone else's saved answers."""
     their_keys = [k.id for k in store.keys() if k.person_id == person_id]
     erasure = store.erase_person(person_id, actor=viewer.key_id)
     for key_id in their_keys:
         store.delete_sessions_of_key(key_id)
+    store.surveys.forget_person(person_id)  # survey links and answers, theirs and naming them
     return erasure

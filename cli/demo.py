@@ -78,6 +78,7 @@ def demo(
             if not report.ok:
                 raise typer.Exit(REFUSED)
         _print_decisions(console)
+        _open_survey_wave(console, graph_store)
         if keys:
             _print_keys(console, graph_store)
     finally:
@@ -94,6 +95,21 @@ def _print_decisions(console: Console) -> None:
         f" demo's applicants), or alumni-graph mentors match --cohort lge-2021 --pool {pool};"
         f" alumni-graph selection plan {applicants} --places 20"
     )
+
+
+def _open_survey_wave(console: Console, store: GraphStore) -> None:
+    """A survey wave in progress (services.survey_demo); once only."""
+    from services.survey_demo import open_demo_wave
+
+    opened = open_demo_wave(store)
+    if opened is None:
+        return
+    console.print(
+        f"opened the {opened.wave.value} survey of {opened.cohort_id}:"
+        f" {opened.answered} of {opened.members} members have answered"
+    )
+    if opened.try_link:
+        console.print(f"  try the form (a member who has not answered): {opened.try_link}")
 
 
 def _print_keys(console: Console, store: GraphStore) -> None:

@@ -13,7 +13,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from cli import backup, keys, metrics, wicked
+from cli import backup, keys, metrics, survey, wicked
 from cli import mentors as mentor_commands
 from cli import selection as selection_commands
 from cli.demo import demo
@@ -55,6 +55,7 @@ app.add_typer(keys.app, name="keys")
 app.add_typer(wicked.app, name="wicked")
 app.add_typer(mentor_commands.app, name="mentors")
 app.add_typer(selection_commands.app, name="selection")
+app.add_typer(survey.app, name="survey")
 app.command("template")(template)
 app.command("demo")(demo)
 app.command("visualise")(visualise)

@@ -87,6 +87,7 @@ from graph.store import (
     TieEnds,
     WriteReport,
 )
+from graph.surveys import SurveyStore
 from graph.writes import apply_batch, read_content, rollback_run, write_content
 
 __all__ = ["SCHEMES", "Neo4jStore"]
@@ -515,6 +516,13 @@ class Neo4jStore:
     def sessions_of_key(self, key_id: str) -> list[PageSession]:
         rows = self._query(q.SESSIONS_OF_KEY, key_id=key_id)
         return [session_of(r["props"]) for r in rows]
+
+    # -- survey waves: their own nodes, outside the version token (graph/neo4j_surveys.py)
+    @property
+    def surveys(self) -> SurveyStore:
+        from graph.neo4j_surveys import surveys_of
+
+        return surveys_of(self)
 
 
 def _complete(

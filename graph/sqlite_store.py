@@ -56,6 +56,7 @@ from graph.store import (
     TieEnds,
     WriteReport,
 )
+from graph.surveys import SurveyStore
 from graph.writes import apply_batch, read_content, rollback_run, write_content
 
 __all__ = ["SqliteStore", "path_from_url", "search_text"]
@@ -517,3 +518,10 @@ class SqliteStore:
 
     def sessions_of_key(self, key_id: str) -> list[PageSession]:
         return self._sessions.of_key(key_id)
+
+    # -- survey waves: bookkeeping in a file of their own, as sessions (graph/sqlite_surveys.py)
+    @property
+    def surveys(self) -> SurveyStore:
+        from graph.sqlite_surveys import surveys_of
+
+        return surveys_of(self, path_from_url(self.url))

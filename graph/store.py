@@ -37,6 +37,8 @@ from graph.model import (
 if TYPE_CHECKING:  # networkx is imported by the snapshot builder, when a snapshot is built
     import networkx as nx
 
+    from graph.surveys import SurveyStore
+
 R = TypeVar("R", bound=Record)
 T = TypeVar("T")
 
@@ -348,6 +350,12 @@ class GraphStore(Protocol):
 
     def sessions_of_key(self, key_id: str) -> list[PageSession]:
         """A key's live and expired sessions, oldest first."""
+        ...
+
+    # -- survey waves (bookkeeping, not data, like sessions: ``graph.surveys``)
+    @property
+    def surveys(self) -> SurveyStore:
+        """The store's survey waves, links and saved answers."""
         ...
 
 

@@ -4,6 +4,7 @@ table says. The alumni key is Ann's; Dan has not consented to the directory."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -113,6 +114,21 @@ CALLS = [
     # the pipeline refuses the accepted ties: 422, after the role check.
     Call("POST", "/mentoring/match/accept", "/mentoring/match/accept", 401, 403, 422, 422),
     Call("POST", "/selection/plan", "/selection/plan", *TEAM),
+    Call("POST", "/surveys", "/surveys", 401, 403, 201, 201),
+    Call("GET", "/surveys/c2019/end", "/surveys/{cohort_id}/{wave}", 401, 403, 404, 404),
+    Call(
+        "POST",
+        "/surveys/c2019/end/reissue",
+        "/surveys/{cohort_id}/{wave}/reissue",
+        401,
+        403,
+        404,
+        404,
+    ),  # fmt: skip
+    Call(
+        "POST", "/surveys/c2019/end/close", "/surveys/{cohort_id}/{wave}/close", 401, 403, 404, 404
+    ),
+    Call("GET", "/surveys/c2019/development", "/surveys/{cohort_id}/development", *TEAM),
 ]
 
 OUTSIDE_MENTOR = {"email": "m@out.org", "capacity": 2, "name": "M", "organisation": "Out Ltd",
@@ -141,6 +157,13 @@ def _send(client: TestClient, keys: Keys, call: Call, role: str | None, tmp_path
         response = client.post(url, headers=headers, json=body)
     elif call.url == "/selection/plan":
         response = client.post(url, headers=headers, json={"applicants": [APPLICANT], "places": 1})
+    elif call.url == "/surveys":
+        closes = (date.today() + timedelta(days=30)).isoformat()
+        response = client.post(
+            url, headers=headers, json={"cohort_id": "c2019", "wave": "end", "closes_on": closes}
+        )
+    elif call.url.endswith("/reissue"):
+        response = client.post(url, headers=headers, json={"email": "ann@example.org"})
     elif call.url == "/keys" and call.method == "POST":
         response = client.post(url, headers=headers, json={"role": "programme"})
     else:
