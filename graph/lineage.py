@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-from graph.contacts import STRENGTH, Predicate, Profile, profiles
+from graph.connections import STRENGTH
 from graph.errors import Invalid, Problem
 from graph.model import (
     DEFAULT_METRIC_KINDS,
@@ -38,6 +38,7 @@ from graph.model import (
     ProjectStatus,
     WickedIssue,
 )
+from graph.profiles import Predicate, Profile, profiles
 from graph.store import Batch, GraphStore, Page, PersonQuery, R, WriteReport
 
 __all__ = [

@@ -27,18 +27,14 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from weakref import WeakKeyDictionary
 
-from graph.contacts import (
-    Connection,
-    Contact,
-    Hop,
-    IntroductionPath,
-    Profile,
-    Recommendation,
-    profiles,
-)
+from graph.connections import Connection, Hop
+from graph.contacts import Contact
 from graph.errors import Forbidden, NotFound
 from graph.lineage import IssueSummary, Lineage, Step
 from graph.model import UNDIRECTED_KINDS, Handover, KeyRole, Person, Tie
+from graph.paths import IntroductionPath
+from graph.profiles import Profile, profiles
+from graph.recommendations import Recommendation
 from graph.redact import Matcher, Mention, Named
 from graph.store import GraphStore, Page, PersonQuery
 from services.schemas import (
@@ -184,53 +180,47 @@ def _hop_out(hop: Hop) -> HopOut:
     )
 
 
-def _all_seen(viewer: Viewer, found: Sequence[Profile], *, routed: Sequence[Profile]) -> bool:
-    return all(viewer.sees(p.person) for p in found) and all(
-        viewer.may_route_through(p.person) for p in routed
-    )
+# Contacts, paths and recommendations are found by graph functions handed this same
+# viewer: everyone in them is someone the viewer sees, every intermediary someone it
+# may route through. ``person_out`` still refuses anyone hidden (a 404, never a leak).
 
 
 def contacts_out(viewer: Viewer, found: Iterable[Contact]) -> list[ContactOut]:
-    """Contacts this caller may see, reached only through people who may be routed through."""
-    result = []
-    for c in found:
-        if not _all_seen(viewer, [c.profile, *c.via], routed=c.via):
-            continue
-        result.append(
-            ContactOut(
-                person=person_out(viewer, c.profile),
-                hops=c.hops,
-                score=c.score,
-                path=[_hop_out(h) for h in c.path],
-                via=people_out(viewer, c.via),
-            )
+    """Contacts found for this viewer (``graph.contacts.contacts(viewer=viewer)``)."""
+    return [
+        ContactOut(
+            person=person_out(viewer, c.profile),
+            hops=c.hops,
+            score=c.score,
+            path=[_hop_out(h) for h in c.path],
+            via=[person_out(viewer, p) for p in c.via],
         )
-    return result
+        for c in found
+    ]
 
 
 def paths_out(viewer: Viewer, found: Iterable[IntroductionPath]) -> list[IntroductionPathOut]:
-    """Paths whose every person this caller may see and every intermediary consented."""
+    """Paths found for this viewer (``graph.paths.introduction_paths(viewer=viewer)``)."""
     return [
         IntroductionPathOut(
             hops=len(p.hops),
-            people=people_out(viewer, p.people),
+            people=[person_out(viewer, x) for x in p.people],
             steps=[_hop_out(h) for h in p.hops],
         )
         for p in found
-        if _all_seen(viewer, p.people, routed=p.people[1:-1])
     ]
 
 
 def recommendations_out(viewer: Viewer, found: Iterable[Recommendation]) -> list[RecommendationOut]:
+    """Recommendations found for this viewer (``graph.recommendations``, ``viewer=viewer``)."""
     return [
         RecommendationOut(
             person=person_out(viewer, r.profile),
             score=r.score,
             reasons=[ReasonOut(kind=x.kind, text=x.text) for x in r.reasons],
-            via=people_out(viewer, r.via),
+            via=[person_out(viewer, p) for p in r.via],
         )
         for r in found
-        if _all_seen(viewer, [r.profile, *r.via], routed=r.via)
     ]
 
 

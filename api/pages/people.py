@@ -17,12 +17,9 @@ from api.pages.render import (
     signed_in,
     to_sign_in,
 )
-from graph import contacts as network
 from graph.errors import Forbidden, NotFound
 from graph.store import Page, PersonQuery
-from services import consent
-from services.consent import Viewer
-from services.schemas import ContactOut
+from services import people
 
 SEARCH_PAGE = Page(limit=50)
 router = APIRouter(include_in_schema=False)
@@ -38,7 +35,7 @@ def home(request: Request, store: StoreDep) -> Response:
     me = None
     if who.viewer.person_id:
         try:
-            me = consent.visible_profile(store, who.viewer, who.viewer.person_id)
+            me = people.person(store, who.viewer, who.viewer.person_id)
         except NotFound:
             me = None
     return render(request, "home.html", who, me=me)
@@ -54,20 +51,8 @@ def find(
     who = signed_in(request, store)
     if who is None:
         return to_sign_in(request)
-    found = consent.search(store, who.viewer, PersonQuery(text=q.strip() or None), SEARCH_PAGE)
+    found = people.search(store, who.viewer, PersonQuery(text=q.strip() or None), SEARCH_PAGE)
     return render(request, "find.html", who, q=q, people=found.data, count=found.count)
-
-
-def _contacts(store: StoreDep, viewer: Viewer, person_id: str) -> list[ContactOut]:
-    found = network.contacts(
-        store,
-        person_id,
-        visible=viewer.sees,
-        route_through=viewer.may_route_through,
-        scope="other-organisations",
-        max_hops=1,
-    )
-    return consent.contacts_out(viewer, found)
 
 
 @router.get("/person/{person_id}")
@@ -79,11 +64,15 @@ def person_page(request: Request, store: StoreDep, person_id: str) -> Response:
     if who is None:
         return to_sign_in(request)
     try:
-        person = consent.visible_profile(store, who.viewer, person_id)
+        person = people.person(store, who.viewer, person_id)
     except NotFound:
         return not_found(request, who, "No such person, or none you may see.")
     own_network = who.is_team or who.viewer.is_self(person_id)
-    contacts = _contacts(store, who.viewer, person_id) if own_network else None
+    contacts = (
+        people.contacts_of(store, who.viewer, person_id, scope="other-organisations").data
+        if own_network
+        else None
+    )
     return render(
         request,
         "person.html",
@@ -167,29 +156,18 @@ def introduction(
     start = from_ or viewer.person_id or ""
     context: dict[str, Any] = {"to": to, "from_": from_, "q": q, "start": start}
     if q.strip():
-        context["candidates"] = consent.search(
+        context["candidates"] = people.search(
             store, viewer, PersonQuery(text=q.strip()), SEARCH_PAGE
         ).data
     if not to or not start:
         return render(request, "introduction.html", who, **context)
     try:
-        consent.ensure_own_network(viewer, start)
-        origin = consent.visible_profile(store, viewer, start)
-        target = consent.visible_profile(store, viewer, to)
+        found = people.introduction(store, warm, viewer, start=start, to=to)
     except Forbidden:
         return refused(request, who, "An alumni key finds introductions from its own person only.")
     except NotFound:
         return not_found(request, who, "No such person, or none you may see.")
-    found = network.introduction_paths(
-        store,
-        start,
-        target_id=to,
-        visible=viewer.sees,
-        route_through=viewer.may_route_through,
-        max_hops=4,
-        network=warm.current(),
-    )
-    paths = consent.paths_out(viewer, found)
+    paths = found.paths
     drawn = [
         path_drawing(
             [(x.name, x.organisation.name if x.organisation else "") for x in p.people],
@@ -202,8 +180,8 @@ def introduction(
         request,
         "introduction.html",
         who,
-        origin=origin,
-        target=target,
+        origin=found.from_person,
+        target=found.to_person,
         paths=list(zip(paths, drawn, strict=True)),
         names=names,
         **context,

@@ -22,8 +22,8 @@ from api.auth import AnyRole, TeamRole
 from api.deps import PageDep, StoreDep
 from api.problems import responses
 from graph import lineage as baton
-from graph.contacts import Profile
 from graph.model import AMBITIONS, Cohort, Handover, IngestRun, Person, slug
+from graph.profiles import Profile
 from graph.store import GraphStore
 from services import consent
 from services.consent import Viewer
