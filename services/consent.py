@@ -36,7 +36,7 @@ from graph.paths import IntroductionPath
 from graph.profiles import Profile, profiles
 from graph.recommendations import Recommendation
 from graph.redact import Matcher, Mention, Named
-from graph.store import GraphStore, Page, PersonQuery
+from graph.store import GraphStore, Page
 from services.schemas import (
     CohortRef,
     ConnectionOut,
@@ -45,7 +45,6 @@ from services.schemas import (
     HopOut,
     IntroductionPathOut,
     OrganisationRef,
-    Paged,
     PersonOut,
     ReasonOut,
     RecommendationOut,
@@ -142,20 +141,6 @@ def visible_person(store: GraphStore, viewer: Viewer, person_id: str) -> Person:
 def visible_profile(store: GraphStore, viewer: Viewer, person_id: str) -> PersonOut:
     person = visible_person(store, viewer, person_id)
     return person_out(viewer, profiles(store, [person])[person.id])
-
-
-def search(store: GraphStore, viewer: Viewer, query: PersonQuery, page: Page) -> Paged[PersonOut]:
-    """People matching a query, as this caller may see them, one page and the full count.
-
-    For alumni the store itself keeps only what ``Viewer.sees`` allows (people in
-    the directory, and the caller), so it pages and counts; ``people_out`` checks again.
-    """
-    if viewer.role is KeyRole.ALUMNI:
-        query = replace(query, directory_only=True, also_id=viewer.person_id)
-    result = store.search_people(query, page)
-    shown, count = result.data, result.count
-    found = profiles(store, shown)
-    return Paged[PersonOut](data=people_out(viewer, found.values()), count=count)
 
 
 def connection_out(c: Connection) -> ConnectionOut:

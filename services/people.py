@@ -12,6 +12,7 @@ return becomes public models in ``consent``.
 from __future__ import annotations
 
 from datetime import date, datetime
+from difflib import get_close_matches
 
 from graph import lineage as tracking
 from graph.adjacency import AdjacencyCache
@@ -27,11 +28,14 @@ from graph.model import (
     Project,
     ProjectMember,
     ProjectStatus,
+    Sector,
     WickedIssue,
 )
 from graph.paths import introduction_paths
 from graph.profiles import profiles
 from graph.recommendations import recommendations
+from graph.search import fold, index_of
+from graph.search import search as find_people
 from graph.store import GraphStore, Page, PersonQuery
 from services import consent
 from services.consent import Viewer
@@ -55,6 +59,7 @@ from services.schemas import (
     ProjectMemberOut,
     ProjectOut,
     RecommendationOut,
+    SearchFiltersOut,
 )
 
 __all__ = [
@@ -62,6 +67,7 @@ __all__ = [
     "cohort",
     "cohorts",
     "contacts_of",
+    "filter_id",
     "introduction",
     "me",
     "organisation",
@@ -71,6 +77,7 @@ __all__ = [
     "projects",
     "recommendations_for",
     "search",
+    "search_filters",
 ]
 
 _SCAN = Page(limit=100_000)
@@ -81,8 +88,60 @@ _SCAN = Page(limit=100_000)
 
 
 def search(store: GraphStore, viewer: Viewer, query: PersonQuery, page: Page) -> Paged[PersonOut]:
-    """People matching a query, as this caller may see them: one page and the full count."""
-    return consent.search(store, viewer, query, page)
+    """People matching a query, best first, as this caller may see them: one page and
+    the full count (``graph.search``: name, employer and its aliases, sector, area, job,
+    interests, skills, cohorts and wicked issues, case- and accent-insensitive)."""
+    found = find_people(index_of(store), query, page, viewer=viewer)
+    return Paged[PersonOut](
+        data=[consent.person_out(viewer, p) for p in found.data], count=found.count
+    )
+
+
+def search_filters(store: GraphStore, viewer: Viewer) -> SearchFiltersOut:
+    """What the caller may narrow a search by (alumni too: organisations, cohorts and
+    issues name no one), each list in the order a person reads it."""
+    index = index_of(store)
+    return SearchFiltersOut(
+        organisations=[
+            OrganisationRef(id=o.id, name=o.name)
+            for o in sorted(index.organisations.values(), key=lambda o: (fold(o.name), o.id))
+        ],
+        sectors=list(Sector),
+        areas=index.areas(viewer),
+        cohorts=[
+            CohortRef(id=c.id, name=c.name)
+            for c in sorted(index.cohorts.values(), key=lambda c: (c.start_date, c.id))
+        ],
+        issues=[
+            IssueRef(id=i.id, title=i.title)
+            for i in sorted(index.issues.values(), key=lambda i: (fold(i.title), i.id))
+        ],
+    )
+
+
+def filter_id(store: GraphStore, option: str, kind: str, text: str) -> str:
+    """The id of the organisation, cohort or wicked issue (``kind``) a person typed: its
+    id, or its name (an organisation's alias too), case and accents ignored; else
+    ``Invalid`` naming ``option`` and suggesting the closest names."""
+    index = index_of(store)
+    named: dict[str, list[str]] = {}
+    if kind == "organisation":
+        named = {o.id: [o.name, *o.aliases] for o in index.organisations.values()}
+    elif kind == "cohort":
+        named = {c.id: [c.name] for c in index.cohorts.values()}
+    elif kind == "issue":
+        named = {i.id: [i.title] for i in index.issues.values()}
+    else:
+        raise ValueError(f"no filter of kind {kind!r}")
+    if text in named:
+        return text
+    by_name = {fold(n): key for key, names in named.items() for n in names}
+    if (found := by_name.get(fold(text))) is not None:
+        return found
+    first = {fold(names[0]): names[0] for names in named.values()}
+    close = [first.get(n, n) for n in get_close_matches(fold(text), list(first), n=3, cutoff=0.5)]
+    hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+    raise Invalid([Problem("option", option, text, f"no {kind} has this id or name{hint}")])
 
 
 def person(store: GraphStore, viewer: Viewer, person_id: str) -> PersonOut:

@@ -18,6 +18,7 @@ from api.pages.render import (
     to_sign_in,
 )
 from graph.errors import Forbidden, NotFound
+from graph.model import Sector
 from graph.store import Page, PersonQuery
 from services import people
 
@@ -41,18 +42,69 @@ def home(request: Request, store: StoreDep) -> Response:
     return render(request, "home.html", who, me=me)
 
 
+FIND_PAGE_SIZE = 25
+Choice = Annotated[str, Query(max_length=200)]
+
+
+def _sector(value: str) -> Sector | None:
+    return next((s for s in Sector if s.value == value), None)
+
+
 @router.get("/find")
 def find(
     request: Request,
     store: StoreDep,
-    q: Annotated[str, Query(max_length=200)] = "",
+    q: Choice = "",
+    organisation: Choice = "",
+    sector: Choice = "",
+    area: Choice = "",
+    cohort: Choice = "",
+    issue: Choice = "",
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> Response:
-    """Search alumni by name, job, interests and skills, as ``GET /people?q=`` does."""
+    """Search alumni, with filters and pages, as ``GET /people`` does."""
     who = signed_in(request, store)
     if who is None:
         return to_sign_in(request)
-    found = people.search(store, who.viewer, PersonQuery(text=q.strip() or None), SEARCH_PAGE)
-    return render(request, "find.html", who, q=q, people=found.data, count=found.count)
+    chosen = {
+        "q": q.strip(),
+        "organisation": organisation,
+        "sector": sector if _sector(sector) else "",
+        "area": area,
+        "cohort": cohort,
+        "issue": issue,
+    }
+    query = PersonQuery(
+        text=chosen["q"] or None,
+        organisation_id=organisation or None,
+        sector=_sector(sector),
+        area=area or None,
+        cohort_id=cohort or None,
+        issue_id=issue or None,
+    )
+    window = Page(limit=FIND_PAGE_SIZE, offset=(page - 1) * FIND_PAGE_SIZE)
+    found = people.search(store, who.viewer, query, window)
+    pages = max(1, -(-found.count // FIND_PAGE_SIZE))
+    kept = {k: v for k, v in chosen.items() if v}
+
+    def page_url(n: int) -> str:
+        return "/find?" + urlencode({**kept, "page": n})
+
+    return render(
+        request,
+        "find.html",
+        who,
+        q=q,
+        chosen=chosen,
+        filters=people.search_filters(store, who.viewer),
+        people=found.data,
+        count=found.count,
+        first=window.offset + 1,
+        page=page,
+        pages=pages,
+        previous_url=page_url(page - 1) if page > 1 else None,
+        next_url=page_url(page + 1) if page < pages else None,
+    )
 
 
 @router.get("/person/{person_id}")

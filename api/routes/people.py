@@ -43,7 +43,9 @@ def search_people(
         str | None,
         Query(
             max_length=200,
-            description="Words to find anywhere in name, job title, interests and skills.",
+            description="Words to find in name, employer (or its aliases), sector, area,"
+            " job title, interests, skills, cohorts and wicked issues; case and accents"
+            " ignored; every word must be found; best matches first.",
             openapi_examples={"interest": {"value": "loneliness"}},
         ),
     ] = None,
@@ -57,7 +59,8 @@ def search_people(
     ] = None,
     area: Filter = None,
 ) -> Paged[PersonOut]:
-    """People matching every filter given, ordered by name; alumni see consenting people only."""
+    """People matching the words and every filter given, best match first (by name without
+    words); alumni see consenting people only."""
     query = PersonQuery(
         text=q,
         organisation_id=organisation,
