@@ -78,6 +78,7 @@ __all__ = [
     "recommendations_for",
     "search",
     "search_filters",
+    "worth_meeting",
 ]
 
 _SCAN = Page(limit=100_000)
@@ -198,6 +199,27 @@ def recommendations_for(
     consent.ensure_own_network(viewer, person_id)  # so the subject is visible to the caller
     found = recommendations(store, person_id, viewer=viewer)
     shown = consent.recommendations_out(viewer, found)
+    return Paged[RecommendationOut](
+        data=shown[page.offset : page.offset + page.limit], count=len(shown)
+    )
+
+
+def worth_meeting(
+    store: GraphStore, viewer: Viewer, person_id: str, page: Page = _SCAN
+) -> Paged[RecommendationOut]:
+    """Recommendations that open new organisations: people whose employer now is known
+    and is neither the person's nor that of anyone they already know (a warm tie),
+    best first, each with its reasons (the person page shows these)."""
+    consent.ensure_own_network(viewer, person_id)
+    known = contacts(store, person_id, viewer=viewer, max_hops=1)
+    own = profiles(store, [consent.visible_person(store, viewer, person_id)])[person_id]
+    reached = {p.organisation.id for p in (own, *(c.profile for c in known)) if p.organisation}
+    fresh = [
+        r
+        for r in recommendations(store, person_id, viewer=viewer)
+        if r.profile.organisation is not None and r.profile.organisation.id not in reached
+    ]
+    shown = consent.recommendations_out(viewer, fresh)
     return Paged[RecommendationOut](
         data=shown[page.offset : page.offset + page.limit], count=len(shown)
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -23,6 +24,7 @@ from graph.store import Page, PersonQuery
 from services import people
 
 SEARCH_PAGE = Page(limit=50)
+RECOMMENDED = Page(limit=10)
 router = APIRouter(include_in_schema=False)
 
 # -- alumni -----------------------------------------------------------------------------------
@@ -120,17 +122,18 @@ def person_page(request: Request, store: StoreDep, person_id: str) -> Response:
     except NotFound:
         return not_found(request, who, "No such person, or none you may see.")
     own_network = who.is_team or who.viewer.is_self(person_id)
-    contacts = (
-        people.contacts_of(store, who.viewer, person_id, scope="other-organisations").data
-        if own_network
-        else None
-    )
+    contacts = recommended = None
+    if own_network:
+        contacts = people.contacts_of(store, who.viewer, person_id, scope="other-organisations")
+        recommended = people.worth_meeting(store, who.viewer, person_id, RECOMMENDED)
     return render(
         request,
         "person.html",
         who,
         person=person,
-        contacts=contacts,
+        contacts=contacts.data if contacts is not None else None,
+        recommended=recommended,
+        introduce_from="" if who.viewer.is_self(person_id) else person_id,
         map_url="/visualisations/network.html?" + urlencode({"person": person_id}),
     )
 
@@ -141,6 +144,8 @@ class Node:
     y: int
     name: str
     org: str
+    id: str = ""
+    """The person's id, for the link on their name."""
 
 
 @dataclass(frozen=True)
@@ -150,8 +155,9 @@ class Edge:
     y: int
     mid: float
     label: str
-    """The tie behind the hop, shortened to fit; ``title`` has all of it."""
+    """The tie behind the hop, in full (``lines`` wraps it to fit above the hop)."""
     title: str
+    lines: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -164,30 +170,35 @@ class Drawing:
     edges: list[Edge]
 
 
-def path_drawing(people: list[tuple[str, str]], labels: list[str]) -> Drawing:
-    """Where the people of one path, ``(name, organisation)``, go in its SVG.
+LINE = 13
+"""Pixels a line of a hop's label takes."""
+
+
+def path_drawing(
+    people: list[tuple[str, str]], labels: list[str], ids: list[str] | None = None
+) -> Drawing:
+    """Where the people of one path, ``(name, organisation)``, go in its SVG; every
+    hop's label whole, wrapped in lines that fit between its two people.
 
     >>> d = path_drawing([("Ann", "ECC"), ("Bob", "NHS")], ["both in cohort 2019"])
     >>> [(n.x, n.name) for n in d.nodes], d.edges[0].label, d.width
     ([(100, 'Ann'), (360, 'Bob')], 'both in cohort 2019', 460)
+    >>> long = "worked together on project Good work for everyone in Essex and beyond"
+    >>> path_drawing([("A", ""), ("B", "")], [long]).edges[0].lines
+    ('worked together on project Good', 'work for everyone in Essex and', 'beyond')
     """
-    gap, left, top = 260, 100, 60
+    gap, left = 260, 100
+    wrapped = [tuple(textwrap.wrap(label, 34)) or ("",) for label in labels]
+    top = 24 + LINE * max((len(w) for w in wrapped), default=1)
     nodes = [
-        Node(left + i * gap, top, name, organisation)
+        Node(left + i * gap, top, name, organisation, ids[i] if ids else "")
         for i, (name, organisation) in enumerate(people)
     ]
     edges = [
-        Edge(
-            a.x + 14,
-            b.x - 14,
-            top,
-            (a.x + b.x) / 2,
-            label if len(label) <= 40 else label[:39] + "…",
-            label,
-        )
-        for a, b, label in zip(nodes, nodes[1:], labels, strict=False)
+        Edge(a.x + 14, b.x - 14, top, (a.x + b.x) / 2, label, label, lines)
+        for a, b, label, lines in zip(nodes, nodes[1:], labels, wrapped, strict=False)
     ]
-    return Drawing(left * 2 + gap * max(len(people) - 1, 0), 130, nodes, edges)
+    return Drawing(left * 2 + gap * max(len(people) - 1, 0), top + 70, nodes, edges)
 
 
 @router.get("/introduction")
@@ -196,34 +207,51 @@ def introduction(
     store: StoreDep,
     warm: NetworkDep,
     to: Annotated[str, Query(max_length=200)] = "",
+    to_organisation: Annotated[str, Query(max_length=200)] = "",
     from_: Annotated[str, Query(alias="from", max_length=200)] = "",
     q: Annotated[str, Query(max_length=200)] = "",
 ) -> Response:
-    """Who can introduce me to someone: up to three shortest warm paths, every hop with
-    the tie that explains it, as ``GET /paths/introduction`` answers."""
+    """Who can introduce me to someone, or to anyone at an organisation: up to three
+    shortest warm paths, every hop with the tie that explains it, as
+    ``GET /paths/introduction`` answers."""
     who = signed_in(request, store)
     if who is None:
         return to_sign_in(request)
     viewer = who.viewer
     start = from_ or viewer.person_id or ""
-    context: dict[str, Any] = {"to": to, "from_": from_, "q": q, "start": start}
+    context: dict[str, Any] = {
+        "to": to,
+        "to_organisation": to_organisation,
+        "from_": from_,
+        "q": q,
+        "start": start,
+        "filters": people.search_filters(store, viewer),
+    }
     if q.strip():
         context["candidates"] = people.search(
             store, viewer, PersonQuery(text=q.strip()), SEARCH_PAGE
         ).data
-    if not to or not start:
+    if not (to or to_organisation) or not start:
         return render(request, "introduction.html", who, **context)
     try:
-        found = people.introduction(store, warm, viewer, start=start, to=to)
+        found = people.introduction(
+            store,
+            warm,
+            viewer,
+            start=start,
+            to=to or None,
+            to_organisation=None if to else to_organisation,
+        )
     except Forbidden:
         return refused(request, who, "An alumni key finds introductions from its own person only.")
     except NotFound:
-        return not_found(request, who, "No such person, or none you may see.")
+        return not_found(request, who, "No such person or organisation, or none you may see.")
     paths = found.paths
     drawn = [
         path_drawing(
             [(x.name, x.organisation.name if x.organisation else "") for x in p.people],
-            [s.connections[0].text if s.connections else "" for s in p.steps],
+            ["; ".join(c.text for c in s.connections) for s in p.steps],
+            [x.id for x in p.people],
         )
         for p in paths
     ]
@@ -234,6 +262,7 @@ def introduction(
         who,
         origin=found.from_person,
         target=found.to_person,
+        organisation=found.to_organisation,
         paths=list(zip(paths, drawn, strict=True)),
         names=names,
         **context,

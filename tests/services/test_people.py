@@ -23,8 +23,8 @@ from api.keys import issue_key
 from graph.adjacency import AdjacencyCache
 from graph.connections import WARM_KINDS
 from graph.errors import Forbidden, NotFound
-from graph.model import KeyRole
-from graph.store import GraphStore, Page, PersonQuery
+from graph.model import Employment, KeyRole, Organisation, Person, Sector
+from graph.store import Batch, GraphStore, Page, PersonQuery
 from services import people
 from services.consent import Viewer
 from services.schemas import (
@@ -208,3 +208,22 @@ def test_cohorts_organisations_and_projects_return_what_their_routes_return(
     same(ProjectDetailOut, team.get(client, "/projects/pr-da"), detail)
     assert [m.person.id for m in detail.members] == ["ann", "bob", "cat"]  # lead, then by name
     assert detail.sponsor is not None and detail.sponsor.id == "dan"
+
+
+def test_worth_meeting_keeps_recommendations_in_organisations_not_yet_reached(
+    loaded: GraphStore, ann: Caller
+) -> None:
+    # ann reaches ECC (her own), Mid and South Essex ICB (bob) and Essex Police (cat):
+    # fay, recommended, works at Essex Police; gil, sharing ann's interest, at the fire
+    # service, which nobody ann knows works for
+    fire = Organisation(id="ecfrs", name="Essex County Fire and Rescue", sector=Sector.FIRE)
+    gil = Person(id="gil", email="gil@example.org", name="Gil Example",
+                 interests=("loneliness",), consent_directory=True)  # fmt: skip
+    job = Employment(person_id="gil", organisation_id="ecfrs", start=date(2020, 1, 1))
+    loaded.apply(Batch(organisations=[fire], people=[gil], employments=[job]))
+    every = people.recommendations_for(loaded, ann.viewer, "ann")
+    assert {"fay", "gil"} <= set(ids(every))
+    fresh = people.worth_meeting(loaded, ann.viewer, "ann")
+    assert ids(fresh) == ["gil"]
+    assert [r.text for r in fresh.data[0].reasons] == ["shares your interest in loneliness",
+                                                       "works in another sector: fire"]  # fmt: skip
