@@ -74,11 +74,7 @@ def test_introduction_page_reaches_anyone_at_an_organisation_every_person_a_link
 ) -> None:
     sign_in(client, keys.alumni)
     html = client.get("/introduction", params={"to_organisation": "essex-police"}).text
-    heading = re.search(r"<h2>(.*?)</h2>", html, re.S)
-    assert heading is not None
-    assert unescape(re.sub(r"<[^>]+>", "", heading.group(1))) == (
-        "From Ann Example to anyone at Essex Police"
-    )
+    assert "<h2>From Ann Example to anyone at Essex Police</h2>" in html
     assert '<option value="essex-police" selected>Essex Police</option>' in html
     first = html.split('aria-label="Path 1"', 1)[1].split("</section>", 1)[0]
     # ann -> cat: cat works at Essex Police now; both names link, in the drawing and the list
