@@ -146,6 +146,8 @@ class Node:
     org: str
     id: str = ""
     """The person's id, for the link on their name."""
+    org_lines: tuple[str, ...] = ()
+    """``org`` wrapped to fit under the person."""
 
 
 @dataclass(frozen=True)
@@ -191,14 +193,23 @@ def path_drawing(
     wrapped = [tuple(textwrap.wrap(label, 34)) or ("",) for label in labels]
     top = 24 + LINE * max((len(w) for w in wrapped), default=1)
     nodes = [
-        Node(left + i * gap, top, name, organisation, ids[i] if ids else "")
+        Node(
+            left + i * gap,
+            top,
+            name,
+            organisation,
+            ids[i] if ids else "",
+            tuple(textwrap.wrap(organisation, 30)),
+        )
         for i, (name, organisation) in enumerate(people)
     ]
+    below = max((len(n.org_lines) for n in nodes), default=1)
     edges = [
         Edge(a.x + 14, b.x - 14, top, (a.x + b.x) / 2, label, label, lines)
         for a, b, label, lines in zip(nodes, nodes[1:], labels, wrapped, strict=False)
     ]
-    return Drawing(left * 2 + gap * max(len(people) - 1, 0), top + 70, nodes, edges)
+    height = top + 56 + 14 * max(below, 1)
+    return Drawing(left * 2 + gap * max(len(people) - 1, 0), height, nodes, edges)
 
 
 @router.get("/introduction")

@@ -87,7 +87,8 @@ def test_introduction_page_draws_every_hop_text_whole(client: TestClient, keys: 
     sign_in(client, keys.alumni)
     html = client.get("/introduction", params={"to": "bob"}).text
     first = html.split('aria-label="Path 1"', 1)[1].split("</section>", 1)[0]
-    drawn = " ".join(re.findall(r"<tspan[^>]*>([^<]*)</tspan>", first))
+    (label,) = re.findall(r'<text [^>]*fill="#333">(.*?)</text>', first)  # the hop's
+    drawn = " ".join(re.findall(r"<tspan[^>]*>([^<]*)</tspan>", label))
     listed = re.search(r"</strong>:\s*(.*?)</li>", first, re.S)
     assert listed is not None
     whole = (
