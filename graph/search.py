@@ -76,6 +76,8 @@ class Entry:
     issues: frozenset[str]
     fields: tuple[tuple[float, str], ...]
     """(weight, folded text padded with a space each side) of every field searched."""
+    text: str
+    """Every field at once: a word found nowhere here is found in no field (checked first)."""
 
     @property
     def person(self) -> Person:
@@ -176,6 +178,7 @@ def _entry(
     fields += [(TOPICS, t) for t in (*person.interests, *person.skills)]
     fields += [(COHORTS, c.name) for c in own_cohorts]
     fields += [(ISSUES, i.title) for i in own_issues]
+    searched = tuple((w, f" {f} ") for w, text in fields if (f := fold(text)))
     return Entry(
         profile=Profile(
             person=person,
@@ -187,7 +190,8 @@ def _entry(
         area=fold(person.area or ""),
         cohorts=frozenset(cohort_ids),
         issues=frozenset(issue_ids),
-        fields=tuple((w, f" {f} ") for w, text in fields if (f := fold(text))),
+        fields=searched,
+        text="|".join(f for _, f in searched),
     )
 
 
@@ -213,14 +217,26 @@ def search(
     """
     words = fold(query.text or "").split()
     phrase = " ".join(words)
+    filtered = any(
+        x is not None
+        for x in (query.organisation_id, query.sector, query.area, query.cohort_id,
+                  query.issue_id, query.ids)
+    )  # fmt: skip
+    sees = viewer.sees
     found: list[tuple[float, Entry]] = []
     for entry in index.entries:  # in name order: a stable sort keeps it among equals
-        if not _passes(entry, query) or not viewer.sees(entry.person):
-            continue
-        score = entry.score(words, phrase) if words else 1.0
-        if score > 0:
-            found.append((score, entry))
-    found.sort(key=lambda f: -f[0])
+        text = entry.text
+        for word in words:
+            if word not in text:
+                break
+        else:
+            if (filtered and not _passes(entry, query)) or not sees(entry.profile.person):
+                continue
+            score = entry.score(words, phrase) if words else 1.0
+            if score > 0:
+                found.append((score, entry))
+    if words:
+        found.sort(key=lambda f: -f[0])
     shown = found[page.offset : page.offset + page.limit]
     return PageResult([e.profile for _, e in shown], len(found))
 
