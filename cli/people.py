@@ -101,3 +101,82 @@ def people(
     console.print(table)
     if page < pages:
         console.print(f"next: --page {page + 1}")
+
+
+def _page_of(page: int) -> tuple[int, int]:
+    return PAGE_SIZE, (page - 1) * PAGE_SIZE
+
+
+def organisations(
+    page: Annotated[int, typer.Option(min=1, help=f"Page of {PAGE_SIZE}.")] = 1,
+    output: Annotated[Format, typer.Option("--format", help="table or json.")] = Format.TABLE,
+    store: Annotated[str | None, typer.Option("--store", help="Store URL")] = None,
+) -> None:
+    """List organisations: the ids and names ``people --organisation`` takes."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from cli.output import to_json
+    from graph.model import KeyRole
+    from graph.store import Page
+    from graph.stores import open_store
+    from services import people as service
+    from services.consent import Viewer
+
+    limit, offset = _page_of(page)
+    graph_store = open_store(store)
+    try:
+        found = service.organisations(
+            graph_store, Viewer(role=KeyRole.PROGRAMME, key_id="cli"), Page(limit, offset)
+        )
+    finally:
+        graph_store.close()
+    console = Console()
+    if output is Format.JSON:
+        console.print_json(to_json(found.model_dump(mode="json")))
+        return
+    table = Table(title=f"{found.count} organisations, page {page}")
+    table.add_column("id", no_wrap=True, min_width=max((len(o.id) for o in found.data), default=2))
+    table.add_column("name (aliases)", overflow="fold")
+    table.add_column("sector", overflow="fold")
+    for o in found.data:
+        aliases = f" ({'; '.join(o.aliases)})" if o.aliases else ""
+        table.add_row(o.id, o.name + aliases, o.sector.value.replace("_", " "))
+    console.print(table)
+
+
+def cohorts(
+    page: Annotated[int, typer.Option(min=1, help=f"Page of {PAGE_SIZE}.")] = 1,
+    output: Annotated[Format, typer.Option("--format", help="table or json.")] = Format.TABLE,
+    store: Annotated[str | None, typer.Option("--store", help="Store URL")] = None,
+) -> None:
+    """List cohorts: the ids and names ``people --cohort`` takes."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from cli.output import to_json
+    from graph.model import KeyRole
+    from graph.store import Page
+    from graph.stores import open_store
+    from services import people as service
+    from services.consent import Viewer
+
+    limit, offset = _page_of(page)
+    graph_store = open_store(store)
+    try:
+        found = service.cohorts(
+            graph_store, Viewer(role=KeyRole.PROGRAMME, key_id="cli"), Page(limit, offset)
+        )
+    finally:
+        graph_store.close()
+    console = Console()
+    if output is Format.JSON:
+        console.print_json(to_json(found.model_dump(mode="json")))
+        return
+    table = Table(title=f"{found.count} cohorts, page {page}")
+    table.add_column("id", no_wrap=True, min_width=max((len(c.id) for c in found.data), default=2))
+    table.add_column("name", overflow="fold")
+    table.add_column("start", no_wrap=True)
+    for c in found.data:
+        table.add_row(c.id, c.name, c.start_date.isoformat())
+    console.print(table)
