@@ -79,8 +79,13 @@ class Viewer:
 
 def ensure_own_network(viewer: Viewer, person_id: str) -> None:
     """Alumni ask about their own network only; the programme team about anyone's."""
-    if viewer.role is KeyRole.ALUMNI and not viewer.is_self(person_id):
+    if not sees_network(viewer, person_id):
         raise Forbidden("an alumni key may only ask about its own person's network")
+
+
+def sees_network(viewer: Viewer, person_id: str) -> bool:
+    """May this caller see the person's network (``ensure_own_network`` would pass)?"""
+    return viewer.role is not KeyRole.ALUMNI or viewer.is_self(person_id)
 
 
 def ensure_own_data(viewer: Viewer, person_id: str) -> None:

@@ -59,8 +59,8 @@ from services.schemas import (
     ProjectMemberOut,
     ProjectOut,
     RecommendationOut,
-    SearchFiltersOut,
 )
+from services.schemas_people import PersonPageOut, SearchFiltersOut
 
 __all__ = [
     "change_consent",
@@ -73,6 +73,7 @@ __all__ = [
     "organisation",
     "organisations",
     "person",
+    "person_page",
     "project",
     "projects",
     "recommendations_for",
@@ -201,6 +202,21 @@ def recommendations_for(
     shown = consent.recommendations_out(viewer, found)
     return Paged[RecommendationOut](
         data=shown[page.offset : page.offset + page.limit], count=len(shown)
+    )
+
+
+def person_page(
+    store: GraphStore, viewer: Viewer, person_id: str, recommended: Page = _SCAN
+) -> PersonPageOut:
+    """A person; with their network (contacts in other organisations, the best
+    ``recommended`` people worth meeting) when the caller may see it."""
+    found = consent.visible_profile(store, viewer, person_id)
+    if not consent.sees_network(viewer, person_id):
+        return PersonPageOut(person=found, contacts=None, worth_meeting=None)
+    return PersonPageOut(
+        person=found,
+        contacts=contacts_of(store, viewer, person_id, scope="other-organisations").data,
+        worth_meeting=worth_meeting(store, viewer, person_id, recommended),
     )
 
 

@@ -120,17 +120,6 @@ class PersonOut(Out):
     email: str | None = Field(description="Only when the person consented to contact.")
 
 
-class SearchFiltersOut(Out):
-    """What a search for people can be narrowed by: every organisation, sector, cohort
-    and wicked issue (no personal data), and the areas of the people the caller sees."""
-
-    organisations: list[OrganisationRef]
-    sectors: list[Sector]
-    areas: list[str]
-    cohorts: list[CohortRef]
-    issues: list[IssueRef]
-
-
 class MeOut(Out):
     """Who the key belongs to."""
 

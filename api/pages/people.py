@@ -118,21 +118,16 @@ def person_page(request: Request, store: StoreDep, person_id: str) -> Response:
     if who is None:
         return to_sign_in(request)
     try:
-        person = people.person(store, who.viewer, person_id)
+        found = people.person_page(store, who.viewer, person_id, RECOMMENDED)
     except NotFound:
         return not_found(request, who, "No such person, or none you may see.")
-    own_network = who.is_team or who.viewer.is_self(person_id)
-    contacts = recommended = None
-    if own_network:
-        contacts = people.contacts_of(store, who.viewer, person_id, scope="other-organisations")
-        recommended = people.worth_meeting(store, who.viewer, person_id, RECOMMENDED)
     return render(
         request,
         "person.html",
         who,
-        person=person,
-        contacts=contacts.data if contacts is not None else None,
-        recommended=recommended,
+        person=found.person,
+        contacts=found.contacts,
+        recommended=found.worth_meeting,
         introduce_from="" if who.viewer.is_self(person_id) else person_id,
         map_url="/visualisations/network.html?" + urlencode({"person": person_id}),
     )

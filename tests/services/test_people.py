@@ -227,3 +227,17 @@ def test_worth_meeting_keeps_recommendations_in_organisations_not_yet_reached(
     assert ids(fresh) == ["gil"]
     assert [r.text for r in fresh.data[0].reasons] == ["shares your interest in loneliness",
                                                        "works in another sector: fire"]  # fmt: skip
+
+
+def test_person_page_shows_a_network_only_to_its_person_and_the_team(
+    loaded: GraphStore, ann: Caller, team: Caller
+) -> None:
+    other = people.person_page(loaded, ann.viewer, "bob")
+    assert (other.person.id, other.contacts, other.worth_meeting) == ("bob", None, None)
+    own = people.person_page(loaded, ann.viewer, "ann")
+    assert (
+        own.contacts
+        == people.contacts_of(loaded, ann.viewer, "ann", scope="other-organisations").data
+    )
+    assert {c.person.id for c in own.contacts} == {"bob", "cat"}  # both outside ECC
+    assert people.person_page(loaded, team.viewer, "bob").contacts is not None
