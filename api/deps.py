@@ -10,7 +10,7 @@ from fastapi import Depends, Query, Request
 
 from api.settings import ApiSettings
 from graph.adjacency import AdjacencyCache
-from graph.contacts import WARM_KINDS
+from graph.connections import WARM_KINDS
 from graph.memo import VersionedMemo
 from graph.store import GraphStore, Page
 

@@ -82,7 +82,7 @@ def _workload(store: GraphStore, count: int, seed: int) -> tuple[dict[str, list[
     from api.routes import paths as paths_route
     from api.routes import people as people_route
     from graph.adjacency import AdjacencyCache
-    from graph.contacts import WARM_KINDS
+    from graph.connections import WARM_KINDS
     from services.consent import Viewer  # what the routes receive from authentication
 
     rng = random.Random(seed)

@@ -19,6 +19,7 @@ from cli import selection as selection_commands
 from cli.demo import demo
 from cli.ingest import app as ingest_app
 from cli.ingest import template
+from cli.people import cohorts, organisations, people
 from cli.visualise import report, visualise
 from graph.errors import AlumniGraphError, Invalid, NotFound
 
@@ -62,6 +63,9 @@ app.command("visualise")(visualise)
 app.command("report")(report)
 app.command("export")(backup.export)
 app.command("import")(backup.import_)
+app.command("people")(people)
+app.command("organisations")(organisations)
+app.command("cohorts")(cohorts)
 
 
 @app.command()

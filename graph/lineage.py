@@ -19,7 +19,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from graph.contacts import Profile, profiles
 from graph.errors import Invalid, Problem
 from graph.model import (
     Cohort,
@@ -32,6 +31,7 @@ from graph.model import (
     ProjectStatus,
     WickedIssue,
 )
+from graph.profiles import Profile, profiles
 from graph.store import Batch, GraphStore, Page, R, WriteReport
 
 __all__ = [

@@ -18,9 +18,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal, Protocol
 
-from graph.contacts import STRENGTH, Profile, profiles
+from graph.connections import STRENGTH
 from graph.lineage import Lineage
 from graph.model import DEFAULT_METRIC_KINDS, Employment, Organisation, Person
+from graph.profiles import Profile, profiles
 from graph.store import GraphStore, Page, PersonQuery
 from graph.viewer import Visibility
 

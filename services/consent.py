@@ -27,21 +27,17 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from weakref import WeakKeyDictionary
 
-from graph.contacts import (
-    Connection,
-    Contact,
-    Hop,
-    IntroductionPath,
-    Profile,
-    Recommendation,
-    profiles,
-)
+from graph.connections import Connection, Hop
+from graph.contacts import Contact
 from graph.delivery import IssueSummary
 from graph.errors import Forbidden, NotFound
 from graph.lineage import Lineage, Step
 from graph.model import UNDIRECTED_KINDS, Handover, KeyRole, Person, Tie
+from graph.paths import IntroductionPath
+from graph.profiles import Profile, profiles
+from graph.recommendations import Recommendation
 from graph.redact import Matcher, Mention, Named
-from graph.store import GraphStore, Page, PersonQuery
+from graph.store import GraphStore, Page
 from services.schemas import (
     CohortRef,
     ConnectionOut,
@@ -50,7 +46,6 @@ from services.schemas import (
     HopOut,
     IntroductionPathOut,
     OrganisationRef,
-    Paged,
     PersonOut,
     ReasonOut,
     RecommendationOut,
@@ -85,8 +80,13 @@ class Viewer:
 
 def ensure_own_network(viewer: Viewer, person_id: str) -> None:
     """Alumni ask about their own network only; the programme team about anyone's."""
-    if viewer.role is KeyRole.ALUMNI and not viewer.is_self(person_id):
+    if not sees_network(viewer, person_id):
         raise Forbidden("an alumni key may only ask about its own person's network")
+
+
+def sees_network(viewer: Viewer, person_id: str) -> bool:
+    """May this caller see the person's network (``ensure_own_network`` would pass)?"""
+    return viewer.role is not KeyRole.ALUMNI or viewer.is_self(person_id)
 
 
 def ensure_own_data(viewer: Viewer, person_id: str) -> None:
@@ -160,20 +160,6 @@ def visible_profile(store: GraphStore, viewer: Viewer, person_id: str) -> Person
     return person_out(viewer, profiles(store, [person])[person.id])
 
 
-def search(store: GraphStore, viewer: Viewer, query: PersonQuery, page: Page) -> Paged[PersonOut]:
-    """People matching a query, as this caller may see them, one page and the full count.
-
-    For alumni the store itself keeps only what ``Viewer.sees`` allows (people in
-    the directory, and the caller), so it pages and counts; ``people_out`` checks again.
-    """
-    if viewer.role is KeyRole.ALUMNI:
-        query = replace(query, directory_only=True, also_id=viewer.person_id)
-    result = store.search_people(query, page)
-    shown, count = result.data, result.count
-    found = profiles(store, shown)
-    return Paged[PersonOut](data=people_out(viewer, found.values()), count=count)
-
-
 def connection_out(c: Connection) -> ConnectionOut:
     return ConnectionOut(
         kind=c.kind,
@@ -196,53 +182,47 @@ def _hop_out(hop: Hop) -> HopOut:
     )
 
 
-def _all_seen(viewer: Viewer, found: Sequence[Profile], *, routed: Sequence[Profile]) -> bool:
-    return all(viewer.sees(p.person) for p in found) and all(
-        viewer.may_route_through(p.person) for p in routed
-    )
+# Contacts, paths and recommendations are found by graph functions handed this same
+# viewer: everyone in them is someone the viewer sees, every intermediary someone it
+# may route through. ``person_out`` still refuses anyone hidden (a 404, never a leak).
 
 
 def contacts_out(viewer: Viewer, found: Iterable[Contact]) -> list[ContactOut]:
-    """Contacts this caller may see, reached only through people who may be routed through."""
-    result = []
-    for c in found:
-        if not _all_seen(viewer, [c.profile, *c.via], routed=c.via):
-            continue
-        result.append(
-            ContactOut(
-                person=person_out(viewer, c.profile),
-                hops=c.hops,
-                score=c.score,
-                path=[_hop_out(h) for h in c.path],
-                via=people_out(viewer, c.via),
-            )
+    """Contacts found for this viewer (``graph.contacts.contacts(viewer=viewer)``)."""
+    return [
+        ContactOut(
+            person=person_out(viewer, c.profile),
+            hops=c.hops,
+            score=c.score,
+            path=[_hop_out(h) for h in c.path],
+            via=[person_out(viewer, p) for p in c.via],
         )
-    return result
+        for c in found
+    ]
 
 
 def paths_out(viewer: Viewer, found: Iterable[IntroductionPath]) -> list[IntroductionPathOut]:
-    """Paths whose every person this caller may see and every intermediary consented."""
+    """Paths found for this viewer (``graph.paths.introduction_paths(viewer=viewer)``)."""
     return [
         IntroductionPathOut(
             hops=len(p.hops),
-            people=people_out(viewer, p.people),
+            people=[person_out(viewer, x) for x in p.people],
             steps=[_hop_out(h) for h in p.hops],
         )
         for p in found
-        if _all_seen(viewer, p.people, routed=p.people[1:-1])
     ]
 
 
 def recommendations_out(viewer: Viewer, found: Iterable[Recommendation]) -> list[RecommendationOut]:
+    """Recommendations found for this viewer (``graph.recommendations``, ``viewer=viewer``)."""
     return [
         RecommendationOut(
             person=person_out(viewer, r.profile),
             score=r.score,
             reasons=[ReasonOut(kind=x.kind, text=x.text) for x in r.reasons],
-            via=people_out(viewer, r.via),
+            via=[person_out(viewer, p) for p in r.via],
         )
         for r in found
-        if _all_seen(viewer, [r.profile, *r.via], routed=r.via)
     ]
 
 

@@ -17,10 +17,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from graph.contacts import profiles
 from graph.errors import Invalid, NotFound, Problem
 from graph.facts import set_consent
 from graph.model import CONSENT_FACTS, SURVEY_KINDS, Cohort, KeyRole, Person, Role, TieKind
+from graph.profiles import profiles
 from graph.store import GraphStore, Page, PersonQuery
 from graph.surveys import Answer, Rating, SavedAnswers, SurveyWave, previous_wave
 from services.consent import Viewer

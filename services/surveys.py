@@ -30,7 +30,6 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from graph.contacts import profiles
 from graph.errors import Conflict, Forbidden, Invalid, NotFound, Problem
 from graph.model import (
     Cohort,
@@ -41,6 +40,7 @@ from graph.model import (
     TieKind,
     Wave,
 )
+from graph.profiles import profiles
 from graph.store import GraphStore, Page
 from graph.surveys import Indicator, RatingRow, SurveyToken, SurveyWave, individual_development
 from services.consent import Viewer

@@ -24,9 +24,9 @@ from typing import Literal
 from graph import delivery
 from graph import lineage as baton
 from graph import supporters as helping
-from graph.contacts import Profile
 from graph.model import AMBITIONS, Cohort, Handover, IngestRun, KeyRole, Person, slug
 from graph.notes import read_notes
+from graph.profiles import Profile
 from graph.store import GraphStore, Page
 from services import consent
 from services.consent import Viewer

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -17,14 +18,13 @@ from api.pages.render import (
     signed_in,
     to_sign_in,
 )
-from graph import contacts as network
 from graph.errors import Forbidden, NotFound
+from graph.model import Sector
 from graph.store import Page, PersonQuery
-from services import consent
-from services.consent import Viewer
-from services.schemas import ContactOut
+from services import people
 
 SEARCH_PAGE = Page(limit=50)
+RECOMMENDED = Page(limit=10)
 router = APIRouter(include_in_schema=False)
 
 # -- alumni -----------------------------------------------------------------------------------
@@ -38,36 +38,75 @@ def home(request: Request, store: StoreDep) -> Response:
     me = None
     if who.viewer.person_id:
         try:
-            me = consent.visible_profile(store, who.viewer, who.viewer.person_id)
+            me = people.person(store, who.viewer, who.viewer.person_id)
         except NotFound:
             me = None
     return render(request, "home.html", who, me=me)
+
+
+FIND_PAGE_SIZE = 25
+Choice = Annotated[str, Query(max_length=200)]
+
+
+def _sector(value: str) -> Sector | None:
+    return next((s for s in Sector if s.value == value), None)
 
 
 @router.get("/find")
 def find(
     request: Request,
     store: StoreDep,
-    q: Annotated[str, Query(max_length=200)] = "",
+    q: Choice = "",
+    organisation: Choice = "",
+    sector: Choice = "",
+    area: Choice = "",
+    cohort: Choice = "",
+    issue: Choice = "",
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> Response:
-    """Search alumni by name, job, interests and skills, as ``GET /people?q=`` does."""
+    """Search alumni, with filters and pages, as ``GET /people`` does."""
     who = signed_in(request, store)
     if who is None:
         return to_sign_in(request)
-    found = consent.search(store, who.viewer, PersonQuery(text=q.strip() or None), SEARCH_PAGE)
-    return render(request, "find.html", who, q=q, people=found.data, count=found.count)
-
-
-def _contacts(store: StoreDep, viewer: Viewer, person_id: str) -> list[ContactOut]:
-    found = network.contacts(
-        store,
-        person_id,
-        visible=viewer.sees,
-        route_through=viewer.may_route_through,
-        scope="other-organisations",
-        max_hops=1,
+    chosen = {
+        "q": q.strip(),
+        "organisation": organisation,
+        "sector": sector if _sector(sector) else "",
+        "area": area,
+        "cohort": cohort,
+        "issue": issue,
+    }
+    query = PersonQuery(
+        text=chosen["q"] or None,
+        organisation_id=organisation or None,
+        sector=_sector(sector),
+        area=area or None,
+        cohort_id=cohort or None,
+        issue_id=issue or None,
     )
-    return consent.contacts_out(viewer, found)
+    window = Page(limit=FIND_PAGE_SIZE, offset=(page - 1) * FIND_PAGE_SIZE)
+    found = people.search(store, who.viewer, query, window)
+    pages = max(1, -(-found.count // FIND_PAGE_SIZE))
+    kept = {k: v for k, v in chosen.items() if v}
+
+    def page_url(n: int) -> str:
+        return "/find?" + urlencode({**kept, "page": n})
+
+    return render(
+        request,
+        "find.html",
+        who,
+        q=q,
+        chosen=chosen,
+        filters=people.search_filters(store, who.viewer),
+        people=found.data,
+        count=found.count,
+        first=window.offset + 1,
+        page=page,
+        pages=pages,
+        previous_url=page_url(page - 1) if page > 1 else None,
+        next_url=page_url(page + 1) if page < pages else None,
+    )
 
 
 @router.get("/person/{person_id}")
@@ -79,17 +118,17 @@ def person_page(request: Request, store: StoreDep, person_id: str) -> Response:
     if who is None:
         return to_sign_in(request)
     try:
-        person = consent.visible_profile(store, who.viewer, person_id)
+        found = people.person_page(store, who.viewer, person_id, RECOMMENDED)
     except NotFound:
         return not_found(request, who, "No such person, or none you may see.")
-    own_network = who.is_team or who.viewer.is_self(person_id)
-    contacts = _contacts(store, who.viewer, person_id) if own_network else None
     return render(
         request,
         "person.html",
         who,
-        person=person,
-        contacts=contacts,
+        person=found.person,
+        contacts=found.contacts,
+        recommended=found.worth_meeting,
+        introduce_from="" if who.viewer.is_self(person_id) else person_id,
         map_url="/visualisations/network.html?" + urlencode({"person": person_id}),
     )
 
@@ -100,6 +139,10 @@ class Node:
     y: int
     name: str
     org: str
+    id: str = ""
+    """The person's id, for the link on their name."""
+    org_lines: tuple[str, ...] = ()
+    """``org`` wrapped to fit under the person."""
 
 
 @dataclass(frozen=True)
@@ -109,8 +152,9 @@ class Edge:
     y: int
     mid: float
     label: str
-    """The tie behind the hop, shortened to fit; ``title`` has all of it."""
+    """The tie behind the hop, in full (``lines`` wraps it to fit above the hop)."""
     title: str
+    lines: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -123,30 +167,44 @@ class Drawing:
     edges: list[Edge]
 
 
-def path_drawing(people: list[tuple[str, str]], labels: list[str]) -> Drawing:
-    """Where the people of one path, ``(name, organisation)``, go in its SVG.
+LINE = 13
+"""Pixels a line of a hop's label takes."""
+
+
+def path_drawing(
+    people: list[tuple[str, str]], labels: list[str], ids: list[str] | None = None
+) -> Drawing:
+    """Where the people of one path, ``(name, organisation)``, go in its SVG; every
+    hop's label whole, wrapped in lines that fit between its two people.
 
     >>> d = path_drawing([("Ann", "ECC"), ("Bob", "NHS")], ["both in cohort 2019"])
     >>> [(n.x, n.name) for n in d.nodes], d.edges[0].label, d.width
     ([(100, 'Ann'), (360, 'Bob')], 'both in cohort 2019', 460)
+    >>> long = "worked together on project Good work for everyone in Essex and beyond"
+    >>> path_drawing([("A", ""), ("B", "")], [long]).edges[0].lines
+    ('worked together on project Good', 'work for everyone in Essex and', 'beyond')
     """
-    gap, left, top = 260, 100, 60
+    gap, left = 260, 100
+    wrapped = [tuple(textwrap.wrap(label, 34)) or ("",) for label in labels]
+    top = 24 + LINE * max((len(w) for w in wrapped), default=1)
     nodes = [
-        Node(left + i * gap, top, name, organisation)
+        Node(
+            left + i * gap,
+            top,
+            name,
+            organisation,
+            ids[i] if ids else "",
+            tuple(textwrap.wrap(organisation, 30)),
+        )
         for i, (name, organisation) in enumerate(people)
     ]
+    below = max((len(n.org_lines) for n in nodes), default=1)
     edges = [
-        Edge(
-            a.x + 14,
-            b.x - 14,
-            top,
-            (a.x + b.x) / 2,
-            label if len(label) <= 40 else label[:39] + "…",
-            label,
-        )
-        for a, b, label in zip(nodes, nodes[1:], labels, strict=False)
+        Edge(a.x + 14, b.x - 14, top, (a.x + b.x) / 2, label, label, lines)
+        for a, b, label, lines in zip(nodes, nodes[1:], labels, wrapped, strict=False)
     ]
-    return Drawing(left * 2 + gap * max(len(people) - 1, 0), 130, nodes, edges)
+    height = top + 56 + 14 * max(below, 1)
+    return Drawing(left * 2 + gap * max(len(people) - 1, 0), height, nodes, edges)
 
 
 @router.get("/introduction")
@@ -155,45 +213,51 @@ def introduction(
     store: StoreDep,
     warm: NetworkDep,
     to: Annotated[str, Query(max_length=200)] = "",
+    to_organisation: Annotated[str, Query(max_length=200)] = "",
     from_: Annotated[str, Query(alias="from", max_length=200)] = "",
     q: Annotated[str, Query(max_length=200)] = "",
 ) -> Response:
-    """Who can introduce me to someone: up to three shortest warm paths, every hop with
-    the tie that explains it, as ``GET /paths/introduction`` answers."""
+    """Who can introduce me to someone, or to anyone at an organisation: up to three
+    shortest warm paths, every hop with the tie that explains it, as
+    ``GET /paths/introduction`` answers."""
     who = signed_in(request, store)
     if who is None:
         return to_sign_in(request)
     viewer = who.viewer
     start = from_ or viewer.person_id or ""
-    context: dict[str, Any] = {"to": to, "from_": from_, "q": q, "start": start}
+    context: dict[str, Any] = {
+        "to": to,
+        "to_organisation": to_organisation,
+        "from_": from_,
+        "q": q,
+        "start": start,
+        "filters": people.search_filters(store, viewer),
+    }
     if q.strip():
-        context["candidates"] = consent.search(
+        context["candidates"] = people.search(
             store, viewer, PersonQuery(text=q.strip()), SEARCH_PAGE
         ).data
-    if not to or not start:
+    if not (to or to_organisation) or not start:
         return render(request, "introduction.html", who, **context)
     try:
-        consent.ensure_own_network(viewer, start)
-        origin = consent.visible_profile(store, viewer, start)
-        target = consent.visible_profile(store, viewer, to)
+        found = people.introduction(
+            store,
+            warm,
+            viewer,
+            start=start,
+            to=to or None,
+            to_organisation=None if to else to_organisation,
+        )
     except Forbidden:
         return refused(request, who, "An alumni key finds introductions from its own person only.")
     except NotFound:
-        return not_found(request, who, "No such person, or none you may see.")
-    found = network.introduction_paths(
-        store,
-        start,
-        target_id=to,
-        visible=viewer.sees,
-        route_through=viewer.may_route_through,
-        max_hops=4,
-        network=warm.current(),
-    )
-    paths = consent.paths_out(viewer, found)
+        return not_found(request, who, "No such person or organisation, or none you may see.")
+    paths = found.paths
     drawn = [
         path_drawing(
             [(x.name, x.organisation.name if x.organisation else "") for x in p.people],
-            [s.connections[0].text if s.connections else "" for s in p.steps],
+            ["; ".join(c.text for c in s.connections) for s in p.steps],
+            [x.id for x in p.people],
         )
         for p in paths
     ]
@@ -202,8 +266,9 @@ def introduction(
         request,
         "introduction.html",
         who,
-        origin=origin,
-        target=target,
+        origin=found.from_person,
+        target=found.to_person,
+        organisation=found.to_organisation,
         paths=list(zip(paths, drawn, strict=True)),
         names=names,
         **context,

@@ -9,10 +9,7 @@ from fastapi import APIRouter
 from api.auth import AnyRole
 from api.deps import StoreDep
 from api.problems import responses
-from graph.errors import Forbidden
-from graph.facts import set_consent
-from graph.model import CONSENT_FACTS
-from services import consent
+from services import people
 from services.schemas import ConsentIn, ConsentOut, MeOut
 
 router = APIRouter(tags=["people"])
@@ -21,8 +18,7 @@ router = APIRouter(tags=["people"])
 @router.get("/me", response_model=MeOut, responses=responses(401, 429), summary="The caller")
 def me(store: StoreDep, viewer: AnyRole) -> MeOut:
     """The key's id and role, and its person (always visible to themself) if it has one."""
-    person = consent.visible_profile(store, viewer, viewer.person_id) if viewer.person_id else None
-    return MeOut(key_id=viewer.key_id, role=viewer.role, person=person)
+    return people.me(store, viewer)
 
 
 @router.patch(
@@ -37,12 +33,4 @@ def change_my_consent(body: ConsentIn, store: StoreDep, viewer: AnyRole) -> Cons
     The change is stamped with this moment: a bundle dated today or before,
     loaded later, never gives back a consent withdrawn here.
     """
-    if viewer.person_id is None:
-        raise Forbidden("this key belongs to no person: only a person changes their own consent")
-    person = set_consent(store, viewer.person_id, body.changes(), datetime.now(UTC))
-    return ConsentOut(
-        consent_directory=person.consent_directory,
-        consent_contact=person.consent_contact,
-        consent_analytics=person.consent_analytics,
-        stated_on={f: s for f, s in person.stated_on.items() if f in CONSENT_FACTS},
-    )
+    return people.change_consent(store, viewer, body, datetime.now(UTC))

@@ -10,10 +10,9 @@ from api import rights
 from api.auth import AdminRole, AnyRole
 from api.deps import PageDep, StoreDep
 from api.problems import responses
-from graph import contacts as network
 from graph.model import Sector
 from graph.store import PersonQuery
-from services import consent
+from services import people
 from services.schemas import ContactOut, ExportOut, Paged, PersonOut, RecommendationOut
 
 router = APIRouter(prefix="/people", tags=["people"])
@@ -44,7 +43,9 @@ def search_people(
         str | None,
         Query(
             max_length=200,
-            description="Words to find anywhere in name, job title, interests and skills.",
+            description="Words to find in name, employer (or its aliases), sector, area,"
+            " job title, interests, skills, cohorts and wicked issues; case and accents"
+            " ignored; every word must be found; best matches first.",
             openapi_examples={"interest": {"value": "loneliness"}},
         ),
     ] = None,
@@ -58,7 +59,8 @@ def search_people(
     ] = None,
     area: Filter = None,
 ) -> Paged[PersonOut]:
-    """People matching every filter given, ordered by name; alumni see consenting people only."""
+    """People matching the words and every filter given, best match first (by name without
+    words); alumni see consenting people only."""
     query = PersonQuery(
         text=q,
         organisation_id=organisation,
@@ -67,7 +69,7 @@ def search_people(
         issue_id=issue,
         area=area,
     )
-    return consent.search(store, viewer, query, page)
+    return people.search(store, viewer, query, page)
 
 
 @router.get(
@@ -78,7 +80,7 @@ def search_people(
 )
 def get_person(store: StoreDep, viewer: AnyRole, person_id: PersonId) -> PersonOut:
     """A person by id; 404 both when there is none and when the caller may not see them."""
-    return consent.visible_profile(store, viewer, person_id)
+    return people.person(store, viewer, person_id)
 
 
 @router.get(
@@ -101,17 +103,7 @@ def get_contacts(
     ] = 1,
 ) -> Paged[ContactOut]:
     """Direct contacts first, warmest first; alumni may ask about their own network only."""
-    consent.ensure_own_network(viewer, person_id)  # so the subject is visible to the caller
-    found = network.contacts(
-        store,
-        person_id,
-        visible=viewer.sees,
-        route_through=viewer.may_route_through,
-        scope=scope,
-        max_hops=max_hops,
-    )
-    shown = consent.contacts_out(viewer, found)
-    return Paged[ContactOut](data=shown[page.offset : page.offset + page.limit], count=len(shown))
+    return people.contacts_of(store, viewer, person_id, scope=scope, max_hops=max_hops, page=page)
 
 
 @router.get(
@@ -125,14 +117,7 @@ def get_recommendations(
 ) -> Paged[RecommendationOut]:
     """Near in the network but elsewhere, sharing interests or issues, or named in a
     want-to-meet answer; people already known are left out."""
-    consent.ensure_own_network(viewer, person_id)  # so the subject is visible to the caller
-    found = network.recommendations(
-        store, person_id, visible=viewer.sees, route_through=viewer.may_route_through
-    )
-    shown = consent.recommendations_out(viewer, found)
-    return Paged[RecommendationOut](
-        data=shown[page.offset : page.offset + page.limit], count=len(shown)
-    )
+    return people.recommendations_for(store, viewer, person_id, page)
 
 
 @router.get(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from graph.contacts import WARM_KINDS
+from graph.connections import WARM_KINDS
 from graph.model import ApiKey, KeyRole, Tie, TieKind, Wave
 from graph.store import Batch, GraphStore, Page, PersonQuery
 from graph.stores import open_store

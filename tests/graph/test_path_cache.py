@@ -9,8 +9,9 @@ from datetime import date
 import pytest
 
 from graph.adjacency import AdjacencyCache
-from graph.contacts import WARM_KINDS, IntroductionPath, introduction_paths
+from graph.connections import WARM_KINDS
 from graph.model import Person, Tie, TieKind
+from graph.paths import IntroductionPath, introduction_paths
 from graph.store import Batch, GraphStore
 from graph.stores import open_store
 from tests.contract.sample import programme
@@ -24,6 +25,16 @@ def _listed(person: Person) -> bool:
     return person.consent_directory
 
 
+class _Team:
+    """Sees everyone, routes through people listed in the directory."""
+
+    def sees(self, person: Person) -> bool:
+        return _everyone(person)
+
+    def may_route_through(self, person: Person) -> bool:
+        return _listed(person)
+
+
 def _paths(
     store: GraphStore, source: str, target: str, cache: AdjacencyCache | None
 ) -> list[list[tuple[str, str, list[str]]]]:
@@ -31,8 +42,7 @@ def _paths(
         store,
         source,
         target_id=target,
-        visible=_everyone,
-        route_through=_listed,
+        viewer=_Team(),
         network=cache.current() if cache else None,
     )
     return [[(h.source, h.target, [c.text for c in h.connections]) for h in p.hops] for p in found]

@@ -13,13 +13,14 @@ from __future__ import annotations
 import random
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 
 import networkx as nx
 import pytest
 
 from graph.adjacency import AdjacencyCache
-from graph.contacts import STRENGTH, WARM_KINDS, introduction_paths
+from graph.connections import STRENGTH, WARM_KINDS
 from graph.model import (
     UNDIRECTED_KINDS,
     Cohort,
@@ -31,11 +32,26 @@ from graph.model import (
     TieKind,
     Wave,
 )
+from graph.paths import introduction_paths
 from graph.store import Batch, GraphStore
 
 PEOPLE = [f"p{n:02d}" for n in range(14)]
 ORGANISATIONS = ["org-a", "org-b", "org-c"]
 Predicate = Callable[[Person], bool]
+
+
+@dataclass(frozen=True)
+class Rules:
+    """A ``graph.viewer.Visibility`` made of two rules written out here."""
+
+    visible: Predicate
+    route_through: Predicate
+
+    def sees(self, person: Person) -> bool:
+        return self.visible(person)
+
+    def may_route_through(self, person: Person) -> bool:
+        return self.route_through(person)
 
 
 def _network(seed: int) -> Batch:
@@ -162,8 +178,7 @@ def test_paths_are_the_best_of_every_path_by_brute_force(store: GraphStore, seed
                         store,
                         source,
                         target_id=target,
-                        visible=visible,
-                        route_through=route_through,
+                        viewer=Rules(visible, route_through),
                         max_hops=max_hops,
                         network=network,
                     )
@@ -197,8 +212,7 @@ def test_paths_to_an_organisation_are_the_best_to_any_of_its_staff(
                 store,
                 source,
                 organisation_id=organisation,
-                visible=_everyone,
-                route_through=_listed,
+                viewer=Rules(_everyone, _listed),
                 network=network,
             )
             expected = _brute_force(batch, source, staff[organisation], _everyone, _listed, 4)

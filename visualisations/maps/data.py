@@ -190,8 +190,7 @@ def _ego_people(
     reached = contacts(
         store,
         ego,
-        visible=viewer.sees,
-        route_through=viewer.may_route_through,
+        viewer=viewer,
         max_hops=radius,
     )
     may_reach = {ego} | {c.profile.person.id for c in reached}
