@@ -1,4 +1,4 @@
-"""Group metrics: organisations and sectors as groups of people.
+"""Group metrics: organisations, sectors and areas as groups of people.
 
 Definitions are those of ``spec/metrics.md`` ("Group metrics"). Groups are
 the known values of a node attribute (``"organisation"`` or ``"sector"``); a
@@ -10,13 +10,21 @@ tie with an unknown end counts in no group's ``internal`` or ``external``
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterable
 from typing import Any, TypedDict
 
 from graph.analytics._util import canonical_order, node_labels
 from graph.analytics.accel import source_graph
 
-__all__ = ["GroupMetrics", "MixingCell", "cross_group_ties", "group_metrics", "mixing_matrix"]
+__all__ = [
+    "GroupMetrics",
+    "MixingCell",
+    "cross_group_ties",
+    "expected_ei",
+    "expected_ei_of_sizes",
+    "group_metrics",
+    "mixing_matrix",
+]
 
 
 class GroupMetrics(TypedDict):
@@ -70,6 +78,47 @@ def cross_group_ties(G: Any, attribute: str) -> tuple[int, int]:
         else:
             external += 1
     return external, internal
+
+
+def expected_ei_of_sizes(sizes: Iterable[int]) -> float | None:
+    """The E-I index expected by chance for groups of the given sizes.
+
+    With n the people in all the groups and q = sum of n_g (n_g - 1) over
+    n (n - 1), the share of pairs of people that fall in one group, a tie
+    joining a random pair is internal with probability q: the expected E-I is
+    1 - 2q (``spec/metrics.md``). ``None`` when n < 2 (no pair).
+
+    Examples
+    --------
+    >>> expected_ei_of_sizes([2, 2])  # 2 of the 6 pairs are internal: 1 - 2/3
+    0.33333333333333337
+    >>> expected_ei_of_sizes([1, 1, 1]), expected_ei_of_sizes([3]), expected_ei_of_sizes([1])
+    (1.0, -1.0, None)
+    """
+    counts = [s for s in sizes if s > 0]
+    n = sum(counts)
+    if n < 2:
+        return None
+    q = sum(s * (s - 1) for s in counts) / (n * (n - 1))
+    return 1 - 2 * q
+
+
+def expected_ei(G: Any, attribute: str) -> float | None:
+    """The E-I index the same ties would give joining people at random, group sizes held.
+
+    People whose ``attribute`` is unknown form no group and are left out of n.
+    See :func:`expected_ei_of_sizes`.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> G = nx.empty_graph(["a", "b", "c", "d"])
+    >>> nx.set_node_attributes(G, {"a": "X", "b": "X", "c": "Y", "d": None}, "area")
+    >>> expected_ei(G, "area")  # 3 known: 1 of their 3 pairs is internal
+    0.33333333333333337
+    """
+    label = node_labels(source_graph(G), attribute)
+    return expected_ei_of_sizes(Counter(x for x in label.values() if x is not None).values())
 
 
 def group_metrics(G: Any, attribute: str) -> dict[Hashable, GroupMetrics]:
