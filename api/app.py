@@ -13,6 +13,7 @@ from api.clients import ForwardedFor
 from api.limits import BodyLimit
 from api.pages import dashboard, site, upload
 from api.pages import people as people_pages
+from api.pages import programme as programme_pages
 from api.pages import wicked as wicked_pages
 from api.pages.security import SecurityHeaders
 from api.pages.sessions import Sessions
@@ -119,5 +120,6 @@ def create_app(
     app.include_router(reports.router)
     for page_router in (site.router, people_pages.router, wicked_pages.router, dashboard.router):
         app.include_router(page_router)
+    app.include_router(programme_pages.router)
     app.include_router(upload.router, max_body_size=body_limit)
     return app

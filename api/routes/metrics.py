@@ -16,7 +16,9 @@ from api.problems import responses
 from graph import measure
 from graph.errors import Invalid, Problem
 from graph.model import Wave
+from services import programme as programme_service
 from services.schemas import Day, GrowthOut, MetricSuiteOut, PersonReportOut, TimelinePointOut
+from services.schemas_programme import ProgrammeOut
 
 router = APIRouter(prefix="/metrics", tags=["metrics"])
 
@@ -127,4 +129,36 @@ def person(
     404 for someone not in the analytics (absent, or without analytics consent)."""
     return PersonReportOut.model_validate(
         measure.person_network(store, person_id, measure.parse_kinds(ties))
+    )
+
+
+@router.get(
+    "/programme",
+    response_model=ProgrammeOut,
+    responses=responses(401, 403, 422, 429),
+    summary="The programme at a glance: every cohort, and everyone, over time",
+)
+def programme(
+    store: StoreDep,
+    viewer: TeamRole,
+    answers: AnswersDep,
+    start: Annotated[
+        Day | None, Query(alias="from", description="Default: the first cohort's start.")
+    ] = None,
+    end: Annotated[Day | None, Query(alias="to", description="Default today.")] = None,
+    every: Literal["quarter", "year"] = "quarter",
+    ties: Ties = None,
+) -> ProgrammeOut:
+    """Cross-organisation and cross-sector share, E-I and its excess over chance, mean
+    organisations within two steps, the largest component and the silo index, for the
+    whole network and for each cohort's members, at every quarter or year (at most 120
+    dates). Kept until the next write: asking again is free."""
+    return programme_service.programme_view(
+        store,
+        viewer,
+        start=start,
+        end=end,
+        every=every,
+        kinds=measure.parse_kinds(ties),
+        memo=answers,
     )

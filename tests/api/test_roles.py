@@ -77,6 +77,12 @@ CALLS = [
         *TEAM,
     ),
     Call("GET", "/metrics/people/ann", "/metrics/people/{person_id}", *TEAM),
+    Call(
+        "GET",
+        "/metrics/programme?from=2019-07-01&to=2021-07-01&every=year",
+        "/metrics/programme",
+        *TEAM,
+    ),
     Call("POST", "/ingest?dry_run=true", "/ingest", *TEAM),
     Call("GET", "/ingest/runs", "/ingest/runs", *TEAM),
     Call("POST", "/ingest/runs/run-1/rollback", "/ingest/runs/{run_id}/rollback", *TEAM),

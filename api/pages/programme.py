@@ -1,0 +1,46 @@
+"""The programme view (issue 17): every cohort, and everyone, over time, as plots and
+as a table."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+
+from api.deps import AnswersDep, StoreDep
+from api.pages.render import render, signed_in, team_only, to_sign_in
+from services.programme import programme_page
+from services.schemas_programme import PROGRAMME_COLUMNS
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/programme")
+def programme(
+    request: Request,
+    store: StoreDep,
+    answers: AnswersDep,
+    start: Annotated[date | None, Query(alias="from")] = None,
+    end: Annotated[date | None, Query(alias="to")] = None,
+    every: Literal["quarter", "year"] = "quarter",
+) -> Response:
+    """The programme's figures over time, a line per cohort, cohort starts marked."""
+    who = signed_in(request, store)
+    if who is None:
+        return to_sign_in(request)
+    if (refused := team_only(request, who)) is not None:
+        return refused
+    page = programme_page(store, who.viewer, start=start, end=end, every=every, memo=answers)
+    names = {c.id: c.name for c in page.view.cohorts}
+    return render(
+        request,
+        "programme.html",
+        who,
+        view=page.view,
+        figures=page.figures,
+        columns=PROGRAMME_COLUMNS,
+        names=names,
+        query=request.url.query,
+    )

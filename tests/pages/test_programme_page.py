@@ -1,0 +1,38 @@
+"""The programme page: every plot as an image with its caption, the same numbers as a
+table, a link from the dashboard."""
+
+from __future__ import annotations
+
+import re
+
+from fastapi.testclient import TestClient
+
+from visualisations.programme_plots import TRENDS
+
+from ..api.conftest import Keys
+from .conftest import sign_in
+
+URL = "/programme?from=2019-07-01&to=2021-07-01&every=year"
+
+
+def test_programme_page_shows_plots_captions_and_table(client: TestClient, keys: Keys) -> None:
+    sign_in(client, keys.programme)
+    response = client.get(URL)
+    assert response.status_code == 200
+    page = " ".join(response.text.split())
+    images = re.findall(r'<img src="data:image/svg\+xml;base64,[A-Za-z0-9+/=]+"', page)
+    assert len(images) == len(TRENDS)
+    for trend in TRENDS:
+        assert f'id="figure-{trend.metric}"' in page
+        assert f"<strong>{trend.title}.</strong>" in page
+    table = re.sub(r">\s+<", "><", page.split('id="programme-table"')[1])
+    # 2019-07-01, everyone: 4 people, 3 ties, 2 of 3 across organisations (67%),
+    # E-I 0.33, by chance 0.67, excess -0.33 (tests/services/test_programme.py)
+    assert "<td>2019-07-01</td><td>everyone</td><td>4</td><td>3</td><td>67%</td>" in table
+    assert "<td>0.33</td><td>0.67</td><td>-0.33</td>" in table
+    assert "<td>2021-07-01</td><td>Leading Greater Essex 2021</td><td>1</td><td>0</td>" in table
+
+
+def test_dashboard_links_to_the_programme_view(client: TestClient, keys: Keys) -> None:
+    sign_in(client, keys.programme)
+    assert 'href="/programme"' in client.get("/dashboard?as_of=2020-06-01").text
