@@ -21,11 +21,13 @@ from graph.store import GraphStore, Page
 from services.consent import Viewer
 from services.schemas_programme import (
     PROGRAMME,
+    PROGRAMME_COLUMNS,
     ProgrammeCohortOut,
     ProgrammeEvery,
     ProgrammeOut,
     ProgrammePointOut,
 )
+from services.tables import Download, Table, download
 from visualisations.programme_plots import EVERYONE, Trend, programme_svgs
 
 __all__ = [
@@ -34,6 +36,8 @@ __all__ = [
     "Figure",
     "ProgrammePage",
     "programme_dates",
+    "programme_download",
+    "programme_table",
     "programme_page",
     "programme_view",
 ]
@@ -202,3 +206,28 @@ def programme_page(
     if memo is None:
         return draw()
     return memo.get(("programme-page", view.start, view.end, every, tuple(view.kinds)), draw)
+
+
+def programme_table(view: ProgrammeOut) -> Table:
+    """The programme view's rows as a downloadable table (the page's table)."""
+    return Table(
+        f"programme-{view.start}-{view.end}-{view.every}",
+        PROGRAMME_COLUMNS,
+        [[getattr(p, c) for c in PROGRAMME_COLUMNS] for p in view.points],
+    )
+
+
+def programme_download(
+    store: GraphStore,
+    viewer: Viewer,
+    fmt: str,
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    every: ProgrammeEvery = "quarter",
+    kinds: Sequence[TieKind] = DEFAULT_METRIC_KINDS,
+    memo: VersionedMemo | None = None,
+) -> Download:
+    """The programme view's table as CSV or ``.xlsx`` (formula-safe)."""
+    view = programme_view(store, viewer, start=start, end=end, every=every, kinds=kinds, memo=memo)
+    return download(programme_table(view), fmt)

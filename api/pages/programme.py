@@ -11,7 +11,7 @@ from fastapi.responses import Response
 
 from api.deps import AnswersDep, StoreDep
 from api.pages.render import render, signed_in, team_only, to_sign_in
-from services.programme import programme_page
+from services.programme import programme_download, programme_page
 from services.schemas_programme import PROGRAMME_COLUMNS
 
 router = APIRouter(include_in_schema=False)
@@ -43,4 +43,30 @@ def programme(
         columns=PROGRAMME_COLUMNS,
         names=names,
         query=request.url.query,
+    )
+
+
+@router.get("/programme/table.{fmt}")
+def programme_table(
+    request: Request,
+    store: StoreDep,
+    answers: AnswersDep,
+    fmt: Literal["csv", "xlsx"],
+    start: Annotated[date | None, Query(alias="from")] = None,
+    end: Annotated[date | None, Query(alias="to")] = None,
+    every: Literal["quarter", "year"] = "quarter",
+) -> Response:
+    """The page's table as a download (CSV or Excel, formula-safe)."""
+    who = signed_in(request, store)
+    if who is None:
+        return to_sign_in(request)
+    if (refused := team_only(request, who)) is not None:
+        return refused
+    found = programme_download(
+        store, who.viewer, fmt, start=start, end=end, every=every, memo=answers
+    )
+    return Response(
+        found.content,
+        media_type=found.media_type,
+        headers={"Content-Disposition": f'attachment; filename="{found.file_name}"'},
     )

@@ -6,9 +6,11 @@ analytics, so the API, the CLI and the reports cannot disagree.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from datetime import date
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query
+from fastapi.responses import Response
 
 from api.auth import TeamRole
 from api.deps import AnswersDep, StoreDep
@@ -16,9 +18,11 @@ from api.problems import responses
 from graph import measure
 from graph.errors import Invalid, Problem
 from graph.model import Wave
+from services import dashboard as dashboard_service
 from services import programme as programme_service
 from services.schemas import Day, GrowthOut, MetricSuiteOut, PersonReportOut, TimelinePointOut
 from services.schemas_programme import ProgrammeOut
+from services.tables import Download
 
 router = APIRouter(prefix="/metrics", tags=["metrics"])
 
@@ -161,4 +165,77 @@ def programme(
         every=every,
         kinds=measure.parse_kinds(ties),
         memo=answers,
+    )
+
+
+TableFormat = Annotated[Literal["csv", "xlsx"], Path(description="`csv` or `xlsx`.")]
+_DOWNLOAD: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "The table (formula-safe: text starting with = + - @ gets a leading ').",
+        "content": {
+            "text/csv": {},
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {},
+        },
+    }
+}
+
+
+def _attachment(found: Download) -> Response:
+    return Response(
+        found.content,
+        media_type=found.media_type,
+        headers={"Content-Disposition": f'attachment; filename="{found.file_name}"'},
+    )
+
+
+@router.get(
+    "/programme/table.{fmt}",
+    response_class=Response,
+    responses={**responses(401, 403, 422, 429), **_DOWNLOAD},
+    summary="The programme view's table, as CSV or Excel",
+)
+def programme_table(
+    store: StoreDep,
+    viewer: TeamRole,
+    answers: AnswersDep,
+    fmt: TableFormat,
+    start: Annotated[Day | None, Query(alias="from")] = None,
+    end: Annotated[Day | None, Query(alias="to")] = None,
+    every: Literal["quarter", "year"] = "quarter",
+    ties: Ties = None,
+) -> Response:
+    """The rows of ``GET /metrics/programme`` as a download."""
+    return _attachment(
+        programme_service.programme_download(
+            store, viewer, fmt, start=start, end=end, every=every,
+            kinds=measure.parse_kinds(ties), memo=answers,
+        )
+    )  # fmt: skip
+
+
+@router.get(
+    "/dashboard/{table}.{fmt}",
+    response_class=Response,
+    responses={**responses(401, 403, 404, 422, 429), **_DOWNLOAD},
+    summary="One of the dashboard's tables, as CSV or Excel",
+)
+def dashboard_table(
+    store: StoreDep,
+    viewer: TeamRole,
+    answers: AnswersDep,
+    table: Annotated[
+        Literal["network", "organisations", "sectors", "cohorts"],
+        Path(
+            description="Which table: the network's figures, by organisation, by sector, "
+            "or each cohort's baseline-to-end growth."
+        ),
+    ],  # fmt: skip
+    fmt: TableFormat,
+    as_of: Annotated[Day | None, Query(description="Default today.")] = None,
+) -> Response:
+    """The dashboard's tables on a day, the numbers of ``/metrics/network`` and
+    ``/metrics/growth``."""
+    day = as_of or date.today()
+    return _attachment(
+        dashboard_service.dashboard_download(store, viewer, table, fmt, day, answers)
     )

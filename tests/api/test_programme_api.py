@@ -3,8 +3,16 @@ view's rows, worked out by hand in tests/services/test_programme.py, over HTTP."
 
 from __future__ import annotations
 
+import csv
+import io
+from datetime import date
+
 import pytest
 from fastapi.testclient import TestClient
+from openpyxl import load_workbook
+
+from graph.model import Employment, Organisation, Sector
+from graph.store import Batch, GraphStore
 
 from .conftest import Keys
 
@@ -50,3 +58,74 @@ def test_programme_view_bad_input_is_a_problem_naming_it(
     assert response.status_code == 422
     assert response.headers["content-type"] == "application/problem+json"
     assert field in response.text
+
+
+# -- downloads ---------------------------------------------------------------------------------
+
+
+def test_programme_table_downloads_the_same_rows_as_csv_and_xlsx(
+    client: TestClient, keys: Keys
+) -> None:
+    team = keys.header("programme")
+    points = client.get(URL, headers=team).json()["points"]
+    span = "from=2019-07-01&to=2021-07-01&every=year"
+    got = client.get(f"/metrics/programme/table.csv?{span}", headers=team)
+    assert got.status_code == 200 and got.headers["content-type"].startswith("text/csv")
+    assert (
+        'filename="programme-2019-07-01-2021-07-01-year.csv"' in got.headers["content-disposition"]
+    )
+    rows = list(csv.DictReader(io.StringIO(got.content.decode("utf-8-sig"))))
+    assert [(r["date"], r["scope"], int(r["ties"])) for r in rows] == [
+        (p["date"], p["scope"], p["ties"]) for p in points
+    ]
+    book = client.get(f"/metrics/programme/table.xlsx?{span}", headers=team)
+    sheet = load_workbook(io.BytesIO(book.content)).active
+    assert sheet is not None
+    values = list(sheet.values)
+    assert values[0][:3] == ("date", "scope", "people")
+    assert [(v[1], v[3]) for v in values[1:]] == [(p["scope"], p["ties"]) for p in points]
+    assert values[1][8] == pytest.approx(-1 / 3)  # ei_org_excess, a number
+
+
+def test_dashboard_organisations_table_matches_hand_values(client: TestClient, keys: Keys) -> None:
+    """On 2020-06-01: ann (ECC), bob (NHS), cat and dan (police); ties ann-bob, ann-cat,
+    bob-cat, cat-dan. ECC: 0 inside, 2 out (E-I 1); NHS the same; police: cat-dan
+    inside, ann-cat and bob-cat out: E-I (2 - 1) / 3."""
+    got = client.get(
+        "/metrics/dashboard/organisations.csv?as_of=2020-06-01", headers=keys.header("programme")
+    )
+    assert got.status_code == 200
+    rows = list(csv.reader(io.StringIO(got.content.decode("utf-8-sig"))))
+    assert rows == [
+        ["organisation", "size", "internal", "external", "ei"],
+        ["Essex County Council", "1", "0", "2", "1.0"],
+        ["Essex Police", "2", "1", "2", str(1 / 3)],
+        ["Mid and South Essex ICB", "1", "0", "2", "1.0"],
+    ]
+
+
+def test_dashboard_table_neutralises_a_formula_in_an_organisation_name(
+    client: TestClient, keys: Keys, sample: GraphStore
+) -> None:
+    hostile = Organisation(id="evil", name='=HYPERLINK("http://x","y")', sector=Sector.OTHER)
+    sample.apply(
+        Batch(
+            organisations=[hostile],
+            employments=[
+                Employment(person_id="dan", organisation_id="evil", start=date(2020, 1, 1))
+            ],
+        )
+    )
+    got = client.get(
+        "/metrics/dashboard/organisations.xlsx?as_of=2020-06-01", headers=keys.header("programme")
+    )
+    sheet = load_workbook(io.BytesIO(got.content)).active
+    assert sheet is not None
+    names = {row[0].value: row[0].data_type for row in sheet.iter_rows(min_row=2)}
+    assert names['\'=HYPERLINK("http://x","y")'] == "s"
+
+
+def test_dashboard_table_unknown_name_or_format_is_refused(client: TestClient, keys: Keys) -> None:
+    team = keys.header("programme")
+    assert client.get("/metrics/dashboard/people.csv", headers=team).status_code == 422
+    assert client.get("/metrics/dashboard/sectors.pdf", headers=team).status_code == 422

@@ -83,6 +83,18 @@ CALLS = [
         "/metrics/programme",
         *TEAM,
     ),
+    Call(
+        "GET",
+        "/metrics/programme/table.csv?from=2019-07-01&to=2021-07-01&every=year",
+        "/metrics/programme/table.{fmt}",
+        *TEAM,
+    ),
+    Call(
+        "GET",
+        "/metrics/dashboard/sectors.xlsx?as_of=2020-06-01",
+        "/metrics/dashboard/{table}.{fmt}",
+        *TEAM,
+    ),
     Call("POST", "/ingest?dry_run=true", "/ingest", *TEAM),
     Call("GET", "/ingest/runs", "/ingest/runs", *TEAM),
     Call("POST", "/ingest/runs/run-1/rollback", "/ingest/runs/{run_id}/rollback", *TEAM),

@@ -51,6 +51,13 @@ CALLS = [
     Call("GET", "/issues/nothing", "/issues/{issue_id}", 303, 404, 404, 404),
     Call("GET", "/dashboard?as_of=2020-06-01", "/dashboard", *TEAM),
     Call("GET", "/programme?from=2019-07-01&to=2021-07-01&every=year", "/programme", *TEAM),
+    Call(
+        "GET",
+        "/programme/table.xlsx?from=2019-07-01&to=2021-07-01&every=year",
+        "/programme/table.{fmt}",
+        *TEAM,
+    ),
+    Call("GET", "/dashboard/network.csv?as_of=2020-06-01", "/dashboard/{table}.{fmt}", *TEAM),
     Call("GET", "/upload", "/upload", *TEAM),
     Call("POST", "/upload", "/upload", 403, 403, 200, 200),
     Call("POST", "/upload/load", "/upload/load", 403, 403, 409, 409),

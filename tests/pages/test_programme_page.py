@@ -36,3 +36,20 @@ def test_programme_page_shows_plots_captions_and_table(client: TestClient, keys:
 def test_dashboard_links_to_the_programme_view(client: TestClient, keys: Keys) -> None:
     sign_in(client, keys.programme)
     assert 'href="/programme"' in client.get("/dashboard?as_of=2020-06-01").text
+
+
+def test_programme_and_dashboard_pages_offer_their_tables_for_download(
+    client: TestClient, keys: Keys
+) -> None:
+    sign_in(client, keys.programme)
+    page = client.get(URL).text
+    assert 'href="/programme/table.csv?from=2019-07-01&amp;to=2021-07-01&amp;every=year"' in page
+    got = client.get("/programme/table.csv?from=2019-07-01&to=2021-07-01&every=year")
+    assert got.status_code == 200
+    assert got.content.decode("utf-8-sig").splitlines()[1].startswith("2019-07-01,programme,4,3,")
+    dashboard = client.get("/dashboard?as_of=2020-06-01").text
+    for table in ("network", "sectors", "organisations", "cohorts"):
+        for fmt in ("csv", "xlsx"):
+            assert f'href="/dashboard/{table}.{fmt}?as_of=2020-06-01"' in dashboard
+    network = client.get("/dashboard/network.csv?as_of=2020-06-01").content.decode("utf-8-sig")
+    assert "people,4" in network.splitlines() and "ties,4" in network.splitlines()
