@@ -321,9 +321,7 @@ class NetworkMetricsOut(Out):
     modularity: float | None
     org_alignment: float | None
     mean_reach2_orgs: float | None
-    ei_org_expected: float | None = Field(
-        description="The E-I index expected by chance for the same organisation sizes."
-    )
+    ei_org_expected: float | None = Field(description="E-I by chance, same group sizes.")
     ei_org_excess: float | None = Field(description="`ei_org` − `ei_org_expected`.")
     ei_sector_expected: float | None
     ei_sector_excess: float | None

@@ -65,3 +65,54 @@ class ProgrammeOut(Out):
 
 PROGRAMME_COLUMNS: tuple[str, ...] = tuple(ProgrammePointOut.model_fields)
 """The programme table's columns, in order."""
+
+
+GroupKind = Literal["organisation", "area"]
+
+
+class GroupPointOut(Out):
+    """One organisation's (or area's) figures on one date."""
+
+    date: date
+    kind: GroupKind
+    name: str
+    people: int = Field(description="Alumni in the network on that date (analytics consent).")
+    ei: float | None
+    mean_cross_org_degree: float | None = Field(
+        description="Mean over its people of their ties to people of other organisations."
+    )
+
+
+class GroupSummaryOut(Out):
+    """One organisation or area, first date against last date."""
+
+    kind: GroupKind
+    name: str
+    people_first: int
+    people_last: int
+    ei_first: float | None
+    ei_last: float | None
+    mean_cross_org_degree_first: float | None
+    mean_cross_org_degree_last: float | None
+    under_reached: bool | None = Field(
+        description="Areas only: fewer alumni on the last date than half the mean over areas."
+    )
+
+
+class GroupsOut(Out):
+    """Each organisation's and each area's alumni, E-I and reach across organisations,
+    over time; the areas the programme under-reaches."""
+
+    start: date
+    end: date
+    every: ProgrammeEvery
+    snapshot: str
+    under_reached_rule: str
+    summaries: list[GroupSummaryOut]
+    points: list[GroupPointOut]
+
+
+GROUP_SORTS: tuple[str, ...] = tuple(
+    k for k in GroupSummaryOut.model_fields if k not in ("kind", "under_reached")
+)
+"""The columns a summary table may be sorted by."""

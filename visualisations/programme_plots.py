@@ -21,7 +21,15 @@ from matplotlib.figure import Figure
 
 from visualisations.plots import to_svg
 
-__all__ = ["EVERYONE", "TRENDS", "CohortStart", "Trend", "programme_svgs", "trend_figure"]
+__all__ = [
+    "EVERYONE",
+    "TRENDS",
+    "CohortStart",
+    "Trend",
+    "largest_groups_figure",
+    "programme_svgs",
+    "trend_figure",
+]
 
 EVERYONE = "programme"
 """The ``scope`` of the rows that measure the whole network."""
@@ -133,3 +141,40 @@ def programme_svgs(
 ) -> list[tuple[Trend, str]]:
     """Every plot of :data:`TRENDS` as SVG text, in order, for pages and reports."""
     return [(trend, to_svg(trend_figure(points, cohorts, trend))) for trend in TRENDS]
+
+
+def largest_groups_figure(
+    points: Sequence[Mapping[str, Any]], kind: str, metric: str, title: str, top: int = 6
+) -> Figure:
+    """Small multiples: ``metric`` over time for the ``top`` groups of ``kind`` with the
+    most people on the last date (ties broken by name), one panel each, on one scale.
+
+    ``points`` are rows with ``date``, ``kind``, ``name``, ``people`` and ``metric``; each
+    panel's line has ``gid`` ``group:<name>``."""
+    rows = [p for p in points if p["kind"] == kind]
+    last = max((p["date"] for p in rows), default=None)
+    ranked = sorted((p for p in rows if p["date"] == last), key=lambda p: (-p["people"], p["name"]))
+    names = [p["name"] for p in ranked[:top]]
+    columns = 3
+    panels = max(1, len(names))
+    figure = Figure(
+        figsize=(7.0, 2.0 * ((panels + columns - 1) // columns) + 0.6), layout="constrained"
+    )
+    grid = figure.subplots(
+        (panels + columns - 1) // columns, columns, sharex=True, sharey=True, squeeze=False
+    )
+    for index, axes in enumerate(grid.flat):
+        if index >= len(names):
+            axes.set_visible(False)
+            continue
+        mine = [p for p in rows if p["name"] == names[index]]
+        xs = dates.date2num([p["date"] for p in mine])  # type: ignore[no-untyped-call]
+        axes.plot(xs, [_nan(p[metric]) for p in mine], marker="o", markersize=2,
+                  color=_COHORT_COLOURS[0], gid=f"group:{names[index]}")  # fmt: skip
+        axes.set_title(names[index], fontsize=8)
+        axes.grid(True, alpha=0.3)
+        axes.xaxis_date()
+        axes.xaxis.set_major_formatter(dates.ConciseDateFormatter(axes.xaxis.get_major_locator()))  # type: ignore[no-untyped-call]
+        axes.tick_params(labelsize=7)
+    figure.suptitle(title, fontsize=10)
+    return figure

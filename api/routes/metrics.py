@@ -20,8 +20,9 @@ from graph.errors import Invalid, Problem
 from graph.model import Wave
 from services import dashboard as dashboard_service
 from services import programme as programme_service
+from services import programme_groups
 from services.schemas import Day, GrowthOut, MetricSuiteOut, PersonReportOut, TimelinePointOut
-from services.schemas_programme import ProgrammeOut
+from services.schemas_programme import GroupsOut, ProgrammeOut
 from services.tables import Download
 
 router = APIRouter(prefix="/metrics", tags=["metrics"])
@@ -238,4 +239,54 @@ def dashboard_table(
     day = as_of or date.today()
     return _attachment(
         dashboard_service.dashboard_download(store, viewer, table, fmt, day, answers)
+    )
+
+
+@router.get(
+    "/groups",
+    response_model=GroupsOut,
+    responses=responses(401, 403, 422, 429),
+    summary="Each organisation and area over time; the areas under-reached",
+)
+def groups(
+    store: StoreDep,
+    viewer: TeamRole,
+    answers: AnswersDep,
+    start: Annotated[
+        Day | None, Query(alias="from", description="Default: the first cohort's start.")
+    ] = None,
+    end: Annotated[Day | None, Query(alias="to", description="Default today.")] = None,
+    every: Literal["quarter", "year"] = "quarter",
+    ties: Ties = None,
+) -> GroupsOut:
+    """Each organisation's and area's alumni, E-I index and mean cross-organisation
+    degree at every quarter or year (the programme view's dates), first date against
+    last, and which areas are under-reached."""
+    return programme_groups.groups_over_time(
+        store, viewer, start=start, end=end, every=every,
+        kinds=measure.parse_kinds(ties), memo=answers,
+    )  # fmt: skip
+
+
+@router.get(
+    "/groups/{table}.{fmt}",
+    response_class=Response,
+    responses={**responses(401, 403, 422, 429), **_DOWNLOAD},
+    summary="Organisations, areas, or both over time, as CSV or Excel",
+)
+def groups_table(
+    store: StoreDep,
+    viewer: TeamRole,
+    answers: AnswersDep,
+    table: Literal["organisations", "areas", "over-time"],
+    fmt: TableFormat,
+    start: Annotated[Day | None, Query(alias="from")] = None,
+    end: Annotated[Day | None, Query(alias="to")] = None,
+    every: Literal["quarter", "year"] = "quarter",
+) -> Response:
+    """The summaries (first date against last) or every date's figures, as a download."""
+    return _attachment(
+        programme_groups.groups_download(
+            store, viewer, table, fmt, start=start, end=end, every=every, memo=answers
+        )
     )

@@ -18,11 +18,13 @@ from graph.analytics.accel import source_graph
 
 __all__ = [
     "GroupMetrics",
+    "GroupReach",
     "MixingCell",
     "cross_group_ties",
     "expected_ei",
     "expected_ei_of_sizes",
     "group_metrics",
+    "group_reach",
     "mixing_matrix",
 ]
 
@@ -34,6 +36,14 @@ class GroupMetrics(TypedDict):
     internal: int
     external: int
     ei: float | None
+
+
+class GroupReach(TypedDict):
+    """One group's alumni, its E-I index and how far its people reach across organisations."""
+
+    people: int
+    ei: float | None
+    mean_cross_org_degree: float | None
 
 
 class MixingCell(TypedDict):
@@ -233,3 +243,40 @@ def mixing_matrix(G: Any, attribute: str) -> dict[Hashable, dict[Hashable, Mixin
             row[y] = {"ties": m, "density": density}
         matrix[x] = row
     return matrix
+
+
+def group_reach(G: Any, attribute: str) -> dict[Hashable, GroupReach]:
+    """Every group's people, E-I index and mean cross-organisation degree.
+
+    ``people`` and ``ei`` are :func:`group_metrics`'s ``size`` and ``ei``;
+    ``mean_cross_org_degree`` is the mean over the group's people of their
+    neighbours in a known organisation other than their own (the person metric
+    ``cross_org_degree``; 0 for a person whose organisation is unknown), ``None``
+    for an empty group.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> G = nx.Graph([(1, 2), (2, 3), (3, 4)])
+    >>> nx.set_node_attributes(G, {1: "A", 2: "A", 3: "B", 4: "C"}, "organisation")
+    >>> nx.set_node_attributes(G, {1: "T", 2: "T", 3: "T", 4: "U"}, "area")
+    >>> group_reach(G, "area")["T"]  # 1: none across; 2: 3 (B); 3: 2 (A) and 4 (C)
+    {'people': 3, 'ei': -0.3333333333333333, 'mean_cross_org_degree': 1.0}
+    """
+    graph = source_graph(G)
+    label = node_labels(graph, attribute)
+    org = node_labels(graph, "organisation")
+    across: Counter[Hashable] = Counter()
+    for v, group in label.items():
+        if group is None or org[v] is None:
+            continue
+        across[group] += sum(1 for u in graph.adj[v] if org[u] is not None and org[u] != org[v])
+    metrics = group_metrics(graph, attribute)
+    return {
+        group: {
+            "people": m["size"],
+            "ei": m["ei"],
+            "mean_cross_org_degree": across[group] / m["size"] if m["size"] else None,
+        }
+        for group, m in metrics.items()
+    }

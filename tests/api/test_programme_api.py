@@ -129,3 +129,32 @@ def test_dashboard_table_unknown_name_or_format_is_refused(client: TestClient, k
     team = keys.header("programme")
     assert client.get("/metrics/dashboard/people.csv", headers=team).status_code == 422
     assert client.get("/metrics/dashboard/sectors.pdf", headers=team).status_code == 422
+
+
+# -- organisations and areas ---------------------------------------------------------------
+
+
+def test_groups_view_names_the_under_reached_areas(client: TestClient, keys: Keys) -> None:
+    got = client.get(
+        "/metrics/groups?from=2019-07-01&to=2021-07-01&every=year",
+        headers=keys.header("programme"),
+    )
+    assert got.status_code == 200, got.text
+    body = got.json()
+    # Tendring 2, Basildon 3, Chelmsford (ECC's area) 0 alumni: half the mean is 5/6
+    assert [s["name"] for s in body["summaries"] if s["under_reached"]] == ["Chelmsford"]
+    police = [p for p in body["points"] if p["name"] == "Essex Police"]
+    assert [p["people"] for p in police] == [1, 1, 2, 3]  # cat joins 2020-06-01, fay 2021
+
+
+def test_groups_over_time_downloads_as_xlsx(client: TestClient, keys: Keys) -> None:
+    got = client.get(
+        "/metrics/groups/over-time.xlsx?from=2019-07-01&to=2021-07-01&every=year",
+        headers=keys.header("programme"),
+    )
+    assert got.status_code == 200
+    sheet = load_workbook(io.BytesIO(got.content)).active
+    assert sheet is not None
+    rows = list(sheet.values)
+    assert rows[0] == ("date", "kind", "name", "people", "ei", "mean_cross_org_degree")
+    assert ("organisation", "Essex County Council", 2) in {r[1:4] for r in rows[1:]}

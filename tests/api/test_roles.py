@@ -90,6 +90,15 @@ CALLS = [
         *TEAM,
     ),
     Call(
+        "GET", "/metrics/groups?from=2019-07-01&to=2021-07-01&every=year", "/metrics/groups", *TEAM
+    ),
+    Call(
+        "GET",
+        "/metrics/groups/areas.csv?from=2019-07-01&to=2021-07-01&every=year",
+        "/metrics/groups/{table}.{fmt}",
+        *TEAM,
+    ),
+    Call(
         "GET",
         "/metrics/dashboard/sectors.xlsx?as_of=2020-06-01",
         "/metrics/dashboard/{table}.{fmt}",

@@ -58,6 +58,18 @@ CALLS = [
         *TEAM,
     ),
     Call("GET", "/dashboard/network.csv?as_of=2020-06-01", "/dashboard/{table}.{fmt}", *TEAM),
+    Call(
+        "GET",
+        "/programme/organisations?from=2019-07-01&to=2021-07-01&every=year&sort=ei_last",
+        "/programme/organisations",
+        *TEAM,
+    ),
+    Call(
+        "GET",
+        "/programme/organisations/over-time.xlsx?from=2019-07-01&to=2021-07-01&every=year",
+        "/programme/organisations/{table}.{fmt}",
+        *TEAM,
+    ),
     Call("GET", "/upload", "/upload", *TEAM),
     Call("POST", "/upload", "/upload", 403, 403, 200, 200),
     Call("POST", "/upload/load", "/upload/load", 403, 403, 409, 409),

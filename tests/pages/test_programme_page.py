@@ -53,3 +53,19 @@ def test_programme_and_dashboard_pages_offer_their_tables_for_download(
             assert f'href="/dashboard/{table}.{fmt}?as_of=2020-06-01"' in dashboard
     network = client.get("/dashboard/network.csv?as_of=2020-06-01").content.decode("utf-8-sig")
     assert "people,4" in network.splitlines() and "ties,4" in network.splitlines()
+
+
+def test_organisations_page_sorts_and_names_under_reached_areas(
+    client: TestClient, keys: Keys
+) -> None:
+    sign_in(client, keys.programme)
+    span = "from=2019-07-01&to=2021-07-01&every=year"
+    page = client.get(f"/programme/organisations?{span}&sort=people_last&order=asc").text
+    flat = re.sub(r">\s+<", "><", " ".join(page.split()))
+    organisations = flat.split('id="organisations"')[1].split("</table>")[0]
+    names = re.findall(r"<tr><td>([^<]+)</td>", organisations)
+    assert names == ["Essex County Council", "Mid and South Essex ICB", "Essex Police"]
+    assert 'aria-sort="ascending"' in organisations
+    under = flat.split('id="under-reached-areas"')[1].split("</ul>")[0]
+    assert "<li>Chelmsford: 0 alumni</li>" in under and "Tendring" not in under
+    assert 'href="/programme/organisations?' in client.get(f"/programme?{span}").text
