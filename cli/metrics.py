@@ -239,9 +239,14 @@ def programme_command(
     if output is Format.CSV:
         typer.echo(to_csv(PROGRAMME_COLUMNS, rows), nl=False)
         return
-    table = Table(title=f"the programme, every {every.value} ({view.snapshot})")
-    for column in PROGRAMME_COLUMNS:
-        table.add_column(column.replace("_", " "), justify="left" if column == "scope" else "right")
-    for row in rows:
-        table.add_row(*(_fmt(v) for v in row))
+    shown = {
+        "date": "date", "scope": "who", "people": "people", "ties": "ties",
+        "cross_org_share": "x-org", "ei_org_excess": "excess", "silo_index": "silo",
+    }  # fmt: skip
+    table = Table(title=f"the programme, every {every.value} (--format csv: every column)")
+    for header in shown.values():
+        table.add_column(header, justify="left" if header == "who" else "right")
+    for point in view.points:
+        table.add_row(*(_fmt(getattr(point, c)) for c in shown))
     console.print(table)
+    console.print(view.snapshot)

@@ -39,6 +39,7 @@ __all__ = [
     "programme_download",
     "programme_table",
     "programme_page",
+    "programme_report",
     "programme_view",
 ]
 
@@ -231,3 +232,35 @@ def programme_download(
     """The programme view's table as CSV or ``.xlsx`` (formula-safe)."""
     view = programme_view(store, viewer, start=start, end=end, every=every, kinds=kinds, memo=memo)
     return download(programme_table(view), fmt)
+
+
+def programme_report(
+    store: GraphStore,
+    viewer: Viewer,
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    every: ProgrammeEvery = "year",
+    kinds: Sequence[TieKind] = DEFAULT_METRIC_KINDS,
+    memo: VersionedMemo | None = None,
+) -> str:
+    """The programme report for a board: one self-contained HTML page (plots inlined,
+    every figure captioned, a print stylesheet for A4), from the programme view and the
+    organisations and areas on the same dates and snapshots."""
+    from services.programme_groups import groups_page  # it builds on this module
+    from visualisations.programme_report import to_html
+
+    page = programme_page(store, viewer, start=start, end=end, every=every, kinds=kinds, memo=memo)
+    groups = groups_page(
+        store, viewer, start=page.view.start, end=page.view.end, every=every, kinds=kinds,
+        memo=memo,
+    )  # fmt: skip
+    return to_html(
+        view=page.view,
+        figures=page.figures,
+        groups=groups.view,
+        organisations=groups.organisations[:10],
+        areas=groups.areas,
+        group_figures=groups.figures,
+        made_on=date.today().isoformat(),
+    )

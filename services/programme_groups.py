@@ -230,11 +230,14 @@ def groups_page(
     every: ProgrammeEvery = "quarter",
     sort: str = "people_last",
     order: Literal["asc", "desc"] = "desc",
+    kinds: Sequence[TieKind] = DEFAULT_METRIC_KINDS,
     memo: VersionedMemo | None = None,
 ) -> GroupsPage:
     """:func:`groups_over_time`, both summaries sorted by ``sort``, and small multiples of
     the largest organisations and areas."""
-    view = groups_over_time(store, viewer, start=start, end=end, every=every, memo=memo)
+    view = groups_over_time(
+        store, viewer, start=start, end=end, every=every, kinds=kinds, memo=memo
+    )
 
     def draw() -> list[Figure]:
         points = [p.model_dump() for p in view.points]

@@ -176,5 +176,6 @@ def largest_groups_figure(
         axes.xaxis_date()
         axes.xaxis.set_major_formatter(dates.ConciseDateFormatter(axes.xaxis.get_major_locator()))  # type: ignore[no-untyped-call]
         axes.tick_params(labelsize=7)
+        axes.tick_params(axis="x", labelrotation=60)
     figure.suptitle(title, fontsize=10)
     return figure

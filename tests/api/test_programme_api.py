@@ -158,3 +158,18 @@ def test_groups_over_time_downloads_as_xlsx(client: TestClient, keys: Keys) -> N
     rows = list(sheet.values)
     assert rows[0] == ("date", "kind", "name", "people", "ei", "mean_cross_org_degree")
     assert ("organisation", "Essex County Council", 2) in {r[1:4] for r in rows[1:]}
+
+
+# -- the programme report --------------------------------------------------------------------
+
+
+def test_programme_report_is_one_page_that_loads_nothing(client: TestClient, keys: Keys) -> None:
+    got = client.get(
+        "/reports/programme?from=2019-07-01&to=2021-07-01", headers=keys.header("programme")
+    )
+    assert got.status_code == 200
+    assert got.headers["content-type"].startswith("text/html")
+    assert "default-src 'none'" in got.headers["content-security-policy"]
+    assert '<section id="summary">' in got.text and "Figure 1." in got.text
+    refused = client.get("/reports/programme", headers=keys.header("alumni"))
+    assert refused.status_code == 403

@@ -135,6 +135,7 @@ CALLS = [
     Call("GET", "/visualisations/network.html?person=ann", MAP, *EVERYONE),
     Call("GET", "/visualisations/network.html?person=bob", MAP, *TEAM),
     Call("GET", "/reports/cohort/c2019", "/reports/cohort/{cohort_id}", *TEAM),
+    Call("GET", "/reports/programme?from=2019-07-01&to=2021-07-01", "/reports/programme", *TEAM),
 ]
 
 ROLE_NAMES = ("none", "alumni", "programme", "admin")

@@ -52,7 +52,10 @@ def test_metrics_programme_json_and_table(sample_db: str) -> None:
     assert out.exit_code == 0, out.output
     assert json.loads(out.output)["points"][0]["ties"] == 3
     table = runner.invoke(app, ["metrics", "programme", *SPAN, "--store", sample_db])
-    assert table.exit_code == 0 and "silo" in table.output
+    assert table.exit_code == 0, table.output
+    lines = table.output.splitlines()
+    assert any("silo" in line and "excess" in line for line in lines)
+    assert sum("c2019" in line for line in lines) == 4  # one row per date
 
 
 def test_metrics_programme_refuses_an_unknown_step(sample_db: str) -> None:
@@ -60,3 +63,22 @@ def test_metrics_programme_refuses_an_unknown_step(sample_db: str) -> None:
         app, ["metrics", "programme", "--every", "month", "--store", sample_db]
     )
     assert result.exit_code != 0
+
+
+def test_report_programme_writes_one_self_contained_page(sample_db: str, tmp_path: Path) -> None:
+    out = tmp_path / "programme.html"
+    result = CliRunner().invoke(
+        app, ["report", "--programme", "-o", str(out), "--store", sample_db]
+    )
+    assert result.exit_code == 0, result.output
+    html = out.read_text(encoding="utf-8")
+    assert html.startswith("<!doctype html>") and '<section id="definitions">' in html
+
+
+def test_report_programme_with_a_cohort_is_refused(sample_db: str, tmp_path: Path) -> None:
+    out = tmp_path / "programme.html"
+    result = CliRunner().invoke(
+        app,
+        ["report", "--programme", "--cohort", "c2019", "-o", str(out), "--store", sample_db],
+    )
+    assert result.exit_code != 0 and not out.exists()

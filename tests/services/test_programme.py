@@ -10,6 +10,7 @@ fay is in; ties also cat-dan (advice, 2020-04-20) and dan-fay (mentoring, 2021-0
 from __future__ import annotations
 
 import math
+import re
 from datetime import date
 
 import pytest
@@ -20,9 +21,15 @@ from graph.memo import VersionedMemo
 from graph.model import KeyRole
 from graph.store import GraphStore
 from services.consent import Viewer
-from services.programme import programme_dates, programme_page, programme_view
+from services.programme import (
+    programme_dates,
+    programme_page,
+    programme_report,
+    programme_view,
+)
 from services.schemas_programme import ProgrammeOut, ProgrammePointOut
 from visualisations.programme_plots import TRENDS, trend_figure
+from visualisations.programme_report import SECTIONS
 
 from ..contract.sample import programme
 
@@ -148,3 +155,32 @@ def test_programme_page_gives_every_plot_as_an_image_with_a_caption(sample: Grap
     assert [f.metric for f in page.figures] == [t.metric for t in TRENDS]
     assert all(f.src.startswith("data:image/svg+xml;base64,") for f in page.figures)
     assert all(f.caption and f.title for f in page.figures)
+
+
+# -- the programme report ----------------------------------------------------------------------
+
+
+def test_programme_report_has_every_section_and_captions_every_figure(
+    sample: GraphStore,
+) -> None:
+    html = programme_report(sample, TEAM, start=date(2019, 7, 1), end=date(2021, 7, 1))
+    ids = re.findall(r'<section id="([a-z-]+)">', html)
+    assert ids == [section_id for section_id, _ in SECTIONS]
+    figures = re.findall(r"<figure id=\"figure-[^\"]+\">(.*?)</figure>", html, re.S)
+    assert len(figures) == len(TRENDS) + 2  # the trends and two small multiples
+    for number, figure in enumerate(figures, start=1):
+        assert 'src="data:image/svg+xml;base64,' in figure
+        caption = " ".join(figure.split("<figcaption>")[1].split())
+        assert caption.startswith(f"<strong>Figure {number}.")
+        assert "active on that date" in caption  # the one snapshot definition, said
+    assert "@page { size: A4" in html and "@media print" in html
+    assert not re.search(r'(src|href)="(https?:)?//', html)  # loads nothing
+    # the headline says the hand-worked figures of the last date (2021-07-01, everyone)
+    assert "5 alumni were joined by 5 ties; 60% of the ties crossed organisations" in html
+    assert "against 0.40 by chance" in html and "(excess -0.20)" in html
+    assert "Chelmsford (0 alumni)" in html
+
+
+def test_programme_report_is_for_the_team_only(sample: GraphStore) -> None:
+    with pytest.raises(Forbidden):
+        programme_report(sample, ALUMNI)
