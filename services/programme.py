@@ -32,6 +32,8 @@ from visualisations.programme_plots import EVERYONE, Trend, programme_svgs
 
 __all__ = [
     "MAX_PROGRAMME_POINTS",
+    "ensure_team",
+    "measure_row",
     "SNAPSHOT_DEFINITION",
     "Figure",
     "ProgrammePage",
@@ -101,7 +103,8 @@ def programme_dates(start: date, end: date, every: ProgrammeEvery) -> list[date]
     return days if days[-1] == end else [*days, end]
 
 
-def _row(day: date, scope: str, snapshot: object) -> ProgrammePointOut:
+def measure_row(day: date, scope: str, snapshot: object) -> ProgrammePointOut:
+    """One row of the programme view: the figures of ``snapshot`` (everyone, or a cohort)."""
     m = network_metrics(snapshot)
     return ProgrammePointOut(
         date=day,
@@ -159,11 +162,11 @@ def programme_view(
         measure.with_areas(store, *(s for _, s in snapshots))
         points: list[ProgrammePointOut] = []
         for day, snapshot in snapshots:
-            points.append(_row(day, PROGRAMME, snapshot))
+            points.append(measure_row(day, PROGRAMME, snapshot))
             for cohort in cohorts:
                 if cohort.start_date <= day:
                     present = members[cohort.id] & set(snapshot)
-                    points.append(_row(day, cohort.id, snapshot.subgraph(present)))
+                    points.append(measure_row(day, cohort.id, snapshot.subgraph(present)))
         return ProgrammeOut(
             start=first,
             end=last,
@@ -247,7 +250,8 @@ def programme_report(
     """The programme report for a board: one self-contained HTML page (plots inlined,
     every figure captioned, a print stylesheet for A4), from the programme view and the
     organisations and areas on the same dates and snapshots."""
-    from services.programme_groups import groups_page  # it builds on this module
+    from services.outcomes import outcomes  # both build on this module
+    from services.programme_groups import groups_page
     from visualisations.programme_report import to_html
 
     page = programme_page(store, viewer, start=start, end=end, every=every, kinds=kinds, memo=memo)
@@ -262,5 +266,6 @@ def programme_report(
         organisations=groups.organisations[:10],
         areas=groups.areas,
         group_figures=groups.figures,
+        outcomes=outcomes(store, viewer, as_of=page.view.end, kinds=kinds, memo=memo),
         made_on=date.today().isoformat(),
     )

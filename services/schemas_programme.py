@@ -116,3 +116,36 @@ GROUP_SORTS: tuple[str, ...] = tuple(
     k for k in GroupSummaryOut.model_fields if k not in ("kind", "under_reached")
 )
 """The columns a summary table may be sorted by."""
+
+
+class ProjectOutcomesOut(Out):
+    """A cohort's projects on a date (``spec/cohort-bundle.md``, projects and handovers)."""
+
+    projects: int
+    sponsored: int = Field(description="With a sponsoring Chief Officer.")
+    due_within_18_months: int = Field(description="Due no later than 18 months after start.")
+    delivered: int = Field(description="Completed or handed over.")
+    handed_over: int = Field(description="Handed over, or the source of a handover.")
+    overdue: int = Field(description="Neither delivered nor closed, and past their due date.")
+
+
+class CohortOutcomesOut(Out):
+    """One cohort's outcomes at three levels, short term (its end) and long term."""
+
+    cohort_id: str
+    name: str
+    short_term: date = Field(description="The cohort's end (its start + 1 year if none).")
+    long_term: date
+    individual: str = Field(description="The individual level: what the assessments say.")
+    organisational_short: ProgrammePointOut
+    organisational_long: ProgrammePointOut
+    projects_short: ProjectOutcomesOut
+    projects_long: ProjectOutcomesOut
+
+
+class OutcomesOut(Out):
+    """Every cohort's outcomes at the three levels the commissioners named."""
+
+    as_of: date
+    snapshot: str
+    cohorts: list[CohortOutcomesOut]

@@ -22,6 +22,7 @@ SECTIONS: tuple[tuple[str, str], ...] = (
     ("trends", "Cohort after cohort"),
     ("cohorts", "Each cohort on the last date"),
     ("organisations", "Organisations and areas"),
+    ("outcomes", "Outcomes at three levels, short and long term"),
     ("numbers", "The numbers behind the figures"),
     ("definitions", "What the numbers mean"),
 )
@@ -50,6 +51,11 @@ DEFINITIONS: tuple[tuple[str, str], ...] = (
      "for an organisation or an area, the mean over its people."),
     ("A cohort's figures", "Measured on the ties among that cohort's own members, from "
      "the cohort's start."),
+    ("Short and long term", "A cohort's figures at its end (its start plus a year when "
+     "no end is given) and on the report's last date."),
+    ("Projects", "Sponsored: with a sponsoring Chief Officer. Due within 18 months: due no "
+     "later than 18 months after they started. Delivered: completed or handed over. "
+     "Overdue: neither delivered nor closed, and past their due date."),
 )  # fmt: skip
 """One sentence per figure, in plain words (``spec/metrics.md``)."""
 
@@ -80,13 +86,15 @@ def to_html(
     organisations: Any,
     areas: Any,
     group_figures: Any,
+    outcomes: Any,
     made_on: str,
 ) -> str:
     """The report as one HTML page that loads nothing.
 
     ``view`` is the programme view (dates, cohorts, rows), ``figures`` its plots,
     ``groups`` the organisations-and-areas view with ``organisations`` and ``areas``
-    its summaries (largest first) and ``group_figures`` its small multiples; each
+    its summaries (largest first) and ``group_figures`` its small multiples;
+    ``outcomes`` each cohort's outcomes at three levels, short and long term; each
     figure has ``metric``, ``title``, ``caption`` and an image ``src``."""
     everyone = [p for p in view.points if p.scope == "programme"]
     last_date = everyone[-1].date if everyone else None
@@ -100,6 +108,7 @@ def to_html(
             organisations=organisations,
             areas=areas,
             group_figures=group_figures,
+            outcomes=outcomes,
             first=everyone[0] if everyone else None,
             last=everyone[-1] if everyone else None,
             last_cohorts=[p for p in view.points if p.date == last_date and p.scope != "programme"],

@@ -19,10 +19,11 @@ from graph import measure
 from graph.errors import Invalid, Problem
 from graph.model import Wave
 from services import dashboard as dashboard_service
+from services import outcomes as outcomes_service
 from services import programme as programme_service
 from services import programme_groups
 from services.schemas import Day, GrowthOut, MetricSuiteOut, PersonReportOut, TimelinePointOut
-from services.schemas_programme import GroupsOut, ProgrammeOut
+from services.schemas_programme import GroupsOut, OutcomesOut, ProgrammeOut
 from services.tables import Download
 
 router = APIRouter(prefix="/metrics", tags=["metrics"])
@@ -289,4 +290,25 @@ def groups_table(
         programme_groups.groups_download(
             store, viewer, table, fmt, start=start, end=end, every=every, memo=answers
         )
+    )
+
+
+@router.get(
+    "/outcomes",
+    response_model=OutcomesOut,
+    responses=responses(401, 403, 422, 429),
+    summary="Each cohort's outcomes at three levels, short and long term",
+)
+def outcomes(
+    store: StoreDep,
+    viewer: TeamRole,
+    answers: AnswersDep,
+    as_of: Annotated[Day | None, Query(description="The long term; default today.")] = None,
+    ties: Ties = None,
+) -> OutcomesOut:
+    """For each cohort, at its end and on ``as_of``: the individual level (assessments,
+    when recorded), the organisational level (its own network's figures) and its
+    projects (sponsored, due within 18 months, delivered, handed over, overdue)."""
+    return outcomes_service.outcomes(
+        store, viewer, as_of=as_of, kinds=measure.parse_kinds(ties), memo=answers
     )

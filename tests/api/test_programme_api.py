@@ -173,3 +173,11 @@ def test_programme_report_is_one_page_that_loads_nothing(client: TestClient, key
     assert '<section id="summary">' in got.text and "Figure 1." in got.text
     refused = client.get("/reports/programme", headers=keys.header("alumni"))
     assert refused.status_code == 403
+
+
+def test_outcomes_give_three_levels_per_cohort(client: TestClient, keys: Keys) -> None:
+    got = client.get("/metrics/outcomes?as_of=2021-07-01", headers=keys.header("programme"))
+    assert got.status_code == 200, got.text
+    c2019 = got.json()["cohorts"][0]
+    assert c2019["projects_long"]["handed_over"] == 1 and c2019["projects_long"]["overdue"] == 1
+    assert c2019["organisational_short"]["cross_org_share"] == 0.75

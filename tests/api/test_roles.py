@@ -136,6 +136,7 @@ CALLS = [
     Call("GET", "/visualisations/network.html?person=bob", MAP, *TEAM),
     Call("GET", "/reports/cohort/c2019", "/reports/cohort/{cohort_id}", *TEAM),
     Call("GET", "/reports/programme?from=2019-07-01&to=2021-07-01", "/reports/programme", *TEAM),
+    Call("GET", "/metrics/outcomes?as_of=2021-07-01", "/metrics/outcomes", *TEAM),
 ]
 
 ROLE_NAMES = ("none", "alumni", "programme", "admin")

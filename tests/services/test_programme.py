@@ -179,6 +179,9 @@ def test_programme_report_has_every_section_and_captions_every_figure(
     assert "5 alumni were joined by 5 ties; 60% of the ties crossed organisations" in html
     assert "against 0.40 by chance" in html and "(excess -0.20)" in html
     assert "Chelmsford (0 alumni)" in html
+    # outcomes: one table per cohort, short term beside long term
+    assert 'id="outcomes-c2019"' in html and 'id="outcomes-c2021"' in html
+    assert '<th scope="col">Short term, 2020-04-30</th>' in html
 
 
 def test_programme_report_is_for_the_team_only(sample: GraphStore) -> None:
