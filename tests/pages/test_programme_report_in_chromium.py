@@ -13,6 +13,9 @@ from graph.model import KeyRole
 from graph.store import GraphStore
 from services.consent import Viewer
 from services.programme import programme_report
+from tests.browser import Serve
+
+from ..api.conftest import SETTINGS, Keys
 
 A4_POINTS = (595, 842)
 """210 mm x 297 mm in PDF points (1/72 inch), rounded down."""
@@ -46,3 +49,22 @@ def test_programme_report_opens_cleanly_and_prints_on_a4(
     }
     assert len(pages) >= 3  # summary, ten figures and the tables do not fit on one
     assert boxes == {(595, 842)} or boxes == {(596, 842)}
+
+
+def test_programme_page_shows_its_plots_under_the_pages_policy(
+    page: Page, page_errors: list[str], serve: Serve, sample_store: GraphStore, keys: Keys
+) -> None:
+    """The pages' Content-Security-Policy allows ``data:`` images and no inline style:
+    the plots are SVG images, so they draw; the page logs no error (a refused style or
+    image would)."""
+    site = serve(sample_store, SETTINGS)
+    page.goto(f"{site}/sign-in")
+    page.fill("#key", keys.programme)
+    with page.expect_navigation():
+        page.click("form.sign-in button")
+    page.goto(f"{site}/programme?from=2019-07-01&to=2021-07-01&every=year")
+    widths = page.eval_on_selector_all("figure img", "imgs => imgs.map(i => i.naturalWidth)")
+    assert len(widths) == 8 and all(w > 0 for w in widths)
+    page.click("#groups-link")
+    assert page.locator("#under-reached-areas li").all_inner_texts() == ["Chelmsford: 0 alumni"]
+    assert page_errors == []
