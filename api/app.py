@@ -14,6 +14,7 @@ from api.limits import BodyLimit
 from api.pages import dashboard, site, survey_waves, upload
 from api.pages import decisions as decision_pages
 from api.pages import people as people_pages
+from api.pages import programme as programme_pages
 from api.pages import surveys as survey_pages
 from api.pages import wicked as wicked_pages
 from api.pages.security import SecurityHeaders
@@ -133,6 +134,7 @@ def create_app(
     app.include_router(surveys.router)  # before the pages: /s/{token}.json, then /s/{token}
     for page_router in (site.router, people_pages.router, wicked_pages.router, dashboard.router):
         app.include_router(page_router)
+    app.include_router(programme_pages.router)
     app.include_router(upload.router, max_body_size=body_limit)
     app.include_router(survey_pages.router)
     app.include_router(survey_waves.router)

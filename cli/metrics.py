@@ -190,3 +190,63 @@ def timeline_command(
     for point in points:
         table.add_row(*(_fmt(point[c]) for c in shown))  # type: ignore[literal-required]
     console.print(table)
+
+
+class ProgrammeEvery(StrEnum):
+    QUARTER = "quarter"
+    YEAR = "year"
+
+
+@app.command(name="programme")
+def programme_command(
+    start: Annotated[
+        str | None, typer.Option("--from", help="YYYY-MM-DD (default: the first cohort's start)")
+    ] = None,
+    end: Annotated[str | None, typer.Option("--to", help="YYYY-MM-DD (default today)")] = None,
+    every: Annotated[
+        ProgrammeEvery, typer.Option("--every", help="quarter or year")
+    ] = ProgrammeEvery.QUARTER,
+    ties: TiesOption = None,
+    output: FormatOption = Format.TABLE,
+    store: StoreOption = None,
+) -> None:
+    """Every cohort, and everyone, over time: cross-organisation and cross-sector share,
+    E-I and its excess over chance, organisations within two steps, the largest
+    component and the silo index."""
+    from graph import measure
+    from graph.model import KeyRole
+    from graph.stores import open_store
+    from services.consent import Viewer
+    from services.programme import programme_view
+    from services.schemas_programme import PROGRAMME_COLUMNS
+
+    graph_store = open_store(store)
+    try:
+        view = programme_view(
+            graph_store,
+            Viewer(role=KeyRole.PROGRAMME, key_id="cli"),
+            start=parse_day(start, "--from") if start else None,
+            end=parse_day(end, "--to") if end else None,
+            every=every.value,
+            kinds=measure.parse_kinds(ties),
+        )
+    finally:
+        graph_store.close()
+    if output is Format.JSON:
+        typer.echo(view.model_dump_json(indent=2))
+        return
+    rows = [[getattr(p, c) for c in PROGRAMME_COLUMNS] for p in view.points]
+    if output is Format.CSV:
+        typer.echo(to_csv(PROGRAMME_COLUMNS, rows), nl=False)
+        return
+    shown = {
+        "date": "date", "scope": "who", "people": "people", "ties": "ties",
+        "cross_org_share": "x-org", "ei_org_excess": "excess", "silo_index": "silo",
+    }  # fmt: skip
+    table = Table(title=f"the programme, every {every.value} (--format csv: every column)")
+    for header in shown.values():
+        table.add_column(header, justify="left" if header == "who" else "right")
+    for point in view.points:
+        table.add_row(*(_fmt(getattr(point, c)) for c in shown))
+    console.print(table)
+    console.print(view.snapshot)

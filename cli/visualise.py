@@ -91,15 +91,21 @@ def visualise(
 
 
 def report(
-    cohort: Annotated[str, typer.Option("--cohort", help="Cohort id")],
     output: OutputOption,
+    cohort: Annotated[str | None, typer.Option("--cohort", help="Cohort id")] = None,
     ties: Annotated[
         str | None, typer.Option("--ties", help="Comma-separated tie kinds (default: the spec's)")
     ] = None,
     store: StoreOption = None,
+    programme: Annotated[
+        bool, typer.Option("--programme", help="The whole programme over time, not a cohort")
+    ] = False,
 ) -> None:
     """Write a cohort's programme report: growth, sectors, brokers, isolated participants,
-    projects and handovers, and what each number means (one HTML file, plots inlined)."""
+    projects and handovers, and what each number means (one HTML file, plots inlined).
+    With --programme instead: every cohort and everyone over time, for a board."""
+    if programme or cohort is None:
+        return _programme_report(output, cohort, ties, store)
     from graph import measure
     from graph.stores import open_store
     from services.consent import Viewer
@@ -113,4 +119,29 @@ def report(
     finally:
         graph_store.close()
     output.write_text(found.html, encoding="utf-8")
+    typer.echo(f"wrote {output}")
+
+
+def _programme_report(
+    output: Path, cohort: str | None, ties: str | None, store: str | None
+) -> None:
+    """``report --programme``: services.programme's report, written to ``output``."""
+    from graph import measure
+    from graph.stores import open_store
+    from services.consent import Viewer
+    from services.programme import programme_report
+
+    if cohort is not None:
+        raise Invalid([Problem("option", "--programme", "--cohort", "give one, not both")])
+    _html_path(output)
+    graph_store = open_store(store)
+    try:
+        html = programme_report(
+            graph_store,
+            Viewer(role=KeyRole.PROGRAMME, key_id=TEAM_KEY_ID),
+            kinds=measure.parse_kinds(ties),
+        )
+    finally:
+        graph_store.close()
+    output.write_text(html, encoding="utf-8")
     typer.echo(f"wrote {output}")

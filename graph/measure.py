@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any, Literal
 
 from graph.analytics import growth, metric_suite, person_report, timeline
+from graph.analytics._util import AREA
 from graph.analytics.change import Growth, TimelinePoint
 from graph.analytics.people import betweenness, betweenness_is_estimated
 from graph.analytics.suite import MetricSuite, PersonReport
@@ -35,6 +36,31 @@ METRIC_KINDS: tuple[TieKind, ...] = tuple(k for k in TieKind if k is not TieKind
 """The tie kinds a metric or snapshot may count, the one list every entry point checks:
 every kind but ``want_to_meet``, an intention, not a tie, that feeds recommendations and
 never the metrics (``spec/cohort-bundle.md``, "Survey")."""
+
+
+# -- areas: the third grouping (issue 17) ------------------------------------------------------
+
+
+def with_areas(store: GraphStore, *snapshots: Any) -> None:
+    """Give every person of the snapshots an ``area`` node attribute, the third grouping
+    of ``spec/metrics.md``: the area the person mainly works in (their ``area`` cell),
+    else the area of their organisation in that snapshot, else ``None`` (unknown: in no
+    area). Changes the snapshots in place; one read of people and one of organisations
+    for all of them."""
+    people = {v for snapshot in snapshots for v in snapshot}
+    employers = {
+        data["organisation_id"]
+        for snapshot in snapshots
+        for _, data in snapshot.nodes(data=True)
+        if data.get("organisation_id")
+    }
+    persons = store.get_many(Person, people) if people else {}
+    organisations = store.get_many(Organisation, employers) if employers else {}
+    for snapshot in snapshots:
+        for v, data in snapshot.nodes(data=True):
+            own = persons[v].area if v in persons else None
+            employer = organisations.get(data.get("organisation_id") or "")
+            data[AREA] = own or (employer.area if employer is not None else None)
 
 
 def _refused(word: str) -> Problem | None:
@@ -97,8 +123,11 @@ def snapshot_for(
                 [Problem("snapshot", "cohort/wave", f"{cohort_id}/{wave}",
                          "give --cohort and --wave together, without --as-of")]
             )  # fmt: skip
-        return store.wave_snapshot(cohort_id, wave, kinds)
-    return store.snapshot(as_of or date.today(), kinds)
+        snapshot = store.wave_snapshot(cohort_id, wave, kinds)
+    else:
+        snapshot = store.snapshot(as_of or date.today(), kinds)
+    with_areas(store, snapshot)
+    return snapshot
 
 
 def network_report(
@@ -129,9 +158,11 @@ def _wave_or_none(
     store: GraphStore, cohort_id: str, wave: Wave, kinds: Sequence[TieKind]
 ) -> Any | None:
     try:
-        return store.wave_snapshot(cohort_id, wave, kinds)
+        snapshot = store.wave_snapshot(cohort_id, wave, kinds)
     except NotFound:
         return None
+    with_areas(store, snapshot)
+    return snapshot
 
 
 def growth_report(
@@ -193,7 +224,9 @@ def timeline_report(
 ) -> list[TimelinePoint]:
     """The whole-network metrics at every month or quarter between two dates."""
     kinds = check_kinds(kinds)
-    return timeline((day, store.snapshot(day, kinds)) for day in dates_between(start, end, every))
+    snapshots = [(day, store.snapshot(day, kinds)) for day in dates_between(start, end, every)]
+    with_areas(store, *(snapshot for _, snapshot in snapshots))
+    return timeline(snapshots)
 
 
 def person_network(

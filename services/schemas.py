@@ -321,6 +321,14 @@ class NetworkMetricsOut(Out):
     modularity: float | None
     org_alignment: float | None
     mean_reach2_orgs: float | None
+    ei_org_expected: float | None = Field(description="E-I by chance, same group sizes.")
+    ei_org_excess: float | None = Field(description="`ei_org` − `ei_org_expected`.")
+    ei_sector_expected: float | None
+    ei_sector_excess: float | None
+    cross_area_share: float | None
+    ei_area: float | None
+    ei_area_expected: float | None
+    ei_area_excess: float | None
 
 
 class GroupMetricsOut(Out):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Literal
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
@@ -19,6 +19,7 @@ from api.pages.render import (
 from graph import measure
 from graph.model import Cohort
 from graph.store import Page
+from services.dashboard import dashboard_download
 from services.schemas import GrowthOut, MetricSuiteOut
 
 router = APIRouter(include_in_schema=False)
@@ -58,4 +59,28 @@ def dashboard(
         cohorts=cohorts,
         growth=growth,
         map_url="/visualisations/network.html?" + urlencode({"as_of": day.isoformat()}),
+        on=urlencode({"as_of": day.isoformat()}),
+    )
+
+
+@router.get("/dashboard/{table}.{fmt}")
+def dashboard_table(
+    request: Request,
+    store: StoreDep,
+    answers: AnswersDep,
+    table: Literal["network", "organisations", "sectors", "cohorts"],
+    fmt: Literal["csv", "xlsx"],
+    as_of: Annotated[date | None, Query()] = None,
+) -> Response:
+    """One of the dashboard's tables as a download (CSV or Excel, formula-safe)."""
+    who = signed_in(request, store)
+    if who is None:
+        return to_sign_in(request)
+    if (refused := team_only(request, who)) is not None:
+        return refused
+    found = dashboard_download(store, who.viewer, table, fmt, as_of or date.today(), answers)
+    return Response(
+        found.content,
+        media_type=found.media_type,
+        headers={"Content-Disposition": f'attachment; filename="{found.file_name}"'},
     )

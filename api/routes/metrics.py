@@ -6,9 +6,11 @@ analytics, so the API, the CLI and the reports cannot disagree.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from datetime import date
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query
+from fastapi.responses import Response
 
 from api.auth import TeamRole
 from api.deps import AnswersDep, StoreDep
@@ -16,7 +18,13 @@ from api.problems import responses
 from graph import measure
 from graph.errors import Invalid, Problem
 from graph.model import Wave
+from services import dashboard as dashboard_service
+from services import outcomes as outcomes_service
+from services import programme as programme_service
+from services import programme_groups
 from services.schemas import Day, GrowthOut, MetricSuiteOut, PersonReportOut, TimelinePointOut
+from services.schemas_programme import GroupsOut, OutcomesOut, ProgrammeOut
+from services.tables import Download
 
 router = APIRouter(prefix="/metrics", tags=["metrics"])
 
@@ -127,4 +135,180 @@ def person(
     404 for someone not in the analytics (absent, or without analytics consent)."""
     return PersonReportOut.model_validate(
         measure.person_network(store, person_id, measure.parse_kinds(ties))
+    )
+
+
+@router.get(
+    "/programme",
+    response_model=ProgrammeOut,
+    responses=responses(401, 403, 422, 429),
+    summary="The programme at a glance: every cohort, and everyone, over time",
+)
+def programme(
+    store: StoreDep,
+    viewer: TeamRole,
+    answers: AnswersDep,
+    start: Annotated[
+        Day | None, Query(alias="from", description="Default: the first cohort's start.")
+    ] = None,
+    end: Annotated[Day | None, Query(alias="to", description="Default today.")] = None,
+    every: Literal["quarter", "year"] = "quarter",
+    ties: Ties = None,
+) -> ProgrammeOut:
+    """Cross-organisation and cross-sector share, E-I and its excess over chance, mean
+    organisations within two steps, the largest component and the silo index, for the
+    whole network and for each cohort's members, at every quarter or year (at most 120
+    dates). Kept until the next write: asking again is free."""
+    return programme_service.programme_view(
+        store,
+        viewer,
+        start=start,
+        end=end,
+        every=every,
+        kinds=measure.parse_kinds(ties),
+        memo=answers,
+    )
+
+
+TableFormat = Annotated[Literal["csv", "xlsx"], Path(description="`csv` or `xlsx`.")]
+_DOWNLOAD: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "The table (formula-safe: text starting with = + - @ gets a leading ').",
+        "content": {
+            "text/csv": {},
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {},
+        },
+    }
+}
+
+
+def _attachment(found: Download) -> Response:
+    return Response(
+        found.content,
+        media_type=found.media_type,
+        headers={"Content-Disposition": f'attachment; filename="{found.file_name}"'},
+    )
+
+
+@router.get(
+    "/programme/table.{fmt}",
+    response_class=Response,
+    responses={**responses(401, 403, 422, 429), **_DOWNLOAD},
+    summary="The programme view's table, as CSV or Excel",
+)
+def programme_table(
+    store: StoreDep,
+    viewer: TeamRole,
+    answers: AnswersDep,
+    fmt: TableFormat,
+    start: Annotated[Day | None, Query(alias="from")] = None,
+    end: Annotated[Day | None, Query(alias="to")] = None,
+    every: Literal["quarter", "year"] = "quarter",
+    ties: Ties = None,
+) -> Response:
+    """The rows of ``GET /metrics/programme`` as a download."""
+    return _attachment(
+        programme_service.programme_download(
+            store, viewer, fmt, start=start, end=end, every=every,
+            kinds=measure.parse_kinds(ties), memo=answers,
+        )
+    )  # fmt: skip
+
+
+@router.get(
+    "/dashboard/{table}.{fmt}",
+    response_class=Response,
+    responses={**responses(401, 403, 404, 422, 429), **_DOWNLOAD},
+    summary="One of the dashboard's tables, as CSV or Excel",
+)
+def dashboard_table(
+    store: StoreDep,
+    viewer: TeamRole,
+    answers: AnswersDep,
+    table: Annotated[
+        Literal["network", "organisations", "sectors", "cohorts"],
+        Path(
+            description="Which table: the network's figures, by organisation, by sector, "
+            "or each cohort's baseline-to-end growth."
+        ),
+    ],  # fmt: skip
+    fmt: TableFormat,
+    as_of: Annotated[Day | None, Query(description="Default today.")] = None,
+) -> Response:
+    """The dashboard's tables on a day, the numbers of ``/metrics/network`` and
+    ``/metrics/growth``."""
+    day = as_of or date.today()
+    return _attachment(
+        dashboard_service.dashboard_download(store, viewer, table, fmt, day, answers)
+    )
+
+
+@router.get(
+    "/groups",
+    response_model=GroupsOut,
+    responses=responses(401, 403, 422, 429),
+    summary="Each organisation and area over time; the areas under-reached",
+)
+def groups(
+    store: StoreDep,
+    viewer: TeamRole,
+    answers: AnswersDep,
+    start: Annotated[
+        Day | None, Query(alias="from", description="Default: the first cohort's start.")
+    ] = None,
+    end: Annotated[Day | None, Query(alias="to", description="Default today.")] = None,
+    every: Literal["quarter", "year"] = "quarter",
+    ties: Ties = None,
+) -> GroupsOut:
+    """Each organisation's and area's alumni, E-I index and mean cross-organisation
+    degree at every quarter or year (the programme view's dates), first date against
+    last, and which areas are under-reached."""
+    return programme_groups.groups_over_time(
+        store, viewer, start=start, end=end, every=every,
+        kinds=measure.parse_kinds(ties), memo=answers,
+    )  # fmt: skip
+
+
+@router.get(
+    "/groups/{table}.{fmt}",
+    response_class=Response,
+    responses={**responses(401, 403, 422, 429), **_DOWNLOAD},
+    summary="Organisations, areas, or both over time, as CSV or Excel",
+)
+def groups_table(
+    store: StoreDep,
+    viewer: TeamRole,
+    answers: AnswersDep,
+    table: Literal["organisations", "areas", "over-time"],
+    fmt: TableFormat,
+    start: Annotated[Day | None, Query(alias="from")] = None,
+    end: Annotated[Day | None, Query(alias="to")] = None,
+    every: Literal["quarter", "year"] = "quarter",
+) -> Response:
+    """The summaries (first date against last) or every date's figures, as a download."""
+    return _attachment(
+        programme_groups.groups_download(
+            store, viewer, table, fmt, start=start, end=end, every=every, memo=answers
+        )
+    )
+
+
+@router.get(
+    "/outcomes",
+    response_model=OutcomesOut,
+    responses=responses(401, 403, 422, 429),
+    summary="Each cohort's outcomes at three levels, short and long term",
+)
+def outcomes(
+    store: StoreDep,
+    viewer: TeamRole,
+    answers: AnswersDep,
+    as_of: Annotated[Day | None, Query(description="The long term; default today.")] = None,
+    ties: Ties = None,
+) -> OutcomesOut:
+    """For each cohort, at its end and on ``as_of``: the individual level (assessments,
+    when recorded), the organisational level (its own network's figures) and its
+    projects (sponsored, due within 18 months, delivered, handed over, overdue)."""
+    return outcomes_service.outcomes(
+        store, viewer, as_of=as_of, kinds=measure.parse_kinds(ties), memo=answers
     )

@@ -7,15 +7,17 @@ reads, is ``services.consent``'s.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query, Response
 
 from api.auth import TeamRole
-from api.deps import StoreDep
+from api.deps import AnswersDep, StoreDep
 from api.problems import responses
 from graph import measure
+from services.programme import programme_report as programme_report_of
 from services.report import cohort_report as build
+from services.schemas import Day
 
 router = APIRouter(prefix="/reports", tags=["reports"])
 
@@ -54,5 +56,48 @@ def cohort_report(
         headers={
             "Content-Security-Policy": CONTENT_SECURITY_POLICY,
             "Content-Disposition": f'inline; filename="{found.filename}"',
+        },
+    )
+
+
+@router.get(
+    "/programme",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "The report: a self-contained HTML page (plots inlined as SVG), "
+            "printable on A4.",
+            "content": {"text/html": {"schema": {"type": "string"}}},
+        },
+        **responses(401, 403, 422, 429),
+    },
+    summary="The programme report: every cohort and everyone over time",
+)
+def programme_report(
+    store: StoreDep,
+    viewer: TeamRole,
+    answers: AnswersDep,
+    start: Annotated[
+        Day | None, Query(alias="from", description="Default: the first cohort's start.")
+    ] = None,
+    end: Annotated[Day | None, Query(alias="to", description="Default today.")] = None,
+    every: Literal["quarter", "year"] = "year",
+    ties: Annotated[
+        str | None, Query(max_length=200, description="Comma-separated tie kinds.")
+    ] = None,
+) -> Response:
+    """The programme view for a board: the figures over time with the cohort starts
+    marked, each cohort on the last date, organisations and areas, the numbers, and what
+    each means; every figure captioned, with the one snapshot definition behind it."""
+    html = programme_report_of(
+        store, viewer, start=start, end=end, every=every,
+        kinds=measure.parse_kinds(ties), memo=answers,
+    )  # fmt: skip
+    return Response(
+        html,
+        media_type="text/html; charset=utf-8",
+        headers={
+            "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+            "Content-Disposition": 'inline; filename="programme-report.html"',
         },
     )

@@ -6,10 +6,12 @@ import math
 from collections.abc import Hashable, Iterable
 from typing import Any
 
-__all__ = ["ORGANISATION", "SECTOR", "canonical_order", "finite_or_none", "node_labels"]
+__all__ = ["AREA", "ORGANISATION", "SECTOR", "canonical_order", "finite_or_none", "node_labels"]
 
 ORGANISATION = "organisation"
 SECTOR = "sector"
+AREA = "area"
+"""Node attribute of a person's area (``spec/metrics.md``: the third grouping)."""
 
 
 def canonical_order(nodes: Iterable[Hashable]) -> list[Hashable]:

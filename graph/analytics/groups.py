@@ -1,4 +1,4 @@
-"""Group metrics: organisations and sectors as groups of people.
+"""Group metrics: organisations, sectors and areas as groups of people.
 
 Definitions are those of ``spec/metrics.md`` ("Group metrics"). Groups are
 the known values of a node attribute (``"organisation"`` or ``"sector"``); a
@@ -10,13 +10,23 @@ tie with an unknown end counts in no group's ``internal`` or ``external``
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterable
 from typing import Any, TypedDict
 
 from graph.analytics._util import canonical_order, node_labels
 from graph.analytics.accel import source_graph
 
-__all__ = ["GroupMetrics", "MixingCell", "cross_group_ties", "group_metrics", "mixing_matrix"]
+__all__ = [
+    "GroupMetrics",
+    "GroupReach",
+    "MixingCell",
+    "cross_group_ties",
+    "expected_ei",
+    "expected_ei_of_sizes",
+    "group_metrics",
+    "group_reach",
+    "mixing_matrix",
+]
 
 
 class GroupMetrics(TypedDict):
@@ -26,6 +36,14 @@ class GroupMetrics(TypedDict):
     internal: int
     external: int
     ei: float | None
+
+
+class GroupReach(TypedDict):
+    """One group's alumni, its E-I index and how far its people reach across organisations."""
+
+    people: int
+    ei: float | None
+    mean_cross_org_degree: float | None
 
 
 class MixingCell(TypedDict):
@@ -70,6 +88,47 @@ def cross_group_ties(G: Any, attribute: str) -> tuple[int, int]:
         else:
             external += 1
     return external, internal
+
+
+def expected_ei_of_sizes(sizes: Iterable[int]) -> float | None:
+    """The E-I index expected by chance for groups of the given sizes.
+
+    With n the people in all the groups and q = sum of n_g (n_g - 1) over
+    n (n - 1), the share of pairs of people that fall in one group, a tie
+    joining a random pair is internal with probability q: the expected E-I is
+    1 - 2q (``spec/metrics.md``). ``None`` when n < 2 (no pair).
+
+    Examples
+    --------
+    >>> expected_ei_of_sizes([2, 2])  # 2 of the 6 pairs are internal: 1 - 2/3
+    0.33333333333333337
+    >>> expected_ei_of_sizes([1, 1, 1]), expected_ei_of_sizes([3]), expected_ei_of_sizes([1])
+    (1.0, -1.0, None)
+    """
+    counts = [s for s in sizes if s > 0]
+    n = sum(counts)
+    if n < 2:
+        return None
+    q = sum(s * (s - 1) for s in counts) / (n * (n - 1))
+    return 1 - 2 * q
+
+
+def expected_ei(G: Any, attribute: str) -> float | None:
+    """The E-I index the same ties would give joining people at random, group sizes held.
+
+    People whose ``attribute`` is unknown form no group and are left out of n.
+    See :func:`expected_ei_of_sizes`.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> G = nx.empty_graph(["a", "b", "c", "d"])
+    >>> nx.set_node_attributes(G, {"a": "X", "b": "X", "c": "Y", "d": None}, "area")
+    >>> expected_ei(G, "area")  # 3 known: 1 of their 3 pairs is internal
+    0.33333333333333337
+    """
+    label = node_labels(source_graph(G), attribute)
+    return expected_ei_of_sizes(Counter(x for x in label.values() if x is not None).values())
 
 
 def group_metrics(G: Any, attribute: str) -> dict[Hashable, GroupMetrics]:
@@ -184,3 +243,40 @@ def mixing_matrix(G: Any, attribute: str) -> dict[Hashable, dict[Hashable, Mixin
             row[y] = {"ties": m, "density": density}
         matrix[x] = row
     return matrix
+
+
+def group_reach(G: Any, attribute: str) -> dict[Hashable, GroupReach]:
+    """Every group's people, E-I index and mean cross-organisation degree.
+
+    ``people`` and ``ei`` are :func:`group_metrics`'s ``size`` and ``ei``;
+    ``mean_cross_org_degree`` is the mean over the group's people of their
+    neighbours in a known organisation other than their own (the person metric
+    ``cross_org_degree``; 0 for a person whose organisation is unknown), ``None``
+    for an empty group.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> G = nx.Graph([(1, 2), (2, 3), (3, 4)])
+    >>> nx.set_node_attributes(G, {1: "A", 2: "A", 3: "B", 4: "C"}, "organisation")
+    >>> nx.set_node_attributes(G, {1: "T", 2: "T", 3: "T", 4: "U"}, "area")
+    >>> group_reach(G, "area")["T"]  # 1: none across; 2: 3 (B); 3: 2 (A) and 4 (C)
+    {'people': 3, 'ei': -0.3333333333333333, 'mean_cross_org_degree': 1.0}
+    """
+    graph = source_graph(G)
+    label = node_labels(graph, attribute)
+    org = node_labels(graph, "organisation")
+    across: Counter[Hashable] = Counter()
+    for v, group in label.items():
+        if group is None or org[v] is None:
+            continue
+        across[group] += sum(1 for u in graph.adj[v] if org[u] is not None and org[u] != org[v])
+    metrics = group_metrics(graph, attribute)
+    return {
+        group: {
+            "people": m["size"],
+            "ei": m["ei"],
+            "mean_cross_org_degree": across[group] / m["size"] if m["size"] else None,
+        }
+        for group, m in metrics.items()
+    }

@@ -13,8 +13,8 @@ from typing import Any, TypedDict, TypeVar
 import networkx as nx
 
 from graph.analytics import accel
-from graph.analytics._util import ORGANISATION, SECTOR, node_labels
-from graph.analytics.groups import cross_group_ties
+from graph.analytics._util import AREA, ORGANISATION, SECTOR, node_labels
+from graph.analytics.groups import cross_group_ties, expected_ei
 from graph.analytics.people import reach2_groups
 
 __all__ = [
@@ -49,6 +49,14 @@ class NetworkMetrics(TypedDict):
     modularity: float | None
     org_alignment: float | None
     mean_reach2_orgs: float | None
+    ei_org_expected: float | None
+    ei_org_excess: float | None
+    ei_sector_expected: float | None
+    ei_sector_excess: float | None
+    cross_area_share: float | None
+    ei_area: float | None
+    ei_area_expected: float | None
+    ei_area_excess: float | None
 
 
 NETWORK_METRICS: tuple[str, ...] = tuple(NetworkMetrics.__annotations__)
@@ -144,6 +152,15 @@ def _share(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
 
+def _against_chance(graph: Any, attribute: str) -> tuple[float | None, float | None, float | None]:
+    """(observed E-I, expected E-I, excess) over one grouping."""
+    el, il = cross_group_ties(graph, attribute)
+    observed = _share(el - il, el + il)
+    expected = expected_ei(graph, attribute)
+    excess = None if observed is None or expected is None else observed - expected
+    return observed, expected, excess
+
+
 def network_metrics(G: Any, *, backend: accel.Backend = "auto") -> NetworkMetrics:
     """The whole-network metrics of a snapshot.
 
@@ -181,7 +198,14 @@ def network_metrics(G: Any, *, backend: accel.Backend = "auto") -> NetworkMetric
           community structure to find); ``org_alignment`` is also ``None``
           when no organisation is known;
         - ``mean_reach2_orgs``: mean of ``reach2_orgs`` over people, ``None``
-          when n = 0.
+          when n = 0;
+        - ``ei_org_expected`` (and sector, area): the E-I index expected by
+          chance for the same group sizes
+          (:func:`~graph.analytics.groups.expected_ei`), ``None`` when fewer
+          than two people have a known group; ``ei_org_excess`` = ``ei_org``
+          - ``ei_org_expected`` (``None`` when either is);
+        - ``cross_area_share`` and ``ei_area``: as for sectors, over the
+          people's ``area`` node attribute (unknown: left out).
 
     Examples
     --------
@@ -221,6 +245,10 @@ def network_metrics(G: Any, *, backend: accel.Backend = "auto") -> NetworkMetric
             alignment = normalized_mutual_information(community_of, known)
 
     reach = reach2_groups(graph, ORGANISATION)
+    ei_org, ei_org_expected, ei_org_excess = _against_chance(graph, ORGANISATION)
+    ei_sector, ei_sector_expected, ei_sector_excess = _against_chance(graph, SECTOR)
+    ei_area, ei_area_expected, ei_area_excess = _against_chance(graph, AREA)
+    el_area, il_area = cross_group_ties(graph, AREA)
     return {
         "people": n,
         "ties": m,
@@ -236,4 +264,12 @@ def network_metrics(G: Any, *, backend: accel.Backend = "auto") -> NetworkMetric
         "modularity": modularity,
         "org_alignment": alignment,
         "mean_reach2_orgs": sum(reach.values()) / n if n else None,
+        "ei_org_expected": ei_org_expected,
+        "ei_org_excess": ei_org_excess,
+        "ei_sector_expected": ei_sector_expected,
+        "ei_sector_excess": ei_sector_excess,
+        "cross_area_share": _share(el_area, el_area + il_area),
+        "ei_area": ei_area,
+        "ei_area_expected": ei_area_expected,
+        "ei_area_excess": ei_area_excess,
     }

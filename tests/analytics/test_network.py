@@ -122,6 +122,14 @@ def test_network_metrics_empty_graph_give_nulls() -> None:
         "modularity": None,
         "org_alignment": None,
         "mean_reach2_orgs": None,
+        "ei_org_expected": None,
+        "ei_org_excess": None,
+        "ei_sector_expected": None,
+        "ei_sector_excess": None,
+        "cross_area_share": None,
+        "ei_area": None,
+        "ei_area_expected": None,
+        "ei_area_excess": None,
     }
 
 

@@ -78,6 +78,33 @@ CALLS = [
         *TEAM,
     ),
     Call("GET", "/metrics/people/ann", "/metrics/people/{person_id}", *TEAM),
+    Call(
+        "GET",
+        "/metrics/programme?from=2019-07-01&to=2021-07-01&every=year",
+        "/metrics/programme",
+        *TEAM,
+    ),
+    Call(
+        "GET",
+        "/metrics/programme/table.csv?from=2019-07-01&to=2021-07-01&every=year",
+        "/metrics/programme/table.{fmt}",
+        *TEAM,
+    ),
+    Call(
+        "GET", "/metrics/groups?from=2019-07-01&to=2021-07-01&every=year", "/metrics/groups", *TEAM
+    ),
+    Call(
+        "GET",
+        "/metrics/groups/areas.csv?from=2019-07-01&to=2021-07-01&every=year",
+        "/metrics/groups/{table}.{fmt}",
+        *TEAM,
+    ),
+    Call(
+        "GET",
+        "/metrics/dashboard/sectors.xlsx?as_of=2020-06-01",
+        "/metrics/dashboard/{table}.{fmt}",
+        *TEAM,
+    ),
     Call("POST", "/ingest?dry_run=true", "/ingest", *TEAM),
     Call("GET", "/ingest/runs", "/ingest/runs", *TEAM),
     Call("POST", "/ingest/runs/run-1/rollback", "/ingest/runs/{run_id}/rollback", *TEAM),
@@ -129,6 +156,8 @@ CALLS = [
         "POST", "/surveys/c2019/end/close", "/surveys/{cohort_id}/{wave}/close", 401, 403, 404, 404
     ),
     Call("GET", "/surveys/c2019/development", "/surveys/{cohort_id}/development", *TEAM),
+    Call("GET", "/reports/programme?from=2019-07-01&to=2021-07-01", "/reports/programme", *TEAM),
+    Call("GET", "/metrics/outcomes?as_of=2021-07-01", "/metrics/outcomes", *TEAM),
 ]
 
 OUTSIDE_MENTOR = {"email": "m@out.org", "capacity": 2, "name": "M", "organisation": "Out Ltd",

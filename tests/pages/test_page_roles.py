@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from api.pages import dashboard, people, site, upload, wicked
+from api.pages import dashboard, people, programme, site, upload, wicked
 
 from ..api.conftest import Keys, write_json_bundle
 from .conftest import sign_in
@@ -53,6 +53,26 @@ CALLS = [
     Call("GET", "/issues/nothing", "/issues/{issue_id}", 303, 404, 404, 404),
     Call("POST", "/issues/domestic-abuse/handovers", "/issues/{issue_id}/handovers", *FORM),
     Call("GET", "/dashboard?as_of=2020-06-01", "/dashboard", *TEAM),
+    Call("GET", "/programme?from=2019-07-01&to=2021-07-01&every=year", "/programme", *TEAM),
+    Call(
+        "GET",
+        "/programme/table.xlsx?from=2019-07-01&to=2021-07-01&every=year",
+        "/programme/table.{fmt}",
+        *TEAM,
+    ),
+    Call("GET", "/dashboard/network.csv?as_of=2020-06-01", "/dashboard/{table}.{fmt}", *TEAM),
+    Call(
+        "GET",
+        "/programme/organisations?from=2019-07-01&to=2021-07-01&every=year&sort=ei_last",
+        "/programme/organisations",
+        *TEAM,
+    ),
+    Call(
+        "GET",
+        "/programme/organisations/over-time.xlsx?from=2019-07-01&to=2021-07-01&every=year",
+        "/programme/organisations/{table}.{fmt}",
+        *TEAM,
+    ),
     Call("GET", "/upload", "/upload", *TEAM),
     Call("POST", "/upload", "/upload", 403, 403, 200, 200),
     Call("POST", "/upload/load", "/upload/load", 403, 403, 409, 409),
@@ -92,7 +112,7 @@ def test_open_page_as_role_gets_the_tables_status(
 def test_page_table_covers_every_page_route() -> None:
     routes = {
         (method, route.path)
-        for module in (site, people, wicked, dashboard, upload)
+        for module in (site, people, wicked, dashboard, upload, programme)
         for route in module.router.routes
         for method in getattr(route, "methods", ())
         if method != "HEAD"

@@ -1,0 +1,271 @@
+"""The programme view (issue 17): every cohort, and the whole network, over time.
+
+One door for the page, the API, the CLI and the programme report: the same figures,
+worked out once from the snapshots ``graph.measure`` gives, kept in a memo until the
+store is next written.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from graph import measure
+from graph.analytics import network_metrics
+from graph.errors import Forbidden, Invalid, Problem
+from graph.memo import VersionedMemo
+from graph.model import DEFAULT_METRIC_KINDS, Cohort, KeyRole, Membership, TieKind
+from graph.store import GraphStore, Page
+from services.consent import Viewer
+from services.schemas_programme import (
+    PROGRAMME,
+    PROGRAMME_COLUMNS,
+    ProgrammeCohortOut,
+    ProgrammeEvery,
+    ProgrammeOut,
+    ProgrammePointOut,
+)
+from services.tables import Download, Table, download
+from visualisations.programme_plots import EVERYONE, Trend, programme_svgs
+
+__all__ = [
+    "MAX_PROGRAMME_POINTS",
+    "ensure_team",
+    "measure_row",
+    "SNAPSHOT_DEFINITION",
+    "Figure",
+    "ProgrammePage",
+    "programme_dates",
+    "programme_download",
+    "programme_table",
+    "programme_page",
+    "programme_report",
+    "programme_view",
+]
+
+MAX_PROGRAMME_POINTS = 120
+"""Dates in one view: more is a mistake (30 years by quarter), not a question."""
+
+SNAPSHOT_DEFINITION = (
+    "Each date's network: the people who agreed to analytics and belong to a cohort that "
+    "had started by then, joined by every tie of the chosen kinds active on that date."
+)
+"""The one snapshot definition of every programme figure, said in its captions."""
+
+_ALL = Page(limit=100_000)
+
+assert EVERYONE == PROGRAMME, "the plots and the rows name the whole network alike"
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One plot, ready for a page or a report: an image ``src`` (an SVG data URI, so
+    it needs nothing else and no inline style), its title and its caption."""
+
+    metric: str
+    title: str
+    caption: str
+    src: str
+
+
+@dataclass(frozen=True)
+class ProgrammePage:
+    """The programme view with its plots."""
+
+    view: ProgrammeOut
+    figures: list[Figure]
+
+
+def _figure(trend: Trend, svg: str) -> Figure:
+    data = base64.b64encode(svg.encode()).decode("ascii")
+    return Figure(trend.metric, trend.title, trend.caption, f"data:image/svg+xml;base64,{data}")
+
+
+def ensure_team(viewer: Viewer) -> None:
+    """The programme view is the programme team's (programme or admin keys)."""
+    if viewer.role is KeyRole.ALUMNI:
+        raise Forbidden("the programme view is for the programme team (programme or admin keys)")
+
+
+def programme_dates(start: date, end: date, every: ProgrammeEvery) -> list[date]:
+    """``start``, the first day of every quarter (or year) after it up to ``end``, and ``end``.
+
+    >>> [d.isoformat() for d in programme_dates(date(2019, 6, 4), date(2021, 3, 1), "year")]
+    ['2019-06-04', '2020-01-01', '2021-01-01', '2021-03-01']
+    """
+    if every == "quarter":
+        return measure.dates_between(start, end, "quarter")
+    if end < start:
+        raise Invalid([Problem("programme", "to", end.isoformat(), f"is before from {start}")])
+    days = [start, *(date(y, 1, 1) for y in range(start.year + 1, end.year + 1))]
+    return days if days[-1] == end else [*days, end]
+
+
+def measure_row(day: date, scope: str, snapshot: object) -> ProgrammePointOut:
+    """One row of the programme view: the figures of ``snapshot`` (everyone, or a cohort)."""
+    m = network_metrics(snapshot)
+    return ProgrammePointOut(
+        date=day,
+        scope=scope,
+        people=m["people"],
+        ties=m["ties"],
+        cross_org_share=m["cross_org_share"],
+        cross_sector_share=m["cross_sector_share"],
+        ei_org=m["ei_org"],
+        ei_org_expected=m["ei_org_expected"],
+        ei_org_excess=m["ei_org_excess"],
+        ei_sector=m["ei_sector"],
+        ei_sector_expected=m["ei_sector_expected"],
+        ei_sector_excess=m["ei_sector_excess"],
+        mean_reach2_orgs=m["mean_reach2_orgs"],
+        largest_component_share=m["largest_component_share"],
+        silo_index=m["org_alignment"],
+    )
+
+
+def programme_view(
+    store: GraphStore,
+    viewer: Viewer,
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    every: ProgrammeEvery = "quarter",
+    kinds: Sequence[TieKind] = DEFAULT_METRIC_KINDS,
+    memo: VersionedMemo | None = None,
+) -> ProgrammeOut:
+    """The figures of the whole network and of each cohort at every quarter (or year).
+
+    ``start`` defaults to the first cohort's start, ``end`` to today. A cohort's rows
+    measure the network among its members (ties between two of them), from its start
+    on; the ``programme`` rows measure everyone. ``Invalid`` for more than
+    :data:`MAX_PROGRAMME_POINTS` dates or ``end`` before ``start``.
+    """
+    ensure_team(viewer)
+    kinds = measure.check_kinds(kinds)
+    cohorts = sorted(store.find(Cohort, page=_ALL).data, key=lambda c: (c.start_date, c.id))
+    first = start or (cohorts[0].start_date if cohorts else date.today())
+    last = end or date.today()
+    days = programme_dates(first, last, every)
+    if len(days) > MAX_PROGRAMME_POINTS:
+        raise Invalid(
+            [Problem("programme", "from/to", f"{first}/{last}",
+                     f"{len(days)} dates; ask for at most {MAX_PROGRAMME_POINTS}")]
+        )  # fmt: skip
+
+    def work_out() -> ProgrammeOut:
+        members: dict[str, set[str]] = {c.id: set() for c in cohorts}
+        for m in store.find(Membership, page=_ALL).data:
+            members.setdefault(m.cohort_id, set()).add(m.person_id)
+        snapshots = [(day, store.snapshot(day, kinds)) for day in days]
+        measure.with_areas(store, *(s for _, s in snapshots))
+        points: list[ProgrammePointOut] = []
+        for day, snapshot in snapshots:
+            points.append(measure_row(day, PROGRAMME, snapshot))
+            for cohort in cohorts:
+                if cohort.start_date <= day:
+                    present = members[cohort.id] & set(snapshot)
+                    points.append(measure_row(day, cohort.id, snapshot.subgraph(present)))
+        return ProgrammeOut(
+            start=first,
+            end=last,
+            every=every,
+            kinds=[k.value for k in kinds],
+            snapshot=SNAPSHOT_DEFINITION,
+            cohorts=[
+                ProgrammeCohortOut(
+                    id=c.id, name=c.name, start_date=c.start_date, end_date=c.end_date
+                )
+                for c in cohorts
+            ],
+            points=points,
+        )
+
+    if memo is None:
+        return work_out()
+    return memo.get(("programme", first, last, every, kinds), work_out)
+
+
+def programme_page(
+    store: GraphStore,
+    viewer: Viewer,
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    every: ProgrammeEvery = "quarter",
+    kinds: Sequence[TieKind] = DEFAULT_METRIC_KINDS,
+    memo: VersionedMemo | None = None,
+) -> ProgrammePage:
+    """:func:`programme_view` and its plots (:data:`visualisations.programme_plots.TRENDS`),
+    one line per cohort and one for everyone, cohort starts marked."""
+    view = programme_view(store, viewer, start=start, end=end, every=every, kinds=kinds, memo=memo)
+
+    def draw() -> ProgrammePage:
+        points = [p.model_dump() for p in view.points]
+        cohorts = [(c.id, c.name, c.start_date) for c in view.cohorts]
+        figures = [_figure(t, svg) for t, svg in programme_svgs(points, cohorts)]
+        return ProgrammePage(view, figures)
+
+    if memo is None:
+        return draw()
+    return memo.get(("programme-page", view.start, view.end, every, tuple(view.kinds)), draw)
+
+
+def programme_table(view: ProgrammeOut) -> Table:
+    """The programme view's rows as a downloadable table (the page's table)."""
+    return Table(
+        f"programme-{view.start}-{view.end}-{view.every}",
+        PROGRAMME_COLUMNS,
+        [[getattr(p, c) for c in PROGRAMME_COLUMNS] for p in view.points],
+    )
+
+
+def programme_download(
+    store: GraphStore,
+    viewer: Viewer,
+    fmt: str,
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    every: ProgrammeEvery = "quarter",
+    kinds: Sequence[TieKind] = DEFAULT_METRIC_KINDS,
+    memo: VersionedMemo | None = None,
+) -> Download:
+    """The programme view's table as CSV or ``.xlsx`` (formula-safe)."""
+    view = programme_view(store, viewer, start=start, end=end, every=every, kinds=kinds, memo=memo)
+    return download(programme_table(view), fmt)
+
+
+def programme_report(
+    store: GraphStore,
+    viewer: Viewer,
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    every: ProgrammeEvery = "year",
+    kinds: Sequence[TieKind] = DEFAULT_METRIC_KINDS,
+    memo: VersionedMemo | None = None,
+) -> str:
+    """The programme report for a board: one self-contained HTML page (plots inlined,
+    every figure captioned, a print stylesheet for A4), from the programme view and the
+    organisations and areas on the same dates and snapshots."""
+    from services.outcomes import outcomes  # both build on this module
+    from services.programme_groups import groups_page
+    from visualisations.programme_report import to_html
+
+    page = programme_page(store, viewer, start=start, end=end, every=every, kinds=kinds, memo=memo)
+    groups = groups_page(
+        store, viewer, start=page.view.start, end=page.view.end, every=every, kinds=kinds,
+        memo=memo,
+    )  # fmt: skip
+    return to_html(
+        view=page.view,
+        figures=page.figures,
+        groups=groups.view,
+        organisations=groups.organisations[:10],
+        areas=groups.areas,
+        group_figures=groups.figures,
+        outcomes=outcomes(store, viewer, as_of=page.view.end, kinds=kinds, memo=memo),
+        made_on=date.today().isoformat(),
+    )
