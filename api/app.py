@@ -81,12 +81,13 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.store = store or open_store(store_url)
+        own = None if store is not None else open_store(store_url)
+        app.state.store = store or own
         try:
             yield
         finally:
-            if store is None:
-                app.state.store.close()
+            if own is not None:  # what it opened, even if a test swapped app.state.store
+                own.close()
 
     app = FastAPI(
         title="alumni-graph",
