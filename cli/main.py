@@ -119,9 +119,23 @@ def serve(
     )
 
 
+def _print_error(words: str) -> None:
+    from rich.text import Text
+
+    err_console.print(Text("error: ", style="red") + Text(words), highlight=False)
+
+
 def main() -> None:
+    from cli.output import in_words, validation_in_words
+
     try:
         app()
     except AlumniGraphError as error:
-        err_console.print(f"[red]error:[/red] {error}")
+        _print_error(in_words(error))
         raise SystemExit(exit_code_for(error)) from None
+    except Exception as error:  # a request a command built was refused by its model
+        words = validation_in_words(error)
+        if words is None:
+            raise
+        _print_error(words)
+        raise SystemExit(2) from None

@@ -20,6 +20,7 @@ from api.deps import StoreDep
 from api.pages import sessions
 from api.pages.sessions import CSRF_FIELD, Session
 from api.problems import problem
+from graph.errors import AlumniGraphError
 from graph.model import KeyRole
 from services.consent import Viewer
 
@@ -85,6 +86,25 @@ def refused(request: Request, who: SignedIn, reason: str) -> HTMLResponse:
 
 def not_found(request: Request, who: SignedIn, what: str) -> HTMLResponse:
     return render(request, "error.html", who, status=404, title="Not found", reason=what)
+
+
+def error_page(
+    request: Request,
+    status: int,
+    title: str,
+    reason: str,
+    headers: dict[str, str] | None = None,
+) -> HTMLResponse:
+    """The site's error page, for an error a page's address caused (a bad date, an
+    unknown record, no such page): signed in or not, with the site's navigation."""
+    store = getattr(request.app.state, "store", None)
+    try:
+        who = signed_in(request, store) if store is not None else None
+    except AlumniGraphError:  # the store is down: the error page still shows
+        who = None
+    response = render(request, "error.html", who, status=status, title=title, reason=reason)
+    response.headers.update(headers or {})
+    return response
 
 
 def csrf_refused() -> Response:
