@@ -7,6 +7,7 @@ one place; anything else is a bug and keeps its traceback.
 from __future__ import annotations
 
 import os
+import sys
 from typing import Annotated
 
 import typer
@@ -125,13 +126,39 @@ def _print_error(words: str) -> None:
     err_console.print(Text("error: ", style="red") + Text(words), highlight=False)
 
 
+def _store_in(argv: list[str]) -> str | None:
+    """The ``--store`` a command line names (``--store URL`` or ``--store=URL``), if any."""
+    for index, arg in enumerate(argv):
+        if arg == "--store" and index + 1 < len(argv):
+            return argv[index + 1]
+        if arg.startswith("--store="):
+            return arg.removeprefix("--store=")
+    return None
+
+
+def _suggesting(error: AlumniGraphError) -> AlumniGraphError:
+    """A ``NotFound`` from a command that opened its store itself (not through
+    ``cli.output.command_store``), with suggestions read from that store as well."""
+    if not isinstance(error, NotFound) or error.suggestions:
+        return error
+    from cli.output import command_store
+
+    try:
+        with command_store(_store_in(sys.argv[1:])):
+            raise error
+    except NotFound as suggested:
+        return suggested
+    except AlumniGraphError:  # the store cannot be read now: the error as it was
+        return error
+
+
 def main() -> None:
     from cli.output import in_words, validation_in_words
 
     try:
         app()
     except AlumniGraphError as error:
-        _print_error(in_words(error))
+        _print_error(in_words(_suggesting(error)))
         raise SystemExit(exit_code_for(error)) from None
     except Exception as error:  # a request a command built was refused by its model
         words = validation_in_words(error)

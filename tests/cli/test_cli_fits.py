@@ -130,6 +130,20 @@ def test_not_found_reads_as_a_sentence_with_the_suggestion(
     assert err.strip() == "error: no wicked issue 'domestic-abus'; did you mean domestic-abuse?"
 
 
+@pytest.mark.parametrize("store_option", ["--store", "--store="])
+def test_a_command_opening_its_own_store_still_suggests(
+    url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    store_option: str,
+) -> None:
+    """``metrics growth`` opens its store itself; ``cli.main.main`` reads the suggestions."""
+    where = [store_option + url] if store_option.endswith("=") else [store_option, url]
+    code, err = run_main(monkeypatch, capsys, "metrics", "growth", "--cohort", "c2O21", *where)
+    assert code == 3
+    assert err.strip().endswith("did you mean c2021?")
+
+
 def test_close_matches_ignores_case_and_accents_and_ranks_by_likeness() -> None:
     choices = {"lge-2021": ["Leading Greater Essex 2021"], "sian": ["Siân Jones"], "x": ["Y"]}
     assert close_matches("lge-2012", choices) == ["lge-2021"]
