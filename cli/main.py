@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+import typer.core
 from rich.console import Console
 from rich.table import Table
 
@@ -24,8 +25,27 @@ from cli.people import cohorts, organisations, people
 from cli.visualise import report, visualise
 from graph.errors import AlumniGraphError, Invalid, NotFound
 
+
+class WordsGroup(typer.core.TyperGroup):
+    """The root command: an option's value that typer refuses is said in words (the
+    value and why, a suggestion among choices), whichever subcommand it was given to."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except typer.BadParameter as error:
+            from cli.output import bad_value_in_words
+
+            words = bad_value_in_words(error)
+            if words is not None:
+                error.message = words
+            raise
+
+
 app = typer.Typer(
-    no_args_is_help=True, help="The alumni network of a systems-leadership programme."
+    cls=WordsGroup,
+    no_args_is_help=True,
+    help="The alumni network of a systems-leadership programme.",
 )
 console = Console()
 err_console = Console(stderr=True)

@@ -150,3 +150,34 @@ def _default(value: Any) -> Any:
 
 def to_json(data: object) -> str:
     return json.dumps(data, indent=2, sort_keys=False, default=_default, allow_nan=False)
+
+
+def bad_value_in_words(error: Exception) -> str | None:
+    """What typer says of an option's value it could not take, as the value and why in
+    words ("'0' must be 1 or more", "'alumnus' is not one of ...; did you mean
+    alumni?"), from the pydantic error behind it; ``None`` if there is none."""
+    import re
+
+    from graph.errors import close_matches, did_you_mean
+
+    cause = error.__cause__
+    found = getattr(cause, "errors", None)
+    if type(cause).__name__ != "ValidationError" or not callable(found) or not found():
+        return None
+    e = found()[0]
+    value, kind, context = e.get("input"), str(e.get("type", "")), e.get("ctx") or {}
+    message = str(e.get("msg", "")).removeprefix("Value error, ")
+    if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
+        bound = next(iter(context.values()), "")
+        than = {"greater_than_equal": "or more", "less_than_equal": "or less"}
+        words = f"must be {bound} {than[kind]}" if kind in than else message.lower()
+        return f"{str(value)!r} {words}"
+    if kind.startswith("int_"):
+        return f"{str(value)!r} is not a whole number"
+    if kind.startswith(("date", "datetime")):
+        return f"{str(value)!r} is not a date: write it as YYYY-MM-DD"
+    quoted = re.findall(r"'([^']*)'", message)
+    if "is not one of" in message and len(quoted) > 1:
+        hint = did_you_mean(close_matches(quoted[0], {c: [] for c in quoted[1:]}))
+        return message.rstrip(".") + hint
+    return f"{str(value)!r}: {message[:1].lower()}{message[1:]}" if value is not None else None

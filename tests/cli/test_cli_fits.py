@@ -194,6 +194,28 @@ def test_a_bad_option_reads_as_the_option_its_value_and_why(
     assert "problem(s)" not in err and "option:" not in err
 
 
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["people", "--page", "0"], "Invalid value for '--page': '0' must be 1 or more"),
+        (["people", "--page", "two"], "Invalid value for '--page': 'two' is not a whole number"),
+        (
+            ["keys", "create", "--role", "alumnus"],
+            "Invalid value for '--role': 'alumnus' is not one of 'alumni', 'programme',"
+            " 'admin'; did you mean alumni?",
+        ),
+    ],
+    ids=["too-small", "not-a-number", "not-a-choice"],
+)
+def test_a_value_typer_refuses_reads_as_the_value_and_why(
+    url: str, args: list[str], words: str
+) -> None:
+    code, output, _ = run(url, *args, columns=200)
+    assert code == 2
+    assert words in output
+    assert "Input should" not in output and "Value error" not in output
+
+
 def test_map_options_that_contradict_name_the_options() -> None:
     error = Invalid([Problem("map", "as_of/wave", "2021-01-01/None", "give a date or a wave")])
     assert in_words(error) == "--as-of and --wave '2021-01-01/None': give a date or a wave"
