@@ -169,7 +169,7 @@ def _close_emails(store: GraphStore, viewer: Viewer, text: str) -> list[str]:
 def _names_by_key(store: GraphStore, viewer: Viewer, kind: str) -> dict[str, list[str]]:
     """What a record of ``kind`` may be asked for by (key -> its names), among those the
     viewer may know of: cohorts, organisations, issues and projects for everyone; people,
-    runs and keys for the programme team only."""
+    runs, keys and survey waves for the programme team only."""
     team = consent.is_team(viewer)
     if kind == "cohort":
         return {c.id: [c.name] for c in store.find(Cohort, page=_SCAN).data}
@@ -185,6 +185,8 @@ def _names_by_key(store: GraphStore, viewer: Viewer, kind: str) -> dict[str, lis
         return {r.id: [] for r in store.runs()}
     if kind in ("api key", "api_key") and team:
         return {k.id: [] for k in store.keys()}
+    if kind == "survey wave" and team:  # asked for as "COHORT WAVE"
+        return {f"{w.cohort_id} {w.wave.value}": [] for w in store.surveys.waves()}
     return {}
 
 

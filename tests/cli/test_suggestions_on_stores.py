@@ -7,11 +7,14 @@ organisations ecc ("Essex County Council", alias "ECC"), mse-icb and essex-polic
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
+
 import pytest
 
 from graph.errors import NotFound
-from graph.model import KeyRole
+from graph.model import KeyRole, Wave
 from graph.store import GraphStore
+from graph.surveys import SurveyWave
 from services.consent import Viewer
 from services.people import person_id_of, with_suggestions
 
@@ -65,3 +68,16 @@ def test_not_found_suggests_the_closest_records_to_anyone(
 def test_people_are_suggested_to_the_team_only(sample: GraphStore) -> None:
     assert with_suggestions(sample, TEAM, NotFound("person", "Dan Exampel")).suggestions == ("dan",)
     assert with_suggestions(sample, ALUMNA, NotFound("person", "Dan Exampel")).suggestions == ()
+
+
+def test_an_unopened_survey_wave_suggests_the_waves_opened(sample: GraphStore) -> None:
+    opened = SurveyWave(
+        cohort_id="c2019",
+        wave=Wave.BASELINE,
+        opened_at=datetime(2019, 5, 1, tzinfo=UTC),
+        closes_on=date(2019, 6, 1),
+    )
+    sample.surveys.save_wave(opened)
+    missing = NotFound("survey wave", "c2O19 baseline")
+    assert with_suggestions(sample, TEAM, missing).suggestions == ("c2019 baseline",)
+    assert with_suggestions(sample, ALUMNA, missing).suggestions == ()
