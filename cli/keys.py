@@ -8,6 +8,7 @@ to ``cli.main.main``, which turns them into one line and an exit status.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated
 
 import typer
@@ -48,6 +49,10 @@ def create(
     typer.echo(key)
 
 
+def _when(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M")
+
+
 @app.command("list")
 def list_keys(store: StoreOption = None) -> None:
     """Every key's id, role, person and dates (never a secret)."""
@@ -56,15 +61,18 @@ def list_keys(store: StoreOption = None) -> None:
     with command_store(store) as graph_store:
         found = graph_store.keys()
     table = Table(title="API keys")
-    for column in ("id", "role", "person", "created", "revoked"):
-        table.add_column(column)
+    table.add_column("id", no_wrap=True, min_width=8)  # whole: revoke takes it
+    table.add_column("role", no_wrap=True)
+    table.add_column("person", overflow="fold")
+    table.add_column("created (UTC)", overflow="fold", min_width=10)
+    table.add_column("revoked (UTC)", overflow="fold", min_width=10)
     for k in found:
         table.add_row(
             k.id,
             k.role.value,
             k.person_id or "",
-            k.created_at.isoformat(timespec="seconds"),
-            k.revoked_at.isoformat(timespec="seconds") if k.revoked_at else "",
+            _when(k.created_at),
+            _when(k.revoked_at) if k.revoked_at else "",
         )
     Console().print(table)
 

@@ -21,8 +21,10 @@ from cli.main import app, main
 from cli.output import in_words, validation_in_words
 from graph.errors import Invalid, NotFound, Problem, close_matches
 from graph.sqlite_store import SqliteStore
+from graph.store import Batch
 from ingest.write import write_bundle
 
+from ..contract.sample import person as sample_person
 from ..contract.sample import programme
 from ..ingest.conftest import sample_tables
 
@@ -170,6 +172,32 @@ def test_ingest_runs_at_80_columns_shows_whole_ids_that_rollback_takes(tmp_path:
     assert RUN_ID.findall(output) == [expected]
     code, output, _ = run(url, "ingest", "rollback", RUN_ID.findall(output)[0])
     assert code == 0 and f"rolled back {expected}" in output
+
+
+def test_keys_list_at_80_columns_keeps_every_key_id_that_revoke_takes(
+    url: str, tmp_path: Path
+) -> None:
+    store = SqliteStore(url)
+    try:
+        long_id = "p-0123456789abcdef0123"  # as long as the ids a salted email hash gives
+        store.apply(Batch(people=[sample_person(long_id, consent_directory=True)]))
+    finally:
+        store.close()
+    for role, who in (("alumni", long_id), ("programme", "ann@example.org"), ("admin", None)):
+        chosen = ["--person", who] if who else []
+        assert run(url, "keys", "create", "--role", role, *chosen)[0] == 0
+    store = SqliteStore(url)
+    try:
+        made = sorted(k.id for k in store.keys())
+    finally:
+        store.close()
+    assert run(url, "keys", "revoke", made[0])[0] == 0
+    code, output, _ = run(url, "keys", "list")
+    assert code == 0, output
+    assert max(len(line) for line in output.splitlines()) <= 80
+    shown = re.findall(r"^│ ([0-9a-f]{8}) ", output, re.M)
+    assert sorted(shown) == made
+    assert "…" not in output  # nothing cut short: a long person id folds, dates fit
 
 
 def test_ingest_rollback_of_a_mistyped_run_suggests_the_run(tmp_path: Path) -> None:
