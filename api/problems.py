@@ -9,15 +9,16 @@ large) all leave through the handlers installed here, with one body shape:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from http import HTTPStatus
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.errors import BundleRefused, RateLimited, TooLarge, Unauthenticated
@@ -147,8 +148,27 @@ def _report_items(report: dict[str, object]) -> list[ProblemItem]:
     return items
 
 
-async def _domain_error(request: Request, error: Exception) -> JSONResponse:
-    assert isinstance(error, AlumniGraphError)
+def _with_suggestions(request: Request, error: NotFound) -> NotFound:
+    """A 404's closest keys of its kind that anyone may list (cohorts, organisations,
+    issues, projects: never people), through the one helper the command line uses too."""
+    store = getattr(request.app.state, "store", None)
+    if store is None:
+        return error
+    from graph.model import KeyRole
+    from services.consent import Viewer
+    from services.people import with_suggestions
+
+    try:
+        return with_suggestions(store, Viewer(role=KeyRole.ALUMNI, key_id="404"), error)
+    except AlumniGraphError:  # the store failed as well: the 404 as it was
+        return error
+
+
+async def _domain_error(request: Request, raised: Exception) -> Response:
+    assert isinstance(raised, AlumniGraphError)
+    error = raised
+    if isinstance(error, NotFound):
+        error = await run_in_threadpool(_with_suggestions, request, error)
     found = next(((s, t) for kind, s, t in _STATUS if isinstance(error, kind)), None)
     if found is None:
         return problem(500, "Internal error", type(error).__name__)
@@ -165,7 +185,65 @@ async def _domain_error(request: Request, error: Exception) -> JSONResponse:
     elif isinstance(error, BundleRefused):
         report = error.report
         errors = _report_items(report)
+    if _is_page(request):
+        return await _page(request, status, title, _page_reason(error), headers)
     return problem(status, title, str(error), headers=headers, errors=errors, report=report)
+
+
+# -- pages ----------------------------------------------------------------------------------
+# A page's address that goes wrong (a bad date, an unknown record, no such page) answers
+# with the site's error page and the same status; forms posted from a page, and the JSON
+# API, keep answering problem+json.
+
+
+def _is_page(request: Request) -> bool:
+    """A browser asked for a page: a GET of a page route, or of no route at all by a
+    browser (it accepts HTML)."""
+    if request.method not in ("GET", "HEAD"):
+        return False
+    endpoint = request.scope.get("endpoint")
+    if endpoint is None:
+        return "text/html" in request.headers.get("accept", "")
+    return str(getattr(endpoint, "__module__", "")).startswith("api.pages.")
+
+
+async def _page(
+    request: Request, status: int, title: str, reason: str, headers: dict[str, str] | None
+) -> Response:
+    from api.pages.render import error_page
+
+    return await run_in_threadpool(error_page, request, status, title, reason, headers)
+
+
+def _page_reason(error: AlumniGraphError) -> str:
+    if isinstance(error, NotFound):
+        kind = error.kind.replace("_", " ")
+        return f"There is no {kind} {error.key!r} that this key may see{_hint(error)}."
+    if isinstance(error, Invalid):
+        return " ".join(f"{p.field} {str(p.value)!r}: {p.reason}." for p in error.problems)
+    return str(error)
+
+
+def _hint(error: NotFound) -> str:
+    from graph.errors import did_you_mean
+
+    return did_you_mean(error.suggestions)
+
+
+def _in_words(e: Mapping[str, Any]) -> str:
+    """One of a request's validation errors as a sentence naming the parameter and the
+    value: "as_of 'yesterday' is not a date: write it as YYYY-MM-DD"."""
+    loc = [str(part) for part in e.get("loc", ()) if not isinstance(part, int)]
+    name = loc[-1] if loc else "the address"
+    value = e.get("input")
+    shown = "" if value is None or isinstance(value, dict | list) else f" {str(value)[:80]!r}"
+    kind = str(e.get("type", ""))
+    if kind.startswith(("date", "datetime")):
+        return f"{name}{shown} is not a date: write it as YYYY-MM-DD, e.g. 2024-03-31."
+    if kind == "missing":
+        return f"{name} is missing."
+    message = str(e.get("msg", "is not allowed"))
+    return f"{name}{shown}: {message[:1].lower()}{message[1:]}."
 
 
 def _location(loc: Sequence[int | str]) -> tuple[str, str]:
@@ -175,7 +253,7 @@ def _location(loc: Sequence[int | str]) -> tuple[str, str]:
     return "request", ".".join(parts)
 
 
-async def _validation_error(request: Request, error: Exception) -> JSONResponse:
+async def _validation_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, RequestValidationError)
     items = []
     for e in error.errors():
@@ -184,10 +262,13 @@ async def _validation_error(request: Request, error: Exception) -> JSONResponse:
         shown = "" if value is None or isinstance(value, dict | list) else str(value)[:200]
         items.append(ProblemItem(record=record, field=field, value=shown, reason=e["msg"]))
     detail = "; ".join(f"{i.record}.{i.field}: {i.reason}" for i in items[:5])
+    if _is_page(request):
+        words = " ".join(_in_words(e) for e in error.errors()[:5])
+        return await _page(request, 422, "This address does not work", words, None)
     return problem(422, "Invalid input", detail, errors=items)
 
 
-async def _http_error(request: Request, error: Exception) -> JSONResponse:
+async def _http_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, StarletteHTTPException)
     title = _TITLES.get(error.status_code)
     if title is None:
@@ -196,6 +277,9 @@ async def _http_error(request: Request, error: Exception) -> JSONResponse:
         except ValueError:
             title = "Error"
     detail = error.detail if isinstance(error.detail, str) else title
+    if _is_page(request) and error.status_code in (404, 405):
+        reason = "There is no page at this address." if error.status_code == 404 else detail
+        return await _page(request, error.status_code, title, reason, dict(error.headers or {}))
     return problem(error.status_code, title, detail, headers=dict(error.headers or {}))
 
 

@@ -35,6 +35,9 @@ REFUSED = 2
 
 _LOAD = "load"
 
+WIDE_RUNS = 110
+"""From this many columns on, ``ingest runs`` shows each file's checksum too."""
+
 
 class IngestGroup(typer.core.TyperGroup):
     """Routes ``ingest PATH ...`` to ``ingest load PATH ...``; subcommands win by name."""
@@ -87,13 +90,12 @@ def load(
     ] = OutputFormat.TABLE,
 ) -> None:
     """Load a cohort bundle: every error listed and nothing written, or all of it written."""
-    from graph.stores import open_store
+    from cli.output import command_store
     from ingest.pipeline import STEPS
     from services import upload
 
     out, err = Console(), Console(stderr=True)
-    graph_store = open_store(store)
-    try:
+    with command_store(store) as graph_store:
         with Progress(
             SpinnerColumn(),
             TextColumn("{task.description}"),
@@ -110,8 +112,6 @@ def load(
             report = upload.ingest_bundle(
                 graph_store, _operator(), path, dry_run=dry_run, progress=progress
             )
-    finally:
-        graph_store.close()
     if output is OutputFormat.JSON:
         typer.echo(report.to_json())
     else:
@@ -175,38 +175,38 @@ def runs(
     ] = OutputFormat.TABLE,
 ) -> None:
     """Every load so far, oldest first, with what it changed."""
-    from graph.stores import open_store
+    from cli.output import command_store
     from services import upload
 
-    graph_store = open_store(store)
-    try:
+    with command_store(store) as graph_store:
         found = upload.list_runs(graph_store, _operator()).data
-    finally:
-        graph_store.close()
     if output is OutputFormat.JSON:
         typer.echo(json.dumps([r.model_dump(mode="json") for r in found], indent=2))
         return
+    console = Console()
+    # The run id stays whole (``ingest rollback`` takes it); the file name folds and the
+    # checksum (in --format json) is left out when the terminal is narrow.
+    wide = console.width >= WIDE_RUNS
     table = Table(title="ingest runs")
-    for name in ("run", "file", "sha256", "started", "status", "created/updated"):
-        table.add_column(
-            name,
-            justify="right" if name == "created/updated" else "left",
-            no_wrap=name != "file",
-            overflow="fold",
-            min_width=12 if name == "file" else None,
-        )
+    table.add_column("run", no_wrap=True, min_width=max((len(r.id) for r in found), default=3))
+    table.add_column("file", overflow="fold", min_width=8)
+    if wide:
+        table.add_column("sha256", no_wrap=True)
+    table.add_column("started", overflow="fold", min_width=10)
+    table.add_column("status", overflow="fold")
+    table.add_column("created / updated", justify="right", overflow="fold", min_width=7)
     for run in found:
         created = sum(c.get("created", 0) for c in run.counts.values())
         updated = sum(c.get("updated", 0) for c in run.counts.values())
         table.add_row(
             run.id,
             run.file_name,
-            run.sha256[:12],
+            *([run.sha256[:12]] if wide else []),
             run.started_at.strftime("%Y-%m-%d %H:%M"),
-            run.status,
-            f"{created}/{updated}",
+            run.status.replace("_", " "),
+            f"{created} / {updated}",
         )
-    Console().print(table)
+    console.print(table)
 
 
 @app.command("rollback")
@@ -215,14 +215,11 @@ def rollback(
     store: StoreOption = None,
 ) -> None:
     """Undo the latest run: remove what it created and restore what it changed."""
-    from graph.stores import open_store
+    from cli.output import command_store
     from services import upload
 
-    graph_store = open_store(store)
-    try:
+    with command_store(store) as graph_store:
         report = upload.roll_back(graph_store, _operator(), run_id)
-    finally:
-        graph_store.close()
     Console().print(f"rolled back {run_id}: {report.deleted} removed, {report.updated} restored")
 
 

@@ -8,6 +8,7 @@ to ``cli.main.main``, which turns them into one line and an exit status.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated
 
 import typer
@@ -31,46 +32,47 @@ def create(
     role: Annotated[KeyRole, typer.Option("--role", help="alumni, programme or admin")],
     person: Annotated[
         str | None,
-        typer.Option("--person", help="Email of the key's person (required for alumni)"),
+        typer.Option("--person", help="The key's person: email or id (required for alumni)"),
     ] = None,
     store: StoreOption = None,
 ) -> None:
     """Issue a key and print it, once, as the last line."""
     from api.keys import issue_key
-    from graph.stores import open_store
+    from cli.output import command_store, person_option
 
-    graph_store = open_store(store)
-    try:
-        person_id = graph_store.person_by_email(person).id if person else None
+    with command_store(store) as graph_store:
+        person_id = person_option(graph_store, person) if person else None
         key, record = issue_key(graph_store, role, person_id)
-    finally:
-        graph_store.close()
     owner = f" for {person}" if person else ""
     typer.echo(f"created {record.role.value} key {record.id}{owner}")
     typer.echo("shown once, stored only as a hash; send it as: Authorization: Bearer KEY")
     typer.echo(key)
 
 
+def _when(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M")
+
+
 @app.command("list")
 def list_keys(store: StoreOption = None) -> None:
     """Every key's id, role, person and dates (never a secret)."""
-    from graph.stores import open_store
+    from cli.output import command_store
 
-    graph_store = open_store(store)
-    try:
+    with command_store(store) as graph_store:
         found = graph_store.keys()
-    finally:
-        graph_store.close()
     table = Table(title="API keys")
-    for column in ("id", "role", "person", "created", "revoked"):
-        table.add_column(column)
+    table.add_column("id", no_wrap=True, min_width=8)  # whole: revoke takes it
+    table.add_column("role", no_wrap=True)
+    table.add_column("person", overflow="fold")
+    table.add_column("created (UTC)", overflow="fold", min_width=10)
+    table.add_column("revoked (UTC)", overflow="fold", min_width=10)
     for k in found:
         table.add_row(
             k.id,
             k.role.value,
             k.person_id or "",
-            k.created_at.isoformat(timespec="seconds"),
-            k.revoked_at.isoformat(timespec="seconds") if k.revoked_at else "",
+            _when(k.created_at),
+            _when(k.revoked_at) if k.revoked_at else "",
         )
     Console().print(table)
 
@@ -82,12 +84,9 @@ def revoke(
 ) -> None:
     """Refuse a key from now on."""
     from api.keys import revoke_key
-    from graph.stores import open_store
+    from cli.output import command_store
 
-    graph_store = open_store(store)
-    try:
+    with command_store(store) as graph_store:
         record = revoke_key(graph_store, key_id)
-    finally:
-        graph_store.close()
     assert record.revoked_at is not None
     typer.echo(f"revoked key {record.id} at {record.revoked_at.isoformat(timespec='seconds')}")

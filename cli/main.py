@@ -7,9 +7,11 @@ one place; anything else is a bug and keeps its traceback.
 from __future__ import annotations
 
 import os
-from typing import Annotated
+import sys
+from typing import Annotated, Any
 
 import typer
+import typer.core
 from rich.console import Console
 from rich.table import Table
 
@@ -23,8 +25,27 @@ from cli.people import cohorts, organisations, people
 from cli.visualise import report, visualise
 from graph.errors import AlumniGraphError, Invalid, NotFound
 
+
+class WordsGroup(typer.core.TyperGroup):
+    """The root command: an option's value that typer refuses is said in words (the
+    value and why, a suggestion among choices), whichever subcommand it was given to."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except typer.BadParameter as error:
+            from cli.output import bad_value_in_words
+
+            words = bad_value_in_words(error)
+            if words is not None:
+                error.message = words
+            raise
+
+
 app = typer.Typer(
-    no_args_is_help=True, help="The alumni network of a systems-leadership programme."
+    cls=WordsGroup,
+    no_args_is_help=True,
+    help="The alumni network of a systems-leadership programme.",
 )
 console = Console()
 err_console = Console(stderr=True)
@@ -119,9 +140,49 @@ def serve(
     )
 
 
+def _print_error(words: str) -> None:
+    from rich.text import Text
+
+    err_console.print(Text("error: ", style="red") + Text(words), highlight=False)
+
+
+def _store_in(argv: list[str]) -> str | None:
+    """The ``--store`` a command line names (``--store URL`` or ``--store=URL``), if any."""
+    for index, arg in enumerate(argv):
+        if arg == "--store" and index + 1 < len(argv):
+            return argv[index + 1]
+        if arg.startswith("--store="):
+            return arg.removeprefix("--store=")
+    return None
+
+
+def _suggesting(error: AlumniGraphError) -> AlumniGraphError:
+    """A ``NotFound`` from a command that opened its store itself (not through
+    ``cli.output.command_store``), with suggestions read from that store as well."""
+    if not isinstance(error, NotFound) or error.suggestions:
+        return error
+    from cli.output import command_store
+
+    try:
+        with command_store(_store_in(sys.argv[1:])):
+            raise error
+    except NotFound as suggested:
+        return suggested
+    except AlumniGraphError:  # the store cannot be read now: the error as it was
+        return error
+
+
 def main() -> None:
+    from cli.output import in_words, validation_in_words
+
     try:
         app()
     except AlumniGraphError as error:
-        err_console.print(f"[red]error:[/red] {error}")
+        _print_error(in_words(_suggesting(error)))
         raise SystemExit(exit_code_for(error)) from None
+    except Exception as error:  # a request a command built was refused by its model
+        words = validation_in_words(error)
+        if words is None:
+            raise
+        _print_error(words)
+        raise SystemExit(2) from None

@@ -71,21 +71,18 @@ def match(
 ) -> None:
     """The exact match: the most pairs, then the greatest total score (3 for a new
     sector, 1 per organisation opened, 1 per shared interest)."""
-    from graph.stores import open_store
+    from cli.output import command_store
     from services import mentoring
     from services.consent import Viewer
 
     team = Viewer(role=KeyRole.PROGRAMME, key_id="cli")
-    graph_store = open_store(store)
-    try:
+    with command_store(store) as graph_store:
         if accept:
             accepted = mentoring.accept_match(graph_store, team, cohort, pool, rules)
             found, title = accepted.match, f"accepted as run {accepted.run_id}"
         else:
             found = mentoring.match_for(graph_store, team, cohort, pool, rules)
             title = f"{len(found.pairs)} pairs, total score {found.total_score}"
-    finally:
-        graph_store.close()
     if output is Format.JSON:
         typer.echo(to_json(found.model_dump(mode="json")))
     elif output is Format.CSV:

@@ -45,11 +45,10 @@ def people(
     from rich.console import Console
     from rich.table import Table
 
-    from cli.output import to_json
+    from cli.output import command_store, to_json
     from graph.errors import Invalid, Problem
     from graph.model import KeyRole, Sector
     from graph.store import Page, PersonQuery
-    from graph.stores import open_store
     from services import people as service
     from services.consent import Viewer
 
@@ -58,8 +57,7 @@ def people(
         known = ", ".join(sectors)
         raise Invalid([Problem("option", "--sector", sector, f"is not a sector; one of {known}")])
     team = Viewer(role=KeyRole.PROGRAMME, key_id="cli")
-    graph_store = open_store(store)
-    try:
+    with command_store(store) as graph_store:
         found = service.search(
             graph_store,
             team,
@@ -81,8 +79,6 @@ def people(
             ),
             Page(limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE),
         )
-    finally:
-        graph_store.close()
     console = Console()
     if output is Format.JSON:
         console.print_json(to_json(found.model_dump(mode="json")))
@@ -116,21 +112,17 @@ def organisations(
     from rich.console import Console
     from rich.table import Table
 
-    from cli.output import to_json
+    from cli.output import command_store, to_json
     from graph.model import KeyRole
     from graph.store import Page
-    from graph.stores import open_store
     from services import people as service
     from services.consent import Viewer
 
     limit, offset = _page_of(page)
-    graph_store = open_store(store)
-    try:
+    with command_store(store) as graph_store:
         found = service.organisations(
             graph_store, Viewer(role=KeyRole.PROGRAMME, key_id="cli"), Page(limit, offset)
         )
-    finally:
-        graph_store.close()
     console = Console()
     if output is Format.JSON:
         console.print_json(to_json(found.model_dump(mode="json")))
@@ -154,21 +146,17 @@ def cohorts(
     from rich.console import Console
     from rich.table import Table
 
-    from cli.output import to_json
+    from cli.output import command_store, to_json
     from graph.model import KeyRole
     from graph.store import Page
-    from graph.stores import open_store
     from services import people as service
     from services.consent import Viewer
 
     limit, offset = _page_of(page)
-    graph_store = open_store(store)
-    try:
+    with command_store(store) as graph_store:
         found = service.cohorts(
             graph_store, Viewer(role=KeyRole.PROGRAMME, key_id="cli"), Page(limit, offset)
         )
-    finally:
-        graph_store.close()
     console = Console()
     if output is Format.JSON:
         console.print_json(to_json(found.model_dump(mode="json")))

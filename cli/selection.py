@@ -86,15 +86,14 @@ def plan(
 ) -> None:
     """The exact selection: min(N, eligible) applicants meeting every quota with the
     greatest network value + w · merit; beside it, the top N by score."""
-    from graph.stores import open_store
+    from cli.output import command_store
     from services import selection
     from services.consent import Viewer
 
     minima = dict(selection.parse_quota(q, "--sector-min") for q in sector_min or [])
     maxima = dict(selection.parse_quota(q, "--sector-max") for q in sector_max or [])
     team = Viewer(role=KeyRole.PROGRAMME, key_id="cli")
-    graph_store = open_store(store)
-    try:
+    with command_store(store) as graph_store:
         found = selection.plan_for(
             graph_store,
             team,
@@ -105,8 +104,6 @@ def plan(
             organisation_max=organisation_max,
             merit_weight=merit_weight,
         )
-    finally:
-        graph_store.close()
     if output is Format.JSON:
         typer.echo(to_json(found.model_dump(mode="json")))
     elif output is Format.CSV:

@@ -83,8 +83,8 @@ def open_(
     """Open a wave: one personal link per member, printed once."""
     from pydantic import TypeAdapter, ValidationError
 
+    from cli.output import command_store
     from graph.errors import Invalid, Problem
-    from graph.stores import open_store
     from graph.surveys import Indicator
     from services.surveys import open_wave
 
@@ -100,11 +100,8 @@ def open_(
             [Problem(f"indicators row {e['loc'][0]}", str(e["loc"][-1]), None, e["msg"])
              for e in exc.errors()]
         ) from exc  # fmt: skip
-    graph_store = open_store(store)
-    try:
+    with command_store(store) as graph_store:
         opened = open_wave(graph_store, _team(), cohort, wave, closes_on, parsed)
-    finally:
-        graph_store.close()
     rows = [
         {
             "email": link.email,
@@ -130,14 +127,11 @@ def open_(
 @app.command()
 def status(cohort: CohortOption, wave: WaveOption, store: StoreOption = None) -> None:
     """Who has answered, and the response rate by role and organisation."""
-    from graph.stores import open_store
+    from cli.output import command_store
     from services.surveys import wave_status
 
-    graph_store = open_store(store)
-    try:
+    with command_store(store) as graph_store:
         found = wave_status(graph_store, _team(), cohort, wave)
-    finally:
-        graph_store.close()
     state = "open" if found.open else f"closed (run {found.run_id})" if found.run_id else "closed"
     r = found.response
     typer.echo(f"{cohort} {wave.value}: {state}, closes {found.closes_on.isoformat()}")
@@ -157,28 +151,22 @@ def reissue(
     store: StoreOption = None,
 ) -> None:
     """A new link for one member (printed once); their old link stops working."""
-    from graph.stores import open_store
+    from cli.output import command_store
     from services.surveys import reissue_link
 
-    graph_store = open_store(store)
-    try:
+    with command_store(store) as graph_store:
         link = reissue_link(graph_store, _team(), cohort, wave, email)
-    finally:
-        graph_store.close()
     typer.echo(f"{link.email}\t{base_url.rstrip('/')}{link.link}")
 
 
 @app.command()
 def close(cohort: CohortOption, wave: WaveOption, store: StoreOption = None) -> None:
     """Close a wave: links stop working and the answers load as one ingest run."""
-    from graph.stores import open_store
+    from cli.output import command_store
     from services.surveys import close_wave
 
-    graph_store = open_store(store)
-    try:
+    with command_store(store) as graph_store:
         closed = close_wave(graph_store, _team(), cohort, wave)
-    finally:
-        graph_store.close()
     r = closed.response
     created = sum(c.get("created", 0) for c in closed.counts.values())
     typer.echo(
@@ -194,14 +182,11 @@ def close(cohort: CohortOption, wave: WaveOption, store: StoreOption = None) -> 
 def development(cohort: CohortOption, store: StoreOption = None) -> None:
     """Individual development: per indicator and rater, the mean score at two waves over
     the people rated at both, and its change."""
-    from graph.stores import open_store
+    from cli.output import command_store
     from services.surveys import cohort_development
 
-    graph_store = open_store(store)
-    try:
+    with command_store(store) as graph_store:
         found = cohort_development(graph_store, _team(), cohort)
-    finally:
-        graph_store.close()
     if not found:
         typer.echo(f"{cohort}: nobody was rated in two closed waves yet")
     for d in found:

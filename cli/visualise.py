@@ -38,7 +38,7 @@ def visualise(
     ] = None,
     wave: Annotated[Wave | None, typer.Option("--wave", help="Survey wave")] = None,
     person: Annotated[
-        str | None, typer.Option("--person", help="Draw this person's ego map")
+        str | None, typer.Option("--person", help="Draw this person's ego map (email or id)")
     ] = None,
     radius: Annotated[int, typer.Option("--radius", help="Ego map: 1 or 2 steps")] = 1,
     cohort_filter: Annotated[
@@ -60,8 +60,10 @@ def visualise(
     store: StoreOption = None,
 ) -> None:
     """Draw the network as an interactive map (one HTML file that loads nothing)."""
+    from dataclasses import replace
+
+    from cli.output import command_store, person_option
     from graph import measure
-    from graph.stores import open_store
     from services import maps
     from services.consent import Viewer
 
@@ -81,11 +83,10 @@ def visualise(
         sector=sector,
         collapse="organisations" if collapse else None,
     )
-    graph_store = open_store(store)
-    try:
+    with command_store(store) as graph_store:
+        if person:
+            request = replace(request, person_id=person_option(graph_store, person))
         drawn = maps.draw_map(graph_store, team, request, compare_waves=compare_waves)
-    finally:
-        graph_store.close()
     output.write_text(drawn.html, encoding="utf-8")
     typer.echo(f"wrote {output} ({drawn.summary})")
 
@@ -106,18 +107,15 @@ def report(
     With --programme instead: every cohort and everyone over time, for a board."""
     if programme or cohort is None:
         return _programme_report(output, cohort, ties, store)
+    from cli.output import command_store
     from graph import measure
-    from graph.stores import open_store
     from services.consent import Viewer
     from services.report import cohort_report
 
     team = Viewer(role=KeyRole.PROGRAMME, key_id=TEAM_KEY_ID)
     _html_path(output)
-    graph_store = open_store(store)
-    try:
+    with command_store(store) as graph_store:
         found = cohort_report(graph_store, team, cohort, kinds=measure.parse_kinds(ties))
-    finally:
-        graph_store.close()
     output.write_text(found.html, encoding="utf-8")
     typer.echo(f"wrote {output}")
 

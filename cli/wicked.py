@@ -28,20 +28,69 @@ def _names(people: list[PersonOut]) -> str:
     return "; ".join(p.name + (f" <{p.email}>" if p.email else "") for p in people) or "-"
 
 
+PAGE_SIZE = 25
+
+
+@app.command("list")
+def list_issues(
+    orphaned_since: Annotated[
+        str | None,
+        typer.Option("--orphaned-since", help="YYYY-MM-DD: only issues no project worked on since"),
+    ] = None,
+    page: Annotated[int, typer.Option(min=1, help=f"Page of {PAGE_SIZE} issues.")] = 1,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON for programs")] = False,
+    store: StoreOption = None,
+) -> None:
+    """Every wicked issue: the ids ``show``, ``pack`` and ``people --issue`` take."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from cli.output import command_store, parse_day, to_json
+    from graph.store import Page
+    from services import wicked
+
+    since = parse_day(orphaned_since, "--orphaned-since") if orphaned_since else None
+    with command_store(store) as graph_store:
+        found = wicked.list_issues(
+            graph_store,
+            wicked.console_team(),
+            Page(limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE),
+            orphaned_since=since,
+        )
+    if as_json:
+        typer.echo(to_json(found.model_dump(mode="json")))
+        return
+    pages = max(1, -(-found.count // PAGE_SIZE))
+    table = Table(title=f"{found.count} wicked issues, page {page} of {pages}")
+    widest = max((len(i.id) for i in found.data), default=2)
+    table.add_column("id", no_wrap=True, min_width=widest)  # whole: show and pack take it
+    table.add_column("title", overflow="fold")
+    table.add_column("projects", justify="right", no_wrap=True)
+    table.add_column("now", overflow="fold")
+    for i in found.data:
+        if i.active_now:
+            now = "active"
+        elif i.last_active:
+            now = f"last active {i.last_active.isoformat()}"
+        else:
+            now = "not started" if not i.open_projects else "proposed"
+        table.add_row(i.id, i.title, str(i.project_count), now)
+    Console().print(table)
+    if page < pages:
+        typer.echo(f"next: --page {page + 1}")
+
+
 @app.command()
 def show(
     issue_id: Annotated[str, typer.Argument(help="The wicked issue's id")],
     store: StoreOption = None,
 ) -> None:
     """The issue's lineage: every project in order, its people, outcomes and handovers."""
-    from graph.stores import open_store
+    from cli.output import command_store
     from services import wicked
 
-    graph_store = open_store(store)
-    try:
+    with command_store(store) as graph_store:
         shown = wicked.lineage_for(graph_store, wicked.console_team(), issue_id)
-    finally:
-        graph_store.close()
     issue = shown.issue
     lines = [f"{issue.title} ({issue.id})"]
     if issue.description:
@@ -77,18 +126,15 @@ def pack(
     suffix = output.suffix.casefold()
     if suffix not in (".md", ".markdown", ".html", ".htm"):
         raise Invalid([Problem("option", "-o", str(output), "must end in .md or .html")])
-    from graph.stores import open_store
+    from cli.output import command_store
     from services import wicked
 
-    graph_store = open_store(store)
-    try:
+    with command_store(store) as graph_store:
         found = wicked.pack_for(
             graph_store,
             wicked.pack_reader(),
             issue_id,
             "html" if suffix in (".html", ".htm") else "markdown",
         )
-    finally:
-        graph_store.close()
     output.write_text(found.text, encoding="utf-8")
     typer.echo(f"wrote {output}")

@@ -6,6 +6,7 @@ Driver and SQL errors never escape a store: they are translated here first.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 
@@ -27,12 +28,71 @@ class AlumniGraphError(Exception):
 
 
 class NotFound(AlumniGraphError):
-    """A record asked for by key does not exist (or is not visible to the caller)."""
+    """A record asked for by key does not exist (or is not visible to the caller).
 
-    def __init__(self, kind: str, key: str) -> None:
-        super().__init__(f"{kind} {key!r} not found")
+    ``suggestions``: the keys of records the caller may see whose key or name is
+    closest to ``key`` (see ``close_matches``), best first; the message ends with
+    them ("; did you mean lge-2021?").
+    """
+
+    def __init__(self, kind: str, key: str, suggestions: Sequence[str] = ()) -> None:
         self.kind = kind
         self.key = key
+        self.suggestions = tuple(suggestions)
+        super().__init__(f"{kind} {key!r} not found{did_you_mean(self.suggestions)}")
+
+    def suggesting(self, suggestions: Sequence[str]) -> NotFound:
+        """The same error, naming these suggestions (itself when there are none)."""
+        if not suggestions or self.suggestions:
+            return self
+        return NotFound(self.kind, self.key, suggestions)
+
+
+def did_you_mean(suggestions: Sequence[str]) -> str:
+    """``"; did you mean a, b or c?"``, or nothing for no suggestions."""
+    if not suggestions:
+        return ""
+    shown = list(suggestions)
+    words = shown[0] if len(shown) == 1 else f"{', '.join(shown[:-1])} or {shown[-1]}"
+    return f"; did you mean {words}?"
+
+
+def close_matches(
+    typed: str, choices: Mapping[str, Iterable[str]], *, limit: int = 3, cutoff: float = 60
+) -> list[str]:
+    """The keys of ``choices`` (key -> its names) whose key or a name is closest to
+    ``typed`` (at least ``cutoff`` of 100 alike, and about as alike as the closest),
+    best first, case and accents ignored: the one helper every "not found" and "no such
+    option value" suggests with.
+
+    >>> close_matches("lge-2012", {"lge-2021": ["Leading Greater Essex 2021"], "x": []})
+    ['lge-2021']
+    """
+    from rapidfuzz import fuzz
+
+    wanted = _fold(typed)
+    if not wanted:
+        return []
+    scored: list[tuple[float, str]] = []
+    for key, names in choices.items():
+        score = max((fuzz.ratio(wanted, _fold(n)) for n in (key, *names) if n), default=0.0)
+        if score >= cutoff:
+            scored.append((-score, key))
+    if not scored:
+        return []
+    best = -min(scored)[0]
+    return [key for score, key in sorted(scored)[:limit] if -score >= best - _BAND]
+
+
+_BAND = 5.0
+"""Suggest only what is about as close as the closest: a near miss, not every neighbour."""
+
+
+def _fold(text: str) -> str:
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", text.casefold().strip())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 class Invalid(AlumniGraphError):

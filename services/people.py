@@ -12,12 +12,11 @@ return becomes public models in ``consent``.
 from __future__ import annotations
 
 from datetime import date, datetime
-from difflib import get_close_matches
 
 from graph import delivery as tracking
 from graph.adjacency import AdjacencyCache
 from graph.contacts import Scope, contacts
-from graph.errors import Forbidden, Invalid, Problem
+from graph.errors import Forbidden, Invalid, NotFound, Problem, close_matches
 from graph.facts import set_consent
 from graph.model import (
     CONSENT_FACTS,
@@ -73,12 +72,14 @@ __all__ = [
     "organisation",
     "organisations",
     "person",
+    "person_id_of",
     "person_page",
     "project",
     "projects",
     "recommendations_for",
     "search",
     "search_filters",
+    "with_suggestions",
     "worth_meeting",
 ]
 
@@ -140,10 +141,62 @@ def filter_id(store: GraphStore, option: str, kind: str, text: str) -> str:
     by_name = {fold(n): key for key, names in named.items() for n in names}
     if (found := by_name.get(fold(text))) is not None:
         return found
-    first = {fold(names[0]): names[0] for names in named.values()}
-    close = [first.get(n, n) for n in get_close_matches(fold(text), list(first), n=3, cutoff=0.5)]
+    close = [named[key][0] for key in close_matches(text, named)]
     hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
     raise Invalid([Problem("option", option, text, f"no {kind} has this id or name{hint}")])
+
+
+def person_id_of(store: GraphStore, viewer: Viewer, text: str) -> str:
+    """The person a command line or form names: by email (anything holding an ``@``,
+    case ignored) or else taken as their id, as typed. An email nobody has raises
+    ``NotFound`` suggesting the closest emails the caller may see (the team only)."""
+    text = text.strip()
+    if "@" not in text:
+        return text
+    try:
+        return store.person_by_email(text).id
+    except NotFound:
+        raise NotFound("person with email", text, _close_emails(store, viewer, text)) from None
+
+
+def _close_emails(store: GraphStore, viewer: Viewer, text: str) -> list[str]:
+    if not consent.is_team(viewer):
+        return []
+    everyone = store.find(Person, page=_SCAN).data
+    return close_matches(text, {p.email: [] for p in everyone if p.email and viewer.sees(p)})
+
+
+def _names_by_key(store: GraphStore, viewer: Viewer, kind: str) -> dict[str, list[str]]:
+    """What a record of ``kind`` may be asked for by (key -> its names), among those the
+    viewer may know of: cohorts, organisations, issues and projects for everyone; people,
+    runs, keys and survey waves for the programme team only."""
+    team = consent.is_team(viewer)
+    if kind == "cohort":
+        return {c.id: [c.name] for c in store.find(Cohort, page=_SCAN).data}
+    if kind == "organisation":
+        return {o.id: [o.name, *o.aliases] for o in store.find(Organisation, page=_SCAN).data}
+    if kind in ("wicked_issue", "wicked issue", "issue"):
+        return {i.id: [i.title] for i in store.find(WickedIssue, page=_SCAN).data}
+    if kind == "project":
+        return {p.id: [p.title] for p in store.find(Project, page=_SCAN).data}
+    if kind in ("person", "person in the network") and team:
+        return {p.id: [p.name] for p in store.find(Person, page=_SCAN).data if viewer.sees(p)}
+    if kind in ("ingest run", "ingest_run") and team:
+        return {r.id: [] for r in store.runs()}
+    if kind in ("api key", "api_key") and team:
+        return {k.id: [] for k in store.keys()}
+    if kind == "survey wave" and team:  # asked for as "COHORT WAVE"
+        return {f"{w.cohort_id} {w.wave.value}": [] for w in store.surveys.waves()}
+    return {}
+
+
+def with_suggestions(store: GraphStore, viewer: Viewer, error: NotFound) -> NotFound:
+    """``error`` naming the closest keys of its kind the viewer may know of (one helper
+    for every command and the API's 404s); unchanged when it was asked for by something
+    no one typed ("by hash", "by email") or nothing is close."""
+    if error.suggestions or error.key.startswith("by ") or error.kind == "person with email":
+        return error
+    return error.suggesting(close_matches(error.key, _names_by_key(store, viewer, error.kind)))
 
 
 def person(store: GraphStore, viewer: Viewer, person_id: str) -> PersonOut:

@@ -13,6 +13,7 @@ from typing import Annotated, Any
 from fastapi import Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.routing import Match
 
 from api import uploads
 from api.auth import viewer_of_key_hash
@@ -20,6 +21,7 @@ from api.deps import StoreDep
 from api.pages import sessions
 from api.pages.sessions import CSRF_FIELD, Session
 from api.problems import problem
+from graph.errors import AlumniGraphError
 from graph.model import KeyRole
 from services.consent import Viewer
 
@@ -57,6 +59,31 @@ def signed_in(request: Request, store: StoreDep) -> SignedIn | None:
     return SignedIn(viewer, session)
 
 
+TEAM_PAGES = (
+    ("/dashboard", "Dashboard"),
+    ("/programme", "Programme"),
+    ("/survey-waves", "Survey waves"),
+    ("/mentors", "Mentors"),
+    ("/selection", "Selection"),
+    ("/upload", "Upload a bundle"),
+)
+"""The programme team's pages in the site's navigation, each shown where the app has it."""
+
+
+def team_pages(request: Request) -> list[tuple[str, str]]:
+    """Those of ``TEAM_PAGES`` this app serves (read once from its routes)."""
+    state = request.app.state
+    found = getattr(state, "team_pages", None)
+    if found is None:
+        found = state.team_pages = [(h, name) for h, name in TEAM_PAGES if _served(request, h)]
+    return list(found)
+
+
+def _served(request: Request, path: str) -> bool:
+    scope = {"type": "http", "method": "GET", "path": path, "root_path": "", "headers": []}
+    return any(route.matches(scope)[0] is Match.FULL for route in request.app.router.routes)
+
+
 def render(
     request: Request,
     template: str,
@@ -70,6 +97,7 @@ def render(
         csrf=who.session.csrf if who else None,
         csrf_field=CSRF_FIELD,
         path=request.url.path,
+        team_pages=team_pages(request) if who is not None and who.is_team else [],
         **context,
     )
     return HTMLResponse(html, status_code=status, headers={"Cache-Control": "no-store"})
@@ -85,6 +113,25 @@ def refused(request: Request, who: SignedIn, reason: str) -> HTMLResponse:
 
 def not_found(request: Request, who: SignedIn, what: str) -> HTMLResponse:
     return render(request, "error.html", who, status=404, title="Not found", reason=what)
+
+
+def error_page(
+    request: Request,
+    status: int,
+    title: str,
+    reason: str,
+    headers: dict[str, str] | None = None,
+) -> HTMLResponse:
+    """The site's error page, for an error a page's address caused (a bad date, an
+    unknown record, no such page): signed in or not, with the site's navigation."""
+    store = getattr(request.app.state, "store", None)
+    try:
+        who = signed_in(request, store) if store is not None else None
+    except AlumniGraphError:  # the store is down: the error page still shows
+        who = None
+    response = render(request, "error.html", who, status=status, title=title, reason=reason)
+    response.headers.update(headers or {})
+    return response
 
 
 def csrf_refused() -> Response:

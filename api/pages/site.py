@@ -1,4 +1,4 @@
-"""The site itself: its stylesheet, and signing in and out with a key."""
+"""The site itself: its stylesheet and icon, and signing in and out with a key."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ from api.pages.sessions import SESSION_COOKIE, SIGN_IN_COOKIE
 
 HERE = Path(__file__).parent
 STYLESHEET = (HERE / "static" / "pages.css").read_bytes()
+FAVICON = (HERE / "static" / "favicon.svg").read_bytes()
 router = APIRouter(include_in_schema=False)
 
 # -- static ---------------------------------------------------------------------------------
@@ -33,6 +34,16 @@ router = APIRouter(include_in_schema=False)
 def stylesheet() -> Response:
     return Response(
         STYLESHEET, media_type="text/css", headers={"Cache-Control": "public, max-age=3600"}
+    )
+
+
+@router.get("/favicon.ico")
+@router.get("/favicon.svg")
+def favicon() -> Response:
+    """The site's icon (an SVG: three people, linked), at the address browsers ask for
+    unprompted too, so no page logs a 404 for it."""
+    return Response(
+        FAVICON, media_type="image/svg+xml", headers={"Cache-Control": "public, max-age=86400"}
     )
 
 

@@ -37,6 +37,8 @@ FORM = (403, 403, 422, 422)
 
 CALLS = [
     Call("GET", "/static/pages.css", "/static/pages.css", 200, 200, 200, 200),
+    Call("GET", "/favicon.ico", "/favicon.ico", 200, 200, 200, 200),
+    Call("GET", "/favicon.svg", "/favicon.svg", 200, 200, 200, 200),
     Call("GET", "/sign-in", "/sign-in", 200, 303, 303, 303),
     Call("POST", "/sign-in", "/sign-in", 403, 403, 403, 403),
     Call("POST", "/sign-out", "/sign-out", 303, 303, 303, 303),
