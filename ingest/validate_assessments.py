@@ -98,7 +98,7 @@ def read_assessments(check: Validator) -> None:
             wave=wave,
             indicator=indicator,
             rater=rater,
-            score=round(sum(s for s, _, _ in ratings) / len(ratings), 4),
+            score=sum(s for s, _, _ in ratings) / len(ratings),
             ratings=len(ratings),
             response_date=max(d for _, d, _ in ratings),
         )

@@ -8,6 +8,7 @@ import json
 from datetime import date, timedelta
 from pathlib import Path
 
+from graph import measure
 from graph.backup import export_store, import_store
 from graph.model import KeyRole, Rater, Wave, person_id_for
 from graph.settings import get_settings
@@ -16,6 +17,8 @@ from graph.surveys import Indicator
 from ingest.pipeline import load_bundle
 from services import surveys
 from services.consent import Viewer
+from services.outcomes import NO_ASSESSMENTS, outcomes
+from services.report import cohort_report
 from tests.surveys.programme import COHORT, load_programme, member_email
 
 TEAM = Viewer(role=KeyRole.PROGRAMME, key_id="test-team")
@@ -203,3 +206,92 @@ def test_a_backup_without_assessments_keeps_the_header_older_files_have(
     before = store.dump()
     import_store(store, stated, replace=True)
     assert store.dump() == before
+
+
+# -- individual development, from the graph ------------------------------------------------
+
+DEVELOPMENT_ROWS = [
+    rating(0, "baseline", "trust", "self", 2),
+    rating(0, "end", "trust", "self", 4),
+    rating(0, "baseline", "trust", "peer", 3),
+    rating(0, "baseline", "trust", "peer", 4),
+    rating(0, "end", "trust", "peer", 5),
+    rating(1, "baseline", "trust", "self", 3),
+    rating(1, "end", "trust", "self", 3),
+    rating(1, "follow_up", "trust", "self", 5),
+    rating(1, "end", "systems", "manager", 2),
+    rating(1, "follow_up", "systems", "manager", 4),
+    rating(2, "baseline", "trust", "self", 1),
+    rating(2, "end", "trust", "peer", 2),
+    rating(3, "baseline", "trust", "self", 1),  # no analytics consent: left out
+    rating(3, "end", "trust", "self", 5),
+]
+
+# By hand, m03 left out:
+# systems/manager: end {m01: 2}, follow-up {m01: 4}: end -> follow-up, 1 person, 2 -> 4
+# trust/peer: baseline {m00: (3 + 4) / 2}, end {m00: 5, m02: 2}: baseline -> end over
+#   m00 only, 3.5 -> 5
+# trust/self: baseline {m00: 2, m01: 3, m02: 1}, end {m00: 4, m01: 3}, follow-up {m01: 5}:
+#   baseline -> end over m00, m01: 2.5 -> 3.5; end -> follow-up and baseline -> follow-up
+#   over m01: 3 -> 5
+DEVELOPMENT = [
+    {"indicator": "systems", "rater": "manager", "from_wave": "end", "to_wave": "follow_up",
+     "people": 1, "mean_from": 2.0, "mean_to": 4.0, "change": 2.0},
+    {"indicator": "trust", "rater": "peer", "from_wave": "baseline", "to_wave": "end",
+     "people": 1, "mean_from": 3.5, "mean_to": 5.0, "change": 1.5},
+    {"indicator": "trust", "rater": "self", "from_wave": "baseline", "to_wave": "end",
+     "people": 2, "mean_from": 2.5, "mean_to": 3.5, "change": 1.0},
+    {"indicator": "trust", "rater": "self", "from_wave": "end", "to_wave": "follow_up",
+     "people": 1, "mean_from": 3.0, "mean_to": 5.0, "change": 2.0},
+    {"indicator": "trust", "rater": "self", "from_wave": "baseline", "to_wave": "follow_up",
+     "people": 1, "mean_from": 3.0, "mean_to": 5.0, "change": 2.0},
+]  # fmt: skip
+
+
+def _load_development(store: GraphStore, folder: Path) -> None:
+    load_programme(store, folder, size=4)
+    withdrawn = {
+        "email": member_email(3),
+        "name": "Member 03",
+        "organisation": "ECC",
+        "consent_analytics": "no",
+    }
+    path = folder / "development.json"
+    bundle = {
+        "cohort": [{**COHORT_ROW, "as_of": "2026-10-01"}],
+        "people": [withdrawn],
+        "assessments": DEVELOPMENT_ROWS,
+    }
+    path.write_text(json.dumps(bundle), encoding="utf-8")
+    report = load_bundle(path, store)
+    assert report.ok, [str(e) for e in report.errors]
+
+
+def test_development_from_the_graph_matches_the_hand_count(
+    store: GraphStore, tmp_path: Path
+) -> None:
+    _load_development(store, tmp_path)
+    found = measure.cohort_development(store, COHORT)
+    assert [d.model_dump(mode="json") for d in found] == DEVELOPMENT
+    served = surveys.cohort_development(store, TEAM, COHORT)
+    assert [d.model_dump(mode="json") for d in served] == DEVELOPMENT
+
+
+def test_the_programme_outcomes_and_the_report_show_the_development(
+    store: GraphStore, tmp_path: Path
+) -> None:
+    _load_development(store, tmp_path)
+    found = {c.cohort_id: c for c in outcomes(store, TEAM, as_of=date(2026, 11, 1)).cohorts}
+    assert found[COHORT].individual.startswith(
+        "systems (manager), end to follow_up: 2.00 to 4.00 (+2.00) over 1 person;"
+    )
+    assert "trust (self), baseline to end: 2.50 to 3.50 (+1.00) over 2 people" in (
+        found[COHORT].individual
+    )
+    assert found["s2024"].individual == NO_ASSESSMENTS
+    page = cohort_report(store, TEAM, COHORT, today=date(2026, 11, 1))
+    assert [d.model_dump(mode="json") for d in page.report.development] == DEVELOPMENT
+    assert 'id="development"' in page.html
+    assert "<td>peer</td><td>baseline → end</td>" in page.html
+    empty = cohort_report(store, TEAM, "s2024", today=date(2026, 11, 1))
+    assert empty.report.development == () and 'id="development"' not in empty.html
