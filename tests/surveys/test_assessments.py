@@ -8,6 +8,8 @@ import json
 from datetime import date, timedelta
 from pathlib import Path
 
+from openpyxl import load_workbook
+
 from graph import measure
 from graph.backup import export_store, import_store
 from graph.model import KeyRole, Rater, Wave, person_id_for
@@ -15,6 +17,7 @@ from graph.settings import get_settings
 from graph.store import GraphStore
 from graph.surveys import Indicator
 from ingest.pipeline import load_bundle
+from ingest.template import write_template
 from services import surveys
 from services.consent import Viewer
 from services.outcomes import NO_ASSESSMENTS, outcomes
@@ -167,7 +170,7 @@ def test_erasure_takes_the_persons_assessments(store: GraphStore, tmp_path: Path
         f"{COHORT}|baseline|{pid(1)}|trust|self",
         f"{COHORT}|end|{pid(1)}|systems|manager",
     }
-    assert all(pid(0) not in json.dumps(e.previous) for e in store.export_records().journal)
+    assert all(pid(0) not in e.people for e in store.export_records().journal)
 
 
 def test_a_backup_carries_the_assessments(store: GraphStore, tmp_path: Path) -> None:
@@ -295,3 +298,23 @@ def test_the_programme_outcomes_and_the_report_show_the_development(
     assert "<td>peer</td><td>baseline → end</td>" in page.html
     empty = cohort_report(store, TEAM, "s2024", today=date(2026, 11, 1))
     assert empty.report.development == () and 'id="development"' not in empty.html
+
+
+def test_the_template_has_an_assessments_sheet_whose_example_loads(
+    store: GraphStore, tmp_path: Path
+) -> None:
+    path = write_template(tmp_path / "template.xlsx")
+    sheet = load_workbook(path, read_only=True)["assessments"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0] == ("email", "wave", "indicator", "rater", "score", "response_date")
+    report = load_bundle(path, store)
+    assert report.ok, [str(e) for e in report.errors]
+    (found,) = store.assessments("lge-2019")
+    ann = store.person_by_email("ann.example@example.org")
+    assert (found.person_id, found.wave, found.indicator, found.rater, found.score) == (
+        ann.id,
+        Wave.BASELINE,
+        "trust",
+        Rater.SELF,
+        4.0,
+    )
