@@ -63,6 +63,7 @@ from graph.model import (
     WRITE_ORDER,
     Ambition,
     ApiKey,
+    Assessment,
     Erasure,
     IngestRun,
     Project,
@@ -84,6 +85,8 @@ KIND_ORDER: tuple[str, ...] = (
 )
 """The kinds of a backup, in the order they are written and restored: the kinds of a
 ``StoreContent``, with the journal after the runs it belongs to."""
+LATER_KINDS: frozenset[str] = frozenset({Assessment.kind})
+"""Kinds added after version 1 of the format: a file without them holds none."""
 _SIDE_MODELS: tuple[type[Record], ...] = (IngestRun, ApiKey, Erasure)
 _MODELS: dict[str, type[Record]] = {m.kind: m for m in (*WRITE_ORDER, *_SIDE_MODELS)}
 
@@ -93,6 +96,13 @@ class Backup(StoreContent):
     """A whole store's content, as read from a store or a checked file."""
 
     def counts(self) -> dict[str, int]:
+        """Records per kind, as a file's header states them; a kind newer than the
+        format (``LATER_KINDS``) only when there are some, so a store without any
+        writes the header it always did."""
+        counts = self.every_count()
+        return {k: n for k, n in counts.items() if n or k not in LATER_KINDS}
+
+    def every_count(self) -> dict[str, int]:
         counts = {kind: len(self.records.get(kind, [])) for kind in KIND_ORDER}
         counts["journal"] = len(self.journal)
         return counts
@@ -297,7 +307,10 @@ def read_backup(path: Path) -> Backup:
     if digest != trailer.get("sha256"):
         raise _refuse(path, None, "the records do not match the trailer's SHA-256: altered")
     backup = _records(path, ((i + 2, line) for i, line in enumerate(body)))
-    if backup.counts() != header.get("counts"):
+    stated = header.get("counts")
+    if isinstance(stated, dict):  # a file older than a kind holds none of it
+        stated = {kind: 0 for kind in LATER_KINDS if kind not in stated} | stated
+    if backup.every_count() != stated:
         raise _refuse(path, 1, f"the header's counts are not the records': {backup.counts()}")
     return backup
 

@@ -66,10 +66,14 @@ def check_batch(batch: Batch, lookup: Lookup) -> list[Problem]:
     person_refs += [p.sponsor_id for p in batch.projects if p.sponsor_id]
     person_refs += [m.person_id for m in batch.project_members]
     person_refs += [t.source_id for t in batch.ties] + [t.target_id for t in batch.ties]
+    person_refs += [a.person_id for a in batch.assessments]
     resolve.prefetch(Person, person_refs)
     resolve.prefetch(Organisation, (e.organisation_id for e in batch.employments))
     resolve.prefetch(
-        Cohort, [m.cohort_id for m in batch.memberships] + [p.cohort_id for p in batch.projects]
+        Cohort,
+        [m.cohort_id for m in batch.memberships]
+        + [p.cohort_id for p in batch.projects]
+        + [a.cohort_id for a in batch.assessments],
     )
     resolve.prefetch(
         WickedIssue, [p.issue_id for p in batch.projects] + [h.issue_id for h in batch.handovers]
@@ -108,6 +112,9 @@ def check_batch(batch: Batch, lookup: Lookup) -> list[Problem]:
         need(t, "source_id", Person, t.source_id)
         need(t, "target_id", Person, t.target_id)
         problems += _tie_problems(t)
+    for a in batch.assessments:
+        need(a, "person_id", Person, a.person_id)
+        need(a, "cohort_id", Cohort, a.cohort_id)
     return problems
 
 

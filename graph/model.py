@@ -393,6 +393,44 @@ class Tie(Record):
         return (self.source_id, self.target_id)
 
 
+class Rater(StrEnum):
+    """Who gave an assessment: the person themself, a peer, or their manager."""
+
+    SELF = "self"
+    PEER = "peer"
+    MANAGER = "manager"
+
+
+class Assessment(Record):
+    """A person's score on one indicator at one survey wave of a cohort, by one kind of
+    rater (``spec/surveys.md``, a bundle's ``assessments`` rows).
+
+    The table names no rater, so two peers rating one person on one indicator at one wave
+    cannot be told apart: the bundle's rows for the same person, wave, indicator and kind
+    of rater become one record whose ``score`` is their mean and ``ratings`` their number
+    (a person counts once in the development either way). A later bundle restating them
+    replaces the record, as for any other fact.
+    """
+
+    kind: ClassVar[str] = "assessment"
+    person_id: str
+    cohort_id: str
+    wave: Wave
+    indicator: str = Field(min_length=1)
+    rater: Rater
+    score: float = Field(ge=1, le=5)
+    ratings: int = Field(default=1, ge=1)
+    response_date: date
+
+    @property
+    def key(self) -> str:
+        parts = (self.cohort_id, self.wave.value, self.person_id, self.indicator)
+        return "|".join((*parts, self.rater.value))
+
+    def person_ids(self) -> tuple[str, ...]:
+        return (self.person_id,)
+
+
 class IngestRun(Record):
     """Provenance of one load: what file, which bytes, when, and what it changed."""
 
@@ -460,6 +498,7 @@ WRITE_ORDER: tuple[type[Record], ...] = (
     ProjectMember,
     Handover,
     Tie,
+    Assessment,
 )
 """Kinds a batch writes, parents before children (rollback undoes in reverse)."""
 

@@ -70,6 +70,7 @@ REL_KINDS: dict[LiteralString, RelKind] = {
     "employment": RelKind("EMPLOYED_BY", "Person", "person_id", "Organisation", "organisation_id"),
     "project_member": RelKind("WORKS_ON", "Person", "person_id", "Project", "project_id"),
     "tie": RelKind("TIE", "Person", "source_id", "Person", "target_id"),
+    "assessment": RelKind("ASSESSED", "Person", "person_id", "Cohort", "cohort_id"),
 }
 
 LINKS: dict[str, tuple[Link, ...]] = {
@@ -87,7 +88,7 @@ LINKS: dict[str, tuple[Link, ...]] = {
 """``to_cohort_id`` of a handover stays a property: the cohort may not be loaded yet."""
 
 CASCADE: dict[str, tuple[LiteralString, ...]] = {
-    "person": ("MEMBER_OF", "EMPLOYED_BY", "WORKS_ON", "TIE"),
+    "person": ("MEMBER_OF", "EMPLOYED_BY", "WORKS_ON", "TIE", "ASSESSED"),
     "project": ("IN_COHORT", "ADDRESSES", "SPONSORS", "WORKS_ON"),
     "wicked_issue": ("SERVES",),
     "handover": ("OF_ISSUE", "FROM_PROJECT"),
@@ -308,6 +309,13 @@ ERASE_JOURNAL_CHUNKS: LiteralString = (
     " WITH j WHERE size(j.keys) = 0 DELETE j"
 )
 """Drop the entries naming the person from every chunk (and chunks left empty)."""
+
+ASSESSMENTS: LiteralString = (
+    "MATCH (:Person)-[a:ASSESSED]->(:Cohort {id: $cohort_id})"
+    " WHERE ($wave IS NULL OR a.wave = $wave) AND ($person_id IS NULL OR a.person_id = $person_id)"
+    " RETURN properties(a) AS props ORDER BY a.key"
+)
+"""A cohort's assessments (``$wave``, ``$person_id`` or null for any), ordered by key."""
 
 EMPLOYMENTS_OF: LiteralString = (
     "UNWIND $ids AS id MATCH (:Person {id: id})-[e:EMPLOYED_BY]->() RETURN properties(e) AS props"

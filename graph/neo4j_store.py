@@ -54,6 +54,7 @@ from graph.model import (
     WRITE_ORDER,
     Ambition,
     ApiKey,
+    Assessment,
     Employment,
     Erasure,
     IngestRun,
@@ -380,6 +381,17 @@ class Neo4jStore:
                 jobs += [record_of(Employment, props) for props in row["jobs"]]
                 memberships += [record_of(Membership, props) for props in row["memberships"]]
         return sorted(jobs, key=lambda e: e.key), sorted(memberships, key=lambda m: m.key)
+
+    def assessments(
+        self, cohort_id: str, *, wave: Wave | None = None, person_id: str | None = None
+    ) -> list[Assessment]:
+        rows = self._query(
+            q.ASSESSMENTS,
+            cohort_id=cohort_id,
+            wave=wave.value if wave else None,
+            person_id=person_id,
+        )
+        return [record_of(Assessment, row["props"]) for row in rows]
 
     def tie_ends(self, kinds: Collection[TieKind]) -> dict[TieKind, TieEnds]:
         if not kinds:

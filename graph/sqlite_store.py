@@ -29,6 +29,7 @@ from graph.model import (
     WRITE_ORDER,
     Ambition,
     ApiKey,
+    Assessment,
     Employment,
     Erasure,
     IngestRun,
@@ -349,6 +350,16 @@ class SqliteStore:
                 )
             ]
         return sorted(jobs, key=lambda e: e.key), sorted(memberships, key=lambda m: m.key)
+
+    def assessments(
+        self, cohort_id: str, *, wave: Wave | None = None, person_id: str | None = None
+    ) -> list[Assessment]:
+        rows = self._read(
+            "SELECT data FROM assessment WHERE cohort_id = ? AND (? IS NULL OR wave = ?)"
+            " AND (? IS NULL OR person_id = ?) ORDER BY key",
+            (cohort_id, *(2 * [wave.value if wave else None]), *(2 * [person_id])),
+        )
+        return [Assessment.model_validate_json(d) for (d,) in rows]
 
     def tie_ends(self, kinds: Collection[TieKind]) -> dict[TieKind, TieEnds]:
         values = [k.value for k in kinds]

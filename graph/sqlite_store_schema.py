@@ -60,6 +60,11 @@ COLUMNS: dict[str, dict[str, str]] = {
         "wave": "TEXT",
         "cohort_id": "TEXT",
     },
+    "assessment": {
+        "person_id": "TEXT NOT NULL REFERENCES person(key) ON DELETE CASCADE",
+        "cohort_id": "TEXT NOT NULL REFERENCES cohort(key)",
+        "wave": "TEXT NOT NULL",
+    },
 }
 """Columns beside the JSON, per kind: name -> SQL declaration."""
 
@@ -76,6 +81,8 @@ INDEXES = (
     "CREATE INDEX IF NOT EXISTS tie_target ON tie(target_id, tie_kind)",
     "CREATE INDEX IF NOT EXISTS tie_kind_start ON tie(tie_kind, start)",
     "CREATE INDEX IF NOT EXISTS tie_wave ON tie(cohort_id, wave)",
+    "CREATE INDEX IF NOT EXISTS assessment_cohort ON assessment(cohort_id, wave)",
+    "CREATE INDEX IF NOT EXISTS assessment_person ON assessment(person_id)",
 )
 
 SIDE_TABLES = (

@@ -16,6 +16,7 @@ from graph.model import (
     DEFAULT_METRIC_KINDS,
     WRITE_ORDER,
     ApiKey,
+    Assessment,
     Cohort,
     Employment,
     Erasure,
@@ -61,6 +62,7 @@ class Batch:
     project_members: list[ProjectMember] = field(default_factory=list)
     handovers: list[Handover] = field(default_factory=list)
     ties: list[Tie] = field(default_factory=list)
+    assessments: list[Assessment] = field(default_factory=list)
 
     def of(self, model: type[R]) -> list[R]:
         """The batch's records of one kind."""
@@ -83,6 +85,7 @@ _BATCH_FIELD: dict[type[Record], str] = {
     ProjectMember: "project_members",
     Handover: "handovers",
     Tie: "ties",
+    Assessment: "assessments",
 }
 
 
@@ -257,6 +260,12 @@ class GraphStore(Protocol):
         self, person_ids: Collection[str]
     ) -> tuple[list[Employment], list[Membership]]:
         """Every employment and membership of these people, in one read, ordered by key."""
+        ...
+
+    def assessments(
+        self, cohort_id: str, *, wave: Wave | None = None, person_id: str | None = None
+    ) -> list[Assessment]:
+        """A cohort's assessments (of one wave, of one person), ordered by key."""
         ...
 
     def tie_ends(self, kinds: Collection[TieKind]) -> dict[TieKind, TieEnds]:

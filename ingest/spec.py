@@ -17,6 +17,7 @@ from graph.model import (
     Frequency,
     ProjectRole,
     ProjectStatus,
+    Rater,
     Role,
     Sector,
     TieKind,
@@ -429,6 +430,48 @@ SURVEY = Table(
     key=("respondent_email", "contact_email", "relationship", "wave"),
 )
 
+SCORES: tuple[str, ...] = ("1", "2", "3", "4", "5")
+
+ASSESSMENTS = Table(
+    "assessments",
+    "Self, peer and manager ratings on the programme's indicators, one row per rating"
+    " (several peer or manager rows for one person, wave and indicator are averaged).",
+    (
+        Column(
+            "email",
+            "The person rated: a person from people (or in the graph).",
+            _T.EMAIL,
+            required=True,
+            example="ann.example@example.org",
+        ),
+        Column(
+            "wave",
+            "Which survey wave.",
+            _T.CHOICE,
+            required=True,
+            choices=_values(Wave),
+            example="baseline",
+        ),
+        Column(
+            "indicator",
+            "An indicator id of the programme (as the survey wave lists them).",
+            required=True,
+            example="trust",
+        ),
+        Column(
+            "rater",
+            "Who rated: the person themself, a peer or their manager.",
+            _T.CHOICE,
+            required=True,
+            choices=_values(Rater),
+            example="self",
+        ),
+        Column("score", "From 1 to 5.", required=True, choices=SCORES, example="4"),
+        Column("response_date", "When it was given.", _T.DATE, required=True, example="2019-05-10"),
+    ),
+    key=("email", "wave", "indicator", "rater"),
+)
+
 TABLES: dict[str, Table] = {
     t.name: t
     for t in (
@@ -442,6 +485,7 @@ TABLES: dict[str, Table] = {
         HANDOVERS,
         MENTORING,
         SURVEY,
+        ASSESSMENTS,
     )
 }
 """Every table of a bundle, in the order the template and reports show them."""

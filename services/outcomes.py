@@ -1,8 +1,9 @@
 """Outcomes at three levels (issue 17, item 4): the individual, the organisations and
 the projects, each cohort's short term (its end) beside its long term (a later date).
 
-- individual: the ``assessments`` of ``spec/surveys.md`` when the store holds them
-  (this version's stores do not yet: the answer says so rather than inventing a figure);
+- individual: the development the cohort's ``assessments`` show (``spec/surveys.md``,
+  ``graph.measure.cohort_development``), or, when there are none, a sentence saying so
+  rather than an invented figure;
 - organisational: the programme view's figures of the cohort's own network;
 - projects: how many, sponsored, due within 18 months, delivered (completed or handed
   over), handed over, and overdue, each counted as it stood on the date.
@@ -25,15 +26,30 @@ from graph.model import (
     TieKind,
 )
 from graph.store import GraphStore, Page
+from graph.surveys import Development
 from services.consent import Viewer
 from services.programme import SNAPSHOT_DEFINITION, ensure_team, measure_row
 from services.schemas_programme import CohortOutcomesOut, OutcomesOut, ProjectOutcomesOut
 
-__all__ = ["NO_ASSESSMENTS", "add_months", "outcomes", "project_outcomes"]
+__all__ = ["NO_ASSESSMENTS", "add_months", "individual_outcome", "outcomes", "project_outcomes"]
 
 NO_ASSESSMENTS = "No assessments recorded: the individual level is not measured yet."
 _ALL = Page(limit=100_000)
 _DELIVERED = {ProjectStatus.COMPLETED, ProjectStatus.HANDED_OVER}
+
+
+def individual_outcome(found: Sequence[Development]) -> str:
+    """The individual level in one line: per indicator and rater, the mean score at two
+    waves over the people rated at both, and its change; ``NO_ASSESSMENTS`` when nobody
+    was rated at two waves."""
+    if not found:
+        return NO_ASSESSMENTS
+    return "; ".join(
+        f"{d.indicator} ({d.rater}), {d.from_wave.value} to {d.to_wave.value}:"
+        f" {d.mean_from:.2f} to {d.mean_to:.2f} ({d.change:+.2f}) over {d.people}"
+        f" {'person' if d.people == 1 else 'people'}"
+        for d in found
+    )
 
 
 def add_months(day: date, months: int) -> date:
@@ -121,7 +137,7 @@ def outcomes(
                     name=c.name,
                     short_term=short,
                     long_term=day,
-                    individual=NO_ASSESSMENTS,
+                    individual=individual_outcome(measure.cohort_development(store, c.id)),
                     organisational_short=levels[short][0],
                     organisational_long=levels[day][0],
                     projects_short=levels[short][1],

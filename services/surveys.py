@@ -30,6 +30,7 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from graph import measure
 from graph.errors import Conflict, Forbidden, Invalid, NotFound, Problem
 from graph.model import (
     Cohort,
@@ -42,7 +43,7 @@ from graph.model import (
 )
 from graph.profiles import profiles
 from graph.store import GraphStore, Page
-from graph.surveys import Indicator, RatingRow, SurveyToken, SurveyWave, individual_development
+from graph.surveys import Indicator, SurveyToken, SurveyWave
 from services.consent import Viewer
 from services.schemas import CohortRef
 from services.schemas_surveys import (
@@ -361,20 +362,12 @@ def close_wave(
 
 
 def cohort_development(store: GraphStore, viewer: Viewer, cohort_id: str) -> list[DevelopmentOut]:
-    """A cohort's individual development from the self-assessments of its closed waves
-    (``surveys.md``), per indicator, over the people rated at both waves of a pair."""
+    """A cohort's individual development from the assessments the graph holds (closed
+    waves' self-assessments and bundles' ratings), per indicator and rater, over the people
+    rated at both waves of a pair (``graph.measure.cohort_development``)."""
     _team(viewer)
-    store.get(Cohort, cohort_id)
-    rows = [
-        RatingRow(
-            person_id=s.person_id, wave=s.wave, indicator=r.indicator, rater="self", score=r.score
-        )
-        for found in store.surveys.waves(cohort_id)
-        if found.closed_at is not None
-        for s in store.surveys.answers_of_wave(cohort_id, found.wave)
-        for r in s.assessments
-    ]
-    return [DevelopmentOut(**d.model_dump()) for d in individual_development(rows)]
+    found = measure.cohort_development(store, cohort_id)
+    return [DevelopmentOut(**d.model_dump()) for d in found]
 
 
 def list_waves(store: GraphStore, viewer: Viewer, *, now: datetime | None = None) -> WavesOut:

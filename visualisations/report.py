@@ -1,9 +1,10 @@
 """The programme report for one cohort: one self-contained HTML page for the board.
 
 The cohort's growth from its baseline survey wave to the end of the programme
-and on to the follow-up, per sector, its brokers, its isolated participants,
-its projects and handovers, and every metric's definition in one sentence
-(``spec/metrics.md``). Plots are inlined as SVG; the page loads nothing.
+and on to the follow-up (its network, and its members' assessments), per sector,
+its brokers, its isolated participants, its projects and handovers, and every
+metric's definition in one sentence (``spec/metrics.md``). Plots are inlined as
+SVG; the page loads nothing.
 
 :func:`build_report` reads everything through ``graph.measure`` (the one
 bridge to the analytics) and the store's records; :func:`to_html` renders it
@@ -36,6 +37,7 @@ from graph.model import (
     WickedIssue,
 )
 from graph.store import GraphStore, Page
+from graph.surveys import Development
 from visualisations import plots
 from visualisations.maps.html import template_environment
 
@@ -166,6 +168,8 @@ class CohortReport:
     handovers_in: tuple[str, ...]
     figures: dict[str, str] = field(default_factory=dict)
     """Plot name -> inline SVG."""
+    development: tuple[Development, ...] = ()
+    """Individual development from the cohort's assessments (``spec/surveys.md``)."""
 
 
 def _svg(figure: Any) -> str:
@@ -353,6 +357,7 @@ def build_report(
         projects=tuple(lines),
         handovers_in=handovers_in,
         figures=figures,
+        development=tuple(measure.cohort_development(store, cohort_id)),
     )
 
 

@@ -8,12 +8,12 @@ kind a ``StoreContent`` holds is non-empty, so a kind a store forgets shows.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 
 from graph.errors import Invalid
-from graph.model import ApiKey, IngestRun, KeyRole, Person
+from graph.model import ApiKey, Assessment, IngestRun, KeyRole, Person, Rater, Wave
 from graph.store import CONTENT_KINDS, GraphStore, StoreContent
 
 from .sample import programme
@@ -42,6 +42,18 @@ KEYS = (
 
 def _fill(store: GraphStore) -> None:
     batch = programme()
+    batch.assessments.append(
+        Assessment(
+            person_id="ann",
+            cohort_id="c2021",
+            wave=Wave.BASELINE,
+            indicator="trust",
+            rater=Rater.PEER,
+            score=3.5,
+            ratings=2,
+            response_date=date(2021, 5, 20),
+        )
+    )
     store.apply(batch, RUN_1)
     moved = batch.people[0].model_copy(update={"job_title": "Director of Everything"})
     store.apply(type(batch)(people=[moved]), RUN_2)

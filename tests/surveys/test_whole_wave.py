@@ -20,7 +20,7 @@ from api.app import create_app
 from api.keys import issue_key
 from api.settings import ApiSettings
 from graph.measure import network_report
-from graph.model import KeyRole, TieKind, Wave
+from graph.model import KeyRole, Rater, TieKind, Wave
 from graph.sqlite_store import SqliteStore
 from graph.store import GraphStore
 from ingest.pipeline import load_bundle
@@ -212,6 +212,17 @@ def test_a_whole_wave_through_http_loads_what_was_submitted(
     assert {ids[s.person_id]: {r.indicator: r.score for r in s.assessments} for s in saved} == {
         i: scores(i) for i in range(SIZE) if i not in SILENT
     }
+    # ... and the graph holds them, loaded with the wave: one self rating each.
+    in_graph = {
+        (ids[a.person_id], a.indicator): (a.rater, a.score, a.ratings, a.run_id)
+        for a in store.assessments(COHORT, wave=Wave.BASELINE)
+    }
+    assert in_graph == {
+        (i, indicator): (Rater.SELF, score, 1, closed.json()["run_id"])
+        for i in range(SIZE)
+        if i not in SILENT
+        for indicator, score in scores(i).items()
+    }
 
     # The same answers, loaded by hand as a bundle into a store of its own.
     by_hand = SqliteStore(f"sqlite:///{tmp_path / 'by-hand.db'}")
@@ -242,11 +253,27 @@ def test_a_whole_wave_through_http_loads_what_was_submitted(
                 if i not in SILENT
                 for r, email, f in planned(i)
             ],
+            "assessments": [
+                {
+                    "email": member_email(i),
+                    "wave": "baseline",
+                    "indicator": indicator,
+                    "rater": "self",
+                    "score": score,
+                    "response_date": today,
+                }
+                for i in range(SIZE)
+                if i not in SILENT
+                for indicator, score in scores(i).items()
+            ],
         }
         path = tmp_path / "by-hand.json"
         path.write_text(json.dumps(bundle), encoding="utf-8")
         assert load_bundle(path, by_hand).ok
         assert _survey_ties(by_hand) == expected
+        assert [a.content() for a in by_hand.assessments(COHORT)] == [
+            a.content() for a in store.assessments(COHORT)
+        ]
         served = network_report(store, cohort_id=COHORT, wave=Wave.BASELINE)
         assert served == network_report(by_hand, cohort_id=COHORT, wave=Wave.BASELINE)
         assert served["network"]["ties"] > SIZE  # not two empty networks
