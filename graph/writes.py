@@ -7,9 +7,9 @@ cannot disagree about what "unchanged" or "rolled back" means.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Protocol, TypeVar
 
 from graph.derived import DERIVED_KINDS, Group, derived_ties, group_key
@@ -252,12 +252,12 @@ def _derive_groups(
     counts: KindCounts,
     *,
     before: dict[str, dict[str, Tie]],
-    marked: Collection[str],
+    marked: Mapping[str, str | None],
     dry_run: bool,
-) -> None:
+) -> list[tuple[str, dict[str, object] | None]]:
     """Count the derived ties of the batch's groups as ``tie`` records created, updated
-    or unchanged, exactly as if they were rows; mark the groups, restamped when their
-    ties changed, and drop the rows of groups that had them."""
+    or unchanged, exactly as if they were rows; mark the groups, restamped with the run
+    when their ties changed. Returns the (group key, previous stamp) to journal."""
     after = _groups(tx, batch.derived, batch)
     marks: list[tuple[TieKind, str, str | None]] = []
     for key, group in sorted(after.items()):
@@ -277,15 +277,22 @@ def _derive_groups(
             marks.append((group.kind, group.context, run_id))
     if not dry_run and marks:
         tx.save_marks(marks)
+    return [
+        (
+            group_key(k, c),
+            {"run_id": marked[group_key(k, c)]} if group_key(k, c) in marked else None,
+        )
+        for k, c, _ in marks
+    ]
 
 
 def _before(
     tx: RecordTx, batch: Batch, *, dry_run: bool
-) -> tuple[dict[str, dict[str, Tie]], set[str]]:
+) -> tuple[dict[str, dict[str, Tie]], dict[str, str | None]]:
     """What every read answers for the batch's groups now: their derived ties if marked,
     else their stored rows (deleted here, when writing: the marks will cover them)."""
     keys = sorted({group_key(k, c) for k, c in batch.derived})
-    marked = set(tx.marks(keys))
+    marked = tx.marks(keys)
     before: dict[str, dict[str, Tie]] = {}
     for key, group in _groups(tx, batch.derived, None).items():
         if key in marked:
@@ -313,7 +320,7 @@ def apply_batch(
         handovers=_merge_handovers(tx, batch.handovers),
         employments=employments,
     )
-    before, marked = _before(tx, batch, dry_run=dry_run) if batch.derived else ({}, set())
+    before, marked = _before(tx, batch, dry_run=dry_run) if batch.derived else ({}, {})
     report = WriteReport(dry_run=dry_run)
     journal: list[JournalEntry] = []
     run_id = run.id if run else None
@@ -368,7 +375,20 @@ def apply_batch(
             if to_update:
                 tx.upsert(model, to_update)
         if model is Tie and batch.derived:
-            _derive_groups(tx, batch, run_id, counts, before=before, marked=marked, dry_run=dry_run)
+            stamps = _derive_groups(
+                tx, batch, run_id, counts, before=before, marked=marked, dry_run=dry_run
+            )
+            journal += [
+                JournalEntry(
+                    run_id=run_id or "",
+                    seq=len(journal) + i,
+                    kind=GROUP_MARK,
+                    key=key,
+                    previous=previous,
+                    people=(),
+                )
+                for i, (key, previous) in enumerate(stamps)
+            ]
     if not dry_run and run is not None:
         tx.add_journal(journal)
         tx.save_run(
@@ -399,6 +419,9 @@ def rollback_run(tx: RecordTx, run_id: str) -> WriteReport:
     groups = _touched_groups(tx, entries)
     before = _groups(tx, groups, None)
     for entry in sorted(entries, key=lambda e: e.seq, reverse=True):
+        if entry.kind == GROUP_MARK:
+            _restamp(tx, entry)
+            continue
         model = KIND_BY_NAME[entry.kind]
         counts = report.counts.setdefault(entry.kind, KindCounts())
         if entry.previous is None:
@@ -427,6 +450,21 @@ def rollback_run(tx: RecordTx, run_id: str) -> WriteReport:
     tx.drop_journal(run_id)
     tx.save_run(target.model_copy(update={"status": "rolled_back"}))
     return report
+
+
+GROUP_MARK = "derived_group"
+"""The journal's kind for a group's mark: ``previous`` holds the stamp it had, ``None``
+when the run marked it."""
+
+
+def _restamp(tx: RecordTx, entry: JournalEntry) -> None:
+    """Give a group back the stamp it had before the run (a new mark stays, unstamped:
+    its rows were dropped when it was marked; a mark lost since is not made again)."""
+    if not tx.marks([entry.key]):
+        return
+    kind, context = entry.key.split("|", 1)
+    run_id = None if entry.previous is None else entry.previous.get("run_id")
+    tx.save_marks([(TieKind(kind), context, None if run_id is None else str(run_id))])
 
 
 _GROUP_OF: dict[str, TieKind] = {
@@ -472,14 +510,60 @@ def _by_key(records: list[R]) -> list[Record]:
     return sorted(records, key=lambda r: r.key)
 
 
+def _compact(content: StoreContent) -> tuple[list[Record], list[tuple[TieKind, str, str | None]]]:
+    """The content's tie records to store as rows, and the groups to mark instead: a
+    group whose tie records are exactly what its memberships derive, all with one stamp
+    (as an export of a marked group writes them), is marked and keeps no rows."""
+    records = content.records
+    ties = [t for t in records.get(Tie.kind, []) if isinstance(t, Tie)]
+    by_group: dict[tuple[TieKind, str], dict[str, Tie]] = {}
+    for tie in ties:
+        if tie.tie_kind in DERIVED_KINDS and tie.context is not None:
+            by_group.setdefault((tie.tie_kind, tie.context), {})[tie.key] = tie
+    members: dict[tuple[TieKind, str], set[str]] = {}
+    for m in records.get(Membership.kind, []):
+        assert isinstance(m, Membership)
+        members.setdefault((TieKind.COHORT_PEER, m.cohort_id), set()).add(m.person_id)
+    for pm in records.get(ProjectMember.kind, []):
+        assert isinstance(pm, ProjectMember)
+        members.setdefault((TieKind.PROJECT, pm.project_id), set()).add(pm.person_id)
+    starts: dict[tuple[TieKind, str], date] = {}
+    for c in records.get(Cohort.kind, []):
+        assert isinstance(c, Cohort)
+        starts[(TieKind.COHORT_PEER, c.id)] = c.start_date
+    for p in records.get(Project.kind, []):
+        assert isinstance(p, Project)
+        starts[(TieKind.PROJECT, p.id)] = p.start_date
+        if p.sponsor_id:
+            members.setdefault((TieKind.PROJECT, p.id), set()).add(p.sponsor_id)
+    marks: list[tuple[TieKind, str, str | None]] = []
+    dropped: set[str] = set()
+    for (kind, context), held in sorted(by_group.items()):
+        stamps = {t.run_id for t in held.values()}
+        if (kind, context) not in starts or len(stamps) != 1:
+            continue
+        (stamp,) = stamps
+        people = tuple(sorted(members.get((kind, context), ())))
+        derived = {
+            t.key: t for t in Group(kind, context, starts[(kind, context)], people, stamp).ties()
+        }
+        if derived == held:
+            marks.append((kind, context, stamp))
+            dropped |= held.keys()
+    return [t for t in ties if t.key not in dropped], marks
+
+
 def write_content(tx: ContentTx, content: StoreContent, *, replace: bool = False) -> None:
     """Write ``content`` as ``GraphStore.import_records`` does, in ``tx``."""
     if replace:
         tx.empty()
+    ties, marks = _compact(content)
     for model in WRITE_ORDER:
-        records = content.records.get(model.kind, [])
+        records = ties if model is Tie else content.records.get(model.kind, [])
         if records:
             tx.upsert(model, records)
+    if marks:
+        tx.save_marks(marks)
     for run in content.records.get(IngestRun.kind, []):
         assert isinstance(run, IngestRun)
         tx.save_run(run)
