@@ -16,7 +16,7 @@ Pure functions: the stores read the rows (one per group member) their own way.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from itertools import combinations
@@ -30,6 +30,7 @@ __all__ = [
     "derived_ends",
     "derived_ties",
     "group_key",
+    "ties_by_key",
     "groups_from_rows",
 ]
 
@@ -127,3 +128,16 @@ def derived_ends(
             continue
         for a, b in group.pairs():
             yield a, b, group.kind
+
+
+def ties_by_key(
+    keys: Collection[str], groups_of: Callable[[Collection[str]], list[Group]]
+) -> dict[str, Tie]:
+    """The derived ties with these keys (``get``/``get_many`` of ``Tie``): a derived
+    key is ``kind|context|source|target``; ``groups_of`` reads the groups of people."""
+    wanted = {k for k in keys if k.split("|", 1)[0] in {d.value for d in DERIVED_KINDS}}
+    people = {k.split("|")[2] for k in wanted if k.count("|") == 3}
+    if not people:
+        return {}
+    ties = derived_ties(groups_of(people), touching=people)
+    return {t.key: t for t in ties if t.key in wanted}

@@ -19,7 +19,7 @@ import logging
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
-from typing import Any, LiteralString, TypeVar
+from typing import Any, LiteralString, TypeVar, cast
 from urllib.parse import urlsplit
 
 import networkx as nx
@@ -46,7 +46,7 @@ from neo4j.exceptions import (
 from pydantic import ValidationError
 
 from graph import neo4j_queries as q
-from graph.derived import DERIVED_KINDS, Group, derived_ends, derived_ties
+from graph.derived import DERIVED_KINDS, Group, derived_ends, derived_ties, ties_by_key
 from graph.errors import AlumniGraphError, Invalid, NotFound, Problem, Stale, StoreUnavailable
 from graph.model import (
     AMBITIONS,
@@ -291,7 +291,11 @@ class Neo4jStore:
         return found[key]
 
     def get_many(self, model: type[R], keys: Collection[str]) -> dict[str, R]:
-        return self._read(lambda tx: tx.fetch(model, keys))
+        found = self._read(lambda tx: tx.fetch(model, keys))
+        if model is Tie:
+            derived = ties_by_key(keys, lambda people: self._groups(None, people))
+            found |= cast(dict[str, R], derived)
+        return found
 
     def find(
         self,

@@ -18,9 +18,9 @@ from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
-from graph.derived import DERIVED_KINDS, Group, derived_ends, derived_ties
+from graph.derived import DERIVED_KINDS, Group, derived_ends, derived_ties, ties_by_key
 from graph.errors import Invalid, NotFound, Problem, Stale, StoreUnavailable
 from graph.model import (
     AMBITIONS,
@@ -208,7 +208,11 @@ class SqliteStore:
 
     def get_many(self, model: type[R], keys: Collection[str]) -> dict[str, R]:
         with self._lock:
-            return SqliteTx(self._conn).fetch(model, keys)
+            found = SqliteTx(self._conn).fetch(model, keys)
+        if model is Tie:
+            derived = ties_by_key(keys, lambda people: self._groups(None, people))
+            found |= cast(dict[str, R], derived)
+        return found
 
     def find(
         self,

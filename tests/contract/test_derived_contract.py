@@ -228,3 +228,11 @@ def test_import_keeps_rows_that_are_not_what_memberships_derive(store: GraphStor
     store.import_records(store.export_records(), replace=True)
     assert len(stored_rows(store)) == 3
     assert pairs(store.ties_of(["dan"], [TieKind.PROJECT]), TieKind.PROJECT) == set()
+
+
+def test_get_tie_by_key_finds_a_derived_tie(store: GraphStore) -> None:
+    store.apply(derived_programme(), run("run-1", 1))
+    tie = store.get(Tie, "project|pr-da|bob|dan")
+    assert (tie.tie_kind, tie.start, tie.run_id) == (TieKind.PROJECT, date(2019, 6, 1), "run-1")
+    found = store.get_many(Tie, ["cohort_peer|c2019|ann|bob", "cohort_peer|c2019|ann|eve"])
+    assert list(found) == ["cohort_peer|c2019|ann|bob"]
