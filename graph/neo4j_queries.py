@@ -268,6 +268,7 @@ SCHEMA: tuple[LiteralString, ...] = (
     "CREATE INDEX tie_kind IF NOT EXISTS FOR ()-[r:TIE]-() ON (r.tie_kind, r.start)",
     "CREATE INDEX tie_wave IF NOT EXISTS FOR ()-[r:TIE]-() ON (r.cohort_id, r.wave)",
     _unique_node("store_version_id", "StoreVersion", "id"),
+    _unique_node("derived_group_key", "DerivedGroup", "key"),
 )
 """One statement per constraint or index; uniqueness constraints back every MERGE.
 Relationship keys are unique too (Neo4j 5.7+), which also gives them a range index."""
@@ -444,6 +445,64 @@ WAVE_LATEST: LiteralString = f"{_WAVE_TIES} RETURN max(t.start) AS latest"
 
 WAVE_TIES: LiteralString = (
     f"{_WAVE_TIES} RETURN t.source_id AS source, t.target_id AS target, t.tie_kind AS kind"
+)
+
+
+# -- ties derived from memberships (graph.derived) --------------------------------
+
+COHORT_MEMBERS: LiteralString = (
+    "UNWIND $contexts AS context MATCH (p:Person)-[:MEMBER_OF]->(:Cohort {id: context})"
+    " RETURN context, p.id AS person"
+)
+
+PROJECT_MEMBERS: LiteralString = (
+    "UNWIND $contexts AS context MATCH (p:Person)-[:WORKS_ON]->(:Project {id: context})"
+    " RETURN context, p.id AS person"
+)
+"""Project members proper, without the sponsor (``graph.writes`` adds the sponsor it
+will keep)."""
+
+MARKS: LiteralString = (
+    "UNWIND $keys AS k MATCH (g:DerivedGroup {key: k}) RETURN g.key AS key, g.run_id AS run_id"
+)
+
+SAVE_MARKS: LiteralString = (
+    "UNWIND $rows AS row MERGE (g:DerivedGroup {key: row.key})"
+    " SET g.tie_kind = row.kind, g.context = row.context, g.run_id = row.run_id"
+)
+"""A marked cohort or project: its co-membership ties are derived, never stored."""
+
+GROUP_TIE_ROWS: LiteralString = (
+    "MATCH ()-[t:TIE]->() WHERE t.tie_kind IN $kinds AND t.context IN $contexts"
+    " RETURN properties(t) AS props"
+)
+"""Tie relationships of groups written before they were derived."""
+
+_COHORT_GROUP: LiteralString = (
+    " MATCH (g:DerivedGroup {key: 'cohort_peer|' + c.id})"
+    " RETURN 'cohort_peer' AS kind, c.id AS context, c.start_date AS start,"
+    " g.run_id AS run_id, [(p:Person)-[:MEMBER_OF]->(c) | p.id] AS members"
+)
+_PROJECT_GROUP: LiteralString = (
+    " MATCH (g:DerivedGroup {key: 'project|' + x.id})"
+    " RETURN 'project' AS kind, x.id AS context, x.start_date AS start,"
+    " g.run_id AS run_id, [(p:Person)-[:WORKS_ON|SPONSORS]->(x) | p.id] AS members"
+)
+
+COHORT_GROUPS: LiteralString = "MATCH (c:Cohort)" + _COHORT_GROUP
+"""Every marked cohort with its members (any role), one row per cohort."""
+
+COHORT_GROUPS_OF: LiteralString = (
+    "UNWIND $ids AS id MATCH (:Person {id: id})-[:MEMBER_OF]->(c:Cohort) WITH DISTINCT c"
+    + _COHORT_GROUP
+)
+
+PROJECT_GROUPS: LiteralString = "MATCH (x:Project)" + _PROJECT_GROUP
+"""Every marked project with its members and sponsor, one row per project."""
+
+PROJECT_GROUPS_OF: LiteralString = (
+    "UNWIND $ids AS id MATCH (:Person {id: id})-[:WORKS_ON|SPONSORS]->(x:Project)"
+    " WITH DISTINCT x" + _PROJECT_GROUP
 )
 
 

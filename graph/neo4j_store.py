@@ -19,7 +19,7 @@ import logging
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
-from typing import Any, LiteralString, TypeVar
+from typing import Any, LiteralString, TypeVar, cast
 from urllib.parse import urlsplit
 
 import networkx as nx
@@ -46,6 +46,7 @@ from neo4j.exceptions import (
 from pydantic import ValidationError
 
 from graph import neo4j_queries as q
+from graph.derived import DERIVED_KINDS, Group, derived_ends, derived_ties, ties_by_key
 from graph.errors import AlumniGraphError, Invalid, NotFound, Problem, Stale, StoreUnavailable
 from graph.model import (
     AMBITIONS,
@@ -60,6 +61,7 @@ from graph.model import (
     IngestRun,
     Membership,
     Person,
+    Record,
     Tie,
     TieKind,
     Wave,
@@ -291,7 +293,11 @@ class Neo4jStore:
         return found[key]
 
     def get_many(self, model: type[R], keys: Collection[str]) -> dict[str, R]:
-        return self._read(lambda tx: tx.fetch(model, keys))
+        found = self._read(lambda tx: tx.fetch(model, keys))
+        if model is Tie:
+            derived = ties_by_key(keys, lambda people: self._groups(None, people))
+            found |= cast(dict[str, R], derived)
+        return found
 
     def find(
         self,
@@ -358,7 +364,18 @@ class Neo4jStore:
         rows = self._query(
             q.TIES_OF, ids=ids, kinds=None if kinds is None else [k.value for k in kinds]
         )
-        return sorted((record_of(Tie, row["props"]) for row in rows), key=lambda t: t.key)
+        ties = [record_of(Tie, row["props"]) for row in rows]
+        ties += derived_ties(self._groups(kinds, ids), kinds, touching=ids)
+        return sorted(ties, key=lambda t: t.key)
+
+    def _groups(
+        self, kinds: Collection[TieKind] | None, person_ids: Collection[str] | None = None
+    ) -> list[Group]:
+        """The derived groups of these kinds (all when ``None``), touching these people."""
+        chosen = [k for k in DERIVED_KINDS if kinds is None or k in kinds]
+        if not chosen:
+            return []
+        return self._read(lambda tx: tx.groups(chosen, person_ids))
 
     def ties_among(
         self, person_ids: Collection[str], kinds: Collection[TieKind] | None = None
@@ -369,7 +386,9 @@ class Neo4jStore:
         rows = self._query(
             q.TIES_AMONG, ids=ids, kinds=None if kinds is None else [k.value for k in kinds]
         )
-        return sorted((record_of(Tie, row["props"]) for row in rows), key=lambda t: t.key)
+        ties = [record_of(Tie, row["props"]) for row in rows]
+        ties += derived_ties(self._groups(kinds, ids), kinds, among=ids)
+        return sorted(ties, key=lambda t: t.key)
 
     def profile_links(
         self, person_ids: Collection[str]
@@ -397,7 +416,12 @@ class Neo4jStore:
         if not kinds:
             return {}
         rows = self._query(q.TIE_ENDS, kinds=[k.value for k in kinds])
-        return {TieKind(r["kind"]): (r["sources"], r["targets"]) for r in rows}
+        found = {TieKind(r["kind"]): (r["sources"], r["targets"]) for r in rows}
+        for source, target, kind in derived_ends(self._groups(kinds), kinds):
+            sources, targets = found.setdefault(kind, ([], []))
+            sources.append(source)
+            targets.append(target)
+        return found
 
     def version(self) -> str:
         (row,) = self._query(q.VERSION)
@@ -469,14 +493,20 @@ class Neo4jStore:
 
     def counts(self) -> dict[str, int]:
         (row,) = self._query(q.COUNTS)
-        return {kind: row[kind] for kind in _COUNT_KINDS}
+        found = {kind: row[kind] for kind in _COUNT_KINDS}
+        pairs = (len(g.members) * (len(g.members) - 1) // 2 for g in self._groups(None))
+        found[Tie.kind] += sum(pairs)
+        return found
 
     def dump(self) -> dict[str, list[dict[str, object]]]:
         def dump(tx: Neo4jTx) -> dict[str, list[dict[str, object]]]:
-            return {
-                model.kind: [r.model_dump(mode="json") for r in tx.every(model)]
-                for model in WRITE_ORDER
-            }
+            out: dict[str, list[dict[str, object]]] = {}
+            for model in WRITE_ORDER:
+                records: list[Record] = list(tx.every(model))
+                if model is Tie:
+                    records = sorted([*records, *derived_ties(tx.groups())], key=lambda r: r.key)
+                out[model.kind] = [r.model_dump(mode="json") for r in records]
+            return out
 
         return self._read(dump)
 
@@ -562,7 +592,11 @@ def _active_ties(tx: Neo4jTx, as_of: date, kinds: Sequence[TieKind]) -> list[tup
     if not kinds:
         return []
     rows = tx.run(q.ACTIVE_TIES, kinds=[k.value for k in kinds], as_of=as_of)
-    return [(r["source"], r["target"], r["kind"]) for r in rows]
+    derived = [k for k in DERIVED_KINDS if k in kinds]
+    groups = tx.groups(derived) if derived else []
+    return [(s, t, k.value) for s, t, k in derived_ends(groups, kinds, as_of)] + [
+        (r["source"], r["target"], r["kind"]) for r in rows
+    ]
 
 
 def _snapshot_rows(

@@ -19,6 +19,7 @@ from neo4j.time import Date, DateTime
 from pydantic import TypeAdapter
 
 from graph import neo4j_queries as q
+from graph.derived import DERIVED_KINDS, Group, GroupRow, group_key, groups_from_rows
 from graph.errors import Invalid, Problem
 from graph.model import (
     AMBITIONS,
@@ -29,6 +30,8 @@ from graph.model import (
     IngestRun,
     Person,
     Record,
+    Tie,
+    TieKind,
 )
 from graph.sqlite_store_schema import search_text
 from graph.store import JournalEntry, R
@@ -283,6 +286,64 @@ class Neo4jTx:
             )
         ]
         return sorted(chunked, key=lambda e: e.seq)
+
+    def members_of(self, kind: TieKind, contexts: Collection[str]) -> dict[str, set[str]]:
+        query = q.COHORT_MEMBERS if kind is TieKind.COHORT_PEER else q.PROJECT_MEMBERS
+        found: dict[str, set[str]] = {}
+        for chunk in chunks(list(dict.fromkeys(contexts))):
+            for row in self.run(query, contexts=list(chunk)):
+                found.setdefault(row["context"], set()).add(row["person"])
+        return found
+
+    def marks(self, keys: Collection[str]) -> dict[str, str | None]:
+        found: dict[str, str | None] = {}
+        for chunk in chunks(list(dict.fromkeys(keys))):
+            found |= {row["key"]: row["run_id"] for row in self.run(q.MARKS, keys=list(chunk))}
+        return found
+
+    def save_marks(self, groups: Sequence[tuple[TieKind, str, str | None]]) -> None:
+        rows = [
+            {"key": group_key(k, c), "kind": k.value, "context": c, "run_id": r}
+            for k, c, r in groups
+        ]
+        for chunk in chunks(rows):
+            self.run(q.SAVE_MARKS, rows=list(chunk))
+
+    def group_tie_rows(self, keys: Collection[str]) -> list[Tie]:
+        wanted = set(keys)
+        if not wanted:
+            return []
+        rows = self.run(
+            q.GROUP_TIE_ROWS,
+            kinds=sorted({k.split("|", 1)[0] for k in wanted}),
+            contexts=sorted({k.split("|", 1)[1] for k in wanted}),
+        )
+        ties = [record_of(Tie, row["props"]) for row in rows]
+        return [t for t in ties if group_key(t.tie_kind, t.context or "") in wanted]
+
+    def groups(
+        self, kinds: Collection[TieKind] = DERIVED_KINDS, person_ids: Collection[str] | None = None
+    ) -> list[Group]:
+        """The marked groups of these kinds (with a member among ``person_ids`` when
+        given), with their current members, start and stamp."""
+        found: list[GroupRow] = []
+        for kind, every, of in (
+            (TieKind.COHORT_PEER, q.COHORT_GROUPS, q.COHORT_GROUPS_OF),
+            (TieKind.PROJECT, q.PROJECT_GROUPS, q.PROJECT_GROUPS_OF),
+        ):
+            if kind not in kinds:
+                continue
+            rows = (
+                self.run(every)
+                if person_ids is None
+                else [r for c in chunks(list(person_ids)) for r in self.run(of, ids=list(c))]
+            )
+            for row in rows:
+                start = native(row["start"])
+                found += [
+                    (row["kind"], row["context"], start, row["run_id"], m) for m in row["members"]
+                ]
+        return groups_from_rows(found)
 
     def drop_journal(self, run_id: str) -> None:
         self.run(q.DROP_JOURNAL_CHUNKS, run_id=run_id)

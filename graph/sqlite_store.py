@@ -18,8 +18,9 @@ from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
+from graph.derived import DERIVED_KINDS, Group, derived_ends, derived_ties, ties_by_key
 from graph.errors import Invalid, NotFound, Problem, Stale, StoreUnavailable
 from graph.model import (
     AMBITIONS,
@@ -209,7 +210,11 @@ class SqliteStore:
 
     def get_many(self, model: type[R], keys: Collection[str]) -> dict[str, R]:
         with self._lock:
-            return SqliteTx(self._conn).fetch(model, keys)
+            found = SqliteTx(self._conn).fetch(model, keys)
+        if model is Tie:
+            derived = ties_by_key(keys, lambda people: self._groups(None, people))
+            found |= cast(dict[str, R], derived)
+        return found
 
     def find(
         self,
@@ -311,7 +316,19 @@ class SqliteStore:
             f"SELECT data FROM tie WHERE target_id IN ({marks}){kind_clause}",
             [*ids, *kind_params, *ids, *kind_params],
         )
-        return sorted((Tie.model_validate_json(d) for (d,) in rows), key=lambda t: t.key)
+        ties = [Tie.model_validate_json(d) for (d,) in rows]
+        ties += derived_ties(self._groups(kinds, ids), kinds, touching=ids)
+        return sorted(ties, key=lambda t: t.key)
+
+    def _groups(
+        self, kinds: Collection[TieKind] | None, person_ids: Collection[str] | None = None
+    ) -> list[Group]:
+        """The derived groups of these kinds (all when ``None``), touching these people."""
+        chosen = [k for k in DERIVED_KINDS if kinds is None or k in kinds]
+        if not chosen:
+            return []
+        with self._lock:
+            return SqliteTx(self._conn).groups(chosen, person_ids)
 
     def ties_among(
         self, person_ids: Collection[str], kinds: Collection[TieKind] | None = None
@@ -326,7 +343,9 @@ class SqliteStore:
             f"{kind_clause}",
             [*ids, *ids, *kind_params],
         )
-        return sorted((Tie.model_validate_json(d) for (d,) in rows), key=lambda t: t.key)
+        ties = [Tie.model_validate_json(d) for (d,) in rows]
+        ties += derived_ties(self._groups(kinds, ids), kinds, among=ids)
+        return sorted(ties, key=lambda t: t.key)
 
     def profile_links(
         self, person_ids: Collection[str]
@@ -372,6 +391,10 @@ class SqliteStore:
             values,
         ):
             sources, targets = found.setdefault(TieKind(kind), ([], []))
+            sources.append(source)
+            targets.append(target)
+        for source, target, tie_kind in derived_ends(self._groups(kinds), kinds):
+            sources, targets = found.setdefault(tie_kind, ([], []))
             sources.append(source)
             targets.append(target)
         return found
@@ -448,7 +471,8 @@ class SqliteStore:
         if not kinds:
             return []
         day = as_of.isoformat()
-        return [
+        derived = [(s, t, k.value) for s, t, k in derived_ends(self._groups(kinds), kinds, as_of)]
+        return derived + [
             (s, t, k)
             for s, t, k in self._read(
                 "SELECT source_id, target_id, tie_kind FROM tie"
@@ -482,16 +506,19 @@ class SqliteStore:
 
     def counts(self) -> dict[str, int]:
         tables = [*(m.kind for m in WRITE_ORDER), "ambition", "ingest_run", "erasure", "api_key"]
-        return {t: self._read(f'SELECT count(*) FROM "{t}"')[0][0] for t in tables}
+        found = {t: self._read(f'SELECT count(*) FROM "{t}"')[0][0] for t in tables}
+        pairs = (len(g.members) * (len(g.members) - 1) // 2 for g in self._groups(None))
+        found[Tie.kind] += sum(pairs)
+        return found
 
     def dump(self) -> dict[str, list[dict[str, object]]]:
         out: dict[str, list[dict[str, object]]] = {}
         for model in WRITE_ORDER:
             rows = self._read(f'SELECT data FROM "{model.kind}" ORDER BY key')
-            out[model.kind] = [
-                KIND_BY_NAME[model.kind].model_validate_json(d).model_dump(mode="json")
-                for (d,) in rows
-            ]
+            records = [KIND_BY_NAME[model.kind].model_validate_json(d) for (d,) in rows]
+            if model is Tie:
+                records = sorted([*records, *derived_ties(self._groups(None))], key=lambda r: r.key)
+            out[model.kind] = [r.model_dump(mode="json") for r in records]
         return out
 
     def export_records(self) -> StoreContent:

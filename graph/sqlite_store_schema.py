@@ -95,6 +95,9 @@ SIDE_TABLES = (
     "CREATE TABLE IF NOT EXISTS journal (run_id TEXT NOT NULL, seq INTEGER NOT NULL,"
     " kind TEXT NOT NULL, key TEXT NOT NULL, previous TEXT, people TEXT NOT NULL,"
     " PRIMARY KEY (run_id, seq))",
+    # Cohorts and projects whose co-membership ties are derived when read (graph.derived).
+    "CREATE TABLE IF NOT EXISTS derived_group (key TEXT PRIMARY KEY, tie_kind TEXT NOT NULL,"
+    " context TEXT NOT NULL, run_id TEXT)",
 )
 
 

@@ -6,8 +6,19 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Collection, Sequence
+from typing import Any
 
-from graph.model import WRITE_ORDER, ApiKey, Employment, Erasure, IngestRun, Record
+from graph.derived import DERIVED_KINDS, Group, group_key, groups_from_rows
+from graph.model import (
+    WRITE_ORDER,
+    ApiKey,
+    Employment,
+    Erasure,
+    IngestRun,
+    Record,
+    Tie,
+    TieKind,
+)
 from graph.sqlite_store_schema import COLUMNS, column_value
 from graph.store import JournalEntry, R
 
@@ -105,6 +116,103 @@ class SqliteTx:
             for seq, kind, key, previous, people in rows
         ]
 
+    def members_of(self, kind: TieKind, contexts: Collection[str]) -> dict[str, set[str]]:
+        table, column = (
+            ("membership", "cohort_id")
+            if kind is TieKind.COHORT_PEER
+            else ("project_member", "project_id")
+        )  # constants
+        found: dict[str, set[str]] = {}
+        ids = list(contexts)
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            for context, person_id in self.conn.execute(
+                f"SELECT {column}, person_id FROM {table} WHERE {column} IN ({marks})", chunk
+            ):
+                found.setdefault(context, set()).add(person_id)
+        return found
+
+    def marks(self, keys: Collection[str]) -> dict[str, str | None]:
+        found: dict[str, str | None] = {}
+        ids = list(keys)
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            found |= dict(
+                self.conn.execute(
+                    f"SELECT key, run_id FROM derived_group WHERE key IN ({marks})", chunk
+                ).fetchall()
+            )
+        return found
+
+    def save_marks(self, groups: Sequence[tuple[TieKind, str, str | None]]) -> None:
+        self.conn.executemany(
+            "INSERT INTO derived_group (key, tie_kind, context, run_id) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT(key) DO UPDATE SET run_id = excluded.run_id",
+            [(group_key(k, c), k.value, c, r) for k, c, r in groups],
+        )
+
+    def group_tie_rows(self, keys: Collection[str]) -> list[Tie]:
+        wanted = set(keys)
+        if not wanted:
+            return []
+        kinds = sorted({k.split("|", 1)[0] for k in wanted})
+        contexts = sorted({k.split("|", 1)[1] for k in wanted})
+        rows = self.conn.execute(
+            "SELECT data FROM tie"
+            f" WHERE tie_kind IN ({','.join('?' * len(kinds))})"
+            " AND json_extract(data, '$.context') IN (SELECT value FROM json_each(?))",
+            [*kinds, json.dumps(contexts)],
+        )
+        ties = [Tie.model_validate_json(d) for (d,) in rows]
+        return [t for t in ties if group_key(t.tie_kind, t.context or "") in wanted]
+
+    def groups(
+        self, kinds: Collection[TieKind] = DERIVED_KINDS, person_ids: Collection[str] | None = None
+    ) -> list[Group]:
+        """The marked groups of these kinds (with a member among ``person_ids`` when
+        given), with their current members, start and stamp."""
+        parts: list[str] = []
+        params: list[Any] = []
+        people = None if person_ids is None else json.dumps(sorted(set(person_ids)))
+        if TieKind.COHORT_PEER in kinds:
+            parts.append(
+                "SELECT g.tie_kind, g.context, c.start_date, g.run_id, m.person_id"
+                " FROM derived_group g JOIN cohort c ON c.key = g.context"
+                " JOIN membership m ON m.cohort_id = g.context WHERE g.tie_kind = 'cohort_peer'"
+                + (
+                    ""
+                    if people is None
+                    else " AND g.context IN (SELECT cohort_id FROM membership"
+                    " WHERE person_id IN (SELECT value FROM json_each(?)))"
+                )
+            )
+            params += [] if people is None else [people]
+        if TieKind.PROJECT in kinds:
+            chosen = (
+                ""
+                if people is None
+                else " AND g.context IN (SELECT project_id FROM project_member"
+                " WHERE person_id IN (SELECT value FROM json_each(?))"
+                " UNION SELECT key FROM project WHERE sponsor_id IN"
+                " (SELECT value FROM json_each(?)))"
+            )
+            for member in (
+                "JOIN project_member pm ON pm.project_id = g.context",
+                "",
+            ):
+                parts.append(
+                    "SELECT g.tie_kind, g.context, json_extract(p.data, '$.start_date'), g.run_id,"
+                    f" {'pm.person_id' if member else 'p.sponsor_id'}"
+                    f" FROM derived_group g JOIN project p ON p.key = g.context {member}"
+                    " WHERE g.tie_kind = 'project'" + chosen
+                )
+                params += [] if people is None else [people, people]
+        if not parts:
+            return []
+        return groups_from_rows(self.conn.execute(" UNION ALL ".join(parts), params))
+
     def drop_journal(self, run_id: str) -> None:
         self.conn.execute("DELETE FROM journal WHERE run_id = ?", (run_id,))
 
@@ -134,7 +242,7 @@ class SqliteTx:
         )
 
     def empty(self) -> None:
-        for table in ("journal", "api_key", "erasure", "ingest_run"):
+        for table in ("journal", "api_key", "erasure", "ingest_run", "derived_group"):
             self.conn.execute(f'DELETE FROM "{table}"')  # table: a constant
         for model in reversed(WRITE_ORDER):
             self.conn.execute(f'DELETE FROM "{model.kind}"')  # kind: a constant

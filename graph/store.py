@@ -63,6 +63,11 @@ class Batch:
     handovers: list[Handover] = field(default_factory=list)
     ties: list[Tie] = field(default_factory=list)
     assessments: list[Assessment] = field(default_factory=list)
+    derived: list[tuple[TieKind, str]] = field(default_factory=list)
+    """Cohorts (``cohort_peer``, cohort id) and projects (``project``, project id) whose
+    co-membership ties the store derives from memberships when read (``graph.derived``),
+    instead of tie rows: a load names every group it touches; the store counts the ties
+    that appear or change as ``tie`` records created or updated, as if they were stored."""
 
     def of(self, model: type[R]) -> list[R]:
         """The batch's records of one kind."""

@@ -7,11 +7,12 @@ cannot disagree about what "unchanged" or "rolled back" means.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Protocol, TypeVar
 
+from graph.derived import DERIVED_KINDS, Group, derived_ties, group_key
 from graph.errors import Conflict, Invalid, NotFound
 from graph.facts import (
     by_person,
@@ -25,13 +26,18 @@ from graph.model import (
     KIND_BY_NAME,
     WRITE_ORDER,
     ApiKey,
+    Cohort,
     Employment,
     Erasure,
     Handover,
     IngestRun,
+    Membership,
     Person,
     Project,
+    ProjectMember,
     Record,
+    Tie,
+    TieKind,
 )
 from graph.store import Batch, JournalEntry, KindCounts, StoreContent, WriteReport
 
@@ -73,6 +79,24 @@ class RecordTx(Protocol):
 
     def journal(self, run_id: str) -> list[JournalEntry]: ...
 
+    def members_of(self, kind: TieKind, contexts: Collection[str]) -> dict[str, set[str]]:
+        """Stored members of these cohorts (``cohort_peer``: memberships, any role) or
+        projects (``project``: project members, not the sponsor), by id."""
+        ...
+
+    def marks(self, keys: Collection[str]) -> dict[str, str | None]:
+        """Which of these groups (``graph.derived.group_key``) the store derives ties for,
+        with the run that last changed them."""
+        ...
+
+    def save_marks(self, groups: Sequence[tuple[TieKind, str, str | None]]) -> None:
+        """Mark these (kind, context, run id) groups as derived, or restamp them."""
+        ...
+
+    def group_tie_rows(self, keys: Collection[str]) -> list[Tie]:
+        """Stored tie rows of these groups (written before they were derived)."""
+        ...
+
     def drop_journal(self, run_id: str) -> None: ...
 
     def save_run(self, run: IngestRun) -> None: ...
@@ -94,9 +118,13 @@ class ContentTx(RecordTx, Protocol):
 
     def add_erasures(self, erasures: Sequence[Erasure]) -> None: ...
 
+    def groups(self) -> list[Group]:
+        """Every marked group (``graph.derived``) with its current members."""
+        ...
+
     def empty(self) -> None:
-        """Remove every record, run, journal entry, API key and erasure; the ambitions
-        stay (or are seeded again)."""
+        """Remove every record, run, journal entry, API key, erasure and group mark; the
+        ambitions stay (or are seeded again)."""
         ...
 
 
@@ -179,6 +207,104 @@ def _settle_employments(
     return write, retire
 
 
+def _groups(
+    tx: RecordTx, wanted: Sequence[tuple[TieKind, str]], batch: Batch | None
+) -> dict[str, Group]:
+    """The groups as stored (``batch`` None), or as they will be once ``batch`` (already
+    merged) is written: its members added, its cohort or project dates and sponsor."""
+    out: dict[str, Group] = {}
+    models: tuple[tuple[TieKind, type[Cohort] | type[Project]], ...] = (
+        (TieKind.COHORT_PEER, Cohort),
+        (TieKind.PROJECT, Project),
+    )
+    for kind, model in models:
+        contexts = sorted({c for k, c in wanted if k is kind})
+        if not contexts:
+            continue
+        members = tx.members_of(kind, contexts)
+        records: dict[str, Record] = dict(tx.fetch(model, contexts))
+        if batch is not None:
+            records |= {r.key: r for r in batch.of(model) if r.key in contexts}
+            joined = (
+                [(m.cohort_id, m.person_id) for m in batch.memberships]
+                if kind is TieKind.COHORT_PEER
+                else [(m.project_id, m.person_id) for m in batch.project_members]
+            )
+            for context, person_id in joined:
+                members.setdefault(context, set()).add(person_id)
+        for context in contexts:
+            record = records.get(context)
+            if record is None:
+                continue
+            people = set(members.get(context, ()))
+            if isinstance(record, Project) and record.sponsor_id:
+                people.add(record.sponsor_id)
+            assert isinstance(record, Cohort | Project)
+            start = record.start_date
+            out[group_key(kind, context)] = Group(kind, context, start, tuple(sorted(people)))
+    return out
+
+
+def _derive_groups(
+    tx: RecordTx,
+    batch: Batch,
+    run_id: str | None,
+    counts: KindCounts,
+    *,
+    before: dict[str, dict[str, Tie]],
+    marked: Mapping[str, str | None],
+    dry_run: bool,
+) -> list[tuple[str, dict[str, object] | None]]:
+    """Count the derived ties of the batch's groups as ``tie`` records created, updated
+    or unchanged, exactly as if they were rows; mark the groups, restamped with the run
+    when their ties changed. Returns the (group key, previous stamp) to journal."""
+    after = _groups(tx, batch.derived, batch)
+    marks: list[tuple[TieKind, str, str | None]] = []
+    for key, group in sorted(after.items()):
+        old = before.get(key, {})
+        changed = False
+        for tie in group.ties():
+            held = old.get(tie.key)
+            if held is None:
+                counts.created += 1
+                changed = True
+            elif held.content() != tie.content():
+                counts.updated += 1
+                changed = True
+            else:
+                counts.unchanged += 1
+        if changed or key not in marked:
+            marks.append((group.kind, group.context, run_id))
+    if not dry_run and marks:
+        tx.save_marks(marks)
+    return [
+        (
+            group_key(k, c),
+            {"run_id": marked[group_key(k, c)]} if group_key(k, c) in marked else None,
+        )
+        for k, c, _ in marks
+    ]
+
+
+def _before(
+    tx: RecordTx, batch: Batch, *, dry_run: bool
+) -> tuple[dict[str, dict[str, Tie]], dict[str, str | None]]:
+    """What every read answers for the batch's groups now: their derived ties if marked,
+    else their stored rows (deleted here, when writing: the marks will cover them)."""
+    keys = sorted({group_key(k, c) for k, c in batch.derived})
+    marked = tx.marks(keys)
+    before: dict[str, dict[str, Tie]] = {}
+    for key, group in _groups(tx, batch.derived, None).items():
+        if key in marked:
+            before[key] = {t.key: t for t in group.ties()}
+    rows = tx.group_tie_rows([k for k in keys if k not in marked])
+    for tie in rows:
+        before.setdefault(group_key(tie.tie_kind, tie.context or ""), {})[tie.key] = tie
+    if rows and not dry_run:
+        tx.delete(Tie, [t.key for t in rows])
+    return before, marked
+
+
 def apply_batch(
     tx: RecordTx, batch: Batch, run: IngestRun | None, *, dry_run: bool = False
 ) -> WriteReport:
@@ -194,6 +320,7 @@ def apply_batch(
         handovers=_merge_handovers(tx, batch.handovers),
         employments=employments,
     )
+    before, marked = _before(tx, batch, dry_run=dry_run) if batch.derived else ({}, {})
     report = WriteReport(dry_run=dry_run)
     journal: list[JournalEntry] = []
     run_id = run.id if run else None
@@ -247,6 +374,21 @@ def apply_batch(
                 tx.create(model, to_create)
             if to_update:
                 tx.upsert(model, to_update)
+        if model is Tie and batch.derived:
+            stamps = _derive_groups(
+                tx, batch, run_id, counts, before=before, marked=marked, dry_run=dry_run
+            )
+            journal += [
+                JournalEntry(
+                    run_id=run_id or "",
+                    seq=len(journal) + i,
+                    kind=GROUP_MARK,
+                    key=key,
+                    previous=previous,
+                    people=(),
+                )
+                for i, (key, previous) in enumerate(stamps)
+            ]
     if not dry_run and run is not None:
         tx.add_journal(journal)
         tx.save_run(
@@ -273,7 +415,13 @@ def rollback_run(tx: RecordTx, run_id: str) -> WriteReport:
             f"ingest run {run_id!r} is not the latest; roll back {applied[-1].id!r} first"
         )
     report = WriteReport()
-    for entry in sorted(tx.journal(run_id), key=lambda e: e.seq, reverse=True):
+    entries = tx.journal(run_id)
+    groups = _touched_groups(tx, entries)
+    before = _groups(tx, groups, None)
+    for entry in sorted(entries, key=lambda e: e.seq, reverse=True):
+        if entry.kind == GROUP_MARK:
+            _restamp(tx, entry)
+            continue
         model = KIND_BY_NAME[entry.kind]
         counts = report.counts.setdefault(entry.kind, KindCounts())
         if entry.previous is None:
@@ -281,14 +429,64 @@ def rollback_run(tx: RecordTx, run_id: str) -> WriteReport:
             counts.deleted += 1
         else:
             previous = model.model_validate(entry.previous)
+            if isinstance(previous, Tie) and _derived_now(tx, previous):
+                counts.updated += 1  # the group's ties are derived now: no row to restore
+                continue
             if isinstance(previous, Person):
                 current = tx.fetch(Person, [entry.key]).get(entry.key)
                 previous = keep_later_changes(previous, current, target.started_at)
             tx.upsert(model, [previous])
             counts.updated += 1
+    if groups:
+        after = _groups(tx, groups, None)
+        counts = report.counts.setdefault(Tie.kind, KindCounts())
+        for key, group in before.items():
+            now = {t.key: t for t in after[key].ties()} if key in after else {}
+            for tie in group.ties():
+                if tie.key not in now:
+                    counts.deleted += 1
+                elif now[tie.key].content() != tie.content():
+                    counts.updated += 1
     tx.drop_journal(run_id)
     tx.save_run(target.model_copy(update={"status": "rolled_back"}))
     return report
+
+
+GROUP_MARK = "derived_group"
+"""The journal's kind for a group's mark: ``previous`` holds the stamp it had, ``None``
+when the run marked it."""
+
+
+def _restamp(tx: RecordTx, entry: JournalEntry) -> None:
+    """Give a group back the stamp it had before the run (a new mark stays, unstamped:
+    its rows were dropped when it was marked; a mark lost since is not made again)."""
+    if not tx.marks([entry.key]):
+        return
+    kind, context = entry.key.split("|", 1)
+    run_id = None if entry.previous is None else entry.previous.get("run_id")
+    tx.save_marks([(TieKind(kind), context, None if run_id is None else str(run_id))])
+
+
+_GROUP_OF: dict[str, TieKind] = {
+    Cohort.kind: TieKind.COHORT_PEER,
+    Membership.kind: TieKind.COHORT_PEER,
+    Project.kind: TieKind.PROJECT,
+    ProjectMember.kind: TieKind.PROJECT,
+}
+
+
+def _touched_groups(tx: RecordTx, entries: Sequence[JournalEntry]) -> list[tuple[TieKind, str]]:
+    """The marked groups whose members, start or sponsor these journal entries changed
+    (a membership's key starts with its cohort, a project member's with its project)."""
+    touched = {(_GROUP_OF[e.kind], e.key.split("|", 1)[0]) for e in entries if e.kind in _GROUP_OF}
+    marked = tx.marks([group_key(k, c) for k, c in touched])
+    return sorted(g for g in touched if group_key(*g) in marked)
+
+
+def _derived_now(tx: RecordTx, tie: Tie) -> bool:
+    if tie.tie_kind not in DERIVED_KINDS or tie.context is None:
+        return False
+    return bool(tx.marks([group_key(tie.tie_kind, tie.context)]))
 
 
 def read_content(tx: ContentTx) -> StoreContent:
@@ -296,6 +494,9 @@ def read_content(tx: ContentTx) -> StoreContent:
     content = StoreContent()
     for model in WRITE_ORDER:
         content.records[model.kind] = _by_key(tx.every(model))
+    # Derived ties travel as the tie records they mean: a backup restored anywhere
+    # answers the same, whether or not the store it goes to derives them.
+    content.records[Tie.kind] = _by_key([*tx.every(Tie), *derived_ties(tx.groups())])
     runs = tx.load_runs()
     content.records[IngestRun.kind] = list(runs)
     for run in runs:
@@ -309,14 +510,60 @@ def _by_key(records: list[R]) -> list[Record]:
     return sorted(records, key=lambda r: r.key)
 
 
+def _compact(content: StoreContent) -> tuple[list[Record], list[tuple[TieKind, str, str | None]]]:
+    """The content's tie records to store as rows, and the groups to mark instead: a
+    group whose tie records are exactly what its memberships derive, all with one stamp
+    (as an export of a marked group writes them), is marked and keeps no rows."""
+    records = content.records
+    ties = [t for t in records.get(Tie.kind, []) if isinstance(t, Tie)]
+    by_group: dict[tuple[TieKind, str], dict[str, Tie]] = {}
+    for tie in ties:
+        if tie.tie_kind in DERIVED_KINDS and tie.context is not None:
+            by_group.setdefault((tie.tie_kind, tie.context), {})[tie.key] = tie
+    members: dict[tuple[TieKind, str], set[str]] = {}
+    for m in records.get(Membership.kind, []):
+        assert isinstance(m, Membership)
+        members.setdefault((TieKind.COHORT_PEER, m.cohort_id), set()).add(m.person_id)
+    for pm in records.get(ProjectMember.kind, []):
+        assert isinstance(pm, ProjectMember)
+        members.setdefault((TieKind.PROJECT, pm.project_id), set()).add(pm.person_id)
+    starts: dict[tuple[TieKind, str], date] = {}
+    for c in records.get(Cohort.kind, []):
+        assert isinstance(c, Cohort)
+        starts[(TieKind.COHORT_PEER, c.id)] = c.start_date
+    for p in records.get(Project.kind, []):
+        assert isinstance(p, Project)
+        starts[(TieKind.PROJECT, p.id)] = p.start_date
+        if p.sponsor_id:
+            members.setdefault((TieKind.PROJECT, p.id), set()).add(p.sponsor_id)
+    marks: list[tuple[TieKind, str, str | None]] = []
+    dropped: set[str] = set()
+    for (kind, context), held in sorted(by_group.items()):
+        stamps = {t.run_id for t in held.values()}
+        if (kind, context) not in starts or len(stamps) != 1:
+            continue
+        (stamp,) = stamps
+        people = tuple(sorted(members.get((kind, context), ())))
+        derived = {
+            t.key: t for t in Group(kind, context, starts[(kind, context)], people, stamp).ties()
+        }
+        if derived == held:
+            marks.append((kind, context, stamp))
+            dropped |= held.keys()
+    return [t for t in ties if t.key not in dropped], marks
+
+
 def write_content(tx: ContentTx, content: StoreContent, *, replace: bool = False) -> None:
     """Write ``content`` as ``GraphStore.import_records`` does, in ``tx``."""
     if replace:
         tx.empty()
+    ties, marks = _compact(content)
     for model in WRITE_ORDER:
-        records = content.records.get(model.kind, [])
+        records = ties if model is Tie else content.records.get(model.kind, [])
         if records:
             tx.upsert(model, records)
+    if marks:
+        tx.save_marks(marks)
     for run in content.records.get(IngestRun.kind, []):
         assert isinstance(run, IngestRun)
         tx.save_run(run)

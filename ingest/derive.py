@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from itertools import combinations
 
+from graph.derived import Group
 from graph.model import Cohort, Frequency, Project, Tie, TieKind, Wave
 
 __all__ = [
@@ -22,46 +22,27 @@ __all__ = [
 ]
 
 
-def _pairs(person_ids: Iterable[str]) -> list[tuple[str, str]]:
-    """Every unordered pair once, smaller id first (undirected ties are stored so)."""
-    return list(combinations(sorted(set(person_ids)), 2))
-
-
 def cohort_peer_ties(cohort: Cohort, member_ids: Iterable[str]) -> list[Tie]:
-    """A ``cohort_peer`` tie between every two members (any role), from the cohort start.
+    """A ``cohort_peer`` tie between every two members (any role), from the cohort start:
+    what a store derives from memberships when read (``graph.derived``).
 
     >>> from datetime import date
     >>> c = Cohort(id="c1", name="C", start_date=date(2019, 5, 1))
     >>> len(cohort_peer_ties(c, ["a", "b", "c", "d", "a"]))
     6
     """
-    return [
-        Tie(
-            source_id=a,
-            target_id=b,
-            tie_kind=TieKind.COHORT_PEER,
-            start=cohort.start_date,
-            context=cohort.id,
-        )
-        for a, b in _pairs(member_ids)
-    ]
+    members = tuple(sorted(set(member_ids)))
+    return Group(TieKind.COHORT_PEER, cohort.id, cohort.start_date, members).ties()
 
 
 def project_ties(project: Project, member_ids: Iterable[str]) -> list[Tie]:
-    """A ``project`` tie between every two members, sponsor included, from the project start."""
+    """A ``project`` tie between every two members, sponsor included, from the project
+    start: what a store derives from project memberships when read."""
     people = set(member_ids)
     if project.sponsor_id:
         people.add(project.sponsor_id)
-    return [
-        Tie(
-            source_id=a,
-            target_id=b,
-            tie_kind=TieKind.PROJECT,
-            start=project.start_date,
-            context=project.id,
-        )
-        for a, b in _pairs(people)
-    ]
+    members = tuple(sorted(people))
+    return Group(TieKind.PROJECT, project.id, project.start_date, members).ties()
 
 
 def mentoring_tie(mentor_id: str, mentee_id: str, start: date, end: date | None) -> Tie:

@@ -3,7 +3,7 @@ cohort and project co-membership."""
 
 from __future__ import annotations
 
-from graph.model import Frequency, Membership, ProjectMember, Tie, TieKind, Wave
+from graph.model import Frequency, Membership, ProjectMember, TieKind, Wave
 from graph.settings import get_settings
 from ingest import derive
 from ingest.raw import Issue
@@ -74,17 +74,18 @@ def read_survey(check: Validator) -> None:
 
 
 def derive_ties(check: Validator) -> None:
-    """Cohort and project co-membership over the whole cohort or project, stored or new."""
+    """Cohort and project co-membership over the whole cohort or project, stored or new:
+    the store derives those ties from memberships (``graph.derived``); the batch names
+    the cohort and every project it touches, each within ``max_members``."""
     if check.cohort is None:
         return
-    cohort_row = check.origins.get(f"cohort {check.cohort.id}", check.raw.place("cohort"))
     members = {m.person_id for m in check.batch.memberships}
     members |= {
         m.person_id for m in find_all(check.store, Membership, {"cohort_id": check.cohort.id})
     }
     if too_many(check, "members", f"cohort {check.cohort.id!r}", len(members)):
         return
-    ties: list[Tie] = derive.cohort_peer_ties(check.cohort, members)
+    check.batch.derived.append((TieKind.COHORT_PEER, check.cohort.id))
     touched = {p.id for p in check.batch.projects} | {
         m.project_id for m in check.batch.project_members
     }
@@ -98,11 +99,7 @@ def derive_ties(check: Validator) -> None:
         }
         if too_many(check, "project_members", f"project {project_id!r}", len(people)):
             continue
-        ties += derive.project_ties(project, people)
-    for tie in derive.unique_ties(ties):
-        place = check.origins.get(f"project {tie.context}", cohort_row)
-        check.origins.setdefault(f"{tie.kind} {tie.key}", place)
-        check.batch.ties.append(tie)
+        check.batch.derived.append((TieKind.PROJECT, project_id))
 
 
 def too_many(check: Validator, table: str, group: str, count: int) -> bool:

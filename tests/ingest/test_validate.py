@@ -26,6 +26,7 @@ from graph.model import (
 )
 from graph.sqlite_store import SqliteStore
 from graph.store import Batch
+from ingest import derive
 from ingest.read import Location, read_bundle
 from ingest.validate import (
     Validated,
@@ -61,7 +62,21 @@ def places(result: Validated) -> set[tuple[str | None, int | None, str | None]]:
 
 
 def tie_kinds(batch: Batch) -> Counter[str]:
-    return Counter(t.tie_kind.value for t in batch.ties)
+    """The batch's tie rows, and the co-membership ties of the groups it names (which
+    the store derives from memberships: here from the batch's own, a first load)."""
+    ties = list(batch.ties)
+    for kind, context in batch.derived:
+        if kind is TieKind.COHORT_PEER:
+            [cohort] = [c for c in batch.cohorts if c.id == context]
+            ties += derive.cohort_peer_ties(
+                cohort, [m.person_id for m in batch.memberships if m.cohort_id == context]
+            )
+        else:
+            [project] = [p for p in batch.projects if p.id == context]
+            ties += derive.project_ties(
+                project, [m.person_id for m in batch.project_members if m.project_id == context]
+            )
+    return Counter(t.tie_kind.value for t in ties)
 
 
 # -- the sample, record by record ----------------------------------------------------
