@@ -68,11 +68,11 @@ from graph.model import (
     normalise_email,
 )
 from graph.neo4j_store_sessions import session_of, session_props
+from graph.neo4j_store_snapshot import active_ties, snapshot_rows
 from graph.neo4j_store_tx import (
     Neo4jTx,
     chunks,
     field_adapter,
-    native,
     queries_of,
     record_of,
     to_property,
@@ -466,7 +466,7 @@ class Neo4jStore:
 
     def snapshot(self, as_of: date, kinds: Sequence[TieKind] = DEFAULT_METRIC_KINDS) -> nx.Graph:
         def rows(tx: Neo4jTx) -> SnapshotRows:
-            return _snapshot_rows(tx, as_of, kinds, _active_ties(tx, as_of, kinds))
+            return snapshot_rows(tx, as_of, kinds, active_ties(tx, as_of, kinds))
 
         return build_snapshot(self._read(rows))
 
@@ -486,8 +486,8 @@ class Neo4jStore:
                     (r["source"], r["target"], r["kind"])
                     for r in tx.run(q.WAVE_TIES, kinds=chosen, **survey)
                 ]
-            ties += _active_ties(tx, as_of, [k for k in kinds if k not in SURVEY_KINDS])
-            return _snapshot_rows(tx, as_of, kinds, ties)
+            ties += active_ties(tx, as_of, [k for k in kinds if k not in SURVEY_KINDS])
+            return snapshot_rows(tx, as_of, kinds, ties)
 
         return build_snapshot(self._read(rows))
 
@@ -586,26 +586,3 @@ def _complete(
     if bump:  # every write changes the store's version token, in the same transaction
         tx.run(q.BUMP_VERSION)
     return result
-
-
-def _active_ties(tx: Neo4jTx, as_of: date, kinds: Sequence[TieKind]) -> list[tuple[str, str, str]]:
-    if not kinds:
-        return []
-    rows = tx.run(q.ACTIVE_TIES, kinds=[k.value for k in kinds], as_of=as_of)
-    derived = [k for k in DERIVED_KINDS if k in kinds]
-    groups = tx.groups(derived) if derived else []
-    return [(s, t, k.value) for s, t, k in derived_ends(groups, kinds, as_of)] + [
-        (r["source"], r["target"], r["kind"]) for r in rows
-    ]
-
-
-def _snapshot_rows(
-    tx: Neo4jTx, as_of: date, kinds: Sequence[TieKind], ties: list[tuple[str, str, str]]
-) -> SnapshotRows:
-    people = [r["id"] for r in tx.run(q.SNAPSHOT_PEOPLE, as_of=as_of)]
-    employments = [
-        (r["person_id"], r["organisation_id"], native(r["start"]))
-        for r in tx.run(q.SNAPSHOT_EMPLOYMENTS)
-    ]
-    organisations = {r["id"]: (r["name"], r["sector"]) for r in tx.run(q.SNAPSHOT_ORGANISATIONS)}
-    return SnapshotRows(as_of, kinds, people, employments, organisations, ties)
