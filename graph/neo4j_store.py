@@ -64,6 +64,7 @@ from graph.model import (
     Wave,
     normalise_email,
 )
+from graph.neo4j_store_changes import changes_since
 from graph.neo4j_store_sessions import session_of, session_props
 from graph.neo4j_store_tx import (
     Neo4jTx,
@@ -83,10 +84,12 @@ from graph.store import (
     PageSession,
     PersonQuery,
     R,
+    StoreChanges,
     StoreContent,
     TieEnds,
     WriteReport,
 )
+from graph.store_changes import ALL, KEEP, describe_batch, describe_records
 from graph.writes import apply_batch, read_content, rollback_run, write_content
 
 __all__ = ["SCHEMES", "Neo4jStore"]
@@ -164,7 +167,9 @@ class Neo4jStore:
         self._seed()
 
     def _seed(self) -> None:
-        self._write(lambda tx: tx.upsert(Ambition, list(AMBITIONS)))
+        self._write(
+            lambda tx: tx.upsert(Ambition, list(AMBITIONS)), change=describe_records(AMBITIONS)
+        )
 
     @contextmanager
     def _translated(self) -> Iterator[None]:
@@ -192,16 +197,24 @@ class Neo4jStore:
         except DriverError as exc:
             raise AlumniGraphError(f"Neo4j driver error: {exc}") from exc
 
-    def _write(self, work: Callable[[Neo4jTx], T], *, expected_version: str | None = None) -> T:
+    def _write(
+        self,
+        work: Callable[[Neo4jTx], T],
+        *,
+        expected_version: str | None = None,
+        change: str | Callable[[T], str] = ALL,
+    ) -> T:
         """Run ``work`` in one write transaction; the driver may re-run it on transient errors.
 
         ``Stale``, writing nothing, when ``expected_version`` is given and is not the
-        store's version once the transaction holds the store's write lock.
+        store's version once the transaction holds the store's write lock. ``change``
+        (or ``change(result)``) says what it wrote, in the log of writes
+        (``graph.store_changes``; by default: anything).
         """
         with self._driver_session() as session:
             return session.execute_write(
                 lambda tx: _complete(
-                    work, Neo4jTx(tx), bump=True, expected_version=expected_version
+                    work, Neo4jTx(tx), bump=True, expected_version=expected_version, change=change
                 )
             )
 
@@ -248,7 +261,9 @@ class Neo4jStore:
         self, batch: Batch, run: IngestRun | None = None, *, expected_version: str | None = None
     ) -> WriteReport:
         return self._write(
-            lambda tx: apply_batch(tx, batch, run), expected_version=expected_version
+            lambda tx: apply_batch(tx, batch, run),
+            expected_version=expected_version,
+            change=describe_batch(batch, run),
         )
 
     def plan(self, batch: Batch) -> WriteReport:
@@ -275,6 +290,7 @@ class Neo4jStore:
             tx.run(q.ERASE_PERSON, id=person_id)
             tx.run(q.DROP_PERSON_KEYS, ids=[person_id])
             tx.run(q.ERASE_JOURNAL_CHUNKS, id=person_id)
+            tx.run(q.FORGET_CHANGES)
             erasure = Erasure(person_id=person_id, erased_at=datetime.now(UTC), actor=actor)
             tx.add_erasures([erasure])
             return erasure
@@ -390,6 +406,9 @@ class Neo4jStore:
         (row,) = self._query(q.VERSION)
         return str(row["token"])
 
+    def changes_since(self, mark: int | None) -> StoreChanges:
+        return self._read(lambda tx: changes_since(tx, mark))
+
     def runs(self) -> list[IngestRun]:
         return self._read(lambda tx: tx.load_runs())
 
@@ -402,7 +421,7 @@ class Neo4jStore:
                 )
             tx.save_keys([key])
 
-        self._write(save)
+        self._write(save, change=describe_records([key]))
 
     def key_by_hash(self, secret_sha256: str) -> ApiKey:
         rows = self._query(q.KEY_BY_HASH, secret_sha256=secret_sha256)
@@ -422,7 +441,7 @@ class Neo4jStore:
             tx.save_keys([revoked])
             return revoked
 
-        return self._write(revoke)
+        return self._write(revoke, change=lambda revoked: describe_records([revoked]))
 
     def erasures(self) -> list[Erasure]:
         return self._read(lambda tx: tx.every(Erasure))
@@ -523,6 +542,7 @@ def _complete(
     *,
     bump: bool = False,
     expected_version: str | None = None,
+    change: str | Callable[[T], str] = ALL,
 ) -> T:
     if bump:
         # The store's write lock first, before any read: writers queue here rather than
@@ -535,6 +555,8 @@ def _complete(
     tx.flush()
     if bump:  # every write changes the store's version token, in the same transaction
         tx.run(q.BUMP_VERSION)
+        line = change(result) if callable(change) else change
+        tx.run(q.NOTE_CHANGE, line=line, keep_from=-KEEP)
     return result
 
 
