@@ -166,11 +166,15 @@ class Adjacency:
                 held[model] = records = dict(self.held[model])
                 _reread(store, model, keys, records)
         ordered = sorted(touched)
-        ties: dict[str, Tie] = {}
-        for i in range(0, len(ordered), _READ_AT_ONCE):
-            chunk = ordered[i : i + _READ_AT_ONCE]
-            ties.update((t.key, t) for t in store.ties_of(chunk, self.kind_order))
-        return self._with_ties(version, changes.mark, people, held, touched, list(ties.values()))
+        if len(ordered) <= _READ_AT_ONCE:
+            ties = store.ties_of(ordered, self.kind_order) if ordered else []
+        else:  # a tie between two people of different chunks is read twice: once it is
+            by_key: dict[str, Tie] = {}
+            for i in range(0, len(ordered), _READ_AT_ONCE):
+                chunk = ordered[i : i + _READ_AT_ONCE]
+                by_key.update((t.key, t) for t in store.ties_of(chunk, self.kind_order))
+            ties = list(by_key.values())
+        return self._with_ties(version, changes.mark, people, held, touched, ties)
 
     def _with_ties(
         self,
