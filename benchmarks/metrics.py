@@ -5,12 +5,15 @@
   every route measures the very same graph.
 - **suite, plain networkx**: ``metric_suite(G, backend="networkx")``.
 - **suite, the service's route**: ``metric_suite(G, backend="auto")``, which is
-  igraph for components, path lengths, constraint, effective size and exact
-  betweenness; above 5,000 people betweenness is networkx's k = 500 estimate
-  on either route (``graph.analytics.people.betweenness``).
+  igraph for components, path lengths, constraint, effective size and
+  betweenness (exact, or above 5,000 people from the k = 500 sources networkx
+  samples, ``graph.analytics.people.betweenness``), all on the one igraph graph
+  its preparation builds (the ``prepare`` block: canonical order, igraph import
+  and build, as igraph alone's ``build_s`` plus its import).
 - **igraph alone**: the same snapshot as an igraph graph, then its connected
-  components and exact betweenness, and betweenness from the same 500 sources
-  networkx samples (``sources=``), checked equal to networkx's estimate.
+  components and exact betweenness, betweenness from the same 500 sources
+  networkx samples (``sources=``), checked equal to networkx's estimate, and
+  the mean path length of the largest component(s), as the suite computes it.
 
 Each suite run also records where its time went, by timing the suite's own
 building blocks as it calls them (wrappers on the module attributes it looks
@@ -43,6 +46,7 @@ from graph.stores import open_store
 __all__ = ["compare_suites", "run_igraph", "run_snapshot", "run_suite"]
 
 BLOCKS: tuple[tuple[str, str, str], ...] = (
+    ("graph.analytics.accel", "prepare", "prepare"),
     ("graph.analytics.accel", "connected_components", "components"),
     ("graph.analytics.accel", "average_shortest_path_length", "avg_path_length"),
     ("graph.analytics.network", "louvain_communities", "louvain"),
@@ -179,6 +183,13 @@ def run_igraph(snapshot: str, estimate_from: str | None = None) -> Json:
     sources = random.Random(BETWEENNESS_SEED).sample(nodes, k)
     with stopwatch() as sampled:
         raw = h.betweenness(directed=False, sources=[index[s] for s in sources])
+    with stopwatch() as path_length:
+        sizes = parts.sizes()
+        largest = [i for i, size in enumerate(sizes) if size == max(sizes)] if sizes else []
+        means = [
+            h.induced_subgraph(parts[i]).average_path_length(directed=False, unconn=False)
+            for i in largest
+        ]
     chosen = set(sources)
     estimate = {
         v: 2 * b / ((k - 1 if v in chosen else k) * (n - 2)) if n > 2 else 0.0
@@ -199,6 +210,8 @@ def run_igraph(snapshot: str, estimate_from: str | None = None) -> Json:
         "betweenness_same_sources_s": round(sampled(), 2),
         "sample_size": k,
         "exact_plus_components_s": round(components() + exact(), 2),
+        "path_length_s": round(path_length(), 2),
+        "path_length": sum(means) / len(means) if means else None,
         **check,
     }
 

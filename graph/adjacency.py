@@ -4,8 +4,12 @@ Searching for an introduction path reads the neighbourhood layer by layer; on a
 store that answers each read over the network (Neo4j) those round trips, and
 the person records read to apply consent on the way, are most of a request's
 time. ``AdjacencyCache`` holds every warm tie's ends and kind, and every person
-record, once, and rebuilds them only when ``GraphStore.version`` says something was
-written, by this process or any other (a CLI ingest, a second API worker).
+record, once, and catches up only when ``GraphStore.version`` says something was
+written, by this process or any other (a CLI ingest, a second API worker): by the
+delta when the store can say what changed (``GraphStore.changes_since``: a load's
+journal, a consent change, an API key), re-reading only the people, records and
+ties those name; read whole again when it cannot (a rollback, an erasure, an
+import) or when the delta is large.
 
 What a path *says* is read from the store when the answer is written: the ties
 that explain each hop, and each person's jobs and cohorts. Only the organisations,
@@ -23,12 +27,30 @@ from typing import cast
 import numpy as np
 import numpy.typing as npt
 
-from graph.model import Cohort, Organisation, Person, Project, Record, TieKind
-from graph.store import GraphStore, Page, PersonQuery, R
+from graph.model import (
+    Cohort,
+    Membership,
+    Organisation,
+    Person,
+    Project,
+    ProjectMember,
+    Record,
+    Tie,
+    TieKind,
+)
+from graph.store import GraphStore, Page, PersonQuery, R, StoreChanges
 
 __all__ = ["Adjacency", "AdjacencyCache"]
 
 _EVERYONE = Page(limit=100_000_000)
+_HELD: tuple[type[Record], ...] = (Organisation, Cohort, Project)
+
+_TIE_KINDS = frozenset({Tie.kind, Membership.kind, ProjectMember.kind})
+"""Records whose writing may add or change the ties of the people they name: ties, and
+the memberships cohort-peer and project ties are derived from."""
+
+_READ_AT_ONCE = 500
+"""People whose ties one ``ties_of`` call reads, when catching up."""
 
 
 @dataclass(frozen=True)
@@ -59,15 +81,23 @@ class Adjacency:
     held: Mapping[type[Record], Mapping[str, Record]]
     """Every organisation, cohort and project by key: what explains a path's people and
     hops, few beside the people (2,000 cohorts at 100,000 people), each a round trip less."""
+    mark: int | None = None
+    """The store's log of writes (``GraphStore.changes_since``) as of this read, if known."""
 
     @classmethod
-    def read(cls, store: GraphStore, version: str, kinds: Collection[TieKind]) -> Adjacency:
-        """Read it from ``store``; ``version`` must be read *before*, so that a write
-        racing the read leaves the result labelled older than it is, never newer."""
+    def read(
+        cls,
+        store: GraphStore,
+        version: str,
+        kinds: Collection[TieKind],
+        mark: int | None = None,
+    ) -> Adjacency:
+        """Read it from ``store``; ``version`` (and ``mark``) must be read *before*, so
+        that a write racing the read leaves the result labelled older than it is, never
+        newer."""
         people = {p.id: p for p in store.search_people(PersonQuery(), _EVERYONE).data}
         held: dict[type[Record], Mapping[str, Record]] = {
-            model: {r.key: r for r in store.find(model, None, _EVERYONE).data}
-            for model in (Organisation, Cohort, Project)
+            model: {r.key: r for r in store.find(model, None, _EVERYONE).data} for model in _HELD
         }
         kind_order = tuple(sorted(set(kinds), key=lambda k: k.value))
         found = store.tie_ends(kind_order)
@@ -105,6 +135,108 @@ class Adjacency:
             start=start,
             touching=ties[order],
             held=held,
+            mark=mark,
+        )
+
+    def caught_up(
+        self, store: GraphStore, version: str, changes: StoreChanges, *, most: int
+    ) -> Adjacency | None:
+        """This network with ``changes`` (what the store wrote since ``self.mark``) read
+        in: the people and records they name read again, and every tie of the people
+        named by a changed tie or membership replaced by what the store holds now.
+        None, reading nothing, when they cannot tell (``changes.entries is None``) or
+        name more than ``most`` people or records."""
+        entries = changes.entries
+        if entries is None:
+            return None
+        named: dict[str, set[str]] = {}
+        touched: set[str] = set()
+        for kind, key, whom in entries:
+            named.setdefault(kind, set()).add(key)
+            if kind in _TIE_KINDS:
+                touched.update(whom)
+        reread = touched | named.get(Person.kind, set())
+        if len(reread) + sum(len(named.get(m.kind, ())) for m in _HELD) > most:
+            return None
+        people = dict(self.people)
+        _reread(store, Person, named.get(Person.kind, set()), people)
+        held = dict(self.held)
+        for model in _HELD:
+            if keys := named.get(model.kind):
+                held[model] = records = dict(self.held[model])
+                _reread(store, model, keys, records)
+        ordered = sorted(touched)
+        if len(ordered) <= _READ_AT_ONCE:
+            ties = store.ties_of(ordered, self.kind_order) if ordered else []
+        else:  # a tie between two people of different chunks is read twice: once it is
+            by_key: dict[str, Tie] = {}
+            for i in range(0, len(ordered), _READ_AT_ONCE):
+                chunk = ordered[i : i + _READ_AT_ONCE]
+                by_key.update((t.key, t) for t in store.ties_of(chunk, self.kind_order))
+            ties = list(by_key.values())
+        return self._with_ties(version, changes.mark, people, held, touched, ties)
+
+    def _with_ties(
+        self,
+        version: str,
+        mark: int,
+        people: Mapping[str, Person],
+        held: Mapping[type[Record], Mapping[str, Record]],
+        touched: Collection[str],
+        ties: list[Tie],
+    ) -> Adjacency:
+        """A new network: ``people`` and ``held``, this one's ties but those touching
+        ``touched``, and ``ties`` (every tie of theirs now). The arrays are spliced,
+        never sorted whole: a write's delta costs a few passes over them."""
+        ids = list(self.ids)
+        number = dict(self.number)
+        ends = {p for t in ties for p in (t.source_id, t.target_id)}
+        for pid in [*(p for p in people if p not in number), *sorted(ends - number.keys())]:
+            number[pid] = len(ids)
+            ids.append(pid)
+        flag = np.zeros(len(ids), dtype=bool)
+        flag[[number[p] for p in touched if p in number]] = True
+        keep = ~(flag[self.source] | flag[self.target])
+        kept = int(keep.sum())
+        remap = (np.cumsum(keep) - 1).astype(np.int32)
+        place = {k: i for i, k in enumerate(self.kind_order)}
+        new_source = np.fromiter((number[t.source_id] for t in ties), np.int32, len(ties))
+        new_target = np.fromiter((number[t.target_id] for t in ties), np.int32, len(ties))
+        new_kind = np.fromiter((place[t.tie_kind] for t in ties), np.int8, len(ties))
+        # each person's slice of ``touching``: the kept ties renumbered, then the new ones
+        owner = np.repeat(np.arange(len(self.ids), dtype=np.int32), np.diff(self.start))
+        kept_entries = keep[self.touching]
+        kept_owners = owner[kept_entries]
+        rank = np.arange(kept, kept + len(ties), dtype=np.int32)
+        loops = new_source == new_target
+        new_owners = np.concatenate([new_source, new_target[~loops]])
+        new_ties = np.concatenate([rank, rank[~loops]])
+        order = np.argsort(new_owners, kind="stable")
+        new_owners, new_ties = new_owners[order], new_ties[order]
+        touching = np.insert(
+            remap[self.touching[kept_entries]],
+            np.searchsorted(kept_owners, new_owners, side="right"),
+            new_ties,
+        )
+        counts = np.bincount(kept_owners, minlength=len(ids)) + np.bincount(
+            new_owners, minlength=len(ids)
+        )
+        start = np.zeros(len(ids) + 1, dtype=np.int64)
+        np.cumsum(counts, out=start[1:])
+        return Adjacency(
+            version=version,
+            kinds=self.kinds,
+            people=people,
+            ids=tuple(ids),
+            number=number,
+            source=np.concatenate([self.source[keep], new_source]),
+            target=np.concatenate([self.target[keep], new_target]),
+            kind=np.concatenate([self.kind[keep], new_kind]),
+            kind_order=self.kind_order,
+            start=start,
+            touching=touching,
+            held=held,
+            mark=mark,
         )
 
     def ties_of(self, person_ids: Iterable[str]) -> list[tuple[str, str]]:
@@ -132,11 +264,23 @@ class Adjacency:
         return len(self.source)
 
 
+def _reread(store: GraphStore, model: type[R], keys: Collection[str], into: dict[str, R]) -> None:
+    """Put these records as the store holds them now into ``into`` (gone: out of it)."""
+    if not keys:
+        return
+    found = store.get_many(model, keys)
+    for key in keys:
+        if key in found:
+            into[key] = found[key]
+        else:
+            into.pop(key, None)
+
+
 class AdjacencyCache:
-    """The ``Adjacency`` of one store, re-read when the store's version changes.
+    """The ``Adjacency`` of one store, caught up when the store's version changes.
 
     Safe to share between threads: readers get an immutable ``Adjacency``; one
-    thread at a time rebuilds it.
+    thread at a time brings it up to date.
     """
 
     def __init__(self, store: GraphStore, kinds: Collection[TieKind]) -> None:
@@ -145,7 +289,9 @@ class AdjacencyCache:
         self._current: Adjacency | None = None
         self._lock = threading.Lock()
         self.builds = 0
-        """How many times it was read from the store (for tests and benchmarks)."""
+        """How many times it was read from the store whole (for tests and benchmarks)."""
+        self.updates = 0
+        """How many times it was caught up by a delta instead."""
 
     def current(self) -> Adjacency:
         """The network as the store holds it now: one tiny read when nothing changed."""
@@ -156,7 +302,19 @@ class AdjacencyCache:
         with self._lock:
             found = self._current
             if found is None or found.version != version:
-                found = Adjacency.read(self.store, version, self.kinds)
+                found = self._caught_up(found, version)
                 self._current = found
-                self.builds += 1
             return found
+
+    def _caught_up(self, found: Adjacency | None, version: str) -> Adjacency:
+        if found is not None and found.mark is not None:
+            changes = self.store.changes_since(found.mark)
+            # beyond a fifth of the people, splicing saves little over one whole read
+            most = max(1_000, len(found.people) // 5)
+            updated = found.caught_up(self.store, version, changes, most=most)
+            if updated is not None:
+                self.updates += 1
+                return updated
+        mark = self.store.changes_since(None).mark
+        self.builds += 1
+        return Adjacency.read(self.store, version, self.kinds, mark)

@@ -568,3 +568,29 @@ SESSIONS_OF_KEY: LiteralString = (
     "MATCH (s:PageSession {key_id: $key_id})"
     " RETURN properties(s) AS props ORDER BY s.created_at, s.token_sha256"
 )
+
+
+# -- the log of writes (graph.store_changes) --------------------------------------------
+
+NOTE_CHANGE: LiteralString = (
+    "MATCH (v:StoreVersion {id: 'store'})"
+    " SET v.change_seq = coalesce(v.change_seq, 0) + 1,"
+    " v.changes = (coalesce(v.changes, []) + [$line])[$keep_from..]"
+)
+"""Run in every write transaction after ``BUMP_VERSION``: the write's line, numbered;
+the last ``-keep_from`` lines are kept on the version node (the wipe keeps it)."""
+
+FORGET_CHANGES: LiteralString = "MATCH (v:StoreVersion {id: 'store'}) SET v.changes = []"
+"""In an erasure: lines name people; the erasure's own line (anything changed) follows."""
+
+CHANGES: LiteralString = (
+    "OPTIONAL MATCH (v:StoreVersion {id: 'store'})"
+    " RETURN coalesce(v.change_seq, 0) AS seq, coalesce(v.changes, []) AS lines"
+)
+
+JOURNAL_CHANGES: LiteralString = (
+    "MATCH (j:JournalChunk) WHERE j.run_id IN $run_ids"
+    " RETURN j.kinds AS kinds, j.keys AS keys, j.entry_people AS entry_people"
+    " ORDER BY j.run_id, j.seq"
+)
+"""What ``changes_since`` needs of these runs' journals: no before-images."""

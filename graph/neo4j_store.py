@@ -15,7 +15,6 @@ page sessions.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
@@ -67,6 +66,8 @@ from graph.model import (
     Wave,
     normalise_email,
 )
+from graph.neo4j_store_changes import changes_since
+from graph.neo4j_store_log import withhold_driver_parameters
 from graph.neo4j_store_sessions import session_of, session_props
 from graph.neo4j_store_snapshot import active_ties, snapshot_rows
 from graph.neo4j_store_tx import (
@@ -86,10 +87,12 @@ from graph.store import (
     PageSession,
     PersonQuery,
     R,
+    StoreChanges,
     StoreContent,
     TieEnds,
     WriteReport,
 )
+from graph.store_changes import ALL, KEEP, describe_batch, describe_records
 from graph.surveys import SurveyStore
 from graph.writes import apply_batch, read_content, rollback_run, write_content
 
@@ -114,23 +117,6 @@ _COUNT_KINDS: tuple[str, ...] = (
 # -- the store ------------------------------------------------------------------------
 
 
-class _WithholdParameters(logging.Filter):
-    """The driver logs every statement's parameters at DEBUG (``C: RUN``): names, emails,
-    key hashes. Keep the statement's log line, never its values, whoever turns DEBUG on."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if isinstance(record.msg, str) and "C: RUN" in record.msg:
-            port = record.args[0] if isinstance(record.args, tuple) and record.args else 0
-            record.msg, record.args = "[#%04X]  C: RUN (parameters withheld)", (port,)
-        return True
-
-
-def _withhold_driver_parameters() -> None:
-    logger = logging.getLogger("neo4j.io")
-    if not any(isinstance(f, _WithholdParameters) for f in logger.filters):
-        logger.addFilter(_WithholdParameters())
-
-
 class Neo4jStore:
     """``GraphStore`` on a Neo4j 5 database."""
 
@@ -138,7 +124,7 @@ class Neo4jStore:
         scheme = urlsplit(url).scheme
         if scheme not in SCHEMES:
             raise ValueError(f"not a Neo4j URL: {url!r} (expected one of {sorted(SCHEMES)})")
-        _withhold_driver_parameters()
+        withhold_driver_parameters()
         self.url = url
         self._database = database
         with self._translated():
@@ -168,7 +154,9 @@ class Neo4jStore:
         self._seed()
 
     def _seed(self) -> None:
-        self._write(lambda tx: tx.upsert(Ambition, list(AMBITIONS)))
+        self._write(
+            lambda tx: tx.upsert(Ambition, list(AMBITIONS)), change=describe_records(AMBITIONS)
+        )
 
     @contextmanager
     def _translated(self) -> Iterator[None]:
@@ -196,16 +184,24 @@ class Neo4jStore:
         except DriverError as exc:
             raise AlumniGraphError(f"Neo4j driver error: {exc}") from exc
 
-    def _write(self, work: Callable[[Neo4jTx], T], *, expected_version: str | None = None) -> T:
+    def _write(
+        self,
+        work: Callable[[Neo4jTx], T],
+        *,
+        expected_version: str | None = None,
+        change: str | Callable[[T], str] = ALL,
+    ) -> T:
         """Run ``work`` in one write transaction; the driver may re-run it on transient errors.
 
         ``Stale``, writing nothing, when ``expected_version`` is given and is not the
-        store's version once the transaction holds the store's write lock.
+        store's version once the transaction holds the store's write lock. ``change``
+        (or ``change(result)``) says what it wrote, in the log of writes
+        (``graph.store_changes``; by default: anything).
         """
         with self._driver_session() as session:
             return session.execute_write(
                 lambda tx: _complete(
-                    work, Neo4jTx(tx), bump=True, expected_version=expected_version
+                    work, Neo4jTx(tx), bump=True, expected_version=expected_version, change=change
                 )
             )
 
@@ -252,7 +248,9 @@ class Neo4jStore:
         self, batch: Batch, run: IngestRun | None = None, *, expected_version: str | None = None
     ) -> WriteReport:
         return self._write(
-            lambda tx: apply_batch(tx, batch, run), expected_version=expected_version
+            lambda tx: apply_batch(tx, batch, run),
+            expected_version=expected_version,
+            change=describe_batch(batch, run),
         )
 
     def plan(self, batch: Batch) -> WriteReport:
@@ -279,6 +277,7 @@ class Neo4jStore:
             tx.run(q.ERASE_PERSON, id=person_id)
             tx.run(q.DROP_PERSON_KEYS, ids=[person_id])
             tx.run(q.ERASE_JOURNAL_CHUNKS, id=person_id)
+            tx.run(q.FORGET_CHANGES)
             erasure = Erasure(person_id=person_id, erased_at=datetime.now(UTC), actor=actor)
             tx.add_erasures([erasure])
             return erasure
@@ -427,6 +426,9 @@ class Neo4jStore:
         (row,) = self._query(q.VERSION)
         return str(row["token"])
 
+    def changes_since(self, mark: int | None) -> StoreChanges:
+        return self._read(lambda tx: changes_since(tx, mark))
+
     def runs(self) -> list[IngestRun]:
         return self._read(lambda tx: tx.load_runs())
 
@@ -439,7 +441,7 @@ class Neo4jStore:
                 )
             tx.save_keys([key])
 
-        self._write(save)
+        self._write(save, change=describe_records([key]))
 
     def key_by_hash(self, secret_sha256: str) -> ApiKey:
         rows = self._query(q.KEY_BY_HASH, secret_sha256=secret_sha256)
@@ -459,7 +461,7 @@ class Neo4jStore:
             tx.save_keys([revoked])
             return revoked
 
-        return self._write(revoke)
+        return self._write(revoke, change=lambda revoked: describe_records([revoked]))
 
     def erasures(self) -> list[Erasure]:
         return self._read(lambda tx: tx.every(Erasure))
@@ -573,6 +575,7 @@ def _complete(
     *,
     bump: bool = False,
     expected_version: str | None = None,
+    change: str | Callable[[T], str] = ALL,
 ) -> T:
     if bump:
         # The store's write lock first, before any read: writers queue here rather than
@@ -585,4 +588,6 @@ def _complete(
     tx.flush()
     if bump:  # every write changes the store's version token, in the same transaction
         tx.run(q.BUMP_VERSION)
+        line = change(result) if callable(change) else change
+        tx.run(q.NOTE_CHANGE, line=line, keep_from=-KEEP)
     return result

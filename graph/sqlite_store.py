@@ -44,6 +44,8 @@ from graph.model import (
 )
 from graph.redact import FREE_TEXT_KINDS, erasure_scrubs, journal_scrubber
 from graph.snapshot import SnapshotRows, build_snapshot
+from graph.sqlite_store_changes import TABLE as CHANGES_TABLE
+from graph.sqlite_store_changes import changes_since, forget_changes, note_change
 from graph.sqlite_store_schema import COLUMNS, create_schema, path_from_url, search_text
 from graph.sqlite_store_sessions import SessionFile
 from graph.sqlite_store_tx import SqliteTx
@@ -54,10 +56,12 @@ from graph.store import (
     PageSession,
     PersonQuery,
     R,
+    StoreChanges,
     StoreContent,
     TieEnds,
     WriteReport,
 )
+from graph.store_changes import ALL, describe_batch, describe_records
 from graph.surveys import SurveyStore
 from graph.writes import apply_batch, read_content, rollback_run, write_content
 
@@ -100,16 +104,22 @@ class SqliteStore:
         self._create_schema()
 
     def _create_schema(self) -> None:
-        with self._transaction() as tx:
+        with self._transaction(describe_records(AMBITIONS)) as tx:
             create_schema(tx.conn)
+            tx.conn.execute(CHANGES_TABLE)
             tx.upsert(Ambition, list(AMBITIONS))
 
     @contextmanager
-    def _transaction(self) -> Iterator[SqliteTx]:
+    def _transaction(self, change: str = ALL) -> Iterator[SqliteTx]:
+        """One write transaction; if it changed anything, ``change`` says what, in the
+        store's log of writes (``graph.store_changes``; by default: anything)."""
         with self._lock:
             self._conn.execute("BEGIN IMMEDIATE")
+            before = self._conn.total_changes
             try:
                 yield SqliteTx(self._conn)
+                if self._conn.total_changes != before:
+                    note_change(self._conn, change)
             except sqlite3.IntegrityError as exc:
                 self._conn.execute("ROLLBACK")
                 raise Invalid([Problem("batch", "reference", None, str(exc))]) from exc
@@ -144,7 +154,7 @@ class SqliteStore:
     def apply(
         self, batch: Batch, run: IngestRun | None = None, *, expected_version: str | None = None
     ) -> WriteReport:
-        with self._transaction() as tx:
+        with self._transaction(describe_batch(batch, run)) as tx:
             # BEGIN IMMEDIATE holds the file's write lock and sees every commit before it:
             # another connection's moved ``data_version``, one through this one ``_writes``.
             if expected_version is not None and self.version() != expected_version:
@@ -194,6 +204,7 @@ class SqliteStore:
                 "(SELECT 1 FROM json_each(journal.people) WHERE value = ?)",
                 (person_id,),
             )
+            forget_changes(tx.conn)
             erasure = Erasure(person_id=person_id, erased_at=datetime.now(UTC), actor=actor)
             tx.add_erasures([erasure])
         with self._lock:
@@ -403,12 +414,16 @@ class SqliteStore:
         (changes,) = self._read("PRAGMA data_version")[0]
         return f"{changes}.{self._writes}"
 
+    def changes_since(self, mark: int | None) -> StoreChanges:
+        with self._reading() as tx:
+            return changes_since(tx.conn, mark)
+
     def runs(self) -> list[IngestRun]:
         with self._lock:
             return SqliteTx(self._conn).load_runs()
 
     def save_key(self, key: ApiKey) -> None:
-        with self._transaction() as tx:
+        with self._transaction(describe_records([key])) as tx:
             tx.save_keys([key])
 
     def key_by_hash(self, secret_sha256: str) -> ApiKey:

@@ -106,6 +106,23 @@ class JournalEntry:
     people: tuple[str, ...]
 
 
+ChangedRecord = tuple[str, str, tuple[str, ...]]
+"""One record a write created, updated or deleted: its kind, its key and every person it
+names, before and after (``JournalEntry``'s ``kind``, ``key`` and ``people``)."""
+
+
+@dataclass(frozen=True)
+class StoreChanges:
+    """What was written since a mark (``GraphStore.changes_since``)."""
+
+    mark: int
+    """The latest write's mark: what to ask about next time."""
+    entries: tuple[ChangedRecord, ...] | None
+    """Every record written since the mark asked about (a superset: a record may be
+    named although unchanged), or None when the store cannot tell (a rollback, an
+    erasure, an import, a large write without a run, a mark too old): read it all."""
+
+
 @dataclass
 class StoreContent:
     """A whole store's content, as ``export_records`` reads it and ``import_records``
@@ -288,6 +305,12 @@ class GraphStore(Protocol):
 
     def runs(self) -> list[IngestRun]:
         """Ingest runs, oldest first."""
+        ...
+
+    def changes_since(self, mark: int | None) -> StoreChanges:
+        """What every write after ``mark`` changed (``graph.store_changes``), in one read;
+        ``None`` asks only for the latest mark (``entries`` is then None). Read the mark
+        before reading what it covers: a write racing the read is then named again."""
         ...
 
     # -- API keys (hashed; an erased person's keys go with them) ---------------

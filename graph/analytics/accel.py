@@ -18,10 +18,14 @@ Every function takes ``backend="auto" | "networkx" | "igraph"``; ``"auto"``
 picks igraph when it imports. Before computing, a snapshot is *prepared*
 (:func:`prepare`): its nodes are put in canonical order (sorted by id) and its
 edges sorted, so every answer depends only on the sets of nodes and edges, not
-on the order in which a store happened to insert them. The igraph copy is
-built once per prepared snapshot; pass the :class:`Prepared` object instead of
-the graph to reuse it. A frozen graph (``nx.freeze``) is prepared only once:
-it cannot change, so its preparation is cached for as long as it lives.
+on the order in which a store happened to insert them. With igraph, preparing
+builds the snapshot's one igraph graph, straight from the sorted edges, and
+every igraph metric (components, exact and sampled betweenness, mean path
+length, constraint, effective size) runs on it; the canonical networkx copy is
+built only when something asks for it (Louvain, the networkx backend). Pass the
+:class:`Prepared` object instead of the graph to reuse both. A frozen graph
+(``nx.freeze``) is prepared only once: it cannot change, so its preparation is
+cached for as long as it lives.
 """
 
 from __future__ import annotations
@@ -114,36 +118,51 @@ class Prepared:
     ----------
     graph : networkx.Graph
         The snapshot as given (node attributes are read from it).
-    canonical : networkx.Graph
-        The same nodes and edges without attributes, nodes sorted by id and
-        edges sorted; every networkx computation runs on it.
     backend : str
         ``"igraph"`` or ``"networkx"``.
     nodes : list
         The canonical node order; node ``nodes[i]`` is igraph vertex ``i``.
     index : dict
         Node -> its position in ``nodes``.
+    pairs : list of (int, int)
+        The edges as positions ``(i, j)``, ``i < j``, sorted.
+    canonical : networkx.Graph
+        The same nodes and edges without attributes, nodes sorted by id and
+        edges sorted; every networkx computation runs on it (built on first use).
+    igraph : igraph.Graph
+        The same, vertex ``i`` for ``nodes[i]``, edges in the same order (built
+        when prepared for igraph, else on first use).
 
     A preparation describes the graph as it was when prepared: prepare again
     after changing the graph.
     """
 
     graph: Any
-    canonical: Any
     backend: Engine
     nodes: list[Hashable]
     index: dict[Hashable, int]
+    pairs: list[tuple[int, int]]
+    _canonical: Any = field(default=None, repr=False)
     _igraph: Any = field(default=None, repr=False)
 
     @property
+    def canonical(self) -> Any:
+        """The snapshot as a plain ``networkx.Graph`` in canonical order."""
+        if self._canonical is None:
+            nodes = self.nodes
+            canonical = nx.Graph()
+            canonical.add_nodes_from(nodes)
+            canonical.add_edges_from((nodes[i], nodes[j]) for i, j in self.pairs)
+            self._canonical = canonical
+        return self._canonical
+
+    @property
     def igraph(self) -> Any:
-        """The snapshot as an undirected ``igraph.Graph`` (built on first use)."""
+        """The snapshot as an undirected ``igraph.Graph``: one per preparation."""
         if self._igraph is None:
             import igraph
 
-            index = self.index
-            edges = [(index[u], index[v]) for u, v in self.canonical.edges()]
-            self._igraph = igraph.Graph(n=len(self.nodes), edges=edges, directed=False)
+            self._igraph = igraph.Graph(n=len(self.nodes), edges=self.pairs, directed=False)
         return self._igraph
 
 
@@ -199,13 +218,12 @@ def prepare(G: Any, backend: Backend = "auto") -> Prepared:
         raise nx.NetworkXError("snapshots are simple graphs: a self-loop was found")
     nodes = canonical_order(G)
     index = {v: i for i, v in enumerate(nodes)}
-    edges = sorted(
+    pairs = sorted(
         (index[u], index[v]) if index[u] < index[v] else (index[v], index[u]) for u, v in G.edges()
     )
-    canonical = nx.Graph()
-    canonical.add_nodes_from(nodes)
-    canonical.add_edges_from((nodes[i], nodes[j]) for i, j in edges)
-    prepared = Prepared(graph=G, canonical=canonical, backend=engine, nodes=nodes, index=index)
+    prepared = Prepared(graph=G, backend=engine, nodes=nodes, index=index, pairs=pairs)
+    if engine == "igraph":
+        prepared.igraph  # noqa: B018 -- built here, once, for every metric to share
     if frozen:
         _FROZEN_CACHE.setdefault(G, {})[engine] = prepared
     return prepared
@@ -395,14 +413,14 @@ def effective_size(G: Any, *, backend: Backend = "auto") -> dict[Hashable, float
             triangles[a] += 1
             triangles[b] += 1
             triangles[c] += 1
-        counts = dict(zip(p.nodes, triangles, strict=True))
+        degrees = p.igraph.degree()
     else:
-        counts = nx.triangles(p.canonical)
-    adj = p.canonical.adj
+        found = nx.triangles(p.canonical)
+        triangles = [found[v] for v in p.nodes]
+        degrees = [len(p.canonical.adj[v]) for v in p.nodes]
     result: dict[Hashable, float] = {}
-    for v in p.nodes:
-        d = len(adj[v])
-        result[v] = d - 2 * counts[v] / d if d else math.nan
+    for v, d, t in zip(p.nodes, degrees, triangles, strict=True):
+        result[v] = d - 2 * t / d if d else math.nan
     return result
 
 
@@ -445,7 +463,8 @@ def average_shortest_path_length(
     if len(chosen) == 1:
         return 0.0
     if p.backend == "igraph":
-        sub = p.igraph.induced_subgraph([p.index[v] for v in chosen])
+        whole = chosen == p.nodes
+        sub = p.igraph if whole else p.igraph.induced_subgraph([p.index[v] for v in chosen])
         if not sub.is_connected():
             raise nx.NetworkXError("Graph is not connected.")
         return float(sub.average_path_length(directed=False, unconn=False))

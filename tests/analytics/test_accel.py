@@ -221,3 +221,79 @@ def test_sampled_betweenness_igraph_equal_networkx_on_a_larger_graph() -> None:
     ours = accel.sampled_betweenness_centrality(G, 50, seed=42, backend="igraph")
     assert max(abs(ours[v] - expected[v]) for v in G) < 1e-12
     assert sum(ours.values()) > 0
+
+
+@needs_igraph
+def test_metric_suite_igraph_build_one_igraph_graph_per_snapshot(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Components, exact betweenness, path length, constraint and effective size all
+    run on the one igraph graph the preparation built."""
+    import igraph
+
+    built: list[Any] = []
+    original = igraph.Graph.__init__
+
+    def counted(self: Any, *args: Any, **kwargs: Any) -> None:
+        built.append(self)
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(igraph.Graph, "__init__", counted)
+    G = karate()
+    nx.set_node_attributes(G, {v: f"org{v % 3}" for v in G}, "organisation")
+    nx.set_node_attributes(G, "health", "sector")
+    p = accel.prepare(G, "igraph")
+    assert len(built) == 1 and p.igraph is built[0]
+    suite = metric_suite(p, backend="igraph")
+    assert len(built) == 1
+    assert suite["network"]["avg_path_length"] == pytest.approx(
+        nx.average_shortest_path_length(G), abs=1e-12
+    )
+
+
+@pytest.mark.parametrize("name", GRAPHS)
+@needs_igraph
+def test_prepare_igraph_same_vertices_and_edges_as_canonical(name: str) -> None:
+    G = GRAPHS[name]()
+    p = accel.prepare(G, "igraph")
+    assert p.igraph.vcount() == len(G)
+    expected = [(p.index[u], p.index[v]) for u, v in p.canonical.edges()]
+    assert p.igraph.get_edgelist() == expected
+    assert sorted(expected) == sorted(tuple(sorted((p.index[u], p.index[v]))) for u, v in G.edges())
+
+
+@needs_igraph
+def test_igraph_metrics_do_not_build_the_networkx_copy() -> None:
+    G = nx.relabel_nodes(nx.barabasi_albert_graph(300, 2, seed=3), lambda v: f"p{v:03d}")
+    p = accel.prepare(G, "igraph")
+    accel.connected_components(p)
+    accel.betweenness_centrality(p)
+    accel.sampled_betweenness_centrality(p, 20, seed=42)
+    accel.average_shortest_path_length(p)
+    accel.constraint(p)
+    sizes = accel.effective_size(p)
+    assert p._canonical is None
+    assert _close(sizes, nx.effective_size(G))
+
+
+@needs_igraph
+def test_igraph_metrics_on_a_larger_graph_equal_networkx() -> None:
+    """The whole snapshot's path length and exact betweenness on a graph with isolates,
+    its nodes inserted in a shuffled order, against networkx on the graph as given."""
+    import random
+
+    H = nx.relabel_nodes(nx.barabasi_albert_graph(400, 3, seed=11), lambda v: f"p{v:03d}")
+    order = list(H.nodes())
+    random.Random(5).shuffle(order)
+    G = nx.Graph()
+    G.add_nodes_from(order)
+    G.add_edges_from(H.edges())
+    G.add_nodes_from(["z1", "z2"])
+    p = accel.prepare(G, "igraph")
+    assert _close(accel.betweenness_centrality(p), nx.betweenness_centrality(G))
+    largest = max(nx.connected_components(G), key=len)
+    assert accel.average_shortest_path_length(p, largest) == pytest.approx(
+        nx.average_shortest_path_length(G.subgraph(largest)), abs=1e-12
+    )
+    parts = accel.connected_components(p)
+    assert [len(c) for c in parts] == [400, 1, 1] and parts[0] == largest
