@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from graph.errors import NotFound
 from graph.model import (
     ApiKey,
     Cohort,
@@ -26,6 +27,7 @@ from graph.store import GraphStore, Page
 from services import consent
 from services.consent import Viewer
 from services.schemas import (
+    AssessmentOut,
     CohortRef,
     EmploymentOut,
     ExportOut,
@@ -35,6 +37,8 @@ from services.schemas import (
     PersonRecordOut,
     ProjectMembershipOut,
     ProjectRef,
+    SavedAnswerOut,
+    SavedSurveyOut,
 )
 
 _SCAN = Page(limit=100_000)
@@ -59,6 +63,7 @@ def export(store: GraphStore, viewer: Viewer, person_id: str) -> ExportOut:
     organisations = store.get_many(Organisation, {e.organisation_id for e in employments})
     cohorts = store.get_many(Cohort, {m.cohort_id for m in memberships})
     projects = store.get_many(Project, {m.project_id for m in on_projects})
+    cohort_ids = sorted({m.cohort_id for m in memberships})
     others = store.get_many(
         Person, {t.source_id for t in ties} | {t.target_id for t in ties} - {person_id}
     )
@@ -98,7 +103,58 @@ def export(store: GraphStore, viewer: Viewer, person_id: str) -> ExportOut:
         sponsored_projects=[ProjectRef(id=p.id, title=p.title) for p in sponsored],
         ties=[consent.tie_out(viewer, t, person_id, others) for t in ties],
         api_keys=[key_out(k) for k in store.keys() if k.person_id == person_id],
+        survey_answers=_survey_answers(
+            store, viewer, person_id, [m.cohort_id for m in memberships]
+        ),
+        assessments=[
+            AssessmentOut(
+                cohort_id=a.cohort_id,
+                wave=a.wave,
+                indicator=a.indicator,
+                rater=a.rater.value,
+                score=a.score,
+                ratings=a.ratings,
+            )
+            for cohort_id in cohort_ids
+            for a in store.assessments(cohort_id, person_id=person_id)
+        ],
     )
+
+
+def _survey_answers(
+    store: GraphStore, viewer: Viewer, person_id: str, cohort_ids: list[str]
+) -> list[SavedSurveyOut]:
+    """What the person saved in each wave of their cohorts; a person they named shows
+    only if the caller may see them (their answers are theirs, the others' names are not)."""
+    saved = []
+    for cohort_id in cohort_ids:
+        for wave in store.surveys.waves(cohort_id):
+            try:
+                found = store.surveys.answers(cohort_id, wave.wave, person_id)
+            except NotFound:
+                continue
+            saved.append(found)
+    named = store.get_many(Person, {a.person_id for s in saved for a in s.answers})
+    return [
+        SavedSurveyOut(
+            cohort_id=s.cohort_id,
+            wave=s.wave,
+            saved_at=s.saved_at,
+            consent=dict(s.consent),
+            answers=[
+                SavedAnswerOut(
+                    relationship=a.relationship,
+                    person_id=a.person_id
+                    if (p := named.get(a.person_id)) is not None and viewer.sees(p)
+                    else None,
+                    frequency=a.frequency,
+                )
+                for a in s.answers
+            ],
+            self_assessment={r.indicator: r.score for r in s.assessments},
+        )
+        for s in saved
+    ]
 
 
 def erase(store: GraphStore, viewer: Viewer, person_id: str) -> Erasure:

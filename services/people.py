@@ -43,8 +43,6 @@ from services.schemas import (
     CohortMemberOut,
     CohortOut,
     CohortRef,
-    ConsentIn,
-    ConsentOut,
     ContactOut,
     IntroductionPathsOut,
     IssueRef,
@@ -59,7 +57,7 @@ from services.schemas import (
     ProjectOut,
     RecommendationOut,
 )
-from services.schemas_people import PersonPageOut, SearchFiltersOut
+from services.schemas_people import ConsentIn, ConsentOut, PersonPageOut, SearchFiltersOut
 
 __all__ = [
     "change_consent",

@@ -553,6 +553,30 @@ class TieOut(Out):
     frequency: Frequency | None
 
 
+class SavedAnswerOut(Out):
+    relationship: TieKind
+    person_id: str | None = Field(description="Withheld (null) unless the caller may see them.")
+    frequency: Frequency | None
+
+
+class SavedSurveyOut(Out):
+    cohort_id: str
+    wave: Wave
+    saved_at: datetime
+    consent: dict[str, bool]
+    answers: list[SavedAnswerOut]
+    self_assessment: dict[str, int]
+
+
+class AssessmentOut(Out):
+    cohort_id: str
+    wave: Wave
+    indicator: str
+    rater: str
+    score: float
+    ratings: int
+
+
 class ExportOut(Out):
     """Subject access: everything held about one person."""
 
@@ -564,37 +588,9 @@ class ExportOut(Out):
     sponsored_projects: list[ProjectRef]
     ties: list[TieOut]
     api_keys: list[KeyOut]
-
-
-class ConsentIn(BaseModel):
-    """The caller's own consents to change; a consent left out stays as it is."""
-
-    model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra={"examples": [{"consent_contact": False}]},
+    survey_answers: list[SavedSurveyOut] = Field(
+        default_factory=list, description="What they saved in each survey wave's form."
     )
-
-    consent_directory: bool | None = Field(
-        None, strict=True, description="Listed in the alumni directory."
-    )
-    consent_contact: bool | None = Field(
-        None, strict=True, description="Contact details may be shown to other alumni."
-    )
-    consent_analytics: bool | None = Field(
-        None, strict=True, description="Included in network analytics."
-    )
-
-    def changes(self) -> dict[str, bool]:
-        return {k: v for k, v in self.model_dump().items() if v is not None}
-
-
-class ConsentOut(Out):
-    """A person's consents as now kept, each with the day it was last stated."""
-
-    consent_directory: bool
-    consent_contact: bool
-    consent_analytics: bool
-    stated_on: dict[str, str] = Field(
-        description="When each consent was stated: a bundle's ISO date, or the UTC date-time"
-        " of a change made here; a default never stated is left out."
+    assessments: list[AssessmentOut] = Field(
+        default_factory=list, description="Their ratings on the programme's indicators."
     )

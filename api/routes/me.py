@@ -10,7 +10,8 @@ from api.auth import AnyRole
 from api.deps import StoreDep
 from api.problems import responses
 from services import people
-from services.schemas import ConsentIn, ConsentOut, MeOut
+from services.schemas import MeOut
+from services.schemas_people import ConsentIn, ConsentOut
 
 router = APIRouter(tags=["people"])
 
