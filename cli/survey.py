@@ -188,7 +188,7 @@ def development(cohort: CohortOption, store: StoreOption = None) -> None:
     with command_store(store) as graph_store:
         found = cohort_development(graph_store, _team(), cohort)
     if not found:
-        typer.echo(f"{cohort}: nobody was rated in two closed waves yet")
+        typer.echo(f"{cohort}: nobody has been rated at two waves yet")
     for d in found:
         typer.echo(
             f"{d.indicator}\t{d.rater}\t{d.from_wave.value} -> {d.to_wave.value}\t"

@@ -65,7 +65,8 @@ def open_wave(
 )
 def development(store: StoreDep, viewer: TeamRole, cohort_id: CohortId) -> list[DevelopmentOut]:
     """Per indicator and rater, the mean score at two waves over the people rated at
-    both, and its change (from the self-assessments of the cohort's closed waves)."""
+    both, and its change (from the cohort's assessments in the graph: closed waves' and
+    loaded bundles')."""
     return surveys.cohort_development(store, viewer, cohort_id)
 
 

@@ -91,7 +91,7 @@ def test_survey_open_prints_a_link_per_member_and_close_loads_a_run(tmp_path: Pa
     assert undone.exit_code == 0, undone.output
     growth = runner.invoke(app, ["survey", "development", "--cohort", COHORT, "--store", url])
     assert growth.exit_code == 0, growth.output
-    assert "nobody was rated in two closed waves yet" in growth.output  # one wave so far
+    assert "nobody has been rated at two waves yet" in growth.output  # one wave so far
 
 
 def test_survey_open_as_json_and_csv_for_a_mail_merge(tmp_path: Path) -> None:
