@@ -28,7 +28,7 @@ from graph.model import (
     Wave,
 )
 from graph.store import GraphStore, Page, R
-from graph.surveys import Development
+from graph.surveys import Development, RatingRow, individual_development
 
 Every = Literal["month", "quarter"]
 
@@ -329,12 +329,6 @@ def betweenness_of(snapshot: Any) -> tuple[dict[Any, float], bool]:
 
 # -- individual development (issue 16: spec/surveys.md) ---------------------------------------
 
-DEVELOPMENT_PAIRS: tuple[tuple[Wave, Wave], ...] = (
-    (Wave.BASELINE, Wave.END),
-    (Wave.END, Wave.FOLLOW_UP),
-    (Wave.BASELINE, Wave.FOLLOW_UP),
-)
-
 
 def cohort_development(store: GraphStore, cohort_id: str) -> list[Development]:
     """A cohort's individual development from the assessments the graph holds
@@ -347,31 +341,16 @@ def cohort_development(store: GraphStore, cohort_id: str) -> list[Development]:
     store.get(Cohort, cohort_id)
     held = store.assessments(cohort_id)
     people = store.get_many(Person, {a.person_id for a in held}) if held else {}
-    scores: dict[tuple[str, str], dict[Wave, dict[str, float]]] = {}
-    for a in held:
-        person = people.get(a.person_id)
-        if person is None or not person.consent_analytics:
-            continue
-        at = scores.setdefault((a.indicator, a.rater.value), {})
-        at.setdefault(a.wave, {})[a.person_id] = a.score
-    found: list[Development] = []
-    for (indicator, rater), at in sorted(scores.items()):
-        for before, after in DEVELOPMENT_PAIRS:
-            both = sorted(set(at.get(before, {})) & set(at.get(after, {})))
-            if not both:
-                continue
-            mean_from = sum(at[before][p] for p in both) / len(both)
-            mean_to = sum(at[after][p] for p in both) / len(both)
-            found.append(
-                Development(
-                    indicator=indicator,
-                    rater=rater,
-                    from_wave=before,
-                    to_wave=after,
-                    people=len(both),
-                    mean_from=round(mean_from, 4),
-                    mean_to=round(mean_to, 4),
-                    change=round(mean_to - mean_from, 4),
-                )
+    return individual_development(
+        [
+            RatingRow(
+                person_id=a.person_id,
+                wave=a.wave,
+                indicator=a.indicator,
+                rater=a.rater.value,
+                score=a.score,
             )
-    return found
+            for a in held
+            if (person := people.get(a.person_id)) is not None and person.consent_analytics
+        ]
+    )

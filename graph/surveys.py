@@ -181,7 +181,7 @@ class RatingRow(_Frozen):
     wave: Wave
     indicator: str
     rater: str
-    score: int = Field(ge=1, le=5)
+    score: float = Field(ge=1, le=5)
 
 
 class Development(_Frozen):
@@ -198,6 +198,13 @@ class Development(_Frozen):
     change: float
 
 
+DEVELOPMENT_PAIRS: tuple[tuple[Wave, Wave], ...] = (
+    (Wave.BASELINE, Wave.END),
+    (Wave.END, Wave.FOLLOW_UP),
+    (Wave.BASELINE, Wave.FOLLOW_UP),
+)
+
+
 def individual_development(ratings: list[RatingRow]) -> list[Development]:
     """A cohort's individual development (``surveys.md``): for every indicator, rater
     and pair of waves (baseline to end, end to follow-up, baseline to follow-up), the
@@ -210,15 +217,14 @@ def individual_development(ratings: list[RatingRow]) -> list[Development]:
     >>> [(d.people, d.mean_from, d.mean_to, d.change) for d in individual_development(rows)]
     [(1, 2.0, 4.0, 2.0)]
     """
-    scores: dict[tuple[str, str, Wave, str], list[int]] = {}
+    scores: dict[tuple[str, str, Wave, str], list[float]] = {}
     for r in ratings:
         scores.setdefault((r.indicator, r.rater, r.wave, r.person_id), []).append(r.score)
     means = {key: sum(s) / len(s) for key, s in scores.items()}
     groups = sorted({(indicator, rater) for indicator, rater, _, _ in means})
-    pairs = ((Wave.BASELINE, Wave.END), (Wave.END, Wave.FOLLOW_UP), (Wave.BASELINE, Wave.FOLLOW_UP))
     found: list[Development] = []
     for indicator, rater in groups:
-        for before, after in pairs:
+        for before, after in DEVELOPMENT_PAIRS:
             at = {
                 wave: {
                     p: m
