@@ -8,8 +8,9 @@ command runs, so ``--help`` stays fast.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -109,32 +110,20 @@ def organisations(
     store: Annotated[str | None, typer.Option("--store", help="Store URL")] = None,
 ) -> None:
     """List organisations: the ids and names ``people --organisation`` takes."""
-    from rich.console import Console
-    from rich.table import Table
-
-    from cli.output import command_store, to_json
-    from graph.model import KeyRole
-    from graph.store import Page
     from services import people as service
-    from services.consent import Viewer
 
-    limit, offset = _page_of(page)
-    with command_store(store) as graph_store:
-        found = service.organisations(
-            graph_store, Viewer(role=KeyRole.PROGRAMME, key_id="cli"), Page(limit, offset)
-        )
-    console = Console()
-    if output is Format.JSON:
-        console.print_json(to_json(found.model_dump(mode="json")))
-        return
-    table = Table(title=f"{found.count} organisations, page {page}")
-    table.add_column("id", no_wrap=True, min_width=max((len(o.id) for o in found.data), default=2))
-    table.add_column("name (aliases)", overflow="fold")
-    table.add_column("sector", overflow="fold")
-    for o in found.data:
-        aliases = f" ({'; '.join(o.aliases)})" if o.aliases else ""
-        table.add_row(o.id, o.name + aliases, o.sector.value.replace("_", " "))
-    console.print(table)
+    _listing(
+        store,
+        page,
+        output,
+        what="organisations",
+        fetch=service.organisations,
+        columns={"name (aliases)": True, "sector": True},
+        row=lambda o: (
+            o.name + (f" ({'; '.join(o.aliases)})" if o.aliases else ""),
+            o.sector.value.replace("_", " "),
+        ),
+    )
 
 
 def cohorts(
@@ -143,28 +132,55 @@ def cohorts(
     store: Annotated[str | None, typer.Option("--store", help="Store URL")] = None,
 ) -> None:
     """List cohorts: the ids and names ``people --cohort`` takes."""
+    from services import people as service
+
+    _listing(
+        store,
+        page,
+        output,
+        what="cohorts",
+        fetch=service.cohorts,
+        columns={"name": True, "start": False},
+        row=lambda c: (c.name, c.start_date.isoformat()),
+    )
+
+
+def _listing(
+    store: str | None,
+    page: int,
+    output: Format,
+    *,
+    what: str,
+    fetch: Callable[..., Any],
+    columns: dict[str, bool],
+    row: Callable[[Any], tuple[str, ...]],
+) -> None:
+    """One page of a directory list as a table (whole ids, other columns folded where
+    ``columns`` says so) or as JSON, read as the programme team would."""
     from rich.console import Console
     from rich.table import Table
 
     from cli.output import command_store, to_json
     from graph.model import KeyRole
     from graph.store import Page
-    from services import people as service
     from services.consent import Viewer
 
     limit, offset = _page_of(page)
     with command_store(store) as graph_store:
-        found = service.cohorts(
+        found = fetch(
             graph_store, Viewer(role=KeyRole.PROGRAMME, key_id="cli"), Page(limit, offset)
         )
     console = Console()
     if output is Format.JSON:
         console.print_json(to_json(found.model_dump(mode="json")))
         return
-    table = Table(title=f"{found.count} cohorts, page {page}")
-    table.add_column("id", no_wrap=True, min_width=max((len(c.id) for c in found.data), default=2))
-    table.add_column("name", overflow="fold")
-    table.add_column("start", no_wrap=True)
-    for c in found.data:
-        table.add_row(c.id, c.name, c.start_date.isoformat())
+    table = Table(title=f"{found.count} {what}, page {page}")
+    table.add_column("id", no_wrap=True, min_width=max((len(x.id) for x in found.data), default=2))
+    for name, folds in columns.items():
+        if folds:
+            table.add_column(name, overflow="fold")
+        else:
+            table.add_column(name, no_wrap=True)
+    for x in found.data:
+        table.add_row(x.id, *row(x))
     console.print(table)
