@@ -114,3 +114,28 @@ def test_demo_report_opens_in_chromium_with_every_section(
         top = shot.with_name(shot.stem + "-top.png")
         page.screenshot(path=str(top), full_page=False)
         _for_docs(top, "report.png")
+
+
+def test_demo_programme_report_opens_in_chromium_with_its_figures(
+    demo_store: SqliteStore, serve, page: Page, page_errors: list[str], screenshot
+) -> None:  # type: ignore[no-untyped-def]
+    """The board's report on the demo: every plot decoded (an inlined SVG that failed has
+    no natural width), each captioned, no console error."""
+    base = serve(demo_store)
+    _team_page(page, demo_store)
+    response = page.goto(f"{base}/reports/programme")
+    assert response is not None and response.status == 200
+    figures = page.locator("figure")
+    assert figures.count() >= 5
+    widths = page.eval_on_selector_all("figure img", "imgs => imgs.map(i => i.naturalWidth)")
+    assert widths and all(w > 0 for w in widths)
+    captions = page.eval_on_selector_all(
+        "figure", "fs => fs.map(f => (f.querySelector('figcaption') || {}).textContent || '')"
+    )
+    assert all(c.strip() for c in captions)
+    assert page_errors == []
+    shot = screenshot(page, "programme-report")
+    if os.environ.get("ALUMNI_GRAPH_UPDATE_DOCS_IMAGES") == "1":
+        top = shot.with_name(shot.stem + "-top.png")
+        page.screenshot(path=str(top), full_page=False)
+        _for_docs(top, "programme-report.png")
