@@ -8,9 +8,10 @@ store is next written.
 from __future__ import annotations
 
 import base64
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any, TypeVar
 
 from graph import measure
 from graph.analytics import network_metrics
@@ -55,6 +56,7 @@ SNAPSHOT_DEFINITION = (
 """The one snapshot definition of every programme figure, said in its captions."""
 
 _ALL = Page(limit=100_000)
+T = TypeVar("T")
 
 assert EVERYONE == PROGRAMME, "the plots and the rows name the whole network alike"
 
@@ -125,6 +127,48 @@ def measure_row(day: date, scope: str, snapshot: object) -> ProgrammePointOut:
     )
 
 
+@dataclass(frozen=True)
+class Span:
+    """The dates a programme view covers, checked once for every view over them."""
+
+    cohorts: list[Cohort]
+    """Every cohort, by start date then id."""
+    first: date
+    last: date
+    days: list[date]
+
+
+def programme_span(
+    store: GraphStore, start: date | None, end: date | None, every: ProgrammeEvery
+) -> Span:
+    """``start`` defaulting to the first cohort's start and ``end`` to today; ``Invalid``
+    for more than :data:`MAX_PROGRAMME_POINTS` dates."""
+    cohorts = sorted(store.find(Cohort, page=_ALL).data, key=lambda c: (c.start_date, c.id))
+    first = start or (cohorts[0].start_date if cohorts else date.today())
+    last = end or date.today()
+    days = programme_dates(first, last, every)
+    if len(days) > MAX_PROGRAMME_POINTS:
+        raise Invalid(
+            [Problem("programme", "from/to", f"{first}/{last}",
+                     f"{len(days)} dates; ask for at most {MAX_PROGRAMME_POINTS}")]
+        )  # fmt: skip
+    return Span(cohorts, first, last, days)
+
+
+def dated_snapshots(
+    store: GraphStore, days: Sequence[date], kinds: Sequence[TieKind]
+) -> list[tuple[date, Any]]:
+    """The network on each day, every person labelled with their area."""
+    snapshots = [(day, store.snapshot(day, kinds)) for day in days]
+    measure.with_areas(store, *(s for _, s in snapshots))
+    return snapshots
+
+
+def remembered(memo: VersionedMemo | None, question: Hashable, work_out: Callable[[], T]) -> T:
+    """``work_out()``, kept in ``memo`` until the next write when there is one."""
+    return work_out() if memo is None else memo.get(question, work_out)
+
+
 def programme_view(
     store: GraphStore,
     viewer: Viewer,
@@ -144,32 +188,23 @@ def programme_view(
     """
     ensure_team(viewer)
     kinds = measure.check_kinds(kinds)
-    cohorts = sorted(store.find(Cohort, page=_ALL).data, key=lambda c: (c.start_date, c.id))
-    first = start or (cohorts[0].start_date if cohorts else date.today())
-    last = end or date.today()
-    days = programme_dates(first, last, every)
-    if len(days) > MAX_PROGRAMME_POINTS:
-        raise Invalid(
-            [Problem("programme", "from/to", f"{first}/{last}",
-                     f"{len(days)} dates; ask for at most {MAX_PROGRAMME_POINTS}")]
-        )  # fmt: skip
+    span = programme_span(store, start, end, every)
+    cohorts = span.cohorts
 
     def work_out() -> ProgrammeOut:
         members: dict[str, set[str]] = {c.id: set() for c in cohorts}
         for m in store.find(Membership, page=_ALL).data:
             members.setdefault(m.cohort_id, set()).add(m.person_id)
-        snapshots = [(day, store.snapshot(day, kinds)) for day in days]
-        measure.with_areas(store, *(s for _, s in snapshots))
         points: list[ProgrammePointOut] = []
-        for day, snapshot in snapshots:
+        for day, snapshot in dated_snapshots(store, span.days, kinds):
             points.append(measure_row(day, PROGRAMME, snapshot))
             for cohort in cohorts:
                 if cohort.start_date <= day:
                     present = members[cohort.id] & set(snapshot)
                     points.append(measure_row(day, cohort.id, snapshot.subgraph(present)))
         return ProgrammeOut(
-            start=first,
-            end=last,
+            start=span.first,
+            end=span.last,
             every=every,
             kinds=[k.value for k in kinds],
             snapshot=SNAPSHOT_DEFINITION,
@@ -182,9 +217,7 @@ def programme_view(
             points=points,
         )
 
-    if memo is None:
-        return work_out()
-    return memo.get(("programme", first, last, every, kinds), work_out)
+    return remembered(memo, ("programme", span.first, span.last, every, kinds), work_out)
 
 
 def programme_page(

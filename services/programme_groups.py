@@ -14,15 +14,16 @@ from graph.analytics._util import AREA, ORGANISATION
 from graph.analytics.groups import group_reach
 from graph.errors import Invalid, Problem
 from graph.memo import VersionedMemo
-from graph.model import DEFAULT_METRIC_KINDS, Cohort, Organisation, TieKind
+from graph.model import DEFAULT_METRIC_KINDS, Organisation, TieKind
 from graph.store import GraphStore, Page
 from services.consent import Viewer
 from services.programme import (
-    MAX_PROGRAMME_POINTS,
     SNAPSHOT_DEFINITION,
     Figure,
+    dated_snapshots,
     ensure_team,
-    programme_dates,
+    programme_span,
+    remembered,
 )
 from services.schemas_programme import (
     GROUP_SORTS,
@@ -105,21 +106,11 @@ def groups_over_time(
     programme view's dates and snapshots; first against last date; under-reached areas."""
     ensure_team(viewer)
     kinds = measure.check_kinds(kinds)
-    cohorts = sorted(store.find(Cohort, page=_ALL).data, key=lambda c: c.start_date)
-    first = start or (cohorts[0].start_date if cohorts else date.today())
-    last = end or date.today()
-    days = programme_dates(first, last, every)
-    if len(days) > MAX_PROGRAMME_POINTS:
-        raise Invalid(
-            [Problem("programme", "from/to", f"{first}/{last}",
-                     f"{len(days)} dates; ask for at most {MAX_PROGRAMME_POINTS}")]
-        )  # fmt: skip
+    span = programme_span(store, start, end, every)
 
     def work_out() -> GroupsOut:
-        snapshots = [(day, store.snapshot(day, kinds)) for day in days]
-        measure.with_areas(store, *(s for _, s in snapshots))
         points: list[GroupPointOut] = []
-        for day, snapshot in snapshots:
+        for day, snapshot in dated_snapshots(store, span.days, kinds):
             for kind, attribute in (("organisation", ORGANISATION), ("area", AREA)):
                 for name, g in group_reach(snapshot, attribute).items():
                     points.append(
@@ -130,18 +121,16 @@ def groups_over_time(
                     )  # fmt: skip
         known = {o.area for o in store.find(Organisation, page=_ALL).data if o.area}
         return GroupsOut(
-            start=first,
-            end=last,
+            start=span.first,
+            end=span.last,
             every=every,
             snapshot=SNAPSHOT_DEFINITION,
             under_reached_rule=UNDER_REACHED_RULE,
-            summaries=_summaries(points, days[0], days[-1], known),
+            summaries=_summaries(points, span.days[0], span.days[-1], known),
             points=points,
         )
 
-    if memo is None:
-        return work_out()
-    return memo.get(("groups", first, last, every, kinds), work_out)
+    return remembered(memo, ("groups", span.first, span.last, every, kinds), work_out)
 
 
 def sorted_summaries(
