@@ -18,11 +18,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from rapidfuzz import fuzz
-from rapidfuzz.utils import default_process
-
 from graph.errors import Invalid, Problem
 from graph.model import Organisation, Sector, normalise_email, slug
+from ingest.cells import closest
 
 __all__ = [
     "Applicant",
@@ -202,25 +200,6 @@ def rows_of_items(name: str, items: object) -> list[Row]:
 
 def _norm(text: str) -> str:
     return " ".join(text.split()).casefold()
-
-
-def closest(text: str, known: Mapping[str, str], limit: int = 3) -> tuple[str, ...]:
-    """The display names of the ``limit`` known spellings closest to ``text`` (word-set
-    similarity first, plain similarity to break ties), as bundle errors suggest them."""
-    query = default_process(text)
-    scored = sorted(
-        known.items(),
-        key=lambda item: (
-            -fuzz.token_set_ratio(query, default_process(item[0])),
-            -fuzz.ratio(query, default_process(item[0])),
-            item[1],
-        ),
-    )
-    names: list[str] = []
-    for _spelling, shown in scored:
-        if shown not in names:
-            names.append(shown)
-    return tuple(names[:limit])
 
 
 class _Checker:
