@@ -3,7 +3,8 @@
 Who may be named is the caller's ``services.consent.Viewer.sees``; the projects'
 outcomes (free text) are read as the caller may read them
 (``services.consent.free_text``: whole for the programme team, with the people an
-alumni caller may not see withheld). The numbers come from ``graph.measure``.
+alumni caller may not see withheld). The numbers come from ``graph.measure``; the
+survey's questions (``services.surveys``) name what each wave asked.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from datetime import date
 from graph.model import DEFAULT_METRIC_KINDS, TieKind
 from graph.store import GraphStore
 from services.consent import Viewer, free_text
+from services.surveys import QUESTIONS, questions_of
 from visualisations import report
 from visualisations.report import CohortReport
 
@@ -49,5 +51,7 @@ def cohort_report(
         kinds=kinds,
         today=today,
         free_text=free_text(store, viewer),
+        questions=QUESTIONS,
+        asked=questions_of,
     )
     return RenderedReport(report=found, html=report.to_html(found))

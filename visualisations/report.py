@@ -15,13 +15,14 @@ metrics only ever count people with analytics consent.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from graph import measure
+from graph.analytics.change import TimelinePoint
 from graph.errors import NotFound
 from graph.model import (
     DEFAULT_METRIC_KINDS,
@@ -32,6 +33,7 @@ from graph.model import (
     Project,
     ProjectMember,
     Role,
+    Tie,
     TieKind,
     Wave,
     WickedIssue,
@@ -114,10 +116,23 @@ HEADLINE = (
 """The whole-network metrics the growth table shows, in order."""
 BROKERS = 10
 """How many brokers the report names."""
+SNAPSHOT = (
+    "Every figure and table of this report is measured on the same snapshots, one per "
+    "survey wave of this cohort: the cohort's answers to that wave's questions, plus the "
+    "project and mentoring ties active on the wave's last response date, among everyone "
+    "with analytics consent in a cohort started by then (spec/metrics.md, 'at a survey "
+    "wave'). Other cohorts' survey answers are not in it."
+)
+"""The one snapshot definition of a cohort report, said once in full."""
+SNAPSHOT_SHORT = (
+    "Snapshot: each wave's (this cohort's answers at that wave, plus project and mentoring "
+    "ties then; everyone in a cohort started by then)."
+)
+"""The same definition, said in every figure's caption."""
 SHARES_POINTS = 200
-"""The most quarters the shares-over-time figure measures (as GET /metrics/timeline): a
+"""The most quarters the shares figure's date axis spans (as GET /metrics/timeline): a
 wave dated centuries after its cohort's start is a typo, and the figure is left out
-rather than a snapshot measured for each of its thousands of quarters."""
+rather than drawn over thousands of quarters."""
 
 
 @dataclass(frozen=True)
@@ -170,6 +185,17 @@ class CohortReport:
     """Plot name -> inline SVG."""
     development: tuple[Development, ...] = ()
     """Individual development from the cohort's assessments (``spec/surveys.md``)."""
+    isolates_all: int = 0
+    """Everyone without a tie in the latest wave's snapshot (the growth table's
+    ``isolates``): the cohort's isolated participants and anyone else."""
+    wave_questions: tuple[tuple[str, tuple[tuple[str, str, int], ...]], ...] = ()
+    """(wave, ((tie kind, the question, answers), ...)): what each wave asked, as its
+    survey ties of the counted kinds hold it."""
+    like_for_like: tuple[tuple[str, str, int, int, float | None], ...] = ()
+    """(transition, the kinds compared, new, lost, retention) over the questions both
+    waves asked, where that differs from every counted kind."""
+    snapshot: str = SNAPSHOT
+    snapshot_short: str = SNAPSHOT_SHORT
 
 
 def _svg(figure: Any) -> str:
@@ -191,6 +217,73 @@ def _fmt(value: Any) -> str:
     return str(value)
 
 
+def _wave_questions(
+    store: GraphStore,
+    cohort_id: str,
+    waves: Sequence[str],
+    kinds: Sequence[TieKind],
+    questions: Mapping[TieKind, str],
+) -> tuple[tuple[str, tuple[tuple[str, str, int], ...]], ...]:
+    """What each wave asked, as its survey ties hold it: every counted survey kind with
+    at least one answer, its question and how many answers."""
+    out = []
+    for wave in waves:
+        asked = []
+        for kind in kinds:
+            if kind not in questions:
+                continue
+            where = {"cohort_id": cohort_id, "wave": wave, "tie_kind": kind.value}
+            answers = store.find(Tie, where, Page(limit=1)).count
+            if answers:
+                asked.append((kind.value, questions[kind], answers))
+        out.append((wave, tuple(sorted(asked, key=lambda a: -a[2]))))
+    return tuple(out)
+
+
+def _like_for_like(
+    store: GraphStore,
+    cohort_id: str,
+    waves: Sequence[str],
+    kinds: Sequence[TieKind],
+    questions: Mapping[TieKind, str],
+    asked: Callable[[Wave], Sequence[TieKind]],
+) -> tuple[tuple[str, str, int, int, float | None], ...]:
+    """Each transition's change over the survey questions both waves ask
+    (``spec/surveys.md``) and the ties that are not survey answers, where those are
+    fewer than every counted kind."""
+    out = []
+    for label, key, earlier, later in (
+        ("baseline → end", "baseline_to_end", Wave.BASELINE, Wave.END),
+        ("end → follow-up", "end_to_follow_up", Wave.END, Wave.FOLLOW_UP),
+    ):
+        if earlier.value not in waves or later.value not in waves:
+            continue
+        both = set(asked(earlier)) & set(asked(later))
+        same = tuple(k for k in kinds if k not in questions or k in both)
+        if not same or same == tuple(kinds):
+            continue
+        comparison = measure.growth_report(store, cohort_id, same)[key]  # type: ignore[literal-required]
+        if comparison is not None:
+            out.append(
+                (
+                    label,
+                    ", ".join(k.value.replace("_", " ") for k in same),
+                    comparison["new_ties"],
+                    comparison["lost_ties"],
+                    comparison["retention"],
+                )
+            )
+    return tuple(out)
+
+
+def _wave_points(snapshots: Sequence[tuple[str, Any]], suites: Mapping[str, Any]) -> list[Any]:
+    """The growth table's own numbers as points of a timeline, one per wave."""
+    return [
+        TimelinePoint(**suites[wave]["network"], date=str(snapshot.graph["as_of"]))
+        for wave, snapshot in snapshots
+    ]
+
+
 def build_report(
     store: GraphStore,
     cohort_id: str,
@@ -199,12 +292,19 @@ def build_report(
     today: date | None = None,
     kinds: tuple[TieKind, ...] = DEFAULT_METRIC_KINDS,
     free_text: Callable[[str | None], str | None] | None = None,
+    questions: Mapping[TieKind, str] | None = None,
+    asked: Callable[[Wave], Sequence[TieKind]] | None = None,
 ) -> CohortReport:
     """Everything the report shows, for one cohort (``NotFound`` for an unknown cohort).
 
     ``free_text`` is how the reader may read the projects' outcomes: whoever shows
     the report to alumni hands in ``services.consent.free_text``; by default (the
     programme team, its reader through the API and the CLI) they are shown whole.
+    ``questions`` (survey kind -> its question) and ``asked`` (the kinds a wave asks)
+    are the survey's (``services.surveys``): with them the report names each wave's
+    questions where it compares waves, and the change over the questions both ask.
+
+    Every figure is measured on the wave snapshots (``SNAPSHOT``), the growth table's.
     """
     cohort = store.get(Cohort, cohort_id)
     today = today or date.today()
@@ -247,7 +347,7 @@ def build_report(
 
     brokers: tuple[Broker, ...] = ()
     isolated: list[tuple[str, str | None]] = []
-    isolated_hidden = 0
+    isolated_hidden = isolates_all = 0
     latest_wave = next(reversed(suites), "")
     if suites:
         latest_graph = snapshots[-1][1]
@@ -269,6 +369,7 @@ def build_report(
             for p in ranked[:BROKERS]
             if metrics[p]["betweenness"] > 0
         )
+        isolates_all = sum(1 for _, d in latest_graph.degree() if d == 0)
         for p in sorted(participants & set(latest_graph.nodes), key=lambda q: people[q].name):
             if latest_graph.degree(p) == 0:
                 if visible(people[p]):
@@ -331,14 +432,17 @@ def build_report(
         before = {p: m for p, m in (suites["baseline"]["people"] or {}).items() if p in member_ids}
         after = {p: m for p, m in (suites["end"]["people"] or {}).items() if p in member_ids}
         figures["reach"] = _svg(plots.reach_before_after(before, after))
-    if suites:
+    if len(suites) > 1:  # one wave is a point, not a change over time
         start = cohort.start_date
         end = max(date.fromisoformat(str(snapshots[-1][1].graph["as_of"])), start)
         if len(measure.dates_between(start, end, "quarter")) <= SHARES_POINTS:
-            points = measure.timeline_report(store, start, end, "quarter", kinds)
             figures["shares"] = _svg(
-                plots.share_over_time(points, title="Whole network: ties across boundaries")
+                plots.share_over_time(
+                    _wave_points(snapshots, suites), title="Ties across boundaries, wave by wave"
+                )
             )
+    wave_names = [w for w, _ in snapshots]
+    kinds = measure.check_kinds(kinds)
 
     return CohortReport(
         cohort=cohort,
@@ -358,6 +462,15 @@ def build_report(
         handovers_in=handovers_in,
         figures=figures,
         development=tuple(measure.cohort_development(store, cohort_id)),
+        isolates_all=isolates_all,
+        wave_questions=(
+            _wave_questions(store, cohort_id, wave_names, kinds, questions) if questions else ()
+        ),
+        like_for_like=(
+            _like_for_like(store, cohort_id, wave_names, kinds, questions, asked)
+            if questions and asked
+            else ()
+        ),
     )
 
 
