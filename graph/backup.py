@@ -63,6 +63,7 @@ from graph.model import (
     WRITE_ORDER,
     Ambition,
     ApiKey,
+    Area,
     Assessment,
     Erasure,
     IngestRun,
@@ -85,7 +86,7 @@ KIND_ORDER: tuple[str, ...] = (
 )
 """The kinds of a backup, in the order they are written and restored: the kinds of a
 ``StoreContent``, with the journal after the runs it belongs to."""
-LATER_KINDS: frozenset[str] = frozenset({Assessment.kind})
+LATER_KINDS: frozenset[str] = frozenset({Assessment.kind, Area.kind})
 """Kinds added after version 1 of the format: a file without them holds none."""
 _SIDE_MODELS: tuple[type[Record], ...] = (IngestRun, ApiKey, Erasure)
 _MODELS: dict[str, type[Record]] = {m.kind: m for m in (*WRITE_ORDER, *_SIDE_MODELS)}

@@ -431,6 +431,30 @@ class Assessment(Record):
         return (self.person_id,)
 
 
+class AreaKind(StrEnum):
+    """Whether an area is mainly urban, rural or mixed (``cohort-bundle.md``, ``areas``)."""
+
+    URBAN = "urban"
+    RURAL = "rural"
+    MIXED = "mixed"
+
+
+class Area(Record):
+    """A district or unitary area as written in ``area`` cells, with what a bundle's
+    ``areas`` table says of it: urban or rural, and its deprivation decile (1, most
+    deprived, to 10). A later bundle restating an area replaces what it gives."""
+
+    kind: ClassVar[str] = "area"
+    id: str = Field(min_length=1)
+    """The area's name, as written in the people's and organisations' ``area`` cells."""
+    urban_rural: AreaKind | None = None
+    deprivation_decile: int | None = Field(default=None, ge=1, le=10)
+
+    @property
+    def key(self) -> str:
+        return self.id
+
+
 class IngestRun(Record):
     """Provenance of one load: what file, which bytes, when, and what it changed."""
 
@@ -488,6 +512,7 @@ class ApiKey(Record):
 
 
 WRITE_ORDER: tuple[type[Record], ...] = (
+    Area,
     Organisation,
     Person,
     Cohort,

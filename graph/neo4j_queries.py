@@ -60,6 +60,7 @@ NODE_KINDS: dict[LiteralString, NodeKind] = {
     "project": NodeKind("Project", "id"),
     "handover": NodeKind("Handover", "key"),
     "ambition": NodeKind("Ambition", "id"),
+    "area": NodeKind("Area", "id"),
     "ingest_run": NodeKind("IngestRun", "id"),
     "erasure": NodeKind("Erasure", "key"),
     "api_key": NodeKind("ApiKey", "id"),

@@ -15,6 +15,7 @@ from graph.model import Person, Record
 
 COLUMNS: dict[str, dict[str, str]] = {
     "ambition": {},
+    "area": {},
     "organisation": {"name": "TEXT NOT NULL UNIQUE", "sector": "TEXT NOT NULL"},
     "person": {
         "email": "TEXT NOT NULL UNIQUE",

@@ -16,6 +16,7 @@ from graph.model import (
     DEFAULT_METRIC_KINDS,
     WRITE_ORDER,
     ApiKey,
+    Area,
     Assessment,
     Cohort,
     Employment,
@@ -63,6 +64,7 @@ class Batch:
     handovers: list[Handover] = field(default_factory=list)
     ties: list[Tie] = field(default_factory=list)
     assessments: list[Assessment] = field(default_factory=list)
+    areas: list[Area] = field(default_factory=list)
     derived: list[tuple[TieKind, str]] = field(default_factory=list)
     """Cohorts (``cohort_peer``, cohort id) and projects (``project``, project id) whose
     co-membership ties the store derives from memberships when read (``graph.derived``),
@@ -91,6 +93,7 @@ _BATCH_FIELD: dict[type[Record], str] = {
     Handover: "handovers",
     Tie: "ties",
     Assessment: "assessments",
+    Area: "areas",
 }
 
 

@@ -16,6 +16,7 @@ the seed alone (``random.Random(seed)``; no global random state, no clock).
 
 from __future__ import annotations
 
+import json
 import random
 import unicodedata
 from collections.abc import Sequence
@@ -23,6 +24,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
 
+import demo
 from graph.model import ProjectRole, Role, Wave
 from ingest.demo_catalogue import (
     Catalogue,
@@ -52,6 +54,10 @@ DEMO_SUFFIXES: tuple[str, ...] = (".xlsx", "", ".json")
 """Containers used in turn by ``write_demo`` (``""`` is a CSV folder): every reader is exercised."""
 
 _CATALOGUE = load_catalogue()
+DEMO_AREAS: tuple[dict[str, object], ...] = tuple(
+    json.loads(demo.path("areas.json").read_text(encoding="utf-8"))["areas"]
+)
+"""Every main bundle's ``areas`` sheet: illustrative values (see ``demo/areas.json``)."""
 ORGANISATIONS: tuple[DemoOrg, ...] = _CATALOGUE.organisations
 """Every organisation of the demo; each main bundle carries them all, unchanged."""
 COHORT_IDS: tuple[str, ...] = tuple(c.cohort_id for c in _CATALOGUE.cohorts)
@@ -386,6 +392,7 @@ class _Demo:
                 }
                 for mentee, mentor in cohort.mentor_of.items()
             ],
+            "areas": [dict(row) for row in DEMO_AREAS],
             "survey": [
                 *self._wave(cohort, Wave.BASELINE, plan.start_date),
                 *self._wave(cohort, Wave.END, plan.end_date - timedelta(days=13)),

@@ -14,6 +14,7 @@ from enum import StrEnum
 from graph.model import (
     AMBITIONS,
     AmbitionKey,
+    AreaKind,
     Frequency,
     ProjectRole,
     ProjectStatus,
@@ -472,6 +473,36 @@ ASSESSMENTS = Table(
     key=("email", "wave", "indicator", "rater"),
 )
 
+DECILES: tuple[str, ...] = tuple(str(d) for d in range(1, 11))
+
+AREAS = Table(
+    "areas",
+    "What is known of the districts and unitary areas named in area cells: urban or"
+    " rural, and how deprived (a later bundle restating an area replaces what it gives).",
+    (
+        Column(
+            "area",
+            "A district or unitary area as written in area cells, e.g. Tendring.",
+            required=True,
+            example="Tendring",
+        ),
+        Column(
+            "kind",
+            "Urban, rural or mixed.",
+            _T.CHOICE,
+            choices=_values(AreaKind),
+            example="mixed",
+        ),
+        Column(
+            "deprivation_decile",
+            "1 (most deprived) to 10 (least).",
+            choices=DECILES,
+            example="2",
+        ),
+    ),
+    key=("area",),
+)
+
 TABLES: dict[str, Table] = {
     t.name: t
     for t in (
@@ -486,6 +517,7 @@ TABLES: dict[str, Table] = {
         MENTORING,
         SURVEY,
         ASSESSMENTS,
+        AREAS,
     )
 }
 """Every table of a bundle, in the order the template and reports show them."""

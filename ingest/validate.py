@@ -30,6 +30,7 @@ from graph.store import Batch, GraphStore
 from ingest.cells import parse_choice, parse_date, parse_list, parse_yes_no, text_of
 from ingest.free_text import free_text_warnings
 from ingest.raw import Issue, Location, RawBundle
+from ingest.validate_areas import read_areas
 from ingest.validate_assessments import read_assessments
 from ingest.validate_people import read_cohort, read_members, read_organisations, read_people
 from ingest.validate_projects import (
@@ -118,5 +119,6 @@ _TABLE_RULES = (
     read_mentoring,
     read_survey,
     read_assessments,
+    read_areas,
 )
 """In this order: each table's rows may name what the tables before it built."""

@@ -13,7 +13,17 @@ from datetime import UTC, date, datetime
 import pytest
 
 from graph.errors import Invalid
-from graph.model import ApiKey, Assessment, IngestRun, KeyRole, Person, Rater, Wave
+from graph.model import (
+    ApiKey,
+    Area,
+    AreaKind,
+    Assessment,
+    IngestRun,
+    KeyRole,
+    Person,
+    Rater,
+    Wave,
+)
 from graph.store import CONTENT_KINDS, GraphStore, StoreContent
 
 from .sample import programme
@@ -54,6 +64,7 @@ def _fill(store: GraphStore) -> None:
             response_date=date(2021, 5, 20),
         )
     )
+    batch.areas.append(Area(id="Tendring", urban_rural=AreaKind.RURAL, deprivation_decile=1))
     store.apply(batch, RUN_1)
     moved = batch.people[0].model_copy(update={"job_title": "Director of Everything"})
     store.apply(type(batch)(people=[moved]), RUN_2)

@@ -308,7 +308,7 @@ def test_counts_count_every_kind(store: GraphStore) -> None:
     assert store.counts() == {
         "organisation": 3, "person": 6, "cohort": 2, "wicked_issue": 1, "membership": 6,
         "employment": 7, "project": 1, "project_member": 3, "handover": 1, "tie": 9,
-        "assessment": 0, "ambition": 7, "ingest_run": 1, "erasure": 0, "api_key": 0,
+        "assessment": 0, "area": 0, "ambition": 7, "ingest_run": 1, "erasure": 0, "api_key": 0,
     }  # fmt: skip
 
 
