@@ -14,7 +14,7 @@ from graph.analytics._util import AREA, ORGANISATION
 from graph.analytics.groups import group_reach
 from graph.errors import Invalid, Problem
 from graph.memo import VersionedMemo
-from graph.model import DEFAULT_METRIC_KINDS, Organisation, TieKind
+from graph.model import DEFAULT_METRIC_KINDS, Area, AreaKind, Organisation, TieKind
 from graph.store import GraphStore, Page
 from services.consent import Viewer
 from services.programme import (
@@ -31,6 +31,7 @@ from services.schemas_programme import (
     GroupPointOut,
     GroupsOut,
     GroupSummaryOut,
+    PlaceReachOut,
     ProgrammeEvery,
 )
 from services.tables import Download, Table, download
@@ -40,6 +41,7 @@ from visualisations.programme_plots import largest_groups_figure
 __all__ = [
     "GROUP_TABLES",
     "GroupsPage",
+    "PLACE_RULE",
     "UNDER_REACHED_RULE",
     "groups_download",
     "groups_over_time",
@@ -52,6 +54,18 @@ UNDER_REACHED_RULE = (
     "mean over every area the programme knows (each area named by an organisation or by "
     "an alumnus), those with no alumni included."
 )
+
+PLACE_RULE = (
+    "Where the bundles' areas table describes an area: alumni per area by kind of place "
+    "and by deprivation band (deciles 1-3 the most deprived), on the last date, each "
+    "against the others. An under-reached area that is rural or in the three most deprived "
+    "deciles is a priority and listed first."
+)
+MOST_DEPRIVED = 3
+"""The deciles (1 to this) counted as the most deprived."""
+BANDS = (("deprivation deciles 1-3 (most deprived)", 1, 3), ("deciles 4-7", 4, 7),
+         ("deciles 8-10 (least deprived)", 8, 10))  # fmt: skip
+NOT_GIVEN = "not given"
 
 GROUP_TABLES = ("organisations", "areas", "over-time")
 """The downloadable tables: each summary, and every date's figures."""
@@ -92,6 +106,53 @@ def _summaries(
     return summaries
 
 
+def _described(summaries: list[GroupSummaryOut], areas: list[Area]) -> list[GroupSummaryOut]:
+    """The area summaries with what the areas table says of them (names compared without
+    case), and which under-reached ones are a priority."""
+    known = {a.id.strip().casefold(): a for a in areas}
+    out = []
+    for s in summaries:
+        area = known.get(s.name.strip().casefold()) if s.kind == "area" else None
+        if area is None:
+            out.append(s if s.kind != "area" else s.model_copy(update={"priority": False}))
+            continue
+        kind, decile = area.urban_rural, area.deprivation_decile
+        deprived = decile is not None and decile <= MOST_DEPRIVED
+        out.append(
+            s.model_copy(
+                update={
+                    "urban_rural": kind.value if kind else None,
+                    "deprivation_decile": decile,
+                    "priority": bool(s.under_reached) and (kind is AreaKind.RURAL or deprived),
+                }
+            )
+        )
+    return out
+
+
+def _places(summaries: list[GroupSummaryOut]) -> list[PlaceReachOut]:
+    """Alumni per area on the last date, by kind of place and by deprivation band."""
+    areas = [s for s in summaries if s.kind == "area"]
+    groups: list[tuple[str, list[GroupSummaryOut]]] = [
+        (kind.value, [s for s in areas if s.urban_rural == kind.value]) for kind in AreaKind
+    ]
+    groups.append((NOT_GIVEN + " (kind)", [s for s in areas if s.urban_rural is None]))
+    for label, low, high in BANDS:
+        band = [s for s in areas if s.deprivation_decile and low <= s.deprivation_decile <= high]
+        groups.append((label, band))
+    groups.append((NOT_GIVEN + " (decile)", [s for s in areas if s.deprivation_decile is None]))
+    return [
+        PlaceReachOut(
+            place=label,
+            areas=len(members),
+            alumni=sum(s.people_last for s in members),
+            mean_alumni=sum(s.people_last for s in members) / len(members) if members else None,
+            under_reached=sum(1 for s in members if s.under_reached),
+        )
+        for label, members in groups
+    ]
+
+
 def groups_over_time(
     store: GraphStore,
     viewer: Viewer,
@@ -120,14 +181,21 @@ def groups_over_time(
                         )
                     )  # fmt: skip
         known = {o.area for o in store.find(Organisation, page=_ALL).data if o.area}
+        described = store.find(Area, page=_ALL).data
+        named = {n.casefold() for n in known} | {p.name.casefold() for p in points}
+        known |= {a.id for a in described if a.id.casefold() not in named}
+        summaries = _summaries(points, span.days[0], span.days[-1], known)
+        summaries = _described(summaries, described)
         return GroupsOut(
             start=span.first,
             end=span.last,
             every=every,
             snapshot=SNAPSHOT_DEFINITION,
             under_reached_rule=UNDER_REACHED_RULE,
-            summaries=_summaries(points, span.days[0], span.days[-1], known),
+            summaries=summaries,
             points=points,
+            place_rule=PLACE_RULE,
+            places=_places(summaries),
         )
 
     return remembered(memo, ("groups", span.first, span.last, every, kinds), work_out)

@@ -97,6 +97,28 @@ class GroupSummaryOut(Out):
     under_reached: bool | None = Field(
         description="Areas only: fewer alumni on the last date than half the mean over areas."
     )
+    urban_rural: str | None = Field(
+        default=None, description="Areas only: urban, rural or mixed, when the areas table says."
+    )
+    deprivation_decile: int | None = Field(
+        default=None,
+        description="Areas only: 1 (most deprived) to 10, when the areas table says.",
+    )
+    priority: bool | None = Field(
+        default=None,
+        description="Areas only: under-reached and rural or in the three most deprived deciles.",
+    )
+
+
+class PlaceReachOut(Out):
+    """The areas of one kind of place (urban, rural, mixed) or one deprivation band, on the
+    last date: how many alumni they hold, per area, against the others."""
+
+    place: str
+    areas: int
+    alumni: int
+    mean_alumni: float | None = Field(description="Alumni per area of this place.")
+    under_reached: int = Field(description="Its areas that are under-reached.")
 
 
 class GroupsOut(Out):
@@ -110,10 +132,16 @@ class GroupsOut(Out):
     under_reached_rule: str
     summaries: list[GroupSummaryOut]
     points: list[GroupPointOut]
+    place_rule: str = ""
+    places: list[PlaceReachOut] = Field(
+        default_factory=list,
+        description="Alumni per area by kind of place and by deprivation band (the bundles' "
+        "areas table; areas it does not describe are 'not given').",
+    )
 
 
 GROUP_SORTS: tuple[str, ...] = tuple(
-    k for k in GroupSummaryOut.model_fields if k not in ("kind", "under_reached")
+    k for k in GroupSummaryOut.model_fields if k not in ("kind", "under_reached", "priority")
 )
 """The columns a summary table may be sorted by."""
 

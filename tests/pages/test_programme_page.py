@@ -7,6 +7,8 @@ import re
 
 from fastapi.testclient import TestClient
 
+from graph.model import Area, AreaKind
+from graph.store import Batch, GraphStore
 from visualisations.programme_plots import TRENDS
 
 from ..api.conftest import Keys
@@ -69,3 +71,28 @@ def test_organisations_page_sorts_and_names_under_reached_areas(
     under = flat.split('id="under-reached-areas"')[1].split("</ul>")[0]
     assert "<li>Chelmsford: 0 alumni</li>" in under and "Tendring" not in under
     assert 'href="/programme/organisations?' in client.get(f"/programme?{span}").text
+
+
+def test_organisations_page_puts_priority_areas_first_from_the_areas_table(
+    client: TestClient, keys: Keys, sample_store: GraphStore
+) -> None:
+    # as tests/services/test_programme_groups.py: Chelmsford (0 alumni, decile 2) and
+    # Uttlesford (0, urban, decile 10, known from the areas table alone) are under-reached
+    sample_store.apply(
+        Batch(
+            areas=[
+                Area(id="Chelmsford", urban_rural=AreaKind.MIXED, deprivation_decile=2),
+                Area(id="Uttlesford", urban_rural=AreaKind.URBAN, deprivation_decile=10),
+            ]
+        )
+    )
+    sign_in(client, keys.programme)
+    page = client.get("/programme/organisations?from=2019-07-01&to=2021-07-01&every=year").text
+    flat = re.sub(r">\s+<", "><", " ".join(page.split()))
+    under = flat.split('id="under-reached-areas"')[1].split("</ul>")[0]
+    assert re.findall(r"<li[^>]*>([^<]+)</li>", under) == [
+        "Chelmsford: 0 alumni (mixed, deprivation decile 2): a priority",
+        "Uttlesford: 0 alumni (urban, deprivation decile 10)",
+    ]
+    places = flat.split('id="places"')[1].split("</table>")[0]
+    assert "<tr><td>urban</td><td>1</td><td>0</td><td>0.00</td><td>1</td></tr>" in places

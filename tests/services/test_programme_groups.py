@@ -16,7 +16,7 @@ import pytest
 from matplotlib import dates as mdates
 
 from graph.errors import Forbidden, Invalid
-from graph.model import KeyRole
+from graph.model import Area, AreaKind, KeyRole
 from graph.store import GraphStore
 from services.consent import Viewer
 from services.programme_groups import (
@@ -114,3 +114,46 @@ def test_small_multiples_draw_the_largest_groups_values(view: GroupsOut, store: 
     )
     page = groups_page(store, TEAM, **SPAN)  # type: ignore[arg-type]
     assert [f.metric for f in page.figures] == ["organisation-ei", "area-people"]
+
+
+def test_areas_table_marks_the_priority_under_reached_and_compares_places(
+    store: GraphStore,
+) -> None:
+    # Uttlesford is known only from the areas table: no organisation, no alumnus. Areas:
+    # Tendring 2 alumni, Basildon 3, Chelmsford 0, Uttlesford 0: half the mean is 5/8, so
+    # Chelmsford and Uttlesford are under-reached; Chelmsford (decile 2) is a priority,
+    # Uttlesford (urban, decile 10) is not. "tendring" matches Tendring whatever the case.
+    batch = programme()
+    batch.areas += [
+        Area(id="tendring", urban_rural=AreaKind.RURAL, deprivation_decile=1),
+        Area(id="Basildon", urban_rural=AreaKind.URBAN, deprivation_decile=3),
+        Area(id="Chelmsford", urban_rural=AreaKind.MIXED, deprivation_decile=2),
+        Area(id="Uttlesford", urban_rural=AreaKind.URBAN, deprivation_decile=10),
+    ]
+    store.apply(batch)
+    view = groups_over_time(store, TEAM, **SPAN)  # type: ignore[arg-type]
+    areas = {
+        s.name: (s.people_last, s.urban_rural, s.deprivation_decile, s.under_reached, s.priority)
+        for s in view.summaries
+        if s.kind == "area"
+    }
+    assert areas == {
+        "Basildon": (3, "urban", 3, False, False),
+        "Chelmsford": (0, "mixed", 2, True, True),
+        "Tendring": (2, "rural", 1, False, False),
+        "Uttlesford": (0, "urban", 10, True, False),
+    }
+    places = {p.place: (p.areas, p.alumni, p.mean_alumni, p.under_reached) for p in view.places}
+    assert places == {
+        "urban": (2, 3, 1.5, 1),
+        "rural": (1, 2, 2.0, 0),
+        "mixed": (1, 0, 0.0, 1),
+        "not given (kind)": (0, 0, None, 0),
+        "deprivation deciles 1-3 (most deprived)": (3, 5, pytest.approx(5 / 3), 1),
+        "deciles 4-7": (0, 0, None, 0),
+        "deciles 8-10 (least deprived)": (1, 0, 0.0, 1),
+        "not given (decile)": (0, 0, None, 0),
+    }
+    page = groups_page(store, TEAM, **SPAN)  # type: ignore[arg-type]
+    assert [s.name for s in page.areas if s.priority] == ["Chelmsford"]
+    assert all(s.priority is None for s in view.summaries if s.kind == "organisation")
