@@ -5,13 +5,21 @@ the projects, each cohort's short term (its end) beside its long term (a later d
   ``graph.measure.cohort_development``), or, when there are none, a sentence saying so
   rather than an invented figure;
 - organisational: the programme view's figures of the cohort's own network;
-- projects: how many, sponsored, due within 18 months, delivered (completed or handed
-  over), handed over, and overdue, each counted as it stood on the date.
+- projects: how many, sponsored, due within 18 months (and within the 12-18 months the
+  programme asks), delivered (completed or handed over), delivered within 18 months or
+  later, handed over, and overdue, each counted as it stood on the date.
+
+The bundles give a project's start and due dates and its status, not the day it was
+delivered. The day it is *known* delivered is the real date there is: the date of its
+first handover, else the date its delivered status was stated (the ``as_of`` of the
+bundle that said so, ``Project.stated_on``). A project stated delivered only after a
+date is not yet delivered on that date; one whose statement carries no date (written
+by hand, not by a bundle) counts as delivered whenever it is asked.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 
 from graph import measure
@@ -31,7 +39,14 @@ from services.consent import Viewer
 from services.programme import SNAPSHOT_DEFINITION, ensure_team, measure_row
 from services.schemas_programme import CohortOutcomesOut, OutcomesOut, ProjectOutcomesOut
 
-__all__ = ["NO_ASSESSMENTS", "add_months", "individual_outcome", "outcomes", "project_outcomes"]
+__all__ = [
+    "NO_ASSESSMENTS",
+    "add_months",
+    "individual_outcome",
+    "known_delivered",
+    "outcomes",
+    "project_outcomes",
+]
 
 NO_ASSESSMENTS = "No assessments recorded: the individual level is not measured yet."
 _ALL = Page(limit=100_000)
@@ -68,14 +83,44 @@ def add_months(day: date, months: int) -> date:
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def project_outcomes(projects: Sequence[Project], handed: set[str], on: date) -> ProjectOutcomesOut:
-    """The projects started by ``on``, counted as they stand (``handed``: ids of projects
-    a handover dated by ``on`` starts from).
+def known_delivered(project: Project, handed_on: Mapping[str, date]) -> date | None:
+    """The first day ``project``, whose status is delivered, is known so: its first
+    handover's date, else the date that status was stated; ``None`` when it is not
+    delivered, or nothing dates it."""
+    if project.status not in _DELIVERED:
+        return None
+    if project.id in handed_on:
+        return handed_on[project.id]
+    stated = project.stated_on.get("status")
+    return date.fromisoformat(stated[:10]) if stated else None
 
-    A project's status is its latest stated one, so a project delivered after ``on`` but
-    stated so before counts as delivered: the bundles say no more."""
+
+def project_outcomes(
+    projects: Sequence[Project],
+    handed: set[str],
+    on: date,
+    handed_on: Mapping[str, date] | None = None,
+) -> ProjectOutcomesOut:
+    """The projects started by ``on``, counted as they stand (``handed``: ids of projects
+    a handover dated by ``on`` starts from; ``handed_on``: each project's first handover
+    date, any date).
+
+    A project counts as delivered on ``on`` when its status is delivered (completed or
+    handed over) and it was known so by ``on`` (:func:`known_delivered`; always, when
+    nothing dates it). A handover alone does not make a project delivered: the baton
+    can pass from one still active."""
+    handed_on = handed_on or {}
     started = [p for p in projects if p.start_date <= on]
-    delivered = {p.id for p in started if p.status in _DELIVERED}
+    delivered: set[str] = set()
+    dated: dict[str, date] = {}
+    """Delivered by ``on``, and the day each is known delivered (when something dates it)."""
+    for p in started:
+        known = known_delivered(p, handed_on)
+        if p.status in _DELIVERED and (known is None or known <= on):
+            delivered.add(p.id)
+            if known is not None:
+                dated[p.id] = known
+    window = {p.id: add_months(p.start_date, 18) for p in started}
     return ProjectOutcomesOut(
         projects=len(started),
         sponsored=sum(1 for p in started if p.sponsor_id),
@@ -84,7 +129,9 @@ def project_outcomes(projects: Sequence[Project], handed: set[str], on: date) ->
         ),
         delivered=len(delivered),
         handed_over=sum(
-            1 for p in started if p.status is ProjectStatus.HANDED_OVER or p.id in handed
+            1
+            for p in started
+            if p.id in handed or (p.status is ProjectStatus.HANDED_OVER and p.id in delivered)
         ),
         overdue=sum(
             1
@@ -94,6 +141,13 @@ def project_outcomes(projects: Sequence[Project], handed: set[str], on: date) ->
             and p.due_date is not None
             and p.due_date < on
         ),
+        due_in_window=sum(
+            1
+            for p in started
+            if p.due_date and add_months(p.start_date, 12) <= p.due_date <= window[p.id]
+        ),
+        delivered_in_window=sum(1 for pid, day in dated.items() if day <= window[pid]),
+        delivered_late=sum(1 for pid, day in dated.items() if day > window[pid]),
     )
 
 
@@ -118,6 +172,9 @@ def outcomes(
             members.setdefault(m.cohort_id, set()).add(m.person_id)
         projects = store.find(Project, page=_ALL).data
         handovers = store.find(Handover, page=_ALL).data
+        handed_on: dict[str, date] = {}
+        for h in sorted(handovers, key=lambda h: h.date, reverse=True):
+            handed_on[h.from_project_id] = h.date
         rows = []
         for c in cohorts:
             short = min(c.end_date or add_months(c.start_date, 12), day)
@@ -129,7 +186,7 @@ def outcomes(
                 handed = {h.from_project_id for h in handovers if h.date <= when}
                 levels[when] = (
                     measure_row(when, c.id, snapshot.subgraph(present)),
-                    project_outcomes(mine, handed, when),
+                    project_outcomes(mine, handed, when, handed_on),
                 )
             rows.append(
                 CohortOutcomesOut(

@@ -155,6 +155,17 @@ class ProjectOutcomesOut(Out):
     delivered: int = Field(description="Completed or handed over.")
     handed_over: int = Field(description="Handed over, or the source of a handover.")
     overdue: int = Field(description="Neither delivered nor closed, and past their due date.")
+    due_in_window: int = Field(
+        default=0, description="Due 12 to 18 months after their start, as the programme asks."
+    )
+    delivered_in_window: int = Field(
+        default=0,
+        description="Delivered, and known delivered no later than 18 months after their "
+        "start: by the date of their handover, else of the bundle that stated it.",
+    )
+    delivered_late: int = Field(
+        default=0, description="Delivered, but first known so more than 18 months after start."
+    )
 
 
 class CohortOutcomesOut(Out):

@@ -9,15 +9,19 @@ hands over to c2021 on 2020-12-01. c2021 starts 2021-05-01 with no end date.
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
 from graph.errors import Forbidden
 from graph.model import KeyRole, Project, ProjectStatus
+from graph.sqlite_store import SqliteStore
 from graph.store import GraphStore
 from services.consent import Viewer
 from services.outcomes import NO_ASSESSMENTS, outcomes, project_outcomes
+from services.schemas_programme import ProjectOutcomesOut
 
+from ..conftest import Demo
 from ..contract.sample import programme
 
 TEAM = Viewer(role=KeyRole.PROGRAMME, key_id="k-team")
@@ -69,3 +73,59 @@ def test_project_outcomes_delivered_are_never_overdue_and_closed_are_neither() -
 def test_outcomes_are_for_the_team_only(store: GraphStore) -> None:
     with pytest.raises(Forbidden):
         outcomes(store, Viewer(role=KeyRole.ALUMNI, key_id="k", person_id="ann"))
+
+
+def test_project_delivery_is_dated_by_handover_else_by_the_statement() -> None:
+    # all start 2020-01-01: the window is 2021-01-01 (12 months) to 2021-07-01 (18)
+    def project(pid: str, status: ProjectStatus, due: date, stated: str | None) -> Project:
+        return Project(
+            id=pid, title=pid, cohort_id="c", start_date=date(2020, 1, 1), due_date=due,
+            status=status, stated_on={"status": stated} if stated else {},
+        )  # fmt: skip
+
+    projects = [
+        project("early", ProjectStatus.COMPLETED, date(2020, 12, 1), "2021-03-01"),  # due 11 m
+        project("late", ProjectStatus.COMPLETED, date(2021, 6, 1), "2021-09-01"),  # known 20 m
+        project("handed", ProjectStatus.HANDED_OVER, date(2021, 1, 1), "2022-01-01"),
+        project("undated", ProjectStatus.COMPLETED, date(2021, 12, 1), None),  # due 23 m
+        project("active", ProjectStatus.ACTIVE, date(2021, 2, 1), "2020-01-01"),
+    ]
+    handed_on = {"handed": date(2020, 11, 15)}  # dates it before its statement
+    on = project_outcomes(projects, {"handed"}, date(2021, 10, 1), handed_on)
+    assert (on.delivered, on.delivered_in_window, on.delivered_late) == (4, 2, 1)
+    assert (on.handed_over, on.overdue, on.due_in_window) == (1, 1, 3)
+    # on 2021-08-01 "late" is not yet known delivered: it is overdue (due 2021-06-01)
+    before = project_outcomes(projects, {"handed"}, date(2021, 8, 1), handed_on)
+    assert (before.delivered, before.delivered_in_window, before.delivered_late) == (3, 2, 0)
+    assert before.overdue == 2
+
+
+def test_demo_outcomes_exercise_every_project_case(demo_programme: Demo, tmp_path: Path) -> None:
+    """The demo's project dates (demo/catalogue.json, loaded): lge-2019's bundle states its
+    projects as of 2021-02-03, lge-2020's as of 2022-02-07 and lge-2021's as of
+    2022-11-09; rural-isolation 2019 hands over on 2020-05-14, school-readiness 2020 on
+    2021-05-13. Each count below is worked out from those dates by hand."""
+    store = SqliteStore(f"sqlite:///{demo_programme.sqlite_copy(tmp_path / 'demo.db')}")
+    try:
+        found = {c.cohort_id: c for c in outcomes(store, TEAM, as_of=date(2023, 6, 30)).cohorts}
+    finally:
+        store.close()
+
+    def counts(p: ProjectOutcomesOut) -> tuple[int, ...]:
+        return (p.projects, p.sponsored, p.due_in_window, p.delivered, p.delivered_in_window,
+                p.delivered_late, p.handed_over, p.overdue)  # fmt: skip
+
+    # lge-2019 at its end (2020-05-21): only rural-isolation is known delivered (handed
+    # over a week before); the completed ones were stated so only in 2021
+    assert counts(found["lge-2019"].projects_short) == (7, 7, 7, 1, 1, 0, 1, 0)
+    # later: 5 completed + 1 handed over (coastal-skills closed); within 18 months:
+    # rural-isolation (handover), care-workforce and digital-inclusion (started
+    # 2019-08-03, stated exactly 18 months on); the three started in July are late
+    assert counts(found["lge-2019"].projects_long) == (7, 7, 7, 6, 3, 3, 1, 0)
+    # lge-2020: domestic-abuse is due under 12 months after its start; youth-mental-health
+    # and falls-frailty are still active past their due dates; school-readiness handed
+    # over in window, digital-inclusion (started 2020-08-07) stated exactly 18 months on;
+    # the four other completed ones, started in July 2020, are late
+    assert counts(found["lge-2020"].projects_long) == (8, 8, 7, 6, 2, 4, 1, 2)
+    # lge-2021: digital-inclusion completed within its window, the six others overdue
+    assert counts(found["lge-2021"].projects_long) == (7, 7, 7, 1, 1, 0, 0, 6)
