@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
 
+import networkx as nx
+
 from graph import measure
 from graph.analytics import network_metrics
 from graph.errors import Forbidden, Invalid, Problem
@@ -105,9 +107,31 @@ def programme_dates(start: date, end: date, every: ProgrammeEvery) -> list[date]
     return days if days[-1] == end else [*days, end]
 
 
-def measure_row(day: date, scope: str, snapshot: object) -> ProgrammePointOut:
-    """One row of the programme view: the figures of ``snapshot`` (everyone, or a cohort)."""
-    m = network_metrics(snapshot)
+def fingerprint(snapshot: Any) -> Hashable:
+    """What the figures of a snapshot depend on: its people with their attributes (in
+    order: Louvain's answer follows it) and its ties. Equal fingerprints, equal figures."""
+    return (
+        tuple((v, tuple(sorted(data.items()))) for v, data in snapshot.nodes(data=True)),
+        frozenset(frozenset(edge) for edge in snapshot.edges()),
+    )
+
+
+def measure_row(
+    day: date, scope: str, snapshot: object, seen: dict[Hashable, Any] | None = None
+) -> ProgrammePointOut:
+    """One row of the programme view: the figures of ``snapshot`` (everyone, or a cohort).
+
+    ``seen`` keeps the figures of every snapshot measured so far by :func:`fingerprint`:
+    a network unchanged from one date to the next (every quarter after the last event)
+    is measured once."""
+    if seen is None:
+        m = network_metrics(snapshot)
+    else:
+        key = fingerprint(snapshot)
+        if key not in seen:
+            # measured on a graph of its own: a subgraph view re-filters on every step
+            seen[key] = network_metrics(nx.Graph(snapshot))
+        m = seen[key]
     return ProgrammePointOut(
         date=day,
         scope=scope,
@@ -196,12 +220,14 @@ def programme_view(
         for m in store.find(Membership, page=_ALL).data:
             members.setdefault(m.cohort_id, set()).add(m.person_id)
         points: list[ProgrammePointOut] = []
+        seen: dict[Hashable, Any] = {}
         for day, snapshot in dated_snapshots(store, span.days, kinds):
-            points.append(measure_row(day, PROGRAMME, snapshot))
+            points.append(measure_row(day, PROGRAMME, snapshot, seen))
             for cohort in cohorts:
                 if cohort.start_date <= day:
                     present = members[cohort.id] & set(snapshot)
-                    points.append(measure_row(day, cohort.id, snapshot.subgraph(present)))
+                    cohort_graph = snapshot.subgraph(present)
+                    points.append(measure_row(day, cohort.id, cohort_graph, seen))
         return ProgrammeOut(
             start=span.first,
             end=span.last,

@@ -16,10 +16,12 @@ from datetime import date
 import pytest
 from matplotlib import dates as mdates
 
+from graph import measure
 from graph.errors import Forbidden, Invalid
 from graph.memo import VersionedMemo
 from graph.model import KeyRole
 from graph.store import GraphStore
+from services import programme as programme_module
 from services.consent import Viewer
 from services.programme import (
     programme_dates,
@@ -187,3 +189,40 @@ def test_programme_report_has_every_section_and_captions_every_figure(
 def test_programme_report_is_for_the_team_only(sample: GraphStore) -> None:
     with pytest.raises(Forbidden):
         programme_report(sample, ALUMNI)
+
+
+def test_unchanged_networks_are_measured_once_with_the_same_figures(
+    store: GraphStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # quarterly from 2019-07-01 to 2021-07-01: the network changes with cat-dan
+    # (2020-04-20), cat's move (2020-06-01), c2021's start and dan-fay; the quarters
+    # between repeat the one before, and are measured once
+    store.apply(programme())
+    measured: list[int] = []
+    real = programme_module.network_metrics
+
+    def counting(graph: object) -> object:
+        measured.append(1)
+        return real(graph)
+
+    monkeypatch.setattr(programme_module, "network_metrics", counting)
+    view = programme_view(store, TEAM, start=date(2019, 7, 1), end=date(2021, 7, 1))
+    rows = len(view.points)
+    assert len(measured) < rows
+    # the same rows as measuring every snapshot afresh (the view's own dates and scopes)
+    members = {"c2019": {"ann", "bob", "cat", "dan"}, "c2021": {"eve", "fay"}}
+    fresh = []
+    for day in sorted({p.date for p in view.points}):
+        snapshot = measure.snapshot_for(store, as_of=day)
+        measure.with_areas(store, snapshot)
+        fresh.append(programme_module.measure_row(day, "programme", snapshot))
+        for cohort, start in (("c2019", date(2019, 5, 1)), ("c2021", date(2021, 5, 1))):
+            if start <= day:
+                own = snapshot.subgraph(members[cohort] & set(snapshot))
+                fresh.append(programme_module.measure_row(day, cohort, own))
+    assert [p.model_dump() for p in view.points] == [p.model_dump() for p in fresh]
+    # a person's area is part of what is measured: a change of it is a new network
+    snapshot = measure.snapshot_for(store, as_of=date(2020, 1, 1))
+    moved = snapshot.copy()
+    moved.nodes["ann"]["area"] = "Maldon"
+    assert programme_module.fingerprint(snapshot) != programme_module.fingerprint(moved)
