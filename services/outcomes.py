@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date
+from typing import Any
 
 from graph import measure
 from graph.memo import VersionedMemo
@@ -176,12 +177,16 @@ def outcomes(
         for h in sorted(handovers, key=lambda h: h.date, reverse=True):
             handed_on[h.from_project_id] = h.date
         rows = []
+        snapshots: dict[date, Any] = {}
+        """One snapshot per date for every cohort (the long term is the same date)."""
         for c in cohorts:
             short = min(c.end_date or add_months(c.start_date, 12), day)
             mine = [p for p in projects if p.cohort_id == c.id]
             levels = {}
             for when in (short, day):
-                snapshot = measure.snapshot_for(store, as_of=when, kinds=kinds)
+                if when not in snapshots:
+                    snapshots[when] = measure.snapshot_for(store, as_of=when, kinds=kinds)
+                snapshot = snapshots[when]
                 present = members.get(c.id, set()) & set(snapshot)
                 handed = {h.from_project_id for h in handovers if h.date <= when}
                 levels[when] = (
