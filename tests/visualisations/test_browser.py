@@ -2,7 +2,8 @@
 (Debian's ``chromium``, through tests/browser.py): no console error, every node drawn.
 
 Screenshots are left in ``test-artifacts/``; with ``ALUMNI_GRAPH_UPDATE_DOCS_IMAGES=1``
-they also replace ``docs/img/map.png`` and ``docs/img/report.png`` (the README's).
+they also replace ``docs/img/map.png``, ``docs/img/report.png`` and the programme's
+pictures (the README's).
 """
 
 from __future__ import annotations
@@ -139,3 +140,28 @@ def test_demo_programme_report_opens_in_chromium_with_its_figures(
         top = shot.with_name(shot.stem + "-top.png")
         page.screenshot(path=str(top), full_page=False)
         _for_docs(top, "programme-report.png")
+
+
+def test_demo_programme_view_opens_in_chromium_with_every_plot(
+    demo_store: SqliteStore, serve, page: Page, page_errors: list[str], screenshot
+) -> None:  # type: ignore[no-untyped-def]
+    """The programme view page on the demo, signed in as the team: its eight plots decoded,
+    each captioned, the table below, no console error (the README's picture of it)."""
+    key, _ = issue_key(demo_store, KeyRole.PROGRAMME)
+    base = serve(demo_store)
+    page.goto(f"{base}/sign-in")
+    page.fill("#key", key)
+    with page.expect_navigation():
+        page.click("form.sign-in button")
+    response = page.goto(f"{base}/programme?from=2019-06-01&to=2023-06-30&every=quarter")
+    assert response is not None and response.status == 200
+    widths = page.eval_on_selector_all("figure img", "imgs => imgs.map(i => i.naturalWidth)")
+    assert len(widths) == 8 and all(w > 0 for w in widths)
+    captions = page.locator("figure figcaption").all_inner_texts()
+    assert len(captions) == 8 and all(c.strip() for c in captions)
+    assert page_errors == []
+    shot = screenshot(page, "programme-view")
+    if os.environ.get("ALUMNI_GRAPH_UPDATE_DOCS_IMAGES") == "1":
+        top = shot.with_name(shot.stem + "-top.png")
+        page.screenshot(path=str(top), full_page=False)
+        _for_docs(top, "programme-view.png")
