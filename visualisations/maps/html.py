@@ -36,13 +36,11 @@ def template_environment() -> Environment:
 
 
 def _vis_data(panel: Panel) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """vis-network node and edge options, through pyvis's own Node and Edge."""
-    from pyvis.edge import Edge
-    from pyvis.node import Node
-
-    nodes = []
+    """vis-network node and edge options, as pyvis's ``Node`` and ``Edge`` give them
+    (the same keys in the same order), built as plain dicts: one per node and edge."""
+    nodes: list[dict[str, Any]] = []
     for n in panel.nodes:
-        options: dict[str, Any] = {
+        node: dict[str, Any] = {
             "title": n.title,
             "color": n.colour,
             "size": n.size,
@@ -51,15 +49,20 @@ def _vis_data(panel: Panel) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]
             "physics": False,
         }
         if n.ego:
-            options["borderWidth"] = 4
-            options["color"] = {"background": n.colour, "border": "#000000"}
-        nodes.append(Node(n.id, n.shape, label=n.label, **options).options)
-    edges = []
+            node["borderWidth"] = 4
+            node["color"] = {"background": n.colour, "border": "#000000"}
+        node["id"] = n.id
+        node["label"] = n.label
+        node["shape"] = n.shape
+        nodes.append(node)
+    edges: list[dict[str, Any]] = []
     for e in panel.edges:
-        options = {"color": e.colour, "width": e.width, "title": e.title}
+        edge: dict[str, Any] = {"color": e.colour, "width": e.width, "title": e.title}
         if e.dashes:
-            options["dashes"] = list(e.dashes)
-        edges.append(Edge(e.source, e.target, False, **options).options)
+            edge["dashes"] = list(e.dashes)
+        edge["from"] = e.source
+        edge["to"] = e.target
+        edges.append(edge)
     return nodes, edges
 
 
