@@ -4,7 +4,10 @@ positions given (no physics), and a content security policy that forbids every f
 
 from __future__ import annotations
 
+import gc
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -35,9 +38,9 @@ def template_environment() -> Environment:
     )
 
 
-def _vis_data(panel: Panel) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """vis-network node and edge options, as pyvis's ``Node`` and ``Edge`` give them
-    (the same keys in the same order), built as plain dicts: one per node and edge."""
+def _vis_nodes(panel: Panel) -> list[dict[str, Any]]:
+    """vis-network node options, as pyvis's ``Node`` gives them (the same keys in the
+    same order), built as plain dicts."""
     nodes: list[dict[str, Any]] = []
     for n in panel.nodes:
         node: dict[str, Any] = {
@@ -55,6 +58,11 @@ def _vis_data(panel: Panel) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]
         node["label"] = n.label
         node["shape"] = n.shape
         nodes.append(node)
+    return nodes
+
+
+def _vis_edges(panel: Panel) -> list[dict[str, Any]]:
+    """vis-network edge options, as pyvis's ``Edge`` gives them, as plain dicts."""
     edges: list[dict[str, Any]] = []
     for e in panel.edges:
         edge: dict[str, Any] = {"color": e.colour, "width": e.width, "title": e.title}
@@ -63,7 +71,25 @@ def _vis_data(panel: Panel) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]
         edge["from"] = e.source
         edge["to"] = e.target
         edges.append(edge)
-    return nodes, edges
+    return edges
+
+
+def _canvas_edges(panel: Panel) -> tuple[list[list[int]], list[dict[str, Any]]]:
+    """The ties the page draws itself (no tooltips there, so no titles shipped): each as
+    ``[from, to, style]``, indices into the panel's nodes and the styles, which are listed
+    in the order ties first use them (the order the page draws its layers in)."""
+    index = {n.id: i for i, n in enumerate(panel.nodes)}
+    style_of: dict[tuple[str, float, tuple[int, ...]], int] = {}
+    styles: list[dict[str, Any]] = []
+    ends: list[list[int]] = []
+    for e in panel.edges:
+        key = (e.colour, e.width, e.dashes)
+        at = style_of.get(key)
+        if at is None:
+            at = style_of[key] = len(styles)
+            styles.append({"color": e.colour, "width": e.width, "dashes": list(e.dashes)})
+        ends.append([index[e.source], index[e.target], at])
+    return ends, styles
 
 
 def network_options(large: bool, many_ties: bool = False) -> dict[str, Any]:
@@ -85,6 +111,22 @@ def network_options(large: bool, many_ties: bool = False) -> dict[str, Any]:
     }
 
 
+@contextmanager
+def _no_collection() -> Iterator[None]:
+    """The garbage collector paused while a page's data is built: a 10,000-person map
+    is ~100,000 small lists and dicts, and each time their count crosses the
+    collector's threshold it walks every container the process holds (the maps kept in
+    ``visualisations.maps.cache`` are millions), which doubled the page's time. They
+    hold no cycles; the collector runs again, as it was, when the data is written."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def to_html(network: NetworkMap) -> str:
     """The map as one self-contained HTML page that loads nothing from anywhere.
 
@@ -93,35 +135,36 @@ def to_html(network: NetworkMap) -> str:
     started); ``window.alumniMap.networks`` holds the vis-network objects.
     """
     script, style = _vis_assets()
-    panels = []
-    for i, panel in enumerate(network.panels):
-        nodes, edges = _vis_data(panel)
-        large = len(nodes) > LARGE_MAP
-        many = len(edges) > MANY_TIES
-        panels.append(
-            {
-                "id": f"map-{i}",
-                "title": panel.title,
-                "note": panel.note,
-                "data": json.dumps(
-                    {
-                        "nodes": nodes,
-                        "edges": edges,
-                        "canvasEdges": many,
-                        "options": network_options(large, many),
-                    },
-                    separators=(",", ":"),
-                )
-                .replace("<", "\\u003c")
-                .replace(">", "\\u003e")
-                .replace("&", "\\u0026"),
-            }
-        )
+    with _no_collection():
+        panels = [_panel(i, panel) for i, panel in enumerate(network.panels)]
     return (
         template_environment()
         .get_template("network.html")
         .render(map=network, panels=panels, vis_script=script, vis_style=style)
     )
+
+
+def _panel(i: int, panel: Panel) -> dict[str, str]:
+    """One panel's title, note and vis-network data, the data as one JSON text that is
+    safe inside ``<script>`` (``<``, ``>`` and ``&`` escaped)."""
+    large = len(panel.nodes) > LARGE_MAP
+    many = len(panel.edges) > MANY_TIES
+    data: dict[str, Any] = {"nodes": _vis_nodes(panel)}
+    if many:
+        data["edges"], data["edgeStyles"] = _canvas_edges(panel)
+    else:
+        data["edges"] = _vis_edges(panel)
+    data["canvasEdges"] = many
+    data["options"] = network_options(large, many)
+    return {
+        "id": f"map-{i}",
+        "title": panel.title,
+        "note": panel.note,
+        "data": json.dumps(data, separators=(",", ":"))
+        .replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026"),
+    }
 
 
 def render(network: NetworkMap, path: Path) -> Path:
