@@ -32,7 +32,7 @@ from graph.errors import Invalid, NotFound, Problem
 from graph.model import DEFAULT_METRIC_KINDS, Person, Role, Sector, TieKind, Wave
 from graph.store import GraphStore
 from graph.viewer import Visibility
-from visualisations.maps.cache import remembered
+from visualisations.maps.cache import collector_paused, remembered
 from visualisations.maps.collapsed import collapsed_map, legends
 from visualisations.maps.positions import layout
 from visualisations.maps.style import (
@@ -336,6 +336,11 @@ def network_map(
     """
     request.check()
     _check_filters(store, request)
+    with collector_paused():
+        return _network_map(store, request, viewer)
+
+
+def _network_map(store: GraphStore, request: MapRequest, viewer: Visibility) -> NetworkMap:
     key = _snapshot_key(request)
     graph = remembered(store, ("map-snapshot", key), lambda: _snapshot(store, request))
     as_of: date = graph.graph["as_of"]

@@ -4,16 +4,14 @@ positions given (no physics), and a content security policy that forbids every f
 
 from __future__ import annotations
 
-import gc
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from visualisations.maps.cache import collector_paused
 from visualisations.maps.style import LARGE_MAP, MANY_TIES, NetworkMap, Panel
 
 _TEMPLATES = Path(__file__).parent.parent / "templates"
@@ -111,22 +109,6 @@ def network_options(large: bool, many_ties: bool = False) -> dict[str, Any]:
     }
 
 
-@contextmanager
-def _no_collection() -> Iterator[None]:
-    """The garbage collector paused while a page's data is built: a 10,000-person map
-    is ~100,000 small lists and dicts, and each time their count crosses the
-    collector's threshold it walks every container the process holds (the maps kept in
-    ``visualisations.maps.cache`` are millions), which doubled the page's time. They
-    hold no cycles; the collector runs again, as it was, when the data is written."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def to_html(network: NetworkMap) -> str:
     """The map as one self-contained HTML page that loads nothing from anywhere.
 
@@ -135,7 +117,7 @@ def to_html(network: NetworkMap) -> str:
     started); ``window.alumniMap.networks`` holds the vis-network objects.
     """
     script, style = _vis_assets()
-    with _no_collection():
+    with collector_paused():
         panels = [_panel(i, panel) for i, panel in enumerate(network.panels)]
     return (
         template_environment()
