@@ -342,7 +342,9 @@ def network_map(
 
 def _network_map(store: GraphStore, request: MapRequest, viewer: Visibility) -> NetworkMap:
     key = _snapshot_key(request)
-    graph = remembered(store, ("map-snapshot", key), lambda: _snapshot(store, request))
+    day = key[0]  # today's date read once, for the key and the snapshot alike
+    asked = replace(request, as_of=day) if isinstance(day, date) else request
+    graph = remembered(store, ("map-snapshot", key), lambda: _snapshot(store, asked))
     as_of: date = graph.graph["as_of"]
     if request.collapse == "organisations":
         return remembered(
