@@ -42,6 +42,7 @@ from benchmarks.decisions import run_decisions
 from benchmarks.ingest import holds_programme, load_programme, run_ingest
 from benchmarks.latency import run_http
 from benchmarks.maps import run_maps
+from benchmarks.maps import summary as maps_summary
 from benchmarks.metrics import (
     compare_suites,
     run_igraph,
@@ -220,6 +221,8 @@ def run_size(args: argparse.Namespace, people: int, log: list[Json]) -> Json:
                 f"{name}/maps",
                 isolated(run_maps, url=url, as_of=gen.AS_OF.isoformat(), work=str(work / "maps")),
             )
+            for line in maps_summary(figures["maps"]) if figures["maps"] else ():
+                say(f"  {line}")
     if "metrics" in args.phase_list:
         size["metrics"] = run_suites(args, people, work, snapshot_file, log)
         digests = {s: f["snapshot"]["digest"] for s, f in size["stores"].items() if "snapshot" in f}

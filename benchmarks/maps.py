@@ -5,7 +5,12 @@ For one SQLite store holding the generated programme:
 1. the map of everyone as of ``AS_OF`` is built the way
    ``GET /visualisations/network.html`` builds it (``visualisations.maps``, the
    programme team's view: snapshot, betweenness, layout in Python, physics off),
-   timed step by step, and written to an HTML file;
+   and written to an HTML file, three times on one store object (issue 15): *first*
+   in the fresh process (imports included), *cold* (the map cache emptied, as after
+   a write: everything but the imports worked out again) and *warm* (the same
+   snapshot again, answered from ``visualisations.maps.cache``: only the page is
+   written); each is added to the drawing time below as "built and drawn", against
+   the target of :data:`TARGET_S`;
 2. its **peer**, measured in the same run: the same network with organisations
    collapsed into one node each (``collapse="organisations"``);
 3. each file is opened ``repeats`` times in headless Chromium (Debian's
@@ -33,39 +38,59 @@ from benchmarks.common import Json, stopwatch
 from graph.model import KeyRole
 from graph.stores import open_store
 
-__all__ = ["run_maps"]
+__all__ = ["TARGET_S", "run_maps", "summary"]
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"]
 DRAWN = "() => document.documentElement.dataset.drawn === 'yes'"
+TARGET_S = 3.0
+"""Issue 15: a 10,000-person map built and drawn in under 3 s together."""
 
 
 def _build(url: str, as_of: date, collapse: bool, out: Path) -> Json:
+    """The map built three times on one store object, each time with its page written:
+    first in this fresh process (imports and all), then cold (the map cache emptied, as
+    after a write: snapshot, betweenness and layout worked out again, imports done), then
+    warm (the same snapshot again: only the page is worked out)."""
     from services import maps
     from services.consent import Viewer
-    from visualisations.maps import MANY_TIES, to_html
+    from visualisations.maps import MANY_TIES, cache, to_html
 
     team = Viewer(role=KeyRole.PROGRAMME, key_id="bench-maps")
+    request = maps.MapRequest(as_of=as_of, collapse="organisations" if collapse else None)
     store = open_store(url)
+    built: dict[str, float] = {}
+    written: dict[str, float] = {}
+    cpu: dict[str, float] = {}  # this process's CPU seconds: less hostage to the load
+    drawn: dict[str, maps.NetworkMap] = {}
     try:
-        with stopwatch() as elapsed:
-            network = maps.network_map(
-                store,
-                team,
-                maps.MapRequest(as_of=as_of, collapse="organisations" if collapse else None),
-            )
-        built = elapsed()
+        for run in ("first", "cold", "warm"):
+            if run == "cold":
+                cache.forget(store)
+            started = time.process_time()
+            with stopwatch() as elapsed:
+                drawn[run] = maps.network_map(store, team, request)
+            built[run] = elapsed()
+            with stopwatch() as elapsed:
+                out.write_text(to_html(drawn[run]), encoding="utf-8")
+            written[run] = elapsed()
+            cpu[run] = time.process_time() - started
     finally:
         store.close()
-    with stopwatch() as elapsed:
-        out.write_text(to_html(network), encoding="utf-8")
+    network = drawn["warm"]
     (panel,) = network.panels
     return {
         "nodes": len(panel.nodes),
         "edges": len(panel.edges),
         "ties_drawn_by": "page" if len(panel.edges) > MANY_TIES else "vis-network",
-        "build_s": round(built, 2),
-        "html_s": round(elapsed(), 2),
+        "build_s": round(built["first"], 2),
+        "html_s": round(written["first"], 2),
+        "cold_build_s": round(built["cold"], 2),
+        "cold_html_s": round(written["cold"], 2),
+        "warm_build_s": round(built["warm"], 3),
+        "warm_html_s": round(written["warm"], 2),
+        "cpu_built_and_page_s": {run: round(seconds, 2) for run, seconds in cpu.items()},
+        "same_map_cold_and_warm": drawn["cold"] == drawn["warm"] == drawn["first"],
         "html_mib": round(out.stat().st_size / 2**20, 2),
     }
 
@@ -124,4 +149,33 @@ def run_maps(url: str, as_of: str, work: str, repeats: int = 3, timeout_s: float
             browser.close()
     people, orgs = result["people"], result["organisations"]
     result["ratio"] = round(people["median_drawn_s"] / max(orgs["median_drawn_s"], 0.001), 1)
+    for figures in (people, orgs):
+        drawn = figures["median_drawn_s"]
+        for run in ("first", "cold", "warm"):
+            prefix = "" if run == "first" else f"{run}_"
+            spent = figures[f"{prefix}build_s"] + figures[f"{prefix}html_s"] + drawn
+            figures[f"{run}_built_and_drawn_s"] = round(spent, 2)
+    result["target_s"] = TARGET_S
     return result
+
+
+def summary(maps: Json) -> list[str]:
+    """The map's figures in words, one line per map: built (first in a fresh process,
+    cold, warm), page written, drawn, and built and drawn together against the target."""
+    lines = []
+    for name in ("people", "organisations"):
+        m = maps[name]
+        together = ", ".join(
+            f"{run} {m[f'{run}_built_and_drawn_s']} s"
+            f" ({'met' if m[f'{run}_built_and_drawn_s'] < TARGET_S else 'not met'})"
+            for run in ("first", "cold", "warm")
+        )
+        lines.append(
+            f"map of {name}: {m['nodes']} nodes, {m['edges']} ties; built first"
+            f" {m['build_s']} s + page {m['html_s']} s, cold {m['cold_build_s']} s +"
+            f" {m['cold_html_s']} s, warm {m['warm_build_s']} s + {m['warm_html_s']} s;"
+            f" drawn in Chromium {m['median_drawn_s']} s (median);"
+            f" built and drawn (target < {TARGET_S:g} s): {together};"
+            f" CPU seconds of build + page: {m['cpu_built_and_page_s']}"
+        )
+    return lines

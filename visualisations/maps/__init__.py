@@ -2,8 +2,9 @@
 
 One topic a module: what a map shows (``data``: the snapshot, filters and consent,
 read through ``graph.measure``), how it looks (``style``), where each node goes
-(``positions``) and the page that draws it (``html``). The names below are the
-package's public face.
+(``positions``) and the page that draws it (``html``); what is worked out is kept
+per store until its next write (``cache``). The names below are the package's
+public face.
 """
 
 from __future__ import annotations

@@ -47,7 +47,7 @@ def legends(
     legend_roles = tuple(
         (r.value.replace("_", " "), ROLE_SHAPES[r]) for r in ROLE_PRECEDENCE if r.value in roles
     )
-    drawn = {edge_style(e.kinds) for e in edges}
+    drawn = {edge_style(kinds) for kinds in {e.kinds for e in edges}}
     legend_ties = tuple(
         (s.text, s.colour, "dashed" if s.dashes else "solid")
         for s in TIE_STYLES.values()

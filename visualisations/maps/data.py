@@ -32,6 +32,7 @@ from graph.errors import Invalid, NotFound, Problem
 from graph.model import DEFAULT_METRIC_KINDS, Person, Role, Sector, TieKind, Wave
 from graph.store import GraphStore
 from graph.viewer import Visibility
+from visualisations.maps.cache import collector_paused, remembered
 from visualisations.maps.collapsed import collapsed_map, legends
 from visualisations.maps.positions import layout
 from visualisations.maps.style import (
@@ -46,6 +47,7 @@ from visualisations.maps.style import (
     MapNode,
     NetworkMap,
     Panel,
+    TieStyle,
     edge_style,
     node_size,
 )
@@ -266,16 +268,34 @@ def _person_nodes(
     return nodes
 
 
-def _edges(graph: nx.Graph, new: set[frozenset[str]] | None = None) -> list[MapEdge]:
+def _edge_look(kinds: tuple[str, ...]) -> tuple[TieStyle, str]:
+    """The style of an edge of these kinds, and its tooltip's text."""
+    texts = [TIE_STYLES[TieKind(k)].text for k in TIE_PRECEDENCE if k.value in kinds]
+    return edge_style(kinds), "; ".join(texts)
+
+
+def _edges(
+    graph: nx.Graph, new: set[frozenset[str]] | None = None, shown: set[str] | None = None
+) -> list[MapEdge]:
+    """The ties among ``shown`` (everyone when ``None``), ordered by their two ends.
+
+    One pass over the graph's own edges (not a subgraph view, which checks both ends
+    of every edge it yields), each kind of edge styled once."""
+    ends = [
+        (u, v, data["kinds"]) if u <= v else (v, u, data["kinds"])
+        for u, v, data in graph.edges(data=True)
+        if shown is None or (u in shown and v in shown)
+    ]
+    ends.sort(key=lambda e: (e[0], e[1]))
+    looks: dict[tuple[str, ...], tuple[TieStyle, str]] = {}
     edges = []
-    for u, v, data in sorted(
-        graph.edges(data=True), key=lambda e: (min(e[0], e[1]), max(e[0], e[1]))
-    ):
-        a, b = sorted((u, v))
-        kinds = tuple(data["kinds"])
-        style = edge_style(kinds)
+    for a, b, held in ends:
+        kinds = tuple(held)
+        look = looks.get(kinds)
+        if look is None:
+            look = looks[kinds] = _edge_look(kinds)
+        style, text = look
         is_new = new is not None and frozenset((a, b)) in new
-        texts = [TIE_STYLES[TieKind(k)].text for k in TIE_PRECEDENCE if k.value in kinds]
         edges.append(
             MapEdge(
                 source=a,
@@ -284,11 +304,18 @@ def _edges(graph: nx.Graph, new: set[frozenset[str]] | None = None) -> list[MapE
                 colour=NEW_TIE_COLOUR if is_new else style.colour,
                 width=style.width + (1.5 if is_new else 0.0),
                 dashes=style.dashes,
-                title=("new since the previous wave: " if is_new else "") + "; ".join(texts),
+                title=("new since the previous wave: " if is_new else "") + text,
                 new=is_new,
             )
         )
     return edges
+
+
+def _snapshot_key(request: MapRequest) -> tuple[object, ...]:
+    """What names a map's snapshot: its date (today when none is given) or its cohort's
+    wave, and its tie kinds."""
+    day = request.as_of or (None if request.cohort_id or request.wave else date.today())
+    return (day, request.cohort_id, request.wave, tuple(request.kinds))
 
 
 def network_map(
@@ -299,48 +326,88 @@ def network_map(
 ) -> NetworkMap:
     """The map one request names, showing only whom ``viewer`` sees.
 
+    The snapshot, its directory, everyone's betweenness and each finished map are
+    kept per store until its next write (``visualisations.maps.cache``): the same map
+    asked for again is not worked out again, and a map after a write shows it.
+
     Raises ``Invalid`` for contradictory options, ``NotFound`` for an unknown
     cohort, wave, organisation, or a person who is not in the network (absent,
     without analytics consent, or not visible to the caller: the same answer).
     """
     request.check()
     _check_filters(store, request)
-    graph = _snapshot(store, request)
+    with collector_paused():
+        return _network_map(store, request, viewer)
+
+
+def _network_map(store: GraphStore, request: MapRequest, viewer: Visibility) -> NetworkMap:
+    key = _snapshot_key(request)
+    day = key[0]  # today's date read once, for the key and the snapshot alike
+    asked = replace(request, as_of=day) if isinstance(day, date) else request
+    graph = remembered(store, ("map-snapshot", key), lambda: _snapshot(store, asked))
     as_of: date = graph.graph["as_of"]
     if request.collapse == "organisations":
-        return collapsed_map(graph, request, _describe_snapshot(request, graph))
-    directory = _directory(store, graph.nodes, as_of, request.cohort_id or request.cohort_filter)
+        return remembered(
+            store,
+            ("map-collapsed", key, request),
+            lambda: collapsed_map(graph, request, _describe_snapshot(request, graph)),
+        )
+    roles_in = request.cohort_id or request.cohort_filter
+    directory = remembered(
+        store,
+        ("map-directory", key, roles_in),
+        lambda: _directory(store, graph.nodes, as_of, roles_in),
+    )
     everyone = {
         v for v in graph.nodes if v in directory.people and viewer.sees(directory.people[v])
     }
     ego = request.person_id
-    notes: list[str] = []
     if ego is not None:
         if ego not in everyone:
             raise NotFound("person in the network", ego)
         around = _ego_people(store, graph, ego, request.radius, directory.people, viewer)
         shown = around & _filtered(graph, request, directory, keep={ego})
-        drawn = graph.subgraph(shown)
+    else:
+        shown = everyone & _filtered(graph, request, directory)
+    return remembered(
+        store,
+        ("map", key, request, frozenset(shown)),
+        lambda: _drawn_map(store, key, graph, request, directory, shown),
+    )
+
+
+def _drawn_map(
+    store: GraphStore,
+    key: tuple[object, ...],
+    graph: nx.Graph,
+    request: MapRequest,
+    directory: _Directory,
+    shown: set[str],
+) -> NetworkMap:
+    """The map of ``shown`` in ``graph``: sized, laid out, styled."""
+    ego = request.person_id
+    whole = len(shown) == graph.number_of_nodes()
+    drawn = graph if whole else graph.subgraph(shown)
+    notes: list[str] = []
+    if ego is not None:
         sizes, _ = _betweenness(drawn)
         notes.append("Sizes are betweenness inside this map.")
         title = f"{directory.people[ego].name}'s network"
     else:
-        shown = everyone & _filtered(graph, request, directory)
-        drawn = graph.subgraph(shown)
-        sizes, estimated = _betweenness(graph)
+        sizes, estimated = remembered(store, ("map-betweenness", key), lambda: _betweenness(graph))
         notes.append(
             "Sizes are betweenness in the whole network"
             + (" (estimated from 500 sampled sources)." if estimated else ".")
         )
         title = "The alumni network"
     positions = layout(drawn)
-    large = drawn.number_of_nodes() > LARGE_MAP
+    large = len(shown) > LARGE_MAP
     if large:
         notes.append("Names are in the tooltips (hover over a person).")
-    if drawn.number_of_edges() > MANY_TIES:
+    edges = _edges(graph, None, None if whole else shown)
+    if len(edges) > MANY_TIES:
         notes.append("Ties are drawn as one layer, without tooltips; zoom in to see them.")
     nodes = _person_nodes(graph, shown, directory, sizes, positions, ego, large)
-    edges = _edges(drawn)
     sectors, roles, ties = legends(nodes, edges)
     filters = _describe_filters(request)
     subtitle = _describe_snapshot(request, graph) + (f"; {filters}" if filters else "")
@@ -426,7 +493,6 @@ def wave_comparison(
     all_edges: list[MapEdge] = []
     for wave, g in snapshots:
         shown = keep & set(g.nodes)
-        drawn = g.subgraph(shown)
         new: set[frozenset[str]] | None = None
         if previous is not None:
             common = set(previous.nodes) & set(g.nodes)
@@ -435,7 +501,7 @@ def wave_comparison(
         sizes, _ = _betweenness(g)
         large = len(shown) > LARGE_MAP
         nodes = _person_nodes(g, shown, directory, sizes, positions, None, large)
-        edges = _edges(drawn, new)
+        edges = _edges(g, new, shown)
         all_nodes += nodes
         all_edges += edges
         members = sum(1 for v in shown if cohort_id in directory.cohorts_of.get(v, ()))

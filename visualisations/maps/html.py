@@ -11,6 +11,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from visualisations.maps.cache import collector_paused
 from visualisations.maps.style import LARGE_MAP, MANY_TIES, NetworkMap, Panel
 
 _TEMPLATES = Path(__file__).parent.parent / "templates"
@@ -35,14 +36,12 @@ def template_environment() -> Environment:
     )
 
 
-def _vis_data(panel: Panel) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """vis-network node and edge options, through pyvis's own Node and Edge."""
-    from pyvis.edge import Edge
-    from pyvis.node import Node
-
-    nodes = []
+def _vis_nodes(panel: Panel) -> list[dict[str, Any]]:
+    """vis-network node options, as pyvis's ``Node`` gives them (the same keys in the
+    same order), built as plain dicts."""
+    nodes: list[dict[str, Any]] = []
     for n in panel.nodes:
-        options: dict[str, Any] = {
+        node: dict[str, Any] = {
             "title": n.title,
             "color": n.colour,
             "size": n.size,
@@ -51,16 +50,44 @@ def _vis_data(panel: Panel) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]
             "physics": False,
         }
         if n.ego:
-            options["borderWidth"] = 4
-            options["color"] = {"background": n.colour, "border": "#000000"}
-        nodes.append(Node(n.id, n.shape, label=n.label, **options).options)
-    edges = []
+            node["borderWidth"] = 4
+            node["color"] = {"background": n.colour, "border": "#000000"}
+        node["id"] = n.id
+        node["label"] = n.label
+        node["shape"] = n.shape
+        nodes.append(node)
+    return nodes
+
+
+def _vis_edges(panel: Panel) -> list[dict[str, Any]]:
+    """vis-network edge options, as pyvis's ``Edge`` gives them, as plain dicts."""
+    edges: list[dict[str, Any]] = []
     for e in panel.edges:
-        options = {"color": e.colour, "width": e.width, "title": e.title}
+        edge: dict[str, Any] = {"color": e.colour, "width": e.width, "title": e.title}
         if e.dashes:
-            options["dashes"] = list(e.dashes)
-        edges.append(Edge(e.source, e.target, False, **options).options)
-    return nodes, edges
+            edge["dashes"] = list(e.dashes)
+        edge["from"] = e.source
+        edge["to"] = e.target
+        edges.append(edge)
+    return edges
+
+
+def _canvas_edges(panel: Panel) -> tuple[list[list[int]], list[dict[str, Any]]]:
+    """The ties the page draws itself (no tooltips there, so no titles shipped): each as
+    ``[from, to, style]``, indices into the panel's nodes and the styles, which are listed
+    in the order ties first use them (the order the page draws its layers in)."""
+    index = {n.id: i for i, n in enumerate(panel.nodes)}
+    style_of: dict[tuple[str, float, tuple[int, ...]], int] = {}
+    styles: list[dict[str, Any]] = []
+    ends: list[list[int]] = []
+    for e in panel.edges:
+        key = (e.colour, e.width, e.dashes)
+        at = style_of.get(key)
+        if at is None:
+            at = style_of[key] = len(styles)
+            styles.append({"color": e.colour, "width": e.width, "dashes": list(e.dashes)})
+        ends.append([index[e.source], index[e.target], at])
+    return ends, styles
 
 
 def network_options(large: bool, many_ties: bool = False) -> dict[str, Any]:
@@ -90,35 +117,36 @@ def to_html(network: NetworkMap) -> str:
     started); ``window.alumniMap.networks`` holds the vis-network objects.
     """
     script, style = _vis_assets()
-    panels = []
-    for i, panel in enumerate(network.panels):
-        nodes, edges = _vis_data(panel)
-        large = len(nodes) > LARGE_MAP
-        many = len(edges) > MANY_TIES
-        panels.append(
-            {
-                "id": f"map-{i}",
-                "title": panel.title,
-                "note": panel.note,
-                "data": json.dumps(
-                    {
-                        "nodes": nodes,
-                        "edges": edges,
-                        "canvasEdges": many,
-                        "options": network_options(large, many),
-                    },
-                    separators=(",", ":"),
-                )
-                .replace("<", "\\u003c")
-                .replace(">", "\\u003e")
-                .replace("&", "\\u0026"),
-            }
-        )
+    with collector_paused():
+        panels = [_panel(i, panel) for i, panel in enumerate(network.panels)]
     return (
         template_environment()
         .get_template("network.html")
         .render(map=network, panels=panels, vis_script=script, vis_style=style)
     )
+
+
+def _panel(i: int, panel: Panel) -> dict[str, str]:
+    """One panel's title, note and vis-network data, the data as one JSON text that is
+    safe inside ``<script>`` (``<``, ``>`` and ``&`` escaped)."""
+    large = len(panel.nodes) > LARGE_MAP
+    many = len(panel.edges) > MANY_TIES
+    data: dict[str, Any] = {"nodes": _vis_nodes(panel)}
+    if many:
+        data["edges"], data["edgeStyles"] = _canvas_edges(panel)
+    else:
+        data["edges"] = _vis_edges(panel)
+    data["canvasEdges"] = many
+    data["options"] = network_options(large, many)
+    return {
+        "id": f"map-{i}",
+        "title": panel.title,
+        "note": panel.note,
+        "data": json.dumps(data, separators=(",", ":"))
+        .replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026"),
+    }
 
 
 def render(network: NetworkMap, path: Path) -> Path:
