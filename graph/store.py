@@ -123,6 +123,40 @@ class StoreChanges:
     erasure, an import, a large write without a run, a mark too old): read it all."""
 
 
+FACETS = ("organisation", "sector", "cohort", "issue", "project")
+"""What a search document lists its person under: employers now and their sectors,
+cohorts, the wicked issues worked on and the projects that tie them to those issues."""
+
+
+@dataclass(frozen=True)
+class SearchDocument:
+    """One person as a store's search index holds them (``graph.search`` writes them)."""
+
+    person_id: str
+    name: str
+    directory: bool
+    """``consent_directory``: alumni find only these (and themself)."""
+    area: str
+    """As written ("" for none; what the filters list)."""
+    area_key: str
+    """Folded (what the area filter compares)."""
+    body: str
+    """Every field searched, folded, one after another: the text the index holds."""
+    fields: str
+    """The same fields with their weights, one ``weight<TAB>text`` a line (for ranking)."""
+    facets: tuple[tuple[str, str], ...]
+    """(one of ``FACETS``, key) pairs the filters select by."""
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """A person a search index found: enough to rank them, nothing to show."""
+
+    person_id: str
+    name: str
+    fields: str
+
+
 @dataclass
 class StoreContent:
     """A whole store's content, as ``export_records`` reads it and ``import_records``
@@ -311,6 +345,42 @@ class GraphStore(Protocol):
         """What every write after ``mark`` changed (``graph.store_changes``), in one read;
         ``None`` asks only for the latest mark (``entries`` is then None). Read the mark
         before reading what it covers: a write racing the read is then named again."""
+        ...
+
+    # -- the people search index (``graph.search`` keeps it) -------------------
+    def search_mark(self) -> int | None:
+        """The ``changes_since`` mark the search index is up to date with (None: never built)."""
+        ...
+
+    def index_people(
+        self,
+        documents: Sequence[SearchDocument],
+        *,
+        drop: Collection[str],
+        everything: bool,
+        mark: int,
+    ) -> None:
+        """Write these documents into the search index, remove ``drop``'s (or, with
+        ``everything``, every other document) and note ``mark``; in one transaction
+        that leaves ``version()`` alone (the index is derived, not content)."""
+        ...
+
+    def indexed_people(self, facets: Collection[tuple[str, str]]) -> set[str]:
+        """Ids of the people whose indexed document lists any of these facets."""
+        ...
+
+    def search_index(
+        self, query: PersonQuery, words: Sequence[str], page: Page | None
+    ) -> tuple[list[SearchHit], int]:
+        """The indexed people holding every word (folded, each a substring of a word of
+        theirs) and passing every filter of ``query`` (its ``area`` folded), consent
+        (``directory_only``, ``also_id``) included, and how many there are. Without
+        words, ``page`` of them in name order; with words, all of them (the caller
+        ranks), ``page`` ignored."""
+        ...
+
+    def search_areas(self, query: PersonQuery) -> list[tuple[str, str]]:
+        """(folded, as written) areas of the indexed people ``query``'s consent lets through."""
         ...
 
     # -- API keys (hashed; an erased person's keys go with them) ---------------

@@ -1,0 +1,106 @@
+"""The Cypher of the Neo4j store's people search index (``graph.neo4j_store_search``).
+
+A person's search document lives on their ``Person`` node as ``search_*``
+properties: ``search_body`` (every field, folded by ``graph.search``) under a
+full-text index with the ``whitespace`` analyzer (the text is folded already, so
+its terms are its words as they are compared), ``search_fields`` (for ranking),
+``search_area_key`` and one list per facet. An upsert of the person sets the node
+anew and so drops them; the next search writes them again (``graph.search``).
+"""
+
+from __future__ import annotations
+
+from typing import LiteralString
+
+__all__ = [
+    "AREAS",
+    "CLEAR",
+    "DROP",
+    "FULLTEXT",
+    "INDEXED_PEOPLE",
+    "MARK",
+    "PAGE",
+    "PAGE_COUNT",
+    "QUERY",
+    "SCHEMA",
+    "SET_MARK",
+    "WRITE",
+]
+
+FULLTEXT: LiteralString = "person_search"
+
+SCHEMA: tuple[LiteralString, ...] = (
+    "CREATE FULLTEXT INDEX person_search IF NOT EXISTS FOR (n:Person) ON EACH [n.search_body]"
+    " OPTIONS {indexConfig: {`fulltext.analyzer`: 'whitespace'}}",
+    "CREATE CONSTRAINT search_index_id IF NOT EXISTS FOR (n:SearchIndex) REQUIRE n.id IS UNIQUE",
+    "CALL db.awaitIndexes(300)",
+)
+"""Made on the first search, not at start-up (a store that is never searched has none)."""
+
+MARK: LiteralString = "OPTIONAL MATCH (s:SearchIndex {id: 'people'}) RETURN s.mark AS mark"
+
+SET_MARK: LiteralString = "MERGE (s:SearchIndex {id: 'people'}) SET s.mark = $mark"
+
+_REMOVE: LiteralString = (
+    " REMOVE x.search_body, x.search_fields, x.search_area_key, x.search_organisation,"
+    " x.search_sector, x.search_cohort, x.search_issue, x.search_project"
+)
+
+CLEAR: LiteralString = "MATCH (x:Person) WHERE x.search_fields IS NOT NULL" + _REMOVE
+
+DROP: LiteralString = "UNWIND $ids AS id MATCH (x:Person {id: id})" + _REMOVE
+
+WRITE: LiteralString = (
+    "UNWIND $rows AS row MATCH (x:Person {id: row.id})"
+    " SET x.search_body = row.body, x.search_fields = row.fields,"
+    " x.search_area_key = row.area_key, x.search_organisation = row.organisation,"
+    " x.search_sector = row.sector, x.search_cohort = row.cohort, x.search_issue = row.issue,"
+    " x.search_project = row.project"
+)
+
+INDEXED_PEOPLE: LiteralString = (
+    "UNWIND $facets AS f MATCH (x:Person)"
+    " WHERE (f.facet = 'organisation' AND f.value IN x.search_organisation)"
+    " OR (f.facet = 'sector' AND f.value IN x.search_sector)"
+    " OR (f.facet = 'cohort' AND f.value IN x.search_cohort)"
+    " OR (f.facet = 'issue' AND f.value IN x.search_issue)"
+    " OR (f.facet = 'project' AND f.value IN x.search_project)"
+    " RETURN DISTINCT x.id AS id"
+)
+
+_FILTERS: LiteralString = (
+    " ($organisation_id IS NULL OR $organisation_id IN x.search_organisation)"
+    " AND ($sector IS NULL OR $sector IN x.search_sector)"
+    " AND ($cohort_id IS NULL OR $cohort_id IN x.search_cohort)"
+    " AND ($issue_id IS NULL OR $issue_id IN x.search_issue)"
+    " AND ($area IS NULL OR x.search_area_key = $area)"
+    " AND ($ids IS NULL OR x.id IN $ids)"
+    " AND (NOT $directory_only OR x.consent_directory = true OR x.id = $also_id)"
+)
+"""Every filter of a ``PersonQuery``, consent included (alumni: directory-consenting
+people and themself), on the indexed node ``x``."""
+
+QUERY: LiteralString = (
+    "CALL db.index.fulltext.queryNodes('person_search', $lucene) YIELD node AS x"
+    " WHERE x.search_fields IS NOT NULL"
+    " AND all(word IN $words WHERE x.search_body CONTAINS word) AND" + _FILTERS + ""
+    " RETURN x.id AS id, x.name AS name, x.search_fields AS fields"
+)
+"""``$lucene`` requires a wildcard term per (longest) word, letters and digits only;
+``CONTAINS`` then checks every word exactly."""
+
+PAGE_COUNT: LiteralString = (
+    "MATCH (x:Person) WHERE x.search_fields IS NOT NULL AND" + _FILTERS + " RETURN count(x) AS n"
+)
+
+PAGE: LiteralString = (
+    "MATCH (x:Person) WHERE x.search_fields IS NOT NULL AND" + _FILTERS + ""
+    " RETURN x.id AS id, x.name AS name, x.search_fields AS fields"
+    " ORDER BY x.name, x.id SKIP $offset LIMIT $limit"
+)
+
+AREAS: LiteralString = (
+    "MATCH (x:Person) WHERE x.search_fields IS NOT NULL AND x.area IS NOT NULL"
+    " AND x.area <> '' AND (NOT $directory_only OR x.consent_directory = true OR x.id = $also_id)"
+    " RETURN x.search_area_key AS key, x.area AS area ORDER BY x.name, x.id"
+)
