@@ -16,6 +16,7 @@ with ``instr``. An erasure removes the person's rows and then merges the index
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
 from collections.abc import Callable, Collection, Sequence
@@ -150,9 +151,10 @@ def _conditions(query: PersonQuery, words: Sequence[str]) -> tuple[str, str, lis
     if checked:
         if not long_words:
             source = "person_fts f JOIN person_doc d ON d.rowid = f.rowid"
-        for word in sorted(checked):
-            clauses.append("instr(f.body, ?) > 0")
-            params.append(word)
+        clauses.append(  # one clause for any number of words (no expression-depth limit)
+            "NOT EXISTS (SELECT 1 FROM json_each(?) w WHERE instr(f.body, w.value) = 0)"
+        )
+        params.append(json.dumps(sorted(checked)))
     for facet, attribute in _FILTERS.items():
         if (value := getattr(query, attribute)) is not None:
             clauses.append(
