@@ -171,6 +171,16 @@ def test_search_index_follows_writes(loaded: GraphStore) -> None:
     assert found(loaded, "grommet") == ["rolo", "ulla"]  # renamed employer, not named
     assert found(loaded, "xylo") == ["ulla"]
     assert found(loaded, "sian") == []
+    loaded.apply(Batch(project_members=[ProjectMember(project_id="pr", person_id="ulla")]))
+    assert found(loaded, "murmuration") == ["qiana", "ulla"]  # a project joined
+    loaded.apply(Batch(issues=[WickedIssue(id="mur", title="Starling swarms", ambitions=())]))
+    assert found(loaded, "murmuration") == []  # an issue renamed: its people named
+    assert found(loaded, "starling") == ["qiana", "ulla"]
+    loaded.apply(
+        Batch(cohorts=[Cohort(id="kes", name="Cohort Osprey", start_date=date(2022, 1, 1))])
+    )
+    assert found(loaded, "kestrel") == []
+    assert found(loaded, "osprey") == ["qiana", "rolo"]
 
 
 def test_search_index_forgets_a_rolled_back_run(loaded: GraphStore) -> None:
