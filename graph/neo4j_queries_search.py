@@ -3,9 +3,10 @@
 A person's search document lives on their ``Person`` node as ``search_*``
 properties: ``search_body`` (every field, folded by ``graph.search``) under a
 full-text index with the ``whitespace`` analyzer (the text is folded already, so
-its terms are its words as they are compared), ``search_fields`` (for ranking),
-``search_area_key`` and one list per facet. An upsert of the person sets the node
-anew and so drops them; the next search writes them again (``graph.search``).
+its terms are its words as they are compared), ``search_weighted`` (the texts by
+weight, for ranking), ``search_area_key`` and one list per facet. An upsert of the
+person sets the node anew and so drops them; the next search writes them again
+(``graph.search``).
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ __all__ = [
     "INDEXED_PEOPLE",
     "MARK",
     "PAGE",
-    "PAGE_COUNT",
     "QUERY",
     "SCHEMA",
     "SET_MARK",
@@ -42,17 +42,17 @@ MARK: LiteralString = "OPTIONAL MATCH (s:SearchIndex {id: 'people'}) RETURN s.ma
 SET_MARK: LiteralString = "MERGE (s:SearchIndex {id: 'people'}) SET s.mark = $mark"
 
 _REMOVE: LiteralString = (
-    " REMOVE x.search_body, x.search_fields, x.search_area_key, x.search_organisation,"
+    " REMOVE x.search_body, x.search_weighted, x.search_area_key, x.search_organisation,"
     " x.search_sector, x.search_cohort, x.search_issue, x.search_project"
 )
 
-CLEAR: LiteralString = "MATCH (x:Person) WHERE x.search_fields IS NOT NULL" + _REMOVE
+CLEAR: LiteralString = "MATCH (x:Person) WHERE x.search_weighted IS NOT NULL" + _REMOVE
 
 DROP: LiteralString = "UNWIND $ids AS id MATCH (x:Person {id: id})" + _REMOVE
 
 WRITE: LiteralString = (
     "UNWIND $rows AS row MATCH (x:Person {id: row.id})"
-    " SET x.search_body = row.body, x.search_fields = row.fields,"
+    " SET x.search_body = row.body, x.search_weighted = row.weighted,"
     " x.search_area_key = row.area_key, x.search_organisation = row.organisation,"
     " x.search_sector = row.sector, x.search_cohort = row.cohort, x.search_issue = row.issue,"
     " x.search_project = row.project"
@@ -80,27 +80,46 @@ _FILTERS: LiteralString = (
 """Every filter of a ``PersonQuery``, consent included (alumni: directory-consenting
 people and themself), on the indexed node ``x``."""
 
+_QUALITY: LiteralString = (
+    "CASE WHEN text CONTAINS (' ' + word + ' ') THEN $qualities[0]"
+    " WHEN text CONTAINS (' ' + word) THEN $qualities[1]"
+    " WHEN text CONTAINS word THEN $qualities[2] ELSE 0.0 END"
+)
+
+_SCORE: LiteralString = (
+    "reduce(total = 0.0, word IN $words | total"
+    " + reduce(best = 0.0, i IN range(0, size($weights) - 1) |"
+    " CASE WHEN $weights[i] * (" + _QUALITY.replace("text", "x.search_weighted[i]") + ") > best"
+    " THEN $weights[i] * (" + _QUALITY.replace("text", "x.search_weighted[i]") + ")"
+    " ELSE best END))"
+    " + CASE WHEN size($words) < 2 THEN 0.0"
+    " ELSE reduce(best = 0.0, i IN range(0, size($weights) - 1) |"
+    " CASE WHEN x.search_weighted[i] CONTAINS $phrase AND $weights[i] > best"
+    " THEN $weights[i] ELSE best END) END"
+)
+"""``graph.search``'s score (``GraphStore.search_index``), the weights and qualities
+``graph.store``'s constants passed as parameters; summed in the words' order."""
+
 QUERY: LiteralString = (
     "CALL db.index.fulltext.queryNodes('person_search', $lucene) YIELD node AS x"
-    " WHERE x.search_fields IS NOT NULL"
+    " WITH x WHERE x.search_weighted IS NOT NULL"
     " AND all(word IN $words WHERE x.search_body CONTAINS word) AND" + _FILTERS + ""
-    " RETURN x.id AS id, x.name AS name, x.search_fields AS fields"
+    " WITH x, " + _SCORE + " AS score ORDER BY score DESC, x.name, x.id"
+    " WITH collect({id: x.id, name: x.name}) AS found"
+    " RETURN size(found) AS n, found[$offset..$offset + $limit] AS page"
 )
 """``$lucene`` requires a wildcard term per (longest) word, letters and digits only;
 ``CONTAINS`` then checks every word exactly."""
 
-PAGE_COUNT: LiteralString = (
-    "MATCH (x:Person) WHERE x.search_fields IS NOT NULL AND" + _FILTERS + " RETURN count(x) AS n"
-)
-
 PAGE: LiteralString = (
-    "MATCH (x:Person) WHERE x.search_fields IS NOT NULL AND" + _FILTERS + ""
-    " RETURN x.id AS id, x.name AS name, x.search_fields AS fields"
-    " ORDER BY x.name, x.id SKIP $offset LIMIT $limit"
+    "MATCH (x:Person) WHERE x.search_weighted IS NOT NULL AND" + _FILTERS + ""
+    " WITH x ORDER BY x.name, x.id"
+    " WITH collect({id: x.id, name: x.name}) AS found"
+    " RETURN size(found) AS n, found[$offset..$offset + $limit] AS page"
 )
 
 AREAS: LiteralString = (
-    "MATCH (x:Person) WHERE x.search_fields IS NOT NULL AND x.area IS NOT NULL"
+    "MATCH (x:Person) WHERE x.search_weighted IS NOT NULL AND x.area IS NOT NULL"
     " AND x.area <> '' AND (NOT $directory_only OR x.consent_directory = true OR x.id = $also_id)"
     " RETURN x.search_area_key AS key, x.area AS area ORDER BY x.name, x.id"
 )

@@ -19,7 +19,14 @@ from typing import Any
 from neo4j import Driver, Session
 
 from graph import neo4j_queries_search as q
-from graph.store import Page, PersonQuery, SearchDocument, SearchHit
+from graph.store import (
+    SEARCH_QUALITIES,
+    SEARCH_WEIGHTS,
+    Page,
+    PersonQuery,
+    SearchDocument,
+    SearchHit,
+)
 
 __all__ = ["Neo4jSearch", "lucene_query"]
 
@@ -52,7 +59,7 @@ def _row(d: SearchDocument) -> dict[str, Any]:
     return {
         "id": d.person_id,
         "body": d.body,
-        "fields": d.fields,
+        "weighted": list(d.weighted),
         "area_key": d.area_key,
         **by_facet,
     }
@@ -131,20 +138,22 @@ class Neo4jSearch:
         return {str(r["id"]) for r in rows}
 
     def search_index(
-        self, query: PersonQuery, words: Sequence[str], page: Page | None
+        self, query: PersonQuery, words: Sequence[str], page: Page
     ) -> tuple[list[SearchHit], int]:
-        params = _params(query)
-        if words or page is None:
-            if words:
-                rows = self._search_rows(
-                    q.QUERY, lucene=lucene_query(words), words=list(words), **params
-                )
-            else:
-                rows = self._search_rows(q.PAGE, offset=0, limit=2**62, **params)
-            return [SearchHit(r["id"], r["name"], r["fields"]) for r in rows], len(rows)
-        (counted,) = self._search_rows(q.PAGE_COUNT, **params)
-        rows = self._search_rows(q.PAGE, offset=page.offset, limit=page.limit, **params)
-        return [SearchHit(r["id"], r["name"], r["fields"]) for r in rows], int(counted["n"])
+        paged = {"offset": page.offset, "limit": page.limit, **_params(query)}
+        if words:
+            (row,) = self._search_rows(
+                q.QUERY,
+                lucene=lucene_query(words),
+                words=list(words),
+                phrase=" ".join(words),
+                weights=list(SEARCH_WEIGHTS),
+                qualities=list(SEARCH_QUALITIES),
+                **paged,
+            )
+        else:
+            (row,) = self._search_rows(q.PAGE, **paged)
+        return [SearchHit(h["id"], h["name"]) for h in row["page"]], int(row["n"])
 
     def search_areas(self, query: PersonQuery) -> list[tuple[str, str]]:
         rows = self._search_rows(

@@ -10,13 +10,14 @@ words above the start of a word above the middle, and a query found as a whole
 phrase above the same words apart; then by name.
 
 Each store keeps a text index of one *search document* per person (``documents``:
-every field above, folded here so both stores compare the same text): an FTS5
-table in SQLite, a full-text index over ``Person`` properties in Neo4j. The index
-selects the people holding every word, applies the filters and the viewer's
-consent *inside the query* (``PersonQuery.directory_only`` and ``also_id``: whom
-an alumni caller may see) and counts them; the candidates are then ranked here
-by the rules above, which no index scores the same way, and only the page shown
-is read as profiles.
+every field above, folded here so both stores compare the same text, and the same
+texts grouped by weight): an FTS5 table in SQLite, a full-text index over
+``Person`` properties in Neo4j. One store query selects the people holding every
+word, applies the filters and the viewer's consent (``PersonQuery.directory_only``
+and ``also_id``: whom an alumni caller may see), counts them, scores them by the
+rules above (the weights and qualities are ``graph.store.SEARCH_WEIGHTS`` and
+``SEARCH_QUALITIES``; the score is spelled out at ``GraphStore.search_index``) and
+returns one page; only that page is read as profiles.
 
 The index is brought up to date lazily, by the first search after the store's
 version changed (``catch_up``): the store's log of writes (``changes_since``)
@@ -49,16 +50,23 @@ from graph.model import (
     WickedIssue,
 )
 from graph.profiles import Profile, profiles
-from graph.store import GraphStore, Page, PageResult, PersonQuery, SearchDocument, SearchHit
+from graph.store import (
+    SEARCH_WEIGHTS,
+    GraphStore,
+    Page,
+    PageResult,
+    PersonQuery,
+    SearchDocument,
+)
 
-__all__ = ["areas", "catch_up", "documents", "fold", "rank", "search", "words_of"]
+__all__ = ["areas", "catch_up", "documents", "fold", "search", "words_of"]
 
 _EVERYTHING = Page(limit=100_000_000)
 
 NAME, EMPLOYER, JOB, SECTOR, AREA, TOPICS, ISSUES, COHORTS = 8.0, 6.0, 4.0, 3.0, 3.0, 3.0, 2.0, 1.0
 """How much a word found in each field counts (whole word; less at a word's start or middle)."""
 
-_WHOLE, _START, _INSIDE = 1.0, 0.75, 0.4
+assert {NAME, EMPLOYER, JOB, SECTOR, AREA, TOPICS, ISSUES, COHORTS} == set(SEARCH_WEIGHTS)
 _SEPARATORS = re.compile(r"[\W_]+")
 
 _INDEXED_KINDS = frozenset(
@@ -168,6 +176,12 @@ def _document(
     fields += [(COHORTS, c.name) for c in own_cohorts]
     fields += [(ISSUES, i.title) for i in own_issues]
     searched = [(w, f) for w, text in fields if (f := fold(text))]
+    weighted = tuple(
+        f" {' | '.join(f for w, f in searched if w == weight)} "
+        if any(w == weight for w, _ in searched)
+        else ""
+        for weight in SEARCH_WEIGHTS
+    )
     facets = {
         *(("organisation", o.id) for o in now),
         *(("sector", str(o.sector)) for o in now),
@@ -182,7 +196,7 @@ def _document(
         area=person.area or "",
         area_key=fold(person.area or ""),
         body=" | ".join(f for _, f in searched),
-        fields="\n".join(f"{w}\t{f}" for w, f in searched),
+        weighted=weighted,
         facets=tuple(sorted(facets)),
     )
 
@@ -223,45 +237,6 @@ def catch_up(store: GraphStore) -> None:
 # -- searching -----------------------------------------------------------------------------
 
 
-def _fields(encoded: str) -> list[tuple[float, str]]:
-    fields = []
-    for line in encoded.split("\n"):
-        weight, _, text = line.partition("\t")
-        if text:
-            fields.append((float(weight), f" {text} "))
-    return fields
-
-
-def _quality(word: str, text: str) -> float:
-    """How ``word`` is found in ``text`` (both folded, ``text`` padded with spaces)."""
-    if word not in text:
-        return 0.0
-    if f" {word} " in text:
-        return _WHOLE
-    return _START if f" {word}" in text else _INSIDE
-
-
-def _score(fields: list[tuple[float, str]], words: list[str], phrase: str) -> float:
-    """How well the query matches (0: some word is found nowhere)."""
-    total = 0.0
-    for word in words:
-        best = max((weight * _quality(word, text) for weight, text in fields), default=0)
-        if best == 0:
-            return 0.0
-        total += best
-    if len(words) > 1:
-        total += max((w for w, text in fields if _quality(phrase, text) > 0), default=0)
-    return total
-
-
-def rank(hits: Iterable[SearchHit], words: list[str]) -> list[SearchHit]:
-    """The hits holding every word, best first, then by name and id."""
-    phrase = " ".join(words)
-    scored = [(s, h) for h in hits if (s := _score(_fields(h.fields), words, phrase)) > 0]
-    scored.sort(key=lambda f: (-f[0], f[1].name, f[1].person_id))
-    return [h for _, h in scored]
-
-
 def search(store: GraphStore, query: PersonQuery, page: Page) -> PageResult[Profile]:
     """One page of the people matching ``query`` (its consent fields included: whom the
     caller may see), best first, and how many there are in all.
@@ -270,16 +245,9 @@ def search(store: GraphStore, query: PersonQuery, page: Page) -> PageResult[Prof
     text ranks as the module says; without text, people come in name order.
     """
     catch_up(store)
-    words = words_of(query.text)
     if query.area is not None:
         query = replace(query, area=fold(query.area))
-    if words:
-        hits, _ = store.search_index(query, words, None)
-        ranked = rank(hits, words)
-        count = len(ranked)
-        shown = ranked[page.offset : page.offset + page.limit]
-    else:
-        shown, count = store.search_index(query, [], page)
+    shown, count = store.search_index(query, words_of(query.text), page)
     people = store.get_many(Person, [h.person_id for h in shown])
     found = profiles(store, [people[h.person_id] for h in shown if h.person_id in people])
     return PageResult(list(found.values()), count)

@@ -22,7 +22,14 @@ import threading
 from collections.abc import Callable, Collection, Sequence
 from typing import Any, TypeVar
 
-from graph.store import Page, PersonQuery, SearchDocument, SearchHit
+from graph.store import (
+    SEARCH_QUALITIES,
+    SEARCH_WEIGHTS,
+    Page,
+    PersonQuery,
+    SearchDocument,
+    SearchHit,
+)
 
 __all__ = [
     "SCHEMA",
@@ -40,7 +47,9 @@ SCHEMA = (
     "CREATE VIRTUAL TABLE IF NOT EXISTS person_fts USING fts5(body, tokenize = 'trigram')",
     "CREATE TABLE IF NOT EXISTS person_doc (rowid INTEGER PRIMARY KEY,"
     " person_id TEXT NOT NULL UNIQUE, name TEXT NOT NULL, directory INTEGER NOT NULL,"
-    " area TEXT NOT NULL, area_key TEXT NOT NULL, fields TEXT NOT NULL)",
+    " area TEXT NOT NULL, area_key TEXT NOT NULL,"
+    " w0 TEXT NOT NULL, w1 TEXT NOT NULL, w2 TEXT NOT NULL, w3 TEXT NOT NULL,"
+    " w4 TEXT NOT NULL, w5 TEXT NOT NULL)",
     "CREATE INDEX IF NOT EXISTS person_doc_name ON person_doc(name, person_id)",
     "CREATE TABLE IF NOT EXISTS person_facet (person_id TEXT NOT NULL, facet TEXT NOT NULL,"
     " value TEXT NOT NULL, PRIMARY KEY (facet, value, person_id)) WITHOUT ROWID",
@@ -103,9 +112,9 @@ def index_people(
         drop_person(conn, [*drop, *(d.person_id for d in documents)])
     for d in documents:
         rowid = conn.execute(
-            "INSERT INTO person_doc (person_id, name, directory, area, area_key, fields)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            (d.person_id, d.name, int(d.directory), d.area, d.area_key, d.fields),
+            "INSERT INTO person_doc (person_id, name, directory, area, area_key,"
+            " w0, w1, w2, w3, w4, w5) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (d.person_id, d.name, int(d.directory), d.area, d.area_key, *d.weighted),
         ).lastrowid
         conn.execute("INSERT INTO person_fts (rowid, body) VALUES (?, ?)", (rowid, d.body))
     conn.executemany(
@@ -181,23 +190,55 @@ def _conditions(query: PersonQuery, words: Sequence[str]) -> tuple[str, str, lis
     return source, " AND ".join(clauses) or "1", params
 
 
+def _score() -> str:
+    """``graph.search``'s score of a row of ``person_doc d``: the words a JSON array (the
+    first parameter), the phrase the next six (empty for one word). The weights and
+    qualities are ``graph.store``'s constants, written into the text as numbers."""
+    whole, start, inside = SEARCH_QUALITIES
+
+    def quality(column: str, word: str) -> str:
+        return (
+            f"(CASE WHEN instr({column}, ' ' || {word} || ' ') > 0 THEN {whole!r}"
+            f" WHEN instr({column}, ' ' || {word}) > 0 THEN {start!r}"
+            f" WHEN instr({column}, {word}) > 0 THEN {inside!r} ELSE 0.0 END)"
+        )
+
+    columns = [(f"d.w{i}", w) for i, w in enumerate(SEARCH_WEIGHTS)]
+    best = ", ".join(f"{w!r} * {quality(c, 'w.value')}" for c, w in columns)
+    phrase = ", ".join(
+        f"(CASE WHEN ? <> '' AND instr({c}, ?) > 0 THEN {w!r} ELSE 0.0 END)" for c, w in columns
+    )
+    return f"((SELECT total(max({best})) FROM json_each(?) w) + max({phrase}))"
+
+
+_SCORE = _score()
+
+
 def search_index(
-    conn: sqlite3.Connection, query: PersonQuery, words: Sequence[str], page: Page | None
+    conn: sqlite3.Connection, query: PersonQuery, words: Sequence[str], page: Page
 ) -> tuple[list[SearchHit], int]:
     """``GraphStore.search_index``, inside the caller's read transaction."""
     source, condition, params = _conditions(query, words)
-    if words or page is None:
+    count_sql = f"SELECT count(*) FROM {source} WHERE {condition}"
+    if not words:
         rows = conn.execute(
-            f"SELECT d.person_id, d.name, d.fields FROM {source} WHERE {condition}", params
+            f"SELECT d.person_id, d.name, count(*) OVER () FROM {source} WHERE {condition}"
+            " ORDER BY d.name, d.person_id LIMIT ? OFFSET ?",
+            [*params, page.limit, page.offset],
         ).fetchall()
-        return [SearchHit(p, n, f) for p, n, f in rows], len(rows)
-    (count,) = conn.execute(f"SELECT count(*) FROM {source} WHERE {condition}", params).fetchone()
-    rows = conn.execute(
-        f"SELECT d.person_id, d.name, d.fields FROM {source} WHERE {condition}"
-        " ORDER BY d.name, d.person_id LIMIT ? OFFSET ?",
-        [*params, page.limit, page.offset],
-    ).fetchall()
-    return [SearchHit(p, n, f) for p, n, f in rows], int(count)
+    else:
+        phrase = " ".join(words) if len(words) > 1 else ""
+        rows = conn.execute(
+            f"SELECT d.person_id, d.name, count(*) OVER (), {_SCORE} AS score"
+            f" FROM {source} WHERE {condition}"
+            " ORDER BY score DESC, d.name, d.person_id LIMIT ? OFFSET ?",
+            [json.dumps(list(words)), *[phrase] * 12, *params, page.limit, page.offset],
+        ).fetchall()
+    if rows:
+        count = int(rows[0][2])
+    else:
+        (count,) = conn.execute(count_sql, params).fetchone()
+    return [SearchHit(r[0], r[1]) for r in rows], int(count)
 
 
 def search_areas(conn: sqlite3.Connection, query: PersonQuery) -> list[tuple[str, str]]:
@@ -254,7 +295,7 @@ class SqliteSearch:
         return self._search_read(lambda conn: indexed_people(conn, facets))
 
     def search_index(
-        self, query: PersonQuery, words: Sequence[str], page: Page | None
+        self, query: PersonQuery, words: Sequence[str], page: Page
     ) -> tuple[list[SearchHit], int]:
         return self._search_read(lambda conn: search_index(conn, query, words, page))
 

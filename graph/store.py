@@ -127,6 +127,14 @@ FACETS = ("organisation", "sector", "cohort", "issue", "project")
 """What a search document lists its person under: employers now and their sectors,
 cohorts, the wicked issues worked on and the projects that tie them to those issues."""
 
+SEARCH_WEIGHTS = (8.0, 6.0, 4.0, 3.0, 2.0, 1.0)
+"""How much a word found in each field counts (``graph.search``: name, employer, job,
+sector/area/interests/skills, wicked issues, cohorts); a document holds one text per
+weight, in this order."""
+
+SEARCH_QUALITIES = (1.0, 0.75, 0.4)
+"""A word found whole, at a word's start, inside a word: how much of the weight it gets."""
+
 
 @dataclass(frozen=True)
 class SearchDocument:
@@ -142,19 +150,19 @@ class SearchDocument:
     """Folded (what the area filter compares)."""
     body: str
     """Every field searched, folded, one after another: the text the index holds."""
-    fields: str
-    """The same fields with their weights, one ``weight<TAB>text`` a line (for ranking)."""
+    weighted: tuple[str, ...]
+    """The same fields by ``SEARCH_WEIGHTS``: for each weight, its fields' folded texts
+    joined by ``" | "`` and padded with a space each side ("" when none)."""
     facets: tuple[tuple[str, str], ...]
     """(one of ``FACETS``, key) pairs the filters select by."""
 
 
 @dataclass(frozen=True)
 class SearchHit:
-    """A person a search index found: enough to rank them, nothing to show."""
+    """A person a search index found, in the order the search ranks them."""
 
     person_id: str
     name: str
-    fields: str
 
 
 @dataclass
@@ -370,13 +378,15 @@ class GraphStore(Protocol):
         ...
 
     def search_index(
-        self, query: PersonQuery, words: Sequence[str], page: Page | None
+        self, query: PersonQuery, words: Sequence[str], page: Page
     ) -> tuple[list[SearchHit], int]:
-        """The indexed people holding every word (folded, each a substring of a word of
-        theirs) and passing every filter of ``query`` (its ``area`` folded), consent
-        (``directory_only``, ``also_id``) included, and how many there are. Without
-        words, ``page`` of them in name order; with words, all of them (the caller
-        ranks), ``page`` ignored."""
+        """One page of the indexed people holding every word (folded: letters and digits,
+        each a substring of a word of theirs) and passing every filter of ``query`` (its
+        ``area`` folded), consent (``directory_only``, ``also_id``) included, and how many
+        there are. Without words in name order; with words best first (``graph.search``'s
+        score: for each word the best of weight x quality over the weighted texts,
+        summed in the words' order, plus, for several words, the highest weight whose
+        text holds the whole phrase), then by name and id."""
         ...
 
     def search_areas(self, query: PersonQuery) -> list[tuple[str, str]]:

@@ -204,7 +204,9 @@ def _indexed_text(store: GraphStore) -> str:
         rows = [
             *conn.execute("SELECT body FROM person_fts"),
             *conn.execute("SELECT term FROM temp.terms"),
-            *conn.execute("SELECT person_id, name, area, area_key, fields FROM person_doc"),
+            *conn.execute(
+                "SELECT person_id, name, area, area_key, w0, w1, w2, w3, w4, w5 FROM person_doc"
+            ),
             *conn.execute("SELECT person_id, value FROM person_facet"),
         ]
         return "\n".join(" ".join(map(str, r)) for r in rows)
