@@ -190,28 +190,58 @@ def _conditions(query: PersonQuery, words: Sequence[str]) -> tuple[str, str, lis
     return source, " AND ".join(clauses) or "1", params
 
 
-def _score() -> str:
-    """``graph.search``'s score of a row of ``person_doc d``: the words a JSON array (the
-    first parameter), the phrase the next six (empty for one word). The weights and
-    qualities are ``graph.store``'s constants, written into the text as numbers."""
+def _score(words: int, base: int) -> str:
+    """``graph.search``'s score of a row ``d`` holding ``person_doc``'s texts by weight,
+    for this many words: parameters ``base + 1`` on are each word three times (``' w '``,
+    ``' w'``, ``'w'``: whole, start, anywhere), then the phrase (empty for one word).
+    The weights and qualities are ``graph.store``'s constants, written in as numbers."""
     whole, start, inside = SEARCH_QUALITIES
+    columns = [(f"d.w{i}", w) for i, w in enumerate(SEARCH_WEIGHTS)]
 
-    def quality(column: str, word: str) -> str:
+    def best(n: int) -> str:
+        found, at_start, anywhere = (f"?{base + 3 * n + k}" for k in (1, 2, 3))
         return (
-            f"(CASE WHEN instr({column}, ' ' || {word} || ' ') > 0 THEN {whole!r}"
-            f" WHEN instr({column}, ' ' || {word}) > 0 THEN {start!r}"
-            f" WHEN instr({column}, {word}) > 0 THEN {inside!r} ELSE 0.0 END)"
+            "max("
+            + ", ".join(
+                f"(CASE WHEN instr({c}, {anywhere}) = 0 THEN 0.0"
+                f" WHEN instr({c}, {found}) > 0 THEN {w * whole!r}"
+                f" WHEN instr({c}, {at_start}) > 0 THEN {w * start!r} ELSE {w * inside!r} END)"
+                for c, w in columns
+            )
+            + ")"
         )
 
-    columns = [(f"d.w{i}", w) for i, w in enumerate(SEARCH_WEIGHTS)]
-    best = ", ".join(f"{w!r} * {quality(c, 'w.value')}" for c, w in columns)
-    phrase = ", ".join(
-        f"(CASE WHEN ? <> '' AND instr({c}, ?) > 0 THEN {w!r} ELSE 0.0 END)" for c, w in columns
+    total = " + ".join(best(n) for n in range(words))
+    phrase = f"?{base + 3 * words + 1}"
+    bonus = ", ".join(
+        f"(CASE WHEN {phrase} <> '' AND instr({c}, {phrase}) > 0 THEN {w!r} ELSE 0.0 END)"
+        for c, w in columns
     )
-    return f"((SELECT total(max({best})) FROM json_each(?) w) + max({phrase}))"
+    return f"((0.0 + {total}) + max({bonus}))"
 
 
-_SCORE = _score()
+def _score_any(base: int) -> str:
+    """The same score for any number of words: parameter ``base + 1`` the words as a JSON
+    array, ``base + 2`` the phrase (slower: the array is read again for every row)."""
+    whole, start, inside = SEARCH_QUALITIES
+    columns = [(f"d.w{i}", w) for i, w in enumerate(SEARCH_WEIGHTS)]
+    best = ", ".join(
+        f"(CASE WHEN instr({c}, w.value) = 0 THEN 0.0"
+        f" WHEN instr({c}, ' ' || w.value || ' ') > 0 THEN {w * whole!r}"
+        f" WHEN instr({c}, ' ' || w.value) > 0 THEN {w * start!r} ELSE {w * inside!r} END)"
+        for c, w in columns
+    )
+    phrase = f"?{base + 2}"
+    bonus = ", ".join(
+        f"(CASE WHEN {phrase} <> '' AND instr({c}, {phrase}) > 0 THEN {w!r} ELSE 0.0 END)"
+        for c, w in columns
+    )
+    return f"((SELECT total(max({best})) FROM json_each(?{base + 1}) w) + max({bonus}))"
+
+
+_SCORED_WORDS = 12
+"""Queries of up to this many words are scored by one expression written out word by
+word; longer ones (a hostile query, or no one holds them all) through ``json_each``."""
 
 
 def search_index(
@@ -228,11 +258,18 @@ def search_index(
         ).fetchall()
     else:
         phrase = " ".join(words) if len(words) > 1 else ""
+        if len(words) <= _SCORED_WORDS:
+            score = _score(len(words), len(params))
+            scored = [v for w in words for v in (f" {w} ", f" {w}", w)] + [phrase]
+        else:
+            score, scored = _score_any(len(params)), [json.dumps(list(words)), phrase]
         rows = conn.execute(
-            f"SELECT d.person_id, d.name, count(*) OVER (), {_SCORE} AS score"
-            f" FROM {source} WHERE {condition}"
-            " ORDER BY score DESC, d.name, d.person_id LIMIT ? OFFSET ?",
-            [json.dumps(list(words)), *[phrase] * 12, *params, page.limit, page.offset],
+            "WITH found AS (SELECT d.person_id, d.name, d.w0, d.w1, d.w2, d.w3, d.w4, d.w5"
+            f" FROM {source} WHERE {condition})"
+            f" SELECT d.person_id, d.name, count(*) OVER (), {score} AS score"
+            " FROM found d ORDER BY score DESC, d.name, d.person_id"
+            f" LIMIT ?{len(params) + len(scored) + 1} OFFSET ?{len(params) + len(scored) + 2}",
+            [*params, *scored, page.limit, page.offset],
         ).fetchall()
     if rows:
         count = int(rows[0][2])
