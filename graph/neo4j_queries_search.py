@@ -15,7 +15,6 @@ from typing import LiteralString
 
 __all__ = [
     "AREAS",
-    "CLEAR",
     "DROP",
     "FULLTEXT",
     "INDEXED_PEOPLE",
@@ -45,8 +44,6 @@ _REMOVE: LiteralString = (
     " REMOVE x.search_body, x.search_weighted, x.search_area_key, x.search_organisation,"
     " x.search_sector, x.search_cohort, x.search_issue, x.search_project"
 )
-
-CLEAR: LiteralString = "MATCH (x:Person) WHERE x.search_weighted IS NOT NULL" + _REMOVE
 
 DROP: LiteralString = "UNWIND $ids AS id MATCH (x:Person {id: id})" + _REMOVE
 

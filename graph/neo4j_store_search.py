@@ -117,17 +117,23 @@ class Neo4jSearch:
         self._search_schema()
         rows = [_row(d) for d in documents]
 
-        def write(tx: Any) -> None:
-            if everything:
-                tx.run(q.CLEAR).consume()
-            elif drop:
-                tx.run(q.DROP, {"ids": list(drop)}).consume()
-            for start in range(0, len(rows), _CHUNK):
-                tx.run(q.WRITE, {"rows": rows[start : start + _CHUNK]}).consume()
-            tx.run(q.SET_MARK, {"mark": mark}).consume()
+        def write(tx: Any, chunk: list[dict[str, Any]], ids: list[str]) -> None:
+            if ids:
+                tx.run(q.DROP, {"ids": ids}).consume()
+            if chunk:
+                tx.run(q.WRITE, {"rows": chunk}).consume()
 
         with self._driver_session() as session:
-            session.execute_write(write)
+            if everything:
+                # Every person gets a document (a node without one is a node erased),
+                # so nothing is removed first; one transaction per chunk keeps each
+                # within the server's transaction memory at 100,000 people, and the
+                # mark, written last, says the index is whole only once it is.
+                for start in range(0, len(rows), _CHUNK):
+                    session.execute_write(write, rows[start : start + _CHUNK], [])
+            else:
+                session.execute_write(write, rows, list(drop))
+            session.execute_write(lambda tx: tx.run(q.SET_MARK, {"mark": mark}).consume())
 
     def indexed_people(self, facets: Collection[tuple[str, str]]) -> set[str]:
         if not facets:
