@@ -3,8 +3,9 @@ index it replaced (``benchmarks.search_memory``), in-process, same queries, same
 
 Both sides answer ``graph.search``'s question for one page (50) of the programme
 team's search and of an alumna's (consent filtered): the index through
-``graph.search.search`` (store query, ranking of the candidates, profiles of the
-page), the peer through ``search_memory.search`` over its index already in memory.
+``graph.search.search`` (one store query selecting, filtering, counting, scoring and
+paging; then the page's profiles), the peer through ``search_memory.search`` over its
+index already in memory.
 The queries are the latency workload's interest words, their first four letters
 (a word's start) and pairs of them (every word must match). Each answer is compared:
 the same people in the same order and the same count, or the run says so. Also
@@ -116,8 +117,8 @@ def search_lines(rows: list[tuple[str, str, Json]]) -> list[str]:
             )
     return [
         "People search in-process (issue 15 item 5): each store's text index (candidates,"
-        " filters and consent in the store's query, the page ranked in Python, its profiles"
-        " read) beside the in-memory index it replaced (already built, scanned per query),"
+        " filters, consent, count, score and page in the store's query, then the page's"
+        " profiles read) beside the in-memory index it replaced (already built, scanned per query),"
         " one page of 50, the same queries alternating (interest words, their first four"
         " letters, pairs). The rebuild is the whole store index, written again; the build"
         " what the in-memory index paid after every write.",
