@@ -12,7 +12,9 @@ For one store holding the programme:
 3. **over HTTP**, ``alumni-graph serve`` runs in its own process on a free
    loopback port, and a second process fires the same requests from
    ``concurrency`` threads, each with a keep-alive connection;
-4. on Neo4j, the store's own ``allShortestPaths`` in Cypher between the same pairs
+4. people search through the store's text index beside the in-memory index it
+   replaced, in-process, on the same queries (``benchmarks.search_peers``);
+5. on Neo4j, the store's own ``allShortestPaths`` in Cypher between the same pairs
    (warm ties only, consenting intermediaries filtered after the search, one
    path) is timed beside the route, which searches the cached warm network and
    ranks the best three; searches stopped at the timeout are a count of their own.
@@ -41,6 +43,7 @@ from urllib.parse import quote, urlencode
 
 from benchmarks.common import Json, process_peak_mb, summary
 from benchmarks.generate import TOPICS
+from benchmarks.search_peers import compare_search
 from graph.model import KeyRole, Person
 from graph.store import GraphStore, Page, PersonQuery
 from graph.stores import open_store
@@ -290,9 +293,11 @@ def run_http(
     try:
         workload, facts = _workload(store, requests, seed)
         in_process = {name: _in_process(items, budget_s) for name, items in workload.items()}
+        alumna = facts["pairs"][0][0]  # a path's start: in the directory
+        peers = compare_search(store, facts["search_terms"], alumna, budget_s)
     finally:
         store.close()
-    result: Json = {"facts": facts, "in_process": in_process, "http": {}}
+    result: Json = {"facts": facts, "in_process": in_process, "http": {}, "search_peers": peers}
     if not url.startswith("sqlite:"):
         pairs = [(s, t) for s, t in facts["pairs"]]
         result["cypher_shortest_path"] = _cypher_paths(url, pairs * 4, budget_s)

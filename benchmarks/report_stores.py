@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from benchmarks.common import Json
 from benchmarks.report_format import md_table, num, peak_mib, run_of, secs, stores_of, times
+from benchmarks.search_peers import search_lines
 
 __all__ = ["latency_tables", "map_tables", "memory_tables", "ingest_tables", "snapshot_tables"]
 
@@ -129,12 +130,14 @@ def latency_tables(results: Json) -> list[str]:
     for c in conc:
         header += [f"HTTP ×{c} p50 / p95 ms", f"×{c} req/s"]
     header += ["HTTP ×1 p50 ÷ in-process p50", "n (HTTP)"]
-    rows, cypher = [], []
+    rows, cypher, searched = [], [], []
     for size in results["sizes"]:
         for store, f in stores_of(size):
             h = f.get("http")
             if not h:
                 continue
+            if "search_peers" in h:
+                searched.append((num(size["people"]), store, h["search_peers"]))
             for endpoint in ("search", "contacts", "paths"):
                 ip = h["in_process"][endpoint]
                 row = [num(size["people"]), store, endpoint, f"{ip['p50_ms']} / {ip['p95_ms']}"]
@@ -196,6 +199,7 @@ def latency_tables(results: Json) -> list[str]:
              "route ÷ Cypher (p50)", "pairs with a path"],
             cypher,
         )  # fmt: skip
+    lines += search_lines(searched)
     return lines
 
 

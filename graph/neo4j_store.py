@@ -68,6 +68,7 @@ from graph.model import (
 )
 from graph.neo4j_store_changes import changes_since
 from graph.neo4j_store_log import withhold_driver_parameters
+from graph.neo4j_store_search import Neo4jSearch
 from graph.neo4j_store_sessions import session_of, session_props
 from graph.neo4j_store_snapshot import active_ties, snapshot_rows
 from graph.neo4j_store_tx import (
@@ -117,7 +118,7 @@ _COUNT_KINDS: tuple[str, ...] = (
 # -- the store ------------------------------------------------------------------------
 
 
-class Neo4jStore:
+class Neo4jStore(Neo4jSearch):
     """``GraphStore`` on a Neo4j 5 database."""
 
     def __init__(self, url: str, user: str, password: str, database: str = "neo4j") -> None:

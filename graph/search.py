@@ -3,15 +3,31 @@
 A query's words are looked for in a person's name, their employer now (name and
 aliases), its sector, their area, job title, interests, skills, cohorts and the
 wicked issues they worked on (as a project member or sponsor), case- and
-accent-insensitively ("Sian" finds "Siân"). Every word must be found somewhere;
-people rank by where the words are found (a name above an employer above a job
-title above the rest), whole words above the start of a word above the middle,
-and a query found as a whole phrase above the same words apart; then by name.
+accent-insensitively ("Sian" finds "Siân"). Every word must be found somewhere
+(anywhere in a word: "polic" finds "Police", "lice" too); people rank by where the
+words are found (a name above an employer above a job title above the rest), whole
+words above the start of a word above the middle, and a query found as a whole
+phrase above the same words apart; then by name.
 
-The index is built from store reads once per store version (as
-``graph.adjacency`` keeps the warm network) and kept in memory: a few hundred
-bytes a person. Who may be found is not decided here: ``search`` takes one
-``Visibility``, and the people it may not see are neither returned nor counted.
+Each store keeps a text index of one *search document* per person (``documents``:
+every field above, folded here so both stores compare the same text, and the same
+texts grouped by weight): an FTS5 table in SQLite, a full-text index over
+``Person`` properties in Neo4j. One store query selects the people holding every
+word, applies the filters and the viewer's consent (``PersonQuery.directory_only``
+and ``also_id``: whom an alumni caller may see), counts them, scores them by the
+rules above (the weights and qualities are ``graph.store.SEARCH_WEIGHTS`` and
+``SEARCH_QUALITIES``; the score is spelled out at ``GraphStore.search_index``) and
+returns one page; only that page is read as profiles.
+
+The index is brought up to date lazily, by the first search after the store's
+version changed (``catch_up``): the store's log of writes (``changes_since``)
+names the people a write touched, and only theirs are written again; after a
+rollback, an import or a log too old it is rebuilt whole. Lazily rather than
+inside every write transaction because the writes are many (ingest, rollback,
+import, erasure, consent, keys) and most never touch a search document, and a
+bulk load should not pay for an index nobody has read yet. The one exception is
+erasure: the store removes the person's document inside the erasure itself, so
+nothing of them is left in the index even before the next search.
 """
 
 from __future__ import annotations
@@ -20,8 +36,8 @@ import re
 import threading
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import replace
 from weakref import WeakKeyDictionary
 
 from graph.model import (
@@ -31,22 +47,45 @@ from graph.model import (
     Person,
     Project,
     ProjectMember,
-    Sector,
     WickedIssue,
 )
-from graph.profiles import Profile, current_employment
-from graph.store import GraphStore, Page, PageResult, PersonQuery
-from graph.viewer import Visibility
+from graph.profiles import Profile, profiles
+from graph.store import (
+    SEARCH_WEIGHTS,
+    GraphStore,
+    Page,
+    PageResult,
+    PersonQuery,
+    SearchDocument,
+)
 
-__all__ = ["Entry", "SearchIndex", "fold", "index_of", "search"]
+__all__ = ["areas", "catch_up", "documents", "fold", "search", "words_of"]
 
 _EVERYTHING = Page(limit=100_000_000)
 
 NAME, EMPLOYER, JOB, SECTOR, AREA, TOPICS, ISSUES, COHORTS = 8.0, 6.0, 4.0, 3.0, 3.0, 3.0, 2.0, 1.0
 """How much a word found in each field counts (whole word; less at a word's start or middle)."""
 
-_WHOLE, _START, _INSIDE = 1.0, 0.75, 0.4
+assert {NAME, EMPLOYER, JOB, SECTOR, AREA, TOPICS, ISSUES, COHORTS} == set(SEARCH_WEIGHTS)
 _SEPARATORS = re.compile(r"[\W_]+")
+
+_INDEXED_KINDS = frozenset(
+    {"person", "employment", "membership", "project_member", "project", "organisation",
+     "cohort", "wicked_issue"}
+)  # fmt: skip
+"""Kinds of record a search document is made of; writes of other kinds (ties,
+assessments, keys) leave every document as it was."""
+
+_FACET_OF_KIND = {
+    "organisation": "organisation",
+    "cohort": "cohort",
+    "wicked_issue": "issue",
+    "project": "project",
+}
+"""A record of these kinds is in the documents listing it under this facet."""
+
+_BY_PERSON = 200
+"""Up to this many people, their project memberships are read person by person."""
 
 
 def fold(text: str) -> str:
@@ -62,115 +101,73 @@ def fold(text: str) -> str:
     return _SEPARATORS.sub(" ", bare.casefold()).strip()
 
 
-@dataclass(frozen=True)
-class Entry:
-    """One person as the index holds them: what a directory shows, and what is searched."""
-
-    profile: Profile
-    employers: frozenset[str]
-    """Organisations employing them now (open employments)."""
-    sectors: frozenset[Sector]
-    area: str
-    """Folded."""
-    cohorts: frozenset[str]
-    issues: frozenset[str]
-    fields: tuple[tuple[float, str], ...]
-    """(weight, folded text padded with a space each side) of every field searched."""
-    text: str
-    """Every field at once: a word found nowhere here is found in no field (checked first)."""
-
-    @property
-    def person(self) -> Person:
-        return self.profile.person
-
-    def score(self, words: list[str], phrase: str) -> float:
-        """How well the query matches (0: some word is found nowhere)."""
-        total = 0.0
-        for word in words:
-            best = max((weight * _quality(word, text) for weight, text in self.fields), default=0)
-            if best == 0:
-                return 0.0
-            total += best
-        if len(words) > 1:
-            total += max((w for w, text in self.fields if _quality(phrase, text) > 0), default=0)
-        return total
+def words_of(text: str | None) -> list[str]:
+    """A query's words, folded: letters and digits only, so no word can carry an index's
+    query syntax (quotes, operators, wildcards)."""
+    return fold(text or "").split()
 
 
-def _quality(word: str, text: str) -> float:
-    """How ``word`` is found in ``text`` (both folded, ``text`` padded with spaces)."""
-    if word not in text:
-        return 0.0
-    if f" {word} " in text:
-        return _WHOLE
-    return _START if f" {word}" in text else _INSIDE
+# -- documents ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class SearchIndex:
-    """Everyone of a store as of one version, in name order, with what they are found by."""
-
-    version: str
-    entries: tuple[Entry, ...]
-    organisations: Mapping[str, Organisation]
-    cohorts: Mapping[str, Cohort]
-    issues: Mapping[str, WickedIssue]
-
-    @classmethod
-    def read(cls, store: GraphStore, version: str) -> SearchIndex:
-        """Read it from ``store``; ``version`` read *before*, so a racing write leaves it
-        labelled older than it is, never newer."""
+def documents(store: GraphStore, person_ids: Collection[str] | None = None) -> list[SearchDocument]:
+    """The search documents of these people (of everyone, with None) as the store holds
+    them now; an id with no person has none."""
+    if person_ids is None:
         people = store.search_people(PersonQuery(), _EVERYTHING).data
-        organisations = {o.id: o for o in store.find(Organisation, None, _EVERYTHING).data}
-        cohorts = {c.id: c for c in store.find(Cohort, None, _EVERYTHING).data}
-        issues = {i.id: i for i in store.find(WickedIssue, None, _EVERYTHING).data}
-        projects = {p.id: p for p in store.find(Project, None, _EVERYTHING).data}
+    else:
+        people = list(store.get_many(Person, person_ids).values())
+    if not people:
+        return []
+    ids = [p.id for p in people]
+    spells: dict[str, list[Employment]] = defaultdict(list)
+    cohort_ids: dict[str, set[str]] = defaultdict(set)
+    employments, memberships = store.profile_links(ids)
+    for e in employments:
+        spells[e.person_id].append(e)
+    for m in memberships:
+        cohort_ids[m.person_id].add(m.cohort_id)
+    projects = {p.id: p for p in store.find(Project, None, _EVERYTHING).data}
+    if person_ids is not None and len(ids) <= _BY_PERSON:
+        members = [
+            m for i in ids for m in store.find(ProjectMember, {"person_id": i}, _EVERYTHING).data
+        ]
+    else:
         members = store.find(ProjectMember, None, _EVERYTHING).data
-        spells: dict[str, list[Employment]] = defaultdict(list)
-        cohort_ids: dict[str, set[str]] = defaultdict(set)
-        if people:
-            employments, memberships = store.profile_links([p.id for p in people])
-            for e in employments:
-                spells[e.person_id].append(e)
-            for m in memberships:
-                cohort_ids[m.person_id].add(m.cohort_id)
-        issue_ids: dict[str, set[str]] = defaultdict(set)
-        for member in members:
-            if (project := projects.get(member.project_id)) is not None and project.issue_id:
-                issue_ids[member.person_id].add(project.issue_id)
-        for project in projects.values():
-            if project.sponsor_id and project.issue_id:
-                issue_ids[project.sponsor_id].add(project.issue_id)
-        entries = [
-            _entry(p, spells.get(p.id, []), cohort_ids.get(p.id, set()),
-                   issue_ids.get(p.id, set()), organisations, cohorts, issues)
-            for p in people
-        ]  # fmt: skip
-        entries.sort(key=lambda e: (e.person.name, e.person.id))
-        return cls(version, tuple(entries), organisations, cohorts, issues)
-
-    def areas(self, viewer: Visibility) -> list[str]:
-        """The areas of the people this viewer may see, as written, one per folded spelling."""
-        found: dict[str, str] = {}
-        for e in self.entries:
-            if e.person.area and viewer.sees(e.person):
-                found.setdefault(e.area, e.person.area.strip())
-        return sorted(found.values(), key=fold)
+    worked: dict[str, set[str]] = defaultdict(set)
+    for member in members:
+        worked[member.person_id].add(member.project_id)
+    for project in projects.values():
+        if project.sponsor_id:
+            worked[project.sponsor_id].add(project.id)
+    organisations = store.get_many(
+        Organisation, {e.organisation_id for e in employments if e.end is None}
+    )
+    cohorts = store.get_many(Cohort, {c for found in cohort_ids.values() for c in found})
+    issue_ids = {p.issue_id for p in projects.values() if p.issue_id}
+    issues = store.get_many(WickedIssue, issue_ids)
+    return [
+        _document(p, spells.get(p.id, []), cohort_ids.get(p.id, set()),
+                  [projects[i] for i in sorted(worked.get(p.id, ())) if i in projects],
+                  organisations, cohorts, issues)
+        for p in people
+    ]  # fmt: skip
 
 
-def _entry(
+def _document(
     person: Person,
     spells: list[Employment],
     cohort_ids: Iterable[str],
-    issue_ids: Iterable[str],
+    worked_on: list[Project],
     organisations: Mapping[str, Organisation],
     cohorts: Mapping[str, Cohort],
     issues: Mapping[str, WickedIssue],
-) -> Entry:
-    job = current_employment(spells)
+) -> SearchDocument:
     now = [o for e in spells if e.end is None and (o := organisations.get(e.organisation_id))]
     own_cohorts = sorted((cohorts[c] for c in cohort_ids if c in cohorts),
                          key=lambda c: (c.start_date, c.id))  # fmt: skip
-    own_issues = [issues[i] for i in sorted(issue_ids) if i in issues]
+    issue_ids = sorted({p.issue_id for p in worked_on if p.issue_id})
+    own_issues = [issues[i] for i in issue_ids if i in issues]
     fields: list[tuple[float, str]] = [(NAME, person.name)]
     for o in now:
         fields += [(EMPLOYER, o.name), *((EMPLOYER, a) for a in o.aliases), (SECTOR, o.sector)]
@@ -178,82 +175,89 @@ def _entry(
     fields += [(TOPICS, t) for t in (*person.interests, *person.skills)]
     fields += [(COHORTS, c.name) for c in own_cohorts]
     fields += [(ISSUES, i.title) for i in own_issues]
-    searched = tuple((w, f" {f} ") for w, text in fields if (f := fold(text)))
-    return Entry(
-        profile=Profile(
-            person=person,
-            organisation=organisations.get(job.organisation_id) if job else None,
-            cohorts=tuple(own_cohorts),
-        ),
-        employers=frozenset(o.id for o in now),
-        sectors=frozenset(o.sector for o in now),
-        area=fold(person.area or ""),
-        cohorts=frozenset(cohort_ids),
-        issues=frozenset(issue_ids),
-        fields=searched,
-        text="|".join(f for _, f in searched),
+    searched = [(w, f) for w, text in fields if (f := fold(text))]
+    weighted = tuple(
+        f" {' | '.join(f for w, f in searched if w == weight)} "
+        if any(w == weight for w, _ in searched)
+        else ""
+        for weight in SEARCH_WEIGHTS
+    )
+    facets = {
+        *(("organisation", o.id) for o in now),
+        *(("sector", str(o.sector)) for o in now),
+        *(("cohort", c) for c in cohort_ids),
+        *(("issue", i) for i in issue_ids),
+        *(("project", p.id) for p in worked_on),
+    }
+    return SearchDocument(
+        person_id=person.id,
+        name=person.name,
+        directory=person.consent_directory,
+        area=person.area or "",
+        area_key=fold(person.area or ""),
+        body=" | ".join(f for _, f in searched),
+        weighted=weighted,
+        facets=tuple(sorted(facets)),
     )
 
 
-def _passes(entry: Entry, query: PersonQuery) -> bool:
-    return (
-        (query.organisation_id is None or query.organisation_id in entry.employers)
-        and (query.sector is None or query.sector in entry.sectors)
-        and (query.area is None or fold(query.area) == entry.area)
-        and (query.cohort_id is None or query.cohort_id in entry.cohorts)
-        and (query.issue_id is None or query.issue_id in entry.issues)
-        and (query.ids is None or entry.person.id in query.ids)
-    )
+# -- keeping the index up to date ----------------------------------------------------------
+
+_SEEN: WeakKeyDictionary[GraphStore, str] = WeakKeyDictionary()
+_LOCK = threading.Lock()
 
 
-def search(
-    index: SearchIndex, query: PersonQuery, page: Page, *, viewer: Visibility
-) -> PageResult[Profile]:
-    """One page of the people matching ``query`` whom ``viewer`` sees, best first, and
-    how many there are in all.
+def catch_up(store: GraphStore) -> None:
+    """Bring the store's search index up to date with its content: nothing to do when
+    the version is the one last caught up with; else the documents of the people the
+    writes since the index's mark touched, or every document when the log cannot say."""
+    version = store.version()
+    with _LOCK:
+        if _SEEN.get(store) == version:
+            return
+        mark = store.search_mark()
+        changes = store.changes_since(mark)
+        if changes.entries is None:
+            store.index_people(documents(store), drop=(), everything=True, mark=changes.mark)
+        elif changes.entries:
+            named: set[str] = set()
+            facets: set[tuple[str, str]] = set()
+            for kind, key, people in changes.entries:
+                if kind in _INDEXED_KINDS:
+                    named.update(people)
+                    if (facet := _FACET_OF_KIND.get(kind)) is not None:
+                        facets.add((facet, key))
+            touched = named | store.indexed_people(facets) if facets else named
+            found = documents(store, touched)
+            gone = touched - {d.person_id for d in found}
+            store.index_people(found, drop=gone, everything=False, mark=changes.mark)
+        _SEEN[store] = version
+
+
+# -- searching -----------------------------------------------------------------------------
+
+
+def search(store: GraphStore, query: PersonQuery, page: Page) -> PageResult[Profile]:
+    """One page of the people matching ``query`` (its consent fields included: whom the
+    caller may see), best first, and how many there are in all.
 
     Every filter given must hold (organisation and sector: the employer now); the
     text ranks as the module says; without text, people come in name order.
     """
-    words = fold(query.text or "").split()
-    phrase = " ".join(words)
-    filtered = any(
-        x is not None
-        for x in (query.organisation_id, query.sector, query.area, query.cohort_id,
-                  query.issue_id, query.ids)
-    )  # fmt: skip
-    sees = viewer.sees
-    found: list[tuple[float, Entry]] = []
-    for entry in index.entries:  # in name order: a stable sort keeps it among equals
-        text = entry.text
-        for word in words:
-            if word not in text:
-                break
-        else:
-            if (filtered and not _passes(entry, query)) or not sees(entry.profile.person):
-                continue
-            score = entry.score(words, phrase) if words else 1.0
-            if score > 0:
-                found.append((score, entry))
-    if words:
-        found.sort(key=lambda f: -f[0])
-    shown = found[page.offset : page.offset + page.limit]
-    return PageResult([e.profile for _, e in shown], len(found))
+    catch_up(store)
+    if query.area is not None:
+        query = replace(query, area=fold(query.area))
+    shown, count = store.search_index(query, words_of(query.text), page)
+    people = store.get_many(Person, [h.person_id for h in shown])
+    found = profiles(store, [people[h.person_id] for h in shown if h.person_id in people])
+    return PageResult(list(found.values()), count)
 
 
-_INDEXES: WeakKeyDictionary[GraphStore, SearchIndex] = WeakKeyDictionary()
-_LOCK = threading.Lock()
-
-
-def index_of(store: GraphStore) -> SearchIndex:
-    """The store's index as of now: read again only when the store's version changed
-    (a write by this process or another)."""
-    version = store.version()
-    with _LOCK:
-        known = _INDEXES.get(store)
-    if known is not None and known.version == version:
-        return known
-    built = SearchIndex.read(store, version)
-    with _LOCK:
-        _INDEXES[store] = built
-    return built
+def areas(store: GraphStore, query: PersonQuery) -> list[str]:
+    """The areas of the people ``query``'s consent lets through, as written, one per
+    folded spelling, in folded order."""
+    catch_up(store)
+    found: dict[str, str] = {}
+    for key, written in store.search_areas(query):
+        found.setdefault(key, written.strip())
+    return sorted(found.values(), key=fold)

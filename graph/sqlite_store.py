@@ -47,6 +47,8 @@ from graph.snapshot import SnapshotRows, build_snapshot
 from graph.sqlite_store_changes import TABLE as CHANGES_TABLE
 from graph.sqlite_store_changes import changes_since, forget_changes, note_change
 from graph.sqlite_store_schema import COLUMNS, create_schema, path_from_url, search_text
+from graph.sqlite_store_search import SCHEMA as SEARCH_SCHEMA
+from graph.sqlite_store_search import SqliteSearch, erase_from_index
 from graph.sqlite_store_sessions import SessionFile
 from graph.sqlite_store_tx import SqliteTx
 from graph.store import (
@@ -78,7 +80,7 @@ def _kind_filter(kinds: Collection[TieKind] | None) -> tuple[str, list[str]]:
     return f" AND tie_kind IN ({','.join('?' * len(kinds))})", [k.value for k in kinds]
 
 
-class SqliteStore:
+class SqliteStore(SqliteSearch):
     """``GraphStore`` on a SQLite file (or ``:memory:``)."""
 
     def __init__(self, url: str = "sqlite:///./alumni-graph.db") -> None:
@@ -107,6 +109,8 @@ class SqliteStore:
         with self._transaction(describe_records(AMBITIONS)) as tx:
             create_schema(tx.conn)
             tx.conn.execute(CHANGES_TABLE)
+            for statement in SEARCH_SCHEMA:
+                tx.conn.execute(statement)
             tx.upsert(Ambition, list(AMBITIONS))
 
     @contextmanager
@@ -199,6 +203,7 @@ class SqliteStore:
                         (after, run_id, seq),
                     )
             tx.conn.execute("DELETE FROM person WHERE key = ?", (person_id,))
+            erase_from_index(tx.conn, person_id)
             tx.conn.execute(
                 "DELETE FROM journal WHERE EXISTS "
                 "(SELECT 1 FROM json_each(journal.people) WHERE value = ?)",

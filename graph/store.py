@@ -126,6 +126,48 @@ class StoreChanges:
     erasure, an import, a large write without a run, a mark too old): read it all."""
 
 
+FACETS = ("organisation", "sector", "cohort", "issue", "project")
+"""What a search document lists its person under: employers now and their sectors,
+cohorts, the wicked issues worked on and the projects that tie them to those issues."""
+
+SEARCH_WEIGHTS = (8.0, 6.0, 4.0, 3.0, 2.0, 1.0)
+"""How much a word found in each field counts (``graph.search``: name, employer, job,
+sector/area/interests/skills, wicked issues, cohorts); a document holds one text per
+weight, in this order."""
+
+SEARCH_QUALITIES = (1.0, 0.75, 0.4)
+"""A word found whole, at a word's start, inside a word: how much of the weight it gets."""
+
+
+@dataclass(frozen=True)
+class SearchDocument:
+    """One person as a store's search index holds them (``graph.search`` writes them)."""
+
+    person_id: str
+    name: str
+    directory: bool
+    """``consent_directory``: alumni find only these (and themself)."""
+    area: str
+    """As written ("" for none; what the filters list)."""
+    area_key: str
+    """Folded (what the area filter compares)."""
+    body: str
+    """Every field searched, folded, one after another: the text the index holds."""
+    weighted: tuple[str, ...]
+    """The same fields by ``SEARCH_WEIGHTS``: for each weight, its fields' folded texts
+    joined by ``" | "`` and padded with a space each side ("" when none)."""
+    facets: tuple[tuple[str, str], ...]
+    """(one of ``FACETS``, key) pairs the filters select by."""
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """A person a search index found, in the order the search ranks them."""
+
+    person_id: str
+    name: str
+
+
 @dataclass
 class StoreContent:
     """A whole store's content, as ``export_records`` reads it and ``import_records``
@@ -314,6 +356,44 @@ class GraphStore(Protocol):
         """What every write after ``mark`` changed (``graph.store_changes``), in one read;
         ``None`` asks only for the latest mark (``entries`` is then None). Read the mark
         before reading what it covers: a write racing the read is then named again."""
+        ...
+
+    # -- the people search index (``graph.search`` keeps it) -------------------
+    def search_mark(self) -> int | None:
+        """The ``changes_since`` mark the search index is up to date with (None: never built)."""
+        ...
+
+    def index_people(
+        self,
+        documents: Sequence[SearchDocument],
+        *,
+        drop: Collection[str],
+        everything: bool,
+        mark: int,
+    ) -> None:
+        """Write these documents into the search index, remove ``drop``'s (or, with
+        ``everything``, every other document) and note ``mark``; in one transaction
+        that leaves ``version()`` alone (the index is derived, not content)."""
+        ...
+
+    def indexed_people(self, facets: Collection[tuple[str, str]]) -> set[str]:
+        """Ids of the people whose indexed document lists any of these facets."""
+        ...
+
+    def search_index(
+        self, query: PersonQuery, words: Sequence[str], page: Page
+    ) -> tuple[list[SearchHit], int]:
+        """One page of the indexed people holding every word (folded: letters and digits,
+        each a substring of a word of theirs) and passing every filter of ``query`` (its
+        ``area`` folded), consent (``directory_only``, ``also_id``) included, and how many
+        there are. Without words in name order; with words best first (``graph.search``'s
+        score: for each word the best of weight x quality over the weighted texts,
+        summed in the words' order, plus, for several words, the highest weight whose
+        text holds the whole phrase), then by name and id."""
+        ...
+
+    def search_areas(self, query: PersonQuery) -> list[tuple[str, str]]:
+        """(folded, as written) areas of the indexed people ``query``'s consent lets through."""
         ...
 
     # -- API keys (hashed; an erased person's keys go with them) ---------------

@@ -37,7 +37,7 @@ from graph.paths import IntroductionPath
 from graph.profiles import Profile, profiles
 from graph.recommendations import Recommendation
 from graph.redact import Matcher, Mention, Named
-from graph.store import GraphStore, Page
+from graph.store import GraphStore, Page, PersonQuery
 from services.schemas import (
     CohortRef,
     ConnectionOut,
@@ -76,6 +76,14 @@ class Viewer:
 
     def sees_contact_details(self, person: Person) -> bool:
         return person.consent_contact or self.is_self(person.id)
+
+
+def seen_by(viewer: Viewer, query: PersonQuery) -> PersonQuery:
+    """``query`` narrowed to the people ``viewer`` sees, as data a store's query applies
+    (``Viewer.sees`` as filters): alumni see directory-consenting people and themself."""
+    if viewer.role is KeyRole.ALUMNI:
+        return replace(query, directory_only=True, also_id=viewer.person_id)
+    return query
 
 
 def ensure_own_network(viewer: Viewer, person_id: str) -> None:

@@ -33,7 +33,8 @@ from graph.model import (
 from graph.paths import introduction_paths
 from graph.profiles import profiles
 from graph.recommendations import recommendations
-from graph.search import fold, index_of
+from graph.search import areas as searched_areas
+from graph.search import fold
 from graph.search import search as find_people
 from graph.store import GraphStore, Page, PersonQuery
 from services import consent
@@ -92,7 +93,7 @@ def search(store: GraphStore, viewer: Viewer, query: PersonQuery, page: Page) ->
     """People matching a query, best first, as this caller may see them: one page and
     the full count (``graph.search``: name, employer and its aliases, sector, area, job,
     interests, skills, cohorts and wicked issues, case- and accent-insensitive)."""
-    found = find_people(index_of(store), query, page, viewer=viewer)
+    found = find_people(store, consent.seen_by(viewer, query), page)
     return Paged[PersonOut](
         data=[consent.person_out(viewer, p) for p in found.data], count=found.count
     )
@@ -101,21 +102,26 @@ def search(store: GraphStore, viewer: Viewer, query: PersonQuery, page: Page) ->
 def search_filters(store: GraphStore, viewer: Viewer) -> SearchFiltersOut:
     """What the caller may narrow a search by (alumni too: organisations, cohorts and
     issues name no one), each list in the order a person reads it."""
-    index = index_of(store)
     return SearchFiltersOut(
         organisations=[
             OrganisationRef(id=o.id, name=o.name)
-            for o in sorted(index.organisations.values(), key=lambda o: (fold(o.name), o.id))
+            for o in sorted(
+                store.find(Organisation, None, _SCAN).data, key=lambda o: (fold(o.name), o.id)
+            )
         ],
         sectors=list(Sector),
-        areas=index.areas(viewer),
+        areas=searched_areas(store, consent.seen_by(viewer, PersonQuery())),
         cohorts=[
             CohortRef(id=c.id, name=c.name)
-            for c in sorted(index.cohorts.values(), key=lambda c: (c.start_date, c.id))
+            for c in sorted(
+                store.find(Cohort, None, _SCAN).data, key=lambda c: (c.start_date, c.id)
+            )
         ],
         issues=[
             IssueRef(id=i.id, title=i.title)
-            for i in sorted(index.issues.values(), key=lambda i: (fold(i.title), i.id))
+            for i in sorted(
+                store.find(WickedIssue, None, _SCAN).data, key=lambda i: (fold(i.title), i.id)
+            )
         ],
     )
 
@@ -124,14 +130,13 @@ def filter_id(store: GraphStore, option: str, kind: str, text: str) -> str:
     """The id of the organisation, cohort or wicked issue (``kind``) a person typed: its
     id, or its name (an organisation's alias too), case and accents ignored; else
     ``Invalid`` naming ``option`` and suggesting the closest names."""
-    index = index_of(store)
     named: dict[str, list[str]] = {}
     if kind == "organisation":
-        named = {o.id: [o.name, *o.aliases] for o in index.organisations.values()}
+        named = {o.id: [o.name, *o.aliases] for o in store.find(Organisation, None, _SCAN).data}
     elif kind == "cohort":
-        named = {c.id: [c.name] for c in index.cohorts.values()}
+        named = {c.id: [c.name] for c in store.find(Cohort, None, _SCAN).data}
     elif kind == "issue":
-        named = {i.id: [i.title] for i in index.issues.values()}
+        named = {i.id: [i.title] for i in store.find(WickedIssue, None, _SCAN).data}
     else:
         raise ValueError(f"no filter of kind {kind!r}")
     if text in named:
