@@ -149,8 +149,10 @@ def _report_items(report: dict[str, object]) -> list[ProblemItem]:
 
 
 def _with_suggestions(request: Request, error: NotFound) -> NotFound:
-    """A 404's closest keys of its kind that anyone may list (cohorts, organisations,
-    issues, projects: never people), through the one helper the command line uses too."""
+    """A 404's closest keys of its kind that its caller may know of (cohorts,
+    organisations, issues, projects for anyone; people, runs and keys for the programme
+    team: ``services.people.with_suggestions``), through the one helper the command line
+    uses too; a caller not yet known is treated as an alumnus."""
     store = getattr(request.app.state, "store", None)
     if store is None:
         return error
@@ -158,8 +160,10 @@ def _with_suggestions(request: Request, error: NotFound) -> NotFound:
     from services.consent import Viewer
     from services.people import with_suggestions
 
+    caller = getattr(request.state, "viewer", None)
+    viewer = caller if isinstance(caller, Viewer) else Viewer(role=KeyRole.ALUMNI, key_id="404")
     try:
-        return with_suggestions(store, Viewer(role=KeyRole.ALUMNI, key_id="404"), error)
+        return with_suggestions(store, viewer, error)
     except AlumniGraphError:  # the store failed as well: the 404 as it was
         return error
 

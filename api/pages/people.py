@@ -12,6 +12,7 @@ from fastapi.responses import Response
 
 from api.deps import NetworkDep, StoreDep
 from api.pages.render import (
+    closest,
     not_found,
     refused,
     render,
@@ -119,8 +120,13 @@ def person_page(request: Request, store: StoreDep, person_id: str) -> Response:
         return to_sign_in(request)
     try:
         found = people.person_page(store, who.viewer, person_id, RECOMMENDED)
-    except NotFound:
-        return not_found(request, who, "No such person, or none you may see.")
+    except NotFound as missing:
+        return not_found(
+            request,
+            who,
+            "No such person, or none you may see.",
+            closest(store, who, missing, lambda key: f"/person/{key}"),
+        )
     return render(
         request,
         "person.html",
@@ -250,8 +256,20 @@ def introduction(
         )
     except Forbidden:
         return refused(request, who, "An alumni key finds introductions from its own person only.")
-    except NotFound:
-        return not_found(request, who, "No such person or organisation, or none you may see.")
+    except NotFound as missing:
+        # the same request with the missing one replaced by a suggestion
+        asked = {"from": from_, "to": to, "to_organisation": "" if to else to_organisation}
+        aim = next((k for k, v in asked.items() if v == missing.key), "to")
+
+        def retried(key: str) -> str:
+            return "/introduction?" + urlencode({k: v for k, v in {**asked, aim: key}.items() if v})
+
+        return not_found(
+            request,
+            who,
+            "No such person or organisation, or none you may see.",
+            closest(store, who, missing, retried),
+        )
     paths = found.paths
     drawn = [
         path_drawing(

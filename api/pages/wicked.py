@@ -13,6 +13,7 @@ from api.deps import StoreDep
 from api.pages.render import (
     Csrf,
     SignedIn,
+    closest,
     not_found,
     render,
     signed_in,
@@ -58,8 +59,8 @@ def _issue(
         shown = wicked.issue_page(
             store, who.viewer, issue_id, Page(limit=HELPERS_PER_PAGE, offset=offset)
         )
-    except NotFound:
-        return not_found(request, who, "No such wicked issue.")
+    except NotFound as missing:
+        return not_found(request, who, "No such wicked issue.", _closest(store, who, missing))
     return render(
         request,
         "issue.html",
@@ -141,9 +142,13 @@ def record_handover(
             {"where": p.record, "column": p.field, "value": str(p.value), "reason": p.reason}
             for p in exc.problems
         ]
-    except NotFound:
-        return not_found(request, who, "No such wicked issue.")
+    except NotFound as missing:
+        return not_found(request, who, "No such wicked issue.", _closest(store, who, missing))
     else:
         status = 201 if recorded.result == "created" else 200
         return _issue(request, store, who, issue_id, status=status, recorded=recorded)
     return _issue(request, store, who, issue_id, status=422, refused=problems, form=filled)
+
+
+def _closest(store: StoreDep, who: SignedIn, missing: NotFound) -> list[tuple[str, str]]:
+    return closest(store, who, missing, lambda key: f"/issues/{key}")
