@@ -250,6 +250,18 @@ def _in_words(e: Mapping[str, Any]) -> str:
     return f"{name}{shown}: {message[:1].lower()}{message[1:]}."
 
 
+def reason_in_words(e: Mapping[str, Any]) -> str:
+    """What is wrong with one value a request or form sent, in words a person reads (a
+    date's, a missing value's; pydantic's own message otherwise, less its "Value error, "
+    prefix): the reason the API's problem items and the pages' form errors both give."""
+    kind = str(e.get("type", ""))
+    if kind.startswith(("date", "datetime")):
+        return "is not a date: write it as YYYY-MM-DD, e.g. 2024-03-31"
+    if kind == "missing":
+        return "is missing"
+    return str(e.get("msg", "is not allowed")).removeprefix("Value error, ")
+
+
 def _location(loc: Sequence[int | str]) -> tuple[str, str]:
     parts = [str(p) for p in loc]
     if len(parts) > 1:
@@ -264,7 +276,9 @@ async def _validation_error(request: Request, error: Exception) -> Response:
         record, field = _location(e.get("loc", ()))
         value = e.get("input")
         shown = "" if value is None or isinstance(value, dict | list) else str(value)[:200]
-        items.append(ProblemItem(record=record, field=field, value=shown, reason=e["msg"]))
+        items.append(
+            ProblemItem(record=record, field=field, value=shown, reason=reason_in_words(e))
+        )
     detail = "; ".join(f"{i.record}.{i.field}: {i.reason}" for i in items[:5])
     if _is_page(request):
         words = " ".join(_in_words(e) for e in error.errors()[:5])

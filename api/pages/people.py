@@ -19,7 +19,7 @@ from api.pages.render import (
     signed_in,
     to_sign_in,
 )
-from graph.errors import Forbidden, NotFound
+from graph.errors import Forbidden, Invalid, NotFound
 from graph.model import Sector
 from graph.store import Page, PersonQuery
 from services import people
@@ -69,6 +69,22 @@ def find(
     who = signed_in(request, store)
     if who is None:
         return to_sign_in(request)
+    # an address typed or kept by hand may name a filter by its name, or by nothing
+    # there is: said in words above the (then empty) results, with what is close
+    unknown: list[str] = []
+
+    def resolved(label: str, kind: str, text: str) -> str:
+        try:
+            return people.filter_id(store, label, kind, text) if text else ""
+        except Invalid as refused:
+            unknown.extend(f"{p.field} {p.value!r}: {p.reason}" for p in refused.problems)
+            return text
+
+    organisation = resolved("Organisation", "organisation", organisation)
+    cohort = resolved("Cohort", "cohort", cohort)
+    issue = resolved("Wicked issue", "issue", issue)
+    if sector and _sector(sector) is None:
+        unknown.append(f"Sector {sector!r}: is not a sector; choose one from the list")
     chosen = {
         "q": q.strip(),
         "organisation": organisation,
@@ -99,6 +115,7 @@ def find(
         who,
         q=q,
         chosen=chosen,
+        unknown=unknown,
         filters=people.search_filters(store, who.viewer),
         people=found.data,
         count=found.count,

@@ -94,12 +94,14 @@ def issue(
 
 def _problems(error: ValidationError) -> list[dict[str, str]]:
     """The form's errors as the API words them (field, value, what is wrong)."""
+    from api.problems import reason_in_words
+
     return [
         {
-            "where": "body",
+            "where": "the form",
             "column": ".".join(str(p) for p in e["loc"]),
             "value": "" if e.get("input") is None else str(e["input"])[:200],
-            "reason": e["msg"],
+            "reason": reason_in_words(e),
         }
         for e in error.errors()
     ]
@@ -139,7 +141,7 @@ def record_handover(
         problems = _problems(exc)
     except Invalid as exc:
         problems = [
-            {"where": p.record, "column": p.field, "value": str(p.value), "reason": p.reason}
+            {"where": "the form", "column": p.field, "value": str(p.value), "reason": p.reason}
             for p in exc.problems
         ]
     except NotFound as missing:
