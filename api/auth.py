@@ -163,13 +163,16 @@ def authenticate(
     """The caller behind the bearer key (or the pages' session cookie), or 401 (429
     after too many wrong keys from the address or for the key prefix)."""
     if credentials is None:
-        return _from_session(request, store)
-    key = credentials.credentials
-    viewer = viewer_of_key(store, key)
-    if viewer is None:
-        limiter: FailedAuthLimiter = request.app.state.auth_limiter
-        limiter.refuse(*limited_names(request, key))
-        raise Unauthenticated("unknown or revoked API key")
+        viewer = _from_session(request, store)
+    else:
+        key = credentials.credentials
+        found = viewer_of_key(store, key)
+        if found is None:
+            limiter: FailedAuthLimiter = request.app.state.auth_limiter
+            limiter.refuse(*limited_names(request, key))
+            raise Unauthenticated("unknown or revoked API key")
+        viewer = found
+    request.state.viewer = viewer  # a 404's suggestions are of what this caller may see
     return viewer
 
 

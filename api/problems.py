@@ -149,8 +149,10 @@ def _report_items(report: dict[str, object]) -> list[ProblemItem]:
 
 
 def _with_suggestions(request: Request, error: NotFound) -> NotFound:
-    """A 404's closest keys of its kind that anyone may list (cohorts, organisations,
-    issues, projects: never people), through the one helper the command line uses too."""
+    """A 404's closest keys of its kind that its caller may know of (cohorts,
+    organisations, issues, projects for anyone; people, runs and keys for the programme
+    team: ``services.people.with_suggestions``), through the one helper the command line
+    uses too; a caller not yet known is treated as an alumnus."""
     store = getattr(request.app.state, "store", None)
     if store is None:
         return error
@@ -158,8 +160,10 @@ def _with_suggestions(request: Request, error: NotFound) -> NotFound:
     from services.consent import Viewer
     from services.people import with_suggestions
 
+    caller = getattr(request.state, "viewer", None)
+    viewer = caller if isinstance(caller, Viewer) else Viewer(role=KeyRole.ALUMNI, key_id="404")
     try:
-        return with_suggestions(store, Viewer(role=KeyRole.ALUMNI, key_id="404"), error)
+        return with_suggestions(store, viewer, error)
     except AlumniGraphError:  # the store failed as well: the 404 as it was
         return error
 
@@ -246,6 +250,18 @@ def _in_words(e: Mapping[str, Any]) -> str:
     return f"{name}{shown}: {message[:1].lower()}{message[1:]}."
 
 
+def reason_in_words(e: Mapping[str, Any]) -> str:
+    """What is wrong with one value a request or form sent, in words a person reads (a
+    date's, a missing value's; pydantic's own message otherwise, less its "Value error, "
+    prefix): the reason the API's problem items and the pages' form errors both give."""
+    kind = str(e.get("type", ""))
+    if kind.startswith(("date", "datetime")):
+        return "is not a date: write it as YYYY-MM-DD, e.g. 2024-03-31"
+    if kind == "missing":
+        return "is missing"
+    return str(e.get("msg", "is not allowed")).removeprefix("Value error, ")
+
+
 def _location(loc: Sequence[int | str]) -> tuple[str, str]:
     parts = [str(p) for p in loc]
     if len(parts) > 1:
@@ -260,7 +276,9 @@ async def _validation_error(request: Request, error: Exception) -> Response:
         record, field = _location(e.get("loc", ()))
         value = e.get("input")
         shown = "" if value is None or isinstance(value, dict | list) else str(value)[:200]
-        items.append(ProblemItem(record=record, field=field, value=shown, reason=e["msg"]))
+        items.append(
+            ProblemItem(record=record, field=field, value=shown, reason=reason_in_words(e))
+        )
     detail = "; ".join(f"{i.record}.{i.field}: {i.reason}" for i in items[:5])
     if _is_page(request):
         words = " ".join(_in_words(e) for e in error.errors()[:5])

@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 app = typer.Typer(help="Mentors who open doors: match a pool to a cohort's participants.")
 console = Console()
 
+SCORE_PARTS = "score = new sector (3) + organisations opened + shared interests"
+
 StoreOption = Annotated[str | None, typer.Option("--store", help="Store URL")]
 
 
@@ -38,14 +40,16 @@ def _csv(found: MatchOut) -> str:
 
 
 def _table(found: MatchOut, title: str) -> None:
-    table = Table(title=title)
-    for column in ("mentor", "participant", "score", "sector", "orgs", "interests", "opens"):
-        table.add_column(column, justify="right" if column in {"score", "orgs"} else "left")
+    """One row a pair: the mentor's and the participant's emails whole, one above the
+    other (``--accept`` and later files name them by them), the score and its parts,
+    and what the pair opens, wrapped by words to the terminal's width."""
+    table = Table(title=title, caption=SCORE_PARTS)
+    table.add_column("mentor\n→ participant", no_wrap=True)
+    table.add_column("score", justify="right", no_wrap=True)
+    table.add_column("opens", overflow="fold")
     for p in found.pairs:
-        table.add_row(
-            p.mentor, p.mentee, str(p.score), str(p.new_sector), str(p.new_orgs),
-            str(p.shared_interests), ", ".join(p.opens),
-        )  # fmt: skip
+        parts = f"{3 * p.new_sector}+{p.new_orgs}+{p.shared_interests}"
+        table.add_row(f"{p.mentor}\n→ {p.mentee}", f"{p.score}\n{parts}", ", ".join(p.opens))
     console.print(table)
     for u in found.unmatched:
         console.print(f"unmatched: {u.mentee} ({u.reason})")

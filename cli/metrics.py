@@ -78,6 +78,7 @@ def metrics(
     from graph import measure
     from graph.stores import open_store
 
+    _check_snapshot_options(as_of, cohort, wave)
     graph_store = open_store(store)
     try:
         suite: dict[str, Any] = dict(
@@ -103,6 +104,20 @@ def metrics(
         for name, m in suite["sectors"].items():
             table.add_row(name, *(_fmt(m[k]) for k in ("size", "internal", "external", "ei")))
         console.print(table)
+
+
+def _check_snapshot_options(as_of: str | None, cohort: str | None, wave: Wave | None) -> None:
+    """A date, or a cohort and its wave: said in the options' own words when mixed up."""
+    from graph.errors import Invalid, Problem
+
+    waves = ", ".join(w.value for w in Wave)
+    if cohort is not None and wave is None:
+        raise Invalid([Problem("option", "--wave", "", f"give it with --cohort: one of {waves}")])
+    if wave is not None and cohort is None:
+        raise Invalid([Problem("option", "--cohort", "", "give it with --wave: a cohort's id")])
+    if cohort is not None and as_of is not None:
+        reason = "give a date, or --cohort and --wave, not both"
+        raise Invalid([Problem("option", "--as-of", as_of, reason)])
 
 
 @app.command()

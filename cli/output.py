@@ -76,7 +76,7 @@ _OPTIONS = {
 }
 """Field names of the requests commands build, as the options that set them."""
 
-_REQUESTS = {"map", "request", "query", "options"}
+_REQUESTS = {"map", "request", "query", "options", "timeline"}
 """Records whose fields are a command's options (not rows of a file)."""
 
 
@@ -88,7 +88,7 @@ def option_of(field: str) -> str:
 
 def _problem_in_words(p: Problem) -> str:
     value = "" if p.value in (None, "") else f" {p.value!r}"
-    if p.record in ("option", "argument"):
+    if p.record in ("option", "argument") or p.field.startswith("--"):
         return f"{p.field}{value}: {p.reason}"
     if p.record in _REQUESTS:
         options = " and ".join(option_of(f) for f in p.field.split("/"))

@@ -86,15 +86,15 @@ def people(
         return
     pages = max(1, -(-found.count // PAGE_SIZE))
     table = Table(title=f"{found.count} people, page {page} of {pages}", expand=False)
-    widest = max((len(p.id) for p in found.data), default=2)
-    table.add_column("id", no_wrap=True, min_width=widest)  # whole: later commands take it
+    # id and email whole, one above the other (later commands take either); the rest
+    # wraps by words in what is left of the terminal's width
+    table.add_column("id\nemail", no_wrap=True)
     table.add_column("name", overflow="fold")
     table.add_column("job and organisation", overflow="fold")
-    table.add_column("email", overflow="fold")
     for p in found.data:
         at = p.organisation.name if p.organisation else ""
         job = ", ".join(x for x in (p.job_title, at) if x)
-        table.add_row(p.id, p.name, job, p.email or "")
+        table.add_row("\n".join(x for x in (p.id, p.email) if x), p.name, job)
     console.print(table)
     if page < pages:
         console.print(f"next: --page {page + 1}")

@@ -50,16 +50,19 @@ def _table(plan: SelectionOut) -> None:
     compare.add_row("sectors", ", ".join(plan.sectors), ", ".join(by.sectors))
     compare.add_row("areas", str(len(plan.areas)), str(len(by.areas)))
     console.print(compare)
+    # the applicant's email whole (a later file names them by it); what they add wraps
     chosen = Table(title=f"Selected ({len(plan.selected)})")
-    for column in ("applicant", "value", "merit", "adds"):
-        chosen.add_column(column)
+    chosen.add_column("applicant", no_wrap=True)
+    chosen.add_column("value", justify="right", no_wrap=True)
+    chosen.add_column("merit", justify="right", no_wrap=True)
+    chosen.add_column("adds", overflow="fold")
     for s in plan.selected:
         chosen.add_row(s.email, f"{s.value:.3f}", f"{s.merit:.2f}", "; ".join(s.adds))
     console.print(chosen)
     if plan.left_out:
         left = Table(title="Left out, in order of what one extra place would add")
-        left.add_column("applicant")
-        left.add_column("would add", justify="right")
+        left.add_column("applicant", no_wrap=True)
+        left.add_column("would add", justify="right", no_wrap=True)
         for g in plan.left_out:
             left.add_row(g.email, f"{g.adds_objective:.3f}")
         console.print(left)

@@ -202,6 +202,17 @@ def with_suggestions(store: GraphStore, viewer: Viewer, error: NotFound) -> NotF
     return error.suggesting(close_matches(error.key, _names_by_key(store, viewer, error.kind)))
 
 
+def suggestions_for(store: GraphStore, viewer: Viewer, error: NotFound) -> list[tuple[str, str]]:
+    """``with_suggestions``' keys, each with the name a page shows it by (the key when it
+    has none): what a "did you mean" on a page links to, among what the viewer may know
+    of (people for the programme team only)."""
+    found = with_suggestions(store, viewer, error)
+    if not found.suggestions:
+        return []
+    names = _names_by_key(store, viewer, error.kind)
+    return [(key, next(iter(names.get(key) or []), key)) for key in found.suggestions]
+
+
 def person(store: GraphStore, viewer: Viewer, person_id: str) -> PersonOut:
     """A person by id; ``NotFound`` both when there is none and when the caller may not
     see them."""

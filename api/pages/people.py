@@ -12,13 +12,14 @@ from fastapi.responses import Response
 
 from api.deps import NetworkDep, StoreDep
 from api.pages.render import (
+    closest,
     not_found,
     refused,
     render,
     signed_in,
     to_sign_in,
 )
-from graph.errors import Forbidden, NotFound
+from graph.errors import Forbidden, Invalid, NotFound
 from graph.model import Sector
 from graph.store import Page, PersonQuery
 from services import people
@@ -68,6 +69,22 @@ def find(
     who = signed_in(request, store)
     if who is None:
         return to_sign_in(request)
+    # an address typed or kept by hand may name a filter by its name, or by nothing
+    # there is: said in words above the (then empty) results, with what is close
+    unknown: list[str] = []
+
+    def resolved(label: str, kind: str, text: str) -> str:
+        try:
+            return people.filter_id(store, label, kind, text) if text else ""
+        except Invalid as refused:
+            unknown.extend(f"{p.field} {p.value!r}: {p.reason}" for p in refused.problems)
+            return text
+
+    organisation = resolved("Organisation", "organisation", organisation)
+    cohort = resolved("Cohort", "cohort", cohort)
+    issue = resolved("Wicked issue", "issue", issue)
+    if sector and _sector(sector) is None:
+        unknown.append(f"Sector {sector!r}: is not a sector; choose one from the list")
     chosen = {
         "q": q.strip(),
         "organisation": organisation,
@@ -98,6 +115,7 @@ def find(
         who,
         q=q,
         chosen=chosen,
+        unknown=unknown,
         filters=people.search_filters(store, who.viewer),
         people=found.data,
         count=found.count,
@@ -119,8 +137,13 @@ def person_page(request: Request, store: StoreDep, person_id: str) -> Response:
         return to_sign_in(request)
     try:
         found = people.person_page(store, who.viewer, person_id, RECOMMENDED)
-    except NotFound:
-        return not_found(request, who, "No such person, or none you may see.")
+    except NotFound as missing:
+        return not_found(
+            request,
+            who,
+            "No such person, or none you may see.",
+            closest(store, who, missing, lambda key: f"/person/{key}"),
+        )
     return render(
         request,
         "person.html",
@@ -250,8 +273,20 @@ def introduction(
         )
     except Forbidden:
         return refused(request, who, "An alumni key finds introductions from its own person only.")
-    except NotFound:
-        return not_found(request, who, "No such person or organisation, or none you may see.")
+    except NotFound as missing:
+        # the same request with the missing one replaced by a suggestion
+        asked = {"from": from_, "to": to, "to_organisation": "" if to else to_organisation}
+        aim = next((k for k, v in asked.items() if v == missing.key), "to")
+
+        def retried(key: str) -> str:
+            return "/introduction?" + urlencode({k: v for k, v in {**asked, aim: key}.items() if v})
+
+        return not_found(
+            request,
+            who,
+            "No such person or organisation, or none you may see.",
+            closest(store, who, missing, retried),
+        )
     paths = found.paths
     drawn = [
         path_drawing(

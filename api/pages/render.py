@@ -6,6 +6,7 @@ Not a page itself: the page modules (``site``, ``people``, ``wicked``, ``dashboa
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
@@ -21,8 +22,9 @@ from api.deps import StoreDep
 from api.pages import sessions
 from api.pages.sessions import CSRF_FIELD, Session
 from api.problems import problem
-from graph.errors import AlumniGraphError
+from graph.errors import AlumniGraphError, NotFound
 from graph.model import KeyRole
+from graph.store import GraphStore
 from services.consent import Viewer
 
 HERE = Path(__file__).parent
@@ -111,8 +113,30 @@ def refused(request: Request, who: SignedIn, reason: str) -> HTMLResponse:
     return render(request, "error.html", who, status=403, title="Not for this key", reason=reason)
 
 
-def not_found(request: Request, who: SignedIn, what: str) -> HTMLResponse:
-    return render(request, "error.html", who, status=404, title="Not found", reason=what)
+def not_found(
+    request: Request,
+    who: SignedIn,
+    what: str,
+    suggested: Sequence[tuple[str, str]] = (),
+) -> HTMLResponse:
+    """The site's 404 page; ``suggested``: (address, words) of what was probably meant."""
+    return render(
+        request, "error.html", who, status=404, title="Not found", reason=what, suggested=suggested
+    )
+
+
+def closest(
+    store: GraphStore, who: SignedIn, error: NotFound, href: Callable[[str], str]
+) -> list[tuple[str, str]]:
+    """What a "not found" page offers instead: the records of the missing one's kind
+    closest to what was asked for, among those the viewer may know of
+    (``services.people.suggestions_for``), as (address, name)."""
+    from services.people import suggestions_for
+
+    try:
+        return [(href(key), name) for key, name in suggestions_for(store, who.viewer, error)]
+    except AlumniGraphError:  # the store failed as well: the 404 as it was
+        return []
 
 
 def error_page(

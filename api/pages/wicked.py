@@ -13,6 +13,7 @@ from api.deps import StoreDep
 from api.pages.render import (
     Csrf,
     SignedIn,
+    closest,
     not_found,
     render,
     signed_in,
@@ -58,8 +59,8 @@ def _issue(
         shown = wicked.issue_page(
             store, who.viewer, issue_id, Page(limit=HELPERS_PER_PAGE, offset=offset)
         )
-    except NotFound:
-        return not_found(request, who, "No such wicked issue.")
+    except NotFound as missing:
+        return not_found(request, who, "No such wicked issue.", _closest(store, who, missing))
     return render(
         request,
         "issue.html",
@@ -93,12 +94,14 @@ def issue(
 
 def _problems(error: ValidationError) -> list[dict[str, str]]:
     """The form's errors as the API words them (field, value, what is wrong)."""
+    from api.problems import reason_in_words
+
     return [
         {
-            "where": "body",
+            "where": "the form",
             "column": ".".join(str(p) for p in e["loc"]),
             "value": "" if e.get("input") is None else str(e["input"])[:200],
-            "reason": e["msg"],
+            "reason": reason_in_words(e),
         }
         for e in error.errors()
     ]
@@ -138,12 +141,16 @@ def record_handover(
         problems = _problems(exc)
     except Invalid as exc:
         problems = [
-            {"where": p.record, "column": p.field, "value": str(p.value), "reason": p.reason}
+            {"where": "the form", "column": p.field, "value": str(p.value), "reason": p.reason}
             for p in exc.problems
         ]
-    except NotFound:
-        return not_found(request, who, "No such wicked issue.")
+    except NotFound as missing:
+        return not_found(request, who, "No such wicked issue.", _closest(store, who, missing))
     else:
         status = 201 if recorded.result == "created" else 200
         return _issue(request, store, who, issue_id, status=status, recorded=recorded)
     return _issue(request, store, who, issue_id, status=422, refused=problems, form=filled)
+
+
+def _closest(store: StoreDep, who: SignedIn, missing: NotFound) -> list[tuple[str, str]]:
+    return closest(store, who, missing, lambda key: f"/issues/{key}")

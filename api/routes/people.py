@@ -14,6 +14,7 @@ from graph.model import Sector
 from graph.store import PersonQuery
 from services import people
 from services.schemas import ContactOut, ExportOut, Paged, PersonOut, RecommendationOut
+from services.schemas_people import SearchFiltersOut
 
 router = APIRouter(prefix="/people", tags=["people"])
 
@@ -70,6 +71,19 @@ def search_people(
         area=area,
     )
     return people.search(store, viewer, query, page)
+
+
+@router.get(
+    "/filters",
+    response_model=SearchFiltersOut,
+    responses=responses(401, 429),
+    summary="What a search for people can be narrowed by",
+)
+def search_filters(store: StoreDep, viewer: AnyRole) -> SearchFiltersOut:
+    """The ids and names ``GET /people`` filters take, for every key (alumni too: no
+    organisation, cohort or issue names anyone): organisations, sectors, the areas of the
+    people the caller sees, cohorts and wicked issues, as the find page lists them."""
+    return people.search_filters(store, viewer)
 
 
 @router.get(

@@ -39,6 +39,7 @@ CALLS = [
     Call("GET", "/me", "/me", *EVERYONE),
     Call("PATCH", "/me/consent", "/me/consent", 401, 200, 403, 403),
     Call("GET", "/people?q=example&limit=2", "/people", *EVERYONE),
+    Call("GET", "/people/filters", "/people/filters", *EVERYONE),
     Call("GET", "/people/bob", "/people/{person_id}", *EVERYONE),
     Call("GET", "/people/dan", "/people/{person_id}", 401, 404, 200, 200),
     Call("GET", "/people/ann/contacts?max_hops=2", "/people/{person_id}/contacts", *EVERYONE),

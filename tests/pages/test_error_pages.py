@@ -63,7 +63,7 @@ def test_an_unknown_cohort_in_the_api_suggests_the_closest(client: TestClient, k
 
 
 def test_an_unknown_person_in_the_api_suggests_no_one(client: TestClient, keys: Keys) -> None:
-    """People are never suggested through the API: Dan (no directory consent) stays hidden."""
+    """People are never suggested to an alumna: Dan (no directory consent) stays hidden."""
     answer = client.get("/people/dann", headers=keys.header("alumni"))
     assert answer.status_code == 404
     assert answer.json()["detail"] == "person 'dann' not found"

@@ -45,10 +45,14 @@ def site(serve: Serve, demo_store: GraphStore) -> str:
     return serve(demo_store, SETTINGS)
 
 
+VIEWPORTS = {"desktop": (1280, 900), "phone": (390, 844)}
+
+
 def no_sideways_scroll(page: Page) -> bool:
     return bool(page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"))
 
 
+@pytest.mark.parametrize("viewport", VIEWPORTS)
 def test_find_with_a_filter_page_through_and_open_a_recommendation(
     page: Page,
     site: str,
@@ -56,7 +60,10 @@ def test_find_with_a_filter_page_through_and_open_a_recommendation(
     listed: dict[str, Listed],
     page_errors: list[str],
     screenshot: Screenshot,
+    viewport: str,
 ) -> None:
+    width, height = VIEWPORTS[viewport]
+    page.set_viewport_size({"width": width, "height": height})
     team, _ = issue_key(demo_store, KeyRole.PROGRAMME)
     sign_in(page, site, team)
     page.goto(f"{site}/find")
@@ -98,7 +105,7 @@ def test_find_with_a_filter_page_through_and_open_a_recommendation(
     assert page.inner_text("h2") == f"From {me.name} to {name}"
     screenshot(page, "introduction")
 
-    page.set_viewport_size({"width": 390, "height": 844})
+    page.set_viewport_size({"width": 390, "height": 844})  # and on a phone, whichever began
     for url in ("/find?sector=police", f"/person/{me.id}", page.url.removeprefix(site)):
         page.goto(f"{site}{url}")
         assert no_sideways_scroll(page), url

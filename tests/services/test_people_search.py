@@ -188,3 +188,23 @@ def test_a_filter_gives_the_same_people_in_the_api_the_page_and_the_cli(
 def _organisation_id(store: GraphStore, name: str) -> str:
     (found,) = [o for o in store.find(Organisation, None, Page(limit=1000)).data if o.name == name]
     return found.id
+
+
+@pytest.mark.parametrize("alias", ["ECFRS", "MSE ICB"])
+def test_an_organisations_alias_finds_exactly_its_consenting_staff(
+    client: TestClient,
+    demo_programme: Demo,
+    listed: dict[str, Listed],
+    ids: dict[str, str],
+    alumnus: str,
+    alias: str,
+) -> None:
+    (named,) = {
+        str(row.cells["name"]).strip()
+        for path in demo_programme.bundles
+        for row in read_bundle(path).rows("organisations")
+        if alias in [a.strip() for a in str(row.cells.get("aliases") or "").split(";")]
+    }
+    staff = {ids[e] for e, p in listed.items() if p.organisation == named and p.directory}
+    assert len(staff) >= 2
+    assert set(api_ids(client, alumnus, q=alias, limit=500)) == staff
