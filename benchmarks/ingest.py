@@ -80,10 +80,12 @@ def _row_at_a_time(url: str, paths: list[Path]) -> Json:
                 if checked.batch.derived:
                     store.apply(Batch(derived=list(checked.batch.derived)))
             seconds += elapsed()
+        counts = store.counts()
     finally:
         store.close()
     return {
         "bundles": len(paths),
+        "store_counts": counts,
         "records": written,
         "kinds": kinds,
         "seconds": round(seconds, 3),
