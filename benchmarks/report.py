@@ -194,8 +194,8 @@ def _large_targets(results: Json, size: Json) -> list[str]:
             ties = (b.get("store_counts") or {}).get("tie")
             met = "met" if b["seconds"] < target else "not met"
             lines.append(
-                f"- Issue 15: {people} people ({num(b['records'])} records, {num(ties)} tie rows"
-                f" stored) load into {store} in {secs(b['seconds'])} s, one run, peak"
+                f"- Issue 15: {people} people ({num(b['records'])} records, {num(ties)} ties"
+                f" in meaning) load into {store} in {secs(b['seconds'])} s, one run, peak"
                 f" {peak_mib(ingest)} MiB in the loading process (target < {target:.0f} s:"
                 f" {met}; {run_of(results, ingest)})."
             )

@@ -86,12 +86,12 @@ def ingest_tables(results: Json) -> list[str]:
         " rollback), into an empty store. A *record* is what the load reports written:"
         " the input rows plus the cohort-peer and project ties derived from them (counted"
         " as the store would have stored them, though it now derives them when read); the"
-        " ties column is what the store holds as tie rows.",
+        " ties column is what the store counts, derived ones included.",
         "",
     ]
     lines += md_table(
         ["people", "store", "input rows", "records", "batched s", "rows/s", "records/s",
-         "tie rows stored", "peak MiB", "run (UTC), mean load"],
+         "ties (derived counted)", "peak MiB", "run (UTC), mean load"],
         rows,
     )  # fmt: skip
     lines += [
