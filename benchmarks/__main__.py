@@ -76,10 +76,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--neo4j-uri", default=os.environ.get("NEO4J_URI"))
     parser.add_argument("--seed", type=int, default=2024)
-    parser.add_argument("--sample", type=int, default=2000, help="row-at-a-time records")
     parser.add_argument(
-        "--baseline-budget", type=float, default=30.0, help="seconds for the row-at-a-time run"
+        "--sample-bundles",
+        type=int,
+        default=2,
+        help="bundles both sides of the ingest ratio load, in each of its rounds",
     )
+    parser.add_argument("--ingest-rounds", type=int, default=3, help="alternating rounds")
     parser.add_argument("--requests", type=int, default=200, help="per endpoint and concurrency")
     parser.add_argument("--concurrency", default="1,4", help="client threads, e.g. 1,4")
     parser.add_argument("--budget", type=float, default=15.0, help="seconds per endpoint run")
@@ -112,7 +115,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.quick:
         args.sizes, args.requests, args.budget, args.snapshot_repeats = "1000", 40, 10.0, 1
-        args.sample = min(args.sample, 500)
+        args.sample_bundles, args.ingest_rounds = 1, 1
         if args.results == HERE / "results":  # a smoke run's figures are not for committing
             args.results = args.workdir / "quick-results"
     args.size_list = [int(s) for s in _csv(args.sizes)] + ([100_000] if args.large else [])
@@ -177,8 +180,8 @@ def run_size(args: argparse.Namespace, people: int, log: list[Json]) -> Json:
                     run_ingest,
                     url=url,
                     bundles=str(bundles),
-                    sample=args.sample,
-                    baseline_budget_s=args.baseline_budget,
+                    sample_bundles=args.sample_bundles,
+                    rounds=args.ingest_rounds,
                 ),
             )
         elif args.reuse and holds_programme(url, str(bundles)):
@@ -212,6 +215,10 @@ def run_size(args: argparse.Namespace, people: int, log: list[Json]) -> Json:
                     concurrency=args.concurrency_list,
                     budget_s=args.budget,
                     log_dir=str(work),
+                    extra_bundle=gen.extra_cohort(
+                        str(sorted(bundles.glob("cohort-*.json"))[-1]),
+                        str(work / f"extra-cohort-{store}.json"),
+                    ),
                 ),
             )
         if "maps" in args.phase_list and store == "sqlite":  # drawing is the same per store
@@ -290,8 +297,8 @@ def main(argv: list[str] | None = None) -> int:
             "phases": args.phase_list,
             "quick": args.quick,
             "seed": args.seed,
-            "row_at_a_time_sample": args.sample,
-            "row_at_a_time_budget_s": args.baseline_budget,
+            "ingest_sample_bundles": args.sample_bundles,
+            "ingest_rounds": args.ingest_rounds,
             "requests": args.requests,
             "concurrency": args.concurrency_list,
             "budget_s": args.budget,

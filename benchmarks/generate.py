@@ -568,3 +568,33 @@ def generate_bundles(people: int, seed: int, folder: str) -> dict[str, Any]:
         "generate_s": round(generated, 2),
         "write_s": round(time.perf_counter() - started - generated, 2),
     }
+
+
+def extra_cohort(bundle: str, out: str, tag: str = "extra") -> str:
+    """A new cohort shaped like ``bundle``: its cohort, projects and people renamed, so that
+    loading it after the programme writes one whole cohort of new people (their survey
+    answers still name the earlier alumni ``bundle`` names). The file written is ``out``."""
+    tables: dict[str, Any] = json.loads(Path(bundle).read_text())
+    cohort_id = str(tables["cohort"]["cohort_id"])
+    emails = {str(row["email"]) for row in tables["people"]}
+
+    def renamed(value: object) -> object:
+        if isinstance(value, str):
+            if value in emails:
+                return f"{tag}.{value}"
+            if value.startswith(cohort_id):
+                return f"{cohort_id}-{tag}{value[len(cohort_id) :]}"
+        return value
+
+    def walk(value: object) -> object:
+        if isinstance(value, dict):
+            return {k: walk(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [walk(v) for v in value]
+        return renamed(value)
+
+    moved = walk(tables)
+    assert isinstance(moved, dict)
+    moved["cohort"]["name"] = f"{tables['cohort']['name']} ({tag})"
+    Path(out).write_text(json.dumps(moved))
+    return out

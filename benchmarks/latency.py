@@ -14,10 +14,12 @@ For one store holding the programme:
    ``concurrency`` threads, each with a keep-alive connection;
 4. people search through the store's text index beside the in-memory index it
    replaced, in-process, on the same queries (``benchmarks.search_peers``);
-5. on Neo4j, the store's own ``allShortestPaths`` in Cypher between the same pairs
-   (warm ties only, consenting intermediaries filtered after the search, one
-   path) is timed beside the route, which searches the cached warm network and
-   ranks the best three; searches stopped at the timeout are a count of their own.
+5. on Neo4j, Cypher's ``shortestPath`` in its fast form (``CYPHER_SHORTEST_PATH``)
+   and the route are timed on the same 50 pairs, alternating pair by pair in one
+   loop; searches stopped at the timeout are a count of their own;
+6. with an extra cohort's bundle, that cohort is loaded after the workload is
+   built and the first introduction path after the write is timed (the warm
+   network catches up by the write's delta).
 
 Requests are bounded in number and time: every endpoint stops at ``requests``,
 or at ``budget_s`` seconds once it has at least ``MIN_REQUESTS``.
@@ -44,6 +46,7 @@ from urllib.parse import quote, urlencode
 from benchmarks.common import Json, process_peak_mb, summary
 from benchmarks.generate import TOPICS
 from benchmarks.search_peers import compare_search
+from graph.adjacency import AdjacencyCache
 from graph.model import KeyRole, Person
 from graph.store import GraphStore, Page, PersonQuery
 from graph.stores import open_store
@@ -56,17 +59,22 @@ MIN_REQUESTS = 20
 
 CYPHER_SHORTEST_PATH: LiteralString = (
     "MATCH (a:Person {id: $source}), (b:Person {id: $target})"
-    " MATCH p = allShortestPaths((a)-[:TIE*..4]-(b))"
-    " WHERE all(t IN relationships(p) WHERE t.tie_kind <> 'want_to_meet')"
-    " WITH p WHERE all(x IN nodes(p)[1..-1] WHERE x.consent_directory)"
-    " RETURN [x IN nodes(p) | x.id] AS ids LIMIT 1"
+    " MATCH p = shortestPath((a)-[:TIE|MEMBER_OF|WORKS_ON|SPONSORS*..8]-(b))"
+    " WHERE all(r IN relationships(p) WHERE coalesce(r.tie_kind, '') <> 'want_to_meet')"
+    " WITH p, [x IN nodes(p) WHERE x:Person] AS people"
+    " WHERE size(people) <= 5 AND all(x IN people[1..-1] WHERE x.consent_directory)"
+    " RETURN [x IN people | x.id] AS ids"
 )
 """One shortest warm path, intermediaries consenting: the peer of the route's search, in
-Neo4j's fast form. The relationship predicate is checked during the bidirectional
-search; the predicate on the intermediaries is applied to its results afterwards,
-because a predicate on the path's nodes inside ``shortestPath`` makes Neo4j fall back
-to an exhaustive search. (A pair whose shortest paths all pass a non-consenting person
-therefore finds nothing here, where the route would go one hop longer.)"""
+Neo4j's fast form (Cypher manual 5.26, "Shortest path planning"): ``shortestPath``, whose
+only predicate inside is universal on the relationships (no ``want_to_meet``), so the
+server runs its bidirectional breadth-first search and plans no exhaustive fallback; the
+hop limit and the consent of the intermediaries are applied to the path it returns
+(``WITH ... WHERE``). Cohort-peer and project ties are not stored (``graph.derived``):
+Cypher walks them as they are held, person - cohort or project - person, so one such
+tie is two relationships, hence ``*..8`` for the route's 4 hops. (It answers "no path"
+where its one shortest path passes a person who does not consent or has more than four
+hops, where the route would search on; and it counts relationships, not hops.)"""
 CYPHER_TIMEOUT_S = 2.0
 """A search still running after this long is stopped by the server, and counted apart."""
 
@@ -80,11 +88,12 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _workload(store: GraphStore, count: int, seed: int) -> tuple[dict[str, list[Request]], Json]:
+def _workload(
+    store: GraphStore, count: int, seed: int
+) -> tuple[dict[str, list[Request]], Json, AdjacencyCache]:
     from api.keys import issue_key
     from api.routes import paths as paths_route
     from api.routes import people as people_route
-    from graph.adjacency import AdjacencyCache
     from graph.connections import WARM_KINDS
     from services.consent import Viewer  # what the routes receive from authentication
 
@@ -149,7 +158,7 @@ def _workload(store: GraphStore, count: int, seed: int) -> tuple[dict[str, list[
         "people": len(network.people),
         "ties": network.size(),
     }
-    return workload, facts
+    return workload, facts, warm
 
 
 def _in_process(requests: list[Request], budget_s: float) -> Json:
@@ -166,7 +175,10 @@ def _in_process(requests: list[Request], budget_s: float) -> Json:
     return summary(times)
 
 
-def _cypher_paths(url: str, pairs: list[tuple[str, str]], budget_s: float) -> Json:
+def _paths_beside_cypher(url: str, requests: list[Request], pairs: list[tuple[str, str]]) -> Json:
+    """The route and Cypher's ``shortestPath`` on the same pairs, in one loop: pair by
+    pair, the route's in-process call then the Cypher query. Cypher's searches stopped
+    at ``CYPHER_TIMEOUT_S`` are counted apart, never folded into its percentiles."""
     from neo4j import GraphDatabase, Query
     from neo4j.exceptions import Neo4jError
 
@@ -175,11 +187,12 @@ def _cypher_paths(url: str, pairs: list[tuple[str, str]], budget_s: float) -> Js
     settings = get_settings()
     auth = (settings.neo4j_user, settings.neo4j_password.get_secret_value())
     query = Query(CYPHER_SHORTEST_PATH, timeout=CYPHER_TIMEOUT_S)
-    times: list[float] = []
+    route: list[float] = []
+    cypher: list[float] = []
     found = timed_out = 0
-    deadline = time.perf_counter() + budget_s
     with GraphDatabase.driver(url, auth=auth) as driver:
-        for i, (source, target) in enumerate([*pairs[:2], *pairs]):
+
+        def ask(source: str, target: str) -> tuple[float, bool | None]:
             started = time.perf_counter()
             try:
                 records, _, _ = driver.execute_query(
@@ -188,14 +201,66 @@ def _cypher_paths(url: str, pairs: list[tuple[str, str]], budget_s: float) -> Js
             except Neo4jError as error:  # stopped by the server after the timeout
                 if "TimedOut" not in (error.code or ""):
                     raise
-                timed_out += i >= 2  # counted, never folded into the percentiles
+                return time.perf_counter() - started, None
+            return time.perf_counter() - started, bool(records)
+
+        for (_, _, call), (source, target) in list(zip(requests, pairs, strict=True))[:2]:
+            call()  # warm-up of both sides: plan cache, connections
+            ask(source, target)
+        for (_, _, call), (source, target) in zip(requests, pairs, strict=True):
+            started = time.perf_counter()
+            call()
+            route.append(time.perf_counter() - started)
+            seconds, answered = ask(source, target)
+            if answered is None:
+                timed_out += 1
             else:
-                if i >= 2:  # the first two warm the plan cache
-                    times.append(time.perf_counter() - started)
-                    found += bool(records)
-            if time.perf_counter() > deadline and len(times) >= MIN_REQUESTS:
-                break
-    return {**summary(times), "found": found, "timed_out": timed_out, "timeout_s": CYPHER_TIMEOUT_S}
+                cypher.append(seconds)
+                found += answered
+    return {
+        "pairs": len(pairs),
+        "route": summary(route),
+        "cypher": {
+            **summary(cypher),
+            "found": found,
+            "timed_out": timed_out,
+            "timeout_s": CYPHER_TIMEOUT_S,
+            "query": CYPHER_SHORTEST_PATH,
+        },
+    }
+
+
+def _first_path_after_write(
+    store: GraphStore, warm: AdjacencyCache, request: Request, extra_bundle: str
+) -> Json:
+    """One cohort of new people loaded (``load_bundle``, as an upload does), then the first
+    introduction path: it waits for the warm network to catch up with the write."""
+    from benchmarks.ingest import SALT
+    from ingest.pipeline import load_bundle
+
+    _, _, call = request
+    call()  # the network is current before the write
+    builds, updates = warm.builds, warm.updates
+    started = time.perf_counter()
+    report = load_bundle(Path(extra_bundle), store, salt=SALT)
+    load_s = time.perf_counter() - started
+    if not report.ok:
+        raise RuntimeError(f"the extra cohort did not load: {report.errors[:3]}")
+    started = time.perf_counter()
+    call()
+    first = time.perf_counter() - started
+    started = time.perf_counter()
+    call()
+    second = time.perf_counter() - started
+    return {
+        "write": "one cohort of 50 new people (benchmarks.generate.extra_cohort)",
+        "load_s": round(load_s, 3),
+        "records": sum(report.total(w) for w in ("created", "updated")),
+        "first_path_ms": round(first * 1000, 1),
+        "next_path_ms": round(second * 1000, 1),
+        "caught_up_by_delta": warm.updates - updates,
+        "read_whole": warm.builds - builds,
+    }
 
 
 # -- the load generator: a second process -----------------------------------------------
@@ -287,20 +352,32 @@ def run_http(
     budget_s: float,
     log_dir: str,
     seed: int = 5,
+    extra_bundle: str | None = None,
 ) -> Json:
-    """In-process, then HTTP, latencies of the three endpoints on the store at ``url``."""
+    """In-process, then HTTP, latencies of the three endpoints on the store at ``url``; on
+    Neo4j, Cypher's shortest path beside the route on the same pairs; with
+    ``extra_bundle``, the first introduction path after that cohort is written (the
+    store then holds it too, for the HTTP figures)."""
     store = open_store(url)
+    result: Json = {}
     try:
-        workload, facts = _workload(store, requests, seed)
+        workload, facts, warm = _workload(store, requests, seed)
         in_process = {name: _in_process(items, budget_s) for name, items in workload.items()}
         alumna = facts["pairs"][0][0]  # a path's start: in the directory
-        peers = compare_search(store, facts["search_terms"], alumna, budget_s)
+        result["search_peers"] = compare_search(store, facts["search_terms"], alumna, budget_s)
+        if not url.startswith("sqlite:"):
+            distinct = min(facts["distinct"]["paths"], len(workload["paths"]))
+            pairs = [(s, t) for s, t in facts["pairs"]][:distinct]
+            result["paths_beside_cypher"] = _paths_beside_cypher(
+                url, workload["paths"][:distinct], pairs
+            )
+        if extra_bundle is not None:
+            result["after_write"] = _first_path_after_write(
+                store, warm, workload["paths"][0], extra_bundle
+            )
     finally:
         store.close()
-    result: Json = {"facts": facts, "in_process": in_process, "http": {}, "search_peers": peers}
-    if not url.startswith("sqlite:"):
-        pairs = [(s, t) for s, t in facts["pairs"]]
-        result["cypher_shortest_path"] = _cypher_paths(url, pairs * 4, budget_s)
+    result.update({"facts": facts, "in_process": in_process, "http": {}})
     port = _free_port()
     server = _serve(url, port, Path(log_dir) / f"server-{port}.log")
     try:

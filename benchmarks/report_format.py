@@ -61,5 +61,9 @@ def run_of(results: Json, figure: Json) -> str:
     stamp = str(figure.get("run") or "")
     run = next((r for r in results.get("runs", []) if r["started_at"] == stamp), None)
     if run is None:
-        return ""
+        if results.get("runs") is not None or "machine" not in results:
+            return ""
+        # one run's own file: the figure is from it
+        load = results["machine"].get("load_1min_during_run") or {}
+        return f"{str(results.get('started_at', ''))[:16]}, load {load.get('mean')}"
     return f"{stamp[:16]}, load {run['load'].get('mean')}"
