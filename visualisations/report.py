@@ -19,7 +19,7 @@ from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from graph import measure
 from graph.analytics.change import TimelinePoint
@@ -279,7 +279,7 @@ def _like_for_like(
 def _wave_points(snapshots: Sequence[tuple[str, Any]], suites: Mapping[str, Any]) -> list[Any]:
     """The growth table's own numbers as points of a timeline, one per wave."""
     return [
-        TimelinePoint(**suites[wave]["network"], date=str(snapshot.graph["as_of"]))
+        cast(TimelinePoint, {**suites[wave]["network"], "date": str(snapshot.graph["as_of"])})
         for wave, snapshot in snapshots
     ]
 
