@@ -336,7 +336,7 @@ def _built_and_drawn(results: Json) -> list[str]:
                     f" {p['warm_html_s']} s; drawn {p['median_drawn_s']} s; built and drawn"
                     f" (target < {m.get('target_s', 3.0):g} s): {together}."
                 )
-    return ["", *lines] if lines else []
+    return ["", *lines, ""] if lines else []
 
 
 def memory_tables(results: Json) -> list[str]:
