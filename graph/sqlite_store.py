@@ -73,6 +73,17 @@ if TYPE_CHECKING:
     import networkx as nx
 
 
+WAL_AUTOCHECKPOINT_PAGES = 10_000
+"""Pages (4 KiB) the write-ahead log may hold before a commit copies them into the file.
+
+SQLite's default, 1,000, checkpoints (and fsyncs the file) after nearly every bundle of a
+bulk load, copying index pages that the next bundles dirty again; 10,000 (about 40 MiB)
+checkpoints a tenth as often. A commit is as durable either way: in WAL mode with
+``synchronous = NORMAL`` it is in the log when ``COMMIT`` returns, so a crash of the
+process loses nothing committed (only a power cut may lose the last commits, never
+consistency)."""
+
+
 def _kind_filter(kinds: Collection[TieKind] | None) -> tuple[str, list[str]]:
     """An ``AND tie_kind IN (...)`` clause and its parameters; nothing for all kinds."""
     if kinds is None:
@@ -101,6 +112,7 @@ class SqliteStore(SqliteSearch):
             "PRAGMA secure_delete = ON",
             "PRAGMA synchronous = NORMAL",
             "PRAGMA busy_timeout = 5000",
+            f"PRAGMA wal_autocheckpoint = {WAL_AUTOCHECKPOINT_PAGES}",
         ):
             self._conn.execute(pragma)
         self._create_schema()

@@ -143,6 +143,8 @@ class Validator:
         self.raw = raw
         self.store = store
         self.salt = salt
+        self._person_ids: dict[str, str] = {}
+        """Email -> person id: a keyed hash, computed once per email (rows repeat them)."""
         self.errors: list[Issue] = list(raw.errors)
         self.warnings: list[Issue] = list(raw.warnings)
         self.origins: dict[str, Location] = {}
@@ -195,7 +197,10 @@ class Validator:
         return {k: known[k] for k in keys if k in known}
 
     def person_id(self, email: str) -> str:
-        return person_id_for(email, self.salt)
+        found = self._person_ids.get(email)
+        if found is None:
+            found = self._person_ids[email] = person_id_for(email, self.salt)
+        return found
 
     def known_person(self, email: str) -> str | None:
         person_id = self.person_id(email)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -21,7 +23,37 @@ def test_open_sqlite_sets_wal_and_foreign_keys(tmp_path: Path) -> None:
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert conn.execute("PRAGMA secure_delete").fetchone()[0] == 1
+    assert conn.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL
+    assert conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 10_000
     store.close()
+
+
+_CRASH = """
+import os, sys
+from datetime import UTC, datetime
+from graph.model import IngestRun
+from graph.sqlite_store import SqliteStore
+from tests.contract.sample import programme
+store = SqliteStore(sys.argv[1])
+run = IngestRun(id="run-1", file_name="b.xlsx", sha256="0" * 64, started_at=datetime.now(UTC))
+store.apply(programme(), run)
+os._exit(0)  # no close, no checkpoint: the commit lives only in the write-ahead log
+"""
+
+
+def test_committed_write_survives_a_crash_before_any_checkpoint(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'g.db'}"
+    subprocess.run([sys.executable, "-c", _CRASH, url], check=True, timeout=60)
+    assert (tmp_path / "g.db-wal").stat().st_size > 0
+    store = SqliteStore(url)
+    try:
+        expected = SqliteStore("sqlite:///")
+        expected.apply(programme(), _run())
+        assert store.counts() == expected.counts()
+        assert [r.id for r in store.runs()] == ["run-1"]
+        expected.close()
+    finally:
+        store.close()
 
 
 def _run() -> IngestRun:

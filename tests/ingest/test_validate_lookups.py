@@ -86,3 +86,33 @@ def test_validator_lookup_asks_the_store_only_for_keys_not_asked_before(
     assert counting.asked["person"] == 2, "nor is yan asked about twice"
     assert check.lookup(Organisation, ["no-such-organisation"]) == {}
     assert counting.asked["organisation"] == 0, "organisations were read whole"
+
+
+def test_validate_bundle_hashes_each_email_once_however_many_rows_name_it(
+    store: GraphStore, tables: Tables, write: Callable[[Tables, str], Path], monkeypatch: Any
+) -> None:
+    """Person ids are keyed hashes of emails; the sample names ann, bob, cat and dan on
+    many rows (people, members, project members, mentoring, survey) and the survey's
+    unknown zed: one hash per distinct email, not one per cell."""
+    import ingest.validator
+
+    hashed: Counter[str] = Counter()
+    real = ingest.validator.person_id_for
+
+    def counting(email: str, salt: str) -> str:
+        hashed[email] += 1
+        return real(email, salt)
+
+    monkeypatch.setattr(ingest.validator, "person_id_for", counting)
+    path = write(tables, "bundle.json")
+    result = validate_bundle(read_bundle(path), store)
+    assert result.ok, result.errors
+    emails = {
+        str(value).strip().casefold()
+        for rows in tables.values()
+        for row in rows
+        for column, value in row.items()
+        if column.endswith("email") and value
+    }
+    assert len(emails) > 4  # the sample repeats its emails across tables
+    assert hashed == Counter(dict.fromkeys(emails, 1))
