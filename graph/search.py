@@ -35,8 +35,8 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
-from collections import defaultdict
-from collections.abc import Collection, Iterable, Mapping
+from collections import OrderedDict, defaultdict
+from collections.abc import Collection, Hashable, Iterable, Mapping
 from dataclasses import replace
 from weakref import WeakKeyDictionary
 
@@ -57,6 +57,7 @@ from graph.store import (
     PageResult,
     PersonQuery,
     SearchDocument,
+    SearchHit,
 )
 
 __all__ = ["areas", "catch_up", "documents", "fold", "search", "words_of"]
@@ -207,14 +208,15 @@ _SEEN: WeakKeyDictionary[GraphStore, str] = WeakKeyDictionary()
 _LOCK = threading.Lock()
 
 
-def catch_up(store: GraphStore) -> None:
+def catch_up(store: GraphStore) -> str:
     """Bring the store's search index up to date with its content: nothing to do when
     the version is the one last caught up with; else the documents of the people the
-    writes since the index's mark touched, or every document when the log cannot say."""
+    writes since the index's mark touched, or every document when the log cannot say.
+    Returns the version the index is now at least as new as."""
     version = store.version()
     with _LOCK:
         if _SEEN.get(store) == version:
-            return
+            return version
         mark = store.search_mark()
         changes = store.changes_since(mark)
         if changes.entries is None:
@@ -232,9 +234,25 @@ def catch_up(store: GraphStore) -> None:
             gone = touched - {d.person_id for d in found}
             store.index_people(found, drop=gone, everything=False, mark=changes.mark)
         _SEEN[store] = version
+    return version
 
 
 # -- searching -----------------------------------------------------------------------------
+
+_PAGES: WeakKeyDictionary[GraphStore, OrderedDict[Hashable, tuple[list[SearchHit], int]]] = (
+    WeakKeyDictionary()
+)
+_PAGES_KEPT = 256
+_HITS_KEPT = 500
+"""Pages the index answered, kept per store (the most recently asked): a query asked again
+at the same store version (the same words, filters, consent and page) is answered by one
+look-up. Any write changes the version, so no page outlives the content it was read from;
+only ids and names are kept (of pages up to ``_HITS_KEPT`` long), the profiles are read
+anew each time."""
+
+
+def _frozen(ids: Collection[str] | None) -> frozenset[str] | None:
+    return None if ids is None else frozenset(ids)
 
 
 def search(store: GraphStore, query: PersonQuery, page: Page) -> PageResult[Profile]:
@@ -244,10 +262,29 @@ def search(store: GraphStore, query: PersonQuery, page: Page) -> PageResult[Prof
     Every filter given must hold (organisation and sector: the employer now); the
     text ranks as the module says; without text, people come in name order.
     """
-    catch_up(store)
+    version = catch_up(store)
     if query.area is not None:
         query = replace(query, area=fold(query.area))
-    shown, count = store.search_index(query, words_of(query.text), page)
+    words = words_of(query.text)
+    key = (version, replace(query, text=None, ids=_frozen(query.ids)), tuple(words), page)
+    with _LOCK:
+        pages = _PAGES.setdefault(store, OrderedDict())
+        answer = pages.get(key)
+        if answer is not None:
+            pages.move_to_end(key)
+    if answer is None:
+        answer = store.search_index(query, words, page)
+        if len(answer[0]) > _HITS_KEPT:
+            return _profiles(store, answer)
+        with _LOCK:
+            pages[key] = answer
+            while len(pages) > _PAGES_KEPT:
+                pages.popitem(last=False)
+    return _profiles(store, answer)
+
+
+def _profiles(store: GraphStore, answer: tuple[list[SearchHit], int]) -> PageResult[Profile]:
+    shown, count = answer
     people = store.get_many(Person, [h.person_id for h in shown])
     found = profiles(store, [people[h.person_id] for h in shown if h.person_id in people])
     return PageResult(list(found.values()), count)

@@ -197,7 +197,7 @@ def test_search_index_forgets_a_rolled_back_run(loaded: GraphStore) -> None:
 def _indexed_text(store: GraphStore) -> str:
     """Everything the store's search index holds, as text (store-specific reads)."""
     conn = getattr(store, "_conn", None)
-    if conn is not None:  # SQLite: the FTS5 table's rows, its terms and the side tables
+    if conn is not None:  # SQLite: the FTS5 table's rows, its terms, the side tables, the postings
         conn.execute(
             "CREATE VIRTUAL TABLE IF NOT EXISTS temp.terms USING fts5vocab(main, person_fts, 'row')"
         )
@@ -208,6 +208,8 @@ def _indexed_text(store: GraphStore) -> str:
                 "SELECT person_id, name, area, area_key, w0, w1, w2, w3, w4, w5 FROM person_doc"
             ),
             *conn.execute("SELECT person_id, value FROM person_facet"),
+            *conn.execute("SELECT token FROM search_token"),
+            *conn.execute("SELECT name, person_id FROM search_posting"),
         ]
         return "\n".join(" ".join(map(str, r)) for r in rows)
     driver = store._driver  # type: ignore[attr-defined]

@@ -142,3 +142,23 @@ def test_search_returns_each_profile_with_employer_now_and_cohorts(loaded: Graph
     (cat,) = result.data
     assert cat.organisation is not None and cat.organisation.id == "essex-police"
     assert [c.id for c in cat.cohorts] == ["c2019"]
+
+
+def test_search_answers_a_query_asked_again_from_its_pages_until_a_write(
+    loaded: GraphStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked: list[tuple[str, ...]] = []
+    index = loaded.search_index
+
+    def counted(query: PersonQuery, words: list[str], page: Page) -> object:
+        asked.append(tuple(words))
+        return index(query, words, page)
+
+    monkeypatch.setattr(loaded, "search_index", counted)
+    first = found(loaded, text="police")
+    assert found(loaded, text="POLICE") == first == ["sian", "cat", "dan", "fay"]
+    assert found(loaded, viewer=alumnus("bob"), text="police") == ["sian", "cat", "fay"]
+    assert asked == [("police",), ("police",)]  # the same words and consent: read once
+    loaded.apply(Batch(people=[SIAN.model_copy(update={"consent_directory": False})]))
+    assert found(loaded, viewer=alumnus("bob"), text="police") == ["cat", "fay"]
+    assert len(asked) == 3  # the write changed the version: the index is asked again
