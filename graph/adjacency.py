@@ -165,7 +165,8 @@ class Adjacency:
                 held[model] = records = dict(self.held[model])
                 _reread(store, model, keys, records)
         found = store.tie_ends_of(touched, self.kind_order) if touched else {}
-        return self._with_ties(version, changes.mark, people, held, touched, found)
+        arrived = [p for p in named.get(Person.kind, ()) if p in people and p not in self.number]
+        return self._with_ties(version, changes.mark, people, held, touched, found, arrived)
 
     def _with_ties(
         self,
@@ -175,9 +176,11 @@ class Adjacency:
         held: Mapping[type[Record], Mapping[str, Record]],
         touched: Collection[str],
         found: Mapping[TieKind, TieEnds],
+        arrived: Collection[str],
     ) -> Adjacency:
-        """A new network: ``people`` and ``held``, this one's ties but those touching
-        ``touched``, and ``found`` (the ends of every tie of theirs now).
+        """A new network: ``people`` (``arrived`` among them, new) and ``held``, this
+        one's ties but those touching ``touched``, and ``found`` (the ends of every tie of
+        theirs now).
 
         The ties gone are found through the touched people's rows; the new ones take
         their numbers (and numbers after the last), so that no other tie is numbered
@@ -189,7 +192,6 @@ class Adjacency:
         ends = [found.get(k, ([], [])) for k in self.kind_order]
         sources = [s for kind_sources, _ in ends for s in kind_sources]
         targets = [t for _, kind_targets in ends for t in kind_targets]
-        arrived = [p for p in people.keys() - self.people.keys() if p not in number]
         for pid in [*sorted(arrived), *sorted({*sources, *targets} - number.keys())]:
             number[pid] = len(ids)
             ids.append(pid)
