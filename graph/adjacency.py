@@ -21,8 +21,8 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Collection, Iterable, Mapping
-from dataclasses import dataclass
-from typing import cast
+from dataclasses import dataclass, replace
+from typing import TypeVar, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -38,9 +38,11 @@ from graph.model import (
     Tie,
     TieKind,
 )
-from graph.store import GraphStore, Page, PersonQuery, R, StoreChanges
+from graph.store import GraphStore, Page, PersonQuery, R, StoreChanges, TieEnds
 
 __all__ = ["Adjacency", "AdjacencyCache"]
+
+T = TypeVar("T", bound=np.generic)
 
 _EVERYONE = Page(limit=100_000_000)
 _HELD: tuple[type[Record], ...] = (Organisation, Cohort, Project)
@@ -48,9 +50,6 @@ _HELD: tuple[type[Record], ...] = (Organisation, Cohort, Project)
 _TIE_KINDS = frozenset({Tie.kind, Membership.kind, ProjectMember.kind})
 """Records whose writing may add or change the ties of the people they name: ties, and
 the memberships cohort-peer and project ties are derived from."""
-
-_READ_AT_ONCE = 500
-"""People whose ties one ``ties_of`` call reads, when catching up."""
 
 
 @dataclass(frozen=True)
@@ -165,16 +164,9 @@ class Adjacency:
             if keys := named.get(model.kind):
                 held[model] = records = dict(self.held[model])
                 _reread(store, model, keys, records)
-        ordered = sorted(touched)
-        if len(ordered) <= _READ_AT_ONCE:
-            ties = store.ties_of(ordered, self.kind_order) if ordered else []
-        else:  # a tie between two people of different chunks is read twice: once it is
-            by_key: dict[str, Tie] = {}
-            for i in range(0, len(ordered), _READ_AT_ONCE):
-                chunk = ordered[i : i + _READ_AT_ONCE]
-                by_key.update((t.key, t) for t in store.ties_of(chunk, self.kind_order))
-            ties = list(by_key.values())
-        return self._with_ties(version, changes.mark, people, held, touched, ties)
+        found = store.tie_ends_of(touched, self.kind_order) if touched else {}
+        arrived = [p for p in named.get(Person.kind, ()) if p in people and p not in self.number]
+        return self._with_ties(version, changes.mark, people, held, touched, found, arrived)
 
     def _with_ties(
         self,
@@ -183,56 +175,108 @@ class Adjacency:
         people: Mapping[str, Person],
         held: Mapping[type[Record], Mapping[str, Record]],
         touched: Collection[str],
-        ties: list[Tie],
+        found: Mapping[TieKind, TieEnds],
+        arrived: Collection[str],
     ) -> Adjacency:
-        """A new network: ``people`` and ``held``, this one's ties but those touching
-        ``touched``, and ``ties`` (every tie of theirs now). The arrays are spliced,
-        never sorted whole: a write's delta costs a few passes over them."""
+        """A new network: ``people`` (``arrived`` among them, new) and ``held``, this
+        one's ties but those touching ``touched``, and ``found`` (the ends of every tie of
+        theirs now).
+
+        The ties gone are found through the touched people's rows; the new ones take
+        their numbers (and numbers after the last), so that no other tie is numbered
+        anew and ``touching`` changes only in the rows of the people at their ends.
+        Apart from copies of the arrays, the cost is that of the delta. A write that
+        leaves fewer ties than it found renumbers the rest (``_compacted``)."""
         ids = list(self.ids)
         number = dict(self.number)
-        ends = {p for t in ties for p in (t.source_id, t.target_id)}
-        for pid in [*(p for p in people if p not in number), *sorted(ends - number.keys())]:
+        ends = [found.get(k, ([], [])) for k in self.kind_order]
+        sources = [s for kind_sources, _ in ends for s in kind_sources]
+        targets = [t for _, kind_targets in ends for t in kind_targets]
+        for pid in [*sorted(arrived), *sorted({*sources, *targets} - number.keys())]:
             number[pid] = len(ids)
             ids.append(pid)
-        flag = np.zeros(len(ids), dtype=bool)
-        flag[[number[p] for p in touched if p in number]] = True
-        keep = ~(flag[self.source] | flag[self.target])
-        kept = int(keep.sum())
-        remap = (np.cumsum(keep) - 1).astype(np.int32)
-        place = {k: i for i, k in enumerate(self.kind_order)}
-        new_source = np.fromiter((number[t.source_id] for t in ties), np.int32, len(ties))
-        new_target = np.fromiter((number[t.target_id] for t in ties), np.int32, len(ties))
-        new_kind = np.fromiter((place[t.tie_kind] for t in ties), np.int8, len(ties))
-        # each person's slice of ``touching``: the kept ties renumbered, then the new ones
-        owner = np.repeat(np.arange(len(self.ids), dtype=np.int32), np.diff(self.start))
-        kept_entries = keep[self.touching]
-        kept_owners = owner[kept_entries]
-        rank = np.arange(kept, kept + len(ties), dtype=np.int32)
-        loops = new_source == new_target
-        new_owners = np.concatenate([new_source, new_target[~loops]])
-        new_ties = np.concatenate([rank, rank[~loops]])
-        order = np.argsort(new_owners, kind="stable")
-        new_owners, new_ties = new_owners[order], new_ties[order]
-        touching = np.insert(
-            remap[self.touching[kept_entries]],
-            np.searchsorted(kept_owners, new_owners, side="right"),
-            new_ties,
+        old = len(self.ids)
+        mine = [n for p in touched if (n := self.number.get(p)) is not None]
+        gone = self.tie_numbers(np.array(sorted(mine), dtype=np.int64))
+        new_source = np.fromiter((number[a] for a in sources), np.int32, len(sources))
+        new_target = np.fromiter((number[b] for b in targets), np.int32, len(targets))
+        new_kind = np.repeat(
+            np.arange(len(self.kind_order), dtype=np.int8), [len(s) for s, _ in ends]
         )
-        counts = np.bincount(kept_owners, minlength=len(ids)) + np.bincount(
-            new_owners, minlength=len(ids)
+        if len(sources) < len(gone):
+            return self._compacted(
+                version, mark, people, held, ids, number, gone, new_source, new_target, new_kind
+            )
+        total = len(self.source) + len(sources) - len(gone)
+        slots = np.concatenate([gone, np.arange(len(self.source), total, dtype=np.int32)])
+        source = _spliced(self.source, total, slots, new_source)
+        target = _spliced(self.target, total, slots, new_target)
+        kind = _spliced(self.kind, total, slots, new_kind)
+        # the rows holding a tie gone: of its two ends; in them, the entries naming it
+        a, b = self.source[gone], self.target[gone]
+        gone_owners = np.concatenate([a, b[a != b]])
+        rows = np.unique(gone_owners)
+        positions = _ranges(self.start[rows], self.start[rows + 1])
+        is_gone = np.zeros(len(self.source), dtype=bool)
+        is_gone[gone] = True
+        left = np.ones(len(self.touching), dtype=bool)
+        left[positions[is_gone[self.touching[positions]]]] = False
+        kept_counts = np.diff(self.start) - np.bincount(gone_owners, minlength=old)
+        start, touching = _with_rows(
+            self.touching[left], kept_counts, len(ids), slots, new_source, new_target
         )
-        start = np.zeros(len(ids) + 1, dtype=np.int64)
-        np.cumsum(counts, out=start[1:])
-        return Adjacency(
+        return replace(
+            self,
             version=version,
-            kinds=self.kinds,
+            people=people,
+            ids=tuple(ids),
+            number=number,
+            source=source,
+            target=target,
+            kind=kind,
+            start=start,
+            touching=touching,
+            held=held,
+            mark=mark,
+        )
+
+    def _compacted(
+        self,
+        version: str,
+        mark: int,
+        people: Mapping[str, Person],
+        held: Mapping[type[Record], Mapping[str, Record]],
+        ids: list[str],
+        number: dict[str, int],
+        gone: npt.NDArray[np.int32],
+        new_source: npt.NDArray[np.int32],
+        new_target: npt.NDArray[np.int32],
+        new_kind: npt.NDArray[np.int8],
+    ) -> Adjacency:
+        """``_with_ties`` when ties are fewer than before: the kept ties numbered anew,
+        in order, and the new ones after them."""
+        keep = np.ones(len(self.source), dtype=bool)
+        keep[gone] = False
+        kept = len(self.source) - len(gone)
+        a, b = self.source[gone], self.target[gone]
+        kept_counts = np.diff(self.start) - np.bincount(
+            np.concatenate([a, b[a != b]]), minlength=len(self.ids)
+        )
+        remap = np.cumsum(keep, dtype=np.int32) - 1
+        still = self.touching[keep[self.touching]]
+        rank = np.arange(kept, kept + len(new_source), dtype=np.int32)
+        start, touching = _with_rows(
+            remap[still], kept_counts, len(ids), rank, new_source, new_target
+        )
+        return replace(
+            self,
+            version=version,
             people=people,
             ids=tuple(ids),
             number=number,
             source=np.concatenate([self.source[keep], new_source]),
             target=np.concatenate([self.target[keep], new_target]),
             kind=np.concatenate([self.kind[keep], new_kind]),
-            kind_order=self.kind_order,
             start=start,
             touching=touching,
             held=held,
@@ -262,6 +306,48 @@ class Adjacency:
     def size(self) -> int:
         """How many ties it holds."""
         return len(self.source)
+
+
+def _spliced(
+    old: npt.NDArray[T], total: int, slots: npt.NDArray[np.int32], values: npt.NDArray[T]
+) -> npt.NDArray[T]:
+    """A copy of ``old``, ``total`` long, with ``values`` at ``slots``."""
+    out = np.empty(total, dtype=old.dtype)
+    out[: len(old)] = old
+    out[slots] = values
+    return out
+
+
+def _ranges(begins: npt.NDArray[np.int64], ends: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """Every position from each begin up to its end, range after range."""
+    lengths = ends - begins
+    offsets = np.repeat(begins - (np.cumsum(lengths) - lengths), lengths)
+    return offsets + np.arange(int(lengths.sum()), dtype=np.int64)
+
+
+def _with_rows(
+    kept: npt.NDArray[np.int32],
+    kept_counts: npt.NDArray[np.int64],
+    people: int,
+    numbers: npt.NDArray[np.int32],
+    source: npt.NDArray[np.int32],
+    target: npt.NDArray[np.int32],
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int32]]:
+    """``start`` and ``touching`` for ``people``: each row its ``kept`` entries (row by
+    row, ``kept_counts`` of them), then the new ties ``numbers`` with these ends."""
+    loops = source == target
+    owners = np.concatenate([source, target[~loops]])
+    ties = np.concatenate([numbers, numbers[~loops]])
+    order = np.argsort(owners, kind="stable")
+    owners, ties = owners[order], ties[order]
+    counts = np.zeros(people, dtype=np.int64)
+    counts[: len(kept_counts)] = kept_counts
+    ends = np.cumsum(counts)
+    touching = np.insert(kept, ends[owners], ties)
+    counts += np.bincount(owners, minlength=people)
+    start = np.zeros(people + 1, dtype=np.int64)
+    np.cumsum(counts, out=start[1:])
+    return start, touching.astype(np.int32, copy=False)
 
 
 def _reread(store: GraphStore, model: type[R], keys: Collection[str], into: dict[str, R]) -> None:

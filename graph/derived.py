@@ -28,6 +28,7 @@ __all__ = [
     "Group",
     "GroupRow",
     "derived_ends",
+    "derived_ends_touching",
     "derived_ties",
     "group_key",
     "ties_by_key",
@@ -128,6 +129,26 @@ def derived_ends(
             continue
         for a, b in group.pairs():
             yield a, b, group.kind
+
+
+def derived_ends_touching(
+    groups: Iterable[Group], kinds: Collection[TieKind], touching: Collection[str]
+) -> Iterator[tuple[str, str, TieKind]]:
+    """(source, target, kind) of every derived tie of these kinds with an end among
+    ``touching``, once each: a member's pairs, not every pair of the group, so that a
+    few people of a large group cost their own ties only."""
+    near = set(touching)
+    for group in groups:
+        if group.kind not in kinds:
+            continue
+        members = group.members
+        mine = [i for i, m in enumerate(members) if m in near]
+        for i in mine:
+            a = members[i]
+            for j, b in enumerate(members):
+                # a pair of two near members is given once, by its smaller place
+                if j != i and (j > i or b not in near):
+                    yield (a, b, group.kind) if i < j else (b, a, group.kind)
 
 
 def ties_by_key(

@@ -66,7 +66,7 @@ from graph.model import (
     Wave,
     normalise_email,
 )
-from graph.neo4j_store_changes import changes_since
+from graph.neo4j_store_changes import changes_since, tie_ends_of
 from graph.neo4j_store_log import withhold_driver_parameters
 from graph.neo4j_store_search import Neo4jSearch
 from graph.neo4j_store_sessions import session_of, session_props
@@ -429,6 +429,11 @@ class Neo4jStore(Neo4jSearch):
 
     def changes_since(self, mark: int | None) -> StoreChanges:
         return self._read(lambda tx: changes_since(tx, mark))
+
+    def tie_ends_of(
+        self, person_ids: Collection[str], kinds: Collection[TieKind]
+    ) -> dict[TieKind, TieEnds]:
+        return self._read(lambda tx: tie_ends_of(tx, person_ids, kinds))
 
     def runs(self) -> list[IngestRun]:
         return self._read(lambda tx: tx.load_runs())

@@ -45,7 +45,7 @@ from graph.model import (
 from graph.redact import FREE_TEXT_KINDS, erasure_scrubs, journal_scrubber
 from graph.snapshot import SnapshotRows, build_snapshot
 from graph.sqlite_store_changes import TABLE as CHANGES_TABLE
-from graph.sqlite_store_changes import changes_since, forget_changes, note_change
+from graph.sqlite_store_changes import changes_since, forget_changes, note_change, tie_ends_of
 from graph.sqlite_store_schema import COLUMNS, create_schema, path_from_url, search_text
 from graph.sqlite_store_search import SCHEMA as SEARCH_SCHEMA
 from graph.sqlite_store_search import SqliteSearch, erase_from_index
@@ -434,6 +434,12 @@ class SqliteStore(SqliteSearch):
     def changes_since(self, mark: int | None) -> StoreChanges:
         with self._reading() as tx:
             return changes_since(tx.conn, mark)
+
+    def tie_ends_of(
+        self, person_ids: Collection[str], kinds: Collection[TieKind]
+    ) -> dict[TieKind, TieEnds]:
+        with self._reading() as tx:
+            return tie_ends_of(tx, person_ids, kinds)
 
     def runs(self) -> list[IngestRun]:
         with self._lock:

@@ -7,10 +7,13 @@ import json
 import sqlite3
 from collections.abc import Collection
 
-from graph.store import ChangedRecord, StoreChanges
+from graph.derived import DERIVED_KINDS, derived_ends_touching
+from graph.model import TieKind
+from graph.sqlite_store_tx import SqliteTx
+from graph.store import ChangedRecord, StoreChanges, TieEnds
 from graph.store_changes import KEEP, resolve
 
-__all__ = ["TABLE", "changes_since", "forget_changes", "note_change"]
+__all__ = ["TABLE", "changes_since", "forget_changes", "note_change", "tie_ends_of"]
 
 TABLE = (
     "CREATE TABLE IF NOT EXISTS store_change"
@@ -48,3 +51,36 @@ def changes_since(conn: sqlite3.Connection, mark: int | None) -> StoreChanges:
         ]
 
     return resolve(mark, lines, journal)
+
+
+def tie_ends_of(
+    tx: SqliteTx, person_ids: Collection[str], kinds: Collection[TieKind]
+) -> dict[TieKind, TieEnds]:
+    """``GraphStore.tie_ends_of``, inside the caller's read transaction: stored ties by
+    either end (a tie with both ends among the people found by its source only), then
+    the derived ones of the groups these people are in."""
+    values = [k.value for k in kinds]
+    ids = sorted(set(person_ids))
+    found: dict[TieKind, TieEnds] = {}
+    if not values or not ids:
+        return found
+    people = json.dumps(ids)
+    marks = ",".join("?" * len(values))
+    among = "(SELECT value FROM json_each(?))"
+    for kind, source, target in tx.conn.execute(
+        f"SELECT tie_kind, source_id, target_id FROM tie WHERE source_id IN {among}"
+        f" AND tie_kind IN ({marks}) UNION ALL"
+        f" SELECT tie_kind, source_id, target_id FROM tie WHERE target_id IN {among}"
+        f" AND tie_kind IN ({marks}) AND source_id NOT IN {among}",
+        [people, *values, people, *values, people],
+    ):
+        sources, targets = found.setdefault(TieKind(kind), ([], []))
+        sources.append(source)
+        targets.append(target)
+    chosen = [k for k in DERIVED_KINDS if k in kinds]
+    groups = tx.groups(chosen, ids) if chosen else []
+    for source, target, tie_kind in derived_ends_touching(groups, kinds, ids):
+        sources, targets = found.setdefault(tie_kind, ([], []))
+        sources.append(source)
+        targets.append(target)
+    return found

@@ -340,6 +340,14 @@ class GraphStore(Protocol):
         particular order (kinds without a tie are left out)."""
         ...
 
+    def tie_ends_of(
+        self, person_ids: Collection[str], kinds: Collection[TieKind]
+    ) -> dict[TieKind, TieEnds]:
+        """The two ends of every tie of these kinds with an end among these people, once
+        each, kind by kind (``tie_ends`` of ``ties_of``): what a read cache needs to
+        catch up with a write, without a record per tie."""
+        ...
+
     def version(self) -> str:
         """A token that changes whenever anything is written, by this or any other
         process: what read caches compare to know they are still true, and what

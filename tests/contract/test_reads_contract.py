@@ -127,3 +127,24 @@ def test_search_directory_only_keeps_consenting_people_and_the_one_named(
         ["cat", "dan", "eve", "fay"],
         4,
     )
+
+
+def test_tie_ends_of_lists_each_tie_touching_the_people_once(store: GraphStore) -> None:
+    _loaded(store)
+    # from the sample's table: bob's and dan's ties of these kinds; none of fay's asked
+    kinds = [TieKind.PROJECT, TieKind.MENTORING, TieKind.ADVICE]
+    found = store.tie_ends_of(["bob", "dan"], kinds)
+    assert {kind: sorted(zip(*ends, strict=True)) for kind, ends in found.items()} == {
+        TieKind.PROJECT: [("ann", "bob"), ("bob", "cat")],
+        TieKind.MENTORING: [("dan", "fay")],
+        TieKind.ADVICE: [("ann", "bob"), ("cat", "dan")],
+    }
+    # a tie with both ends among the people asked is listed once
+    both = store.tie_ends_of(["cat", "bob", "bob"], [TieKind.PROJECT])
+    assert sorted(zip(*both[TieKind.PROJECT], strict=True)) == [
+        ("ann", "bob"),
+        ("ann", "cat"),
+        ("bob", "cat"),
+    ]
+    assert store.tie_ends_of([], kinds) == {} and store.tie_ends_of(["bob"], []) == {}
+    assert store.tie_ends_of(["nobody"], kinds) == {}

@@ -25,7 +25,7 @@ from graph.contacts import WARM_KINDS
 from graph.facts import set_consent
 from graph.model import ApiKey, IngestRun, KeyRole, Membership, Person, Role, Tie, TieKind
 from graph.sqlite_store import SqliteStore, path_from_url
-from graph.store import Batch, GraphStore
+from graph.store import Batch, GraphStore, StoreChanges
 from graph.store_changes import ALL
 from ingest.pipeline import load_bundle
 from tests.contract.sample import programme
@@ -259,3 +259,58 @@ def test_cache_far_behind_the_log_reads_the_network_whole(
     cache.current()
     assert cache.builds == 2 and cache.updates == 0
     assert "tie_ends" in counting.calls
+
+
+def test_new_cohort_caught_up_by_delta_holds_the_ties_worked_out_by_hand(
+    store: GraphStore, watched: tuple[Counting, AdjacencyCache]
+) -> None:
+    # the 2019 cohort, then the 2021 cohort: the second write adds more ties than the
+    # people it touches had, so the new ones take the numbers of those gone and more
+    counting, cache = watched
+    (batch1, run1), (batch2, run2) = _runs()
+    store.apply(batch1, run1)
+    before = cache.current()
+    after = _caught_up_by_delta(store, counting, cache, lambda: store.apply(batch2, run2))
+    # by hand from the sample: the 2019 network's seven warm ties, and dan mentoring fay
+    assert (before.size(), after.size()) == (7, 8)
+    assert sorted(after.ties_of(["dan"])) == [("cat", "dan"), ("dan", "fay")]
+    assert after.ties_of(["fay"]) == [("dan", "fay")] and after.ties_of(["eve"]) == []
+    assert (
+        sorted(after.ties_of(["bob"]))
+        == sorted(before.ties_of(["bob"]))
+        == [
+            ("ann", "bob"),
+            ("ann", "bob"),
+            ("bob", "cat"),
+            ("bob", "cat"),
+        ]
+    )
+
+
+def test_delta_leaving_fewer_ties_is_caught_up_as_a_fresh_read(store: GraphStore) -> None:
+    # a delta naming ties that are gone: the network read with the 2021 cohort, told of
+    # the cohort's records after the cohort was rolled back (a rollback itself
+    # says "everything"; here the delta is handed over as a store would name it)
+    (batch1, run1), (batch2, run2) = _runs()
+    store.apply(batch1, run1)
+    store.apply(batch2, run2)
+    network = Adjacency.read(store, store.version(), WARM_KINDS)
+    # what the rollback removed: the records the 2021 load wrote first (not its restated
+    # 2019 tie), which touch ann, dan, eve and fay; bob's and cat's tie numbers shift
+    earlier = {(r.kind, r.key) for _, rs in batch1.by_kind() for r in rs}
+    named = [
+        (r.kind, r.key, tuple(r.person_ids()))
+        for _, rs in batch2.by_kind()
+        for r in rs
+        if (r.kind, r.key) not in earlier
+    ]
+    store.rollback(run2.id)
+    mark = store.changes_since(None).mark
+    caught_up = network.caught_up(
+        store, store.version(), StoreChanges(mark, tuple(named)), most=1_000
+    )
+    assert caught_up is not None
+    assert _summary(caught_up) == _fresh(store)
+    # by hand: the 2019 network's seven warm ties again, dan's mentoring of fay gone
+    assert (network.size(), caught_up.size()) == (8, 7)
+    assert caught_up.ties_of(["dan"]) == [("cat", "dan")]

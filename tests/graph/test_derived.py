@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from graph.derived import Group, derived_ends, derived_ties, groups_from_rows, ties_by_key
+from graph.derived import (
+    Group,
+    derived_ends,
+    derived_ends_touching,
+    derived_ties,
+    groups_from_rows,
+    ties_by_key,
+)
 from graph.model import Tie, TieKind
 
 C = Group(TieKind.COHORT_PEER, "c1", date(2019, 5, 1), ("a", "b", "c"), "run-1")
@@ -53,6 +60,23 @@ def test_derived_ends_only_of_groups_started_by_the_day() -> None:
         ("b", "c", TieKind.COHORT_PEER),
     }
     assert len(list(derived_ends([C, P], kinds, date(2019, 6, 1)))) == 4
+
+
+def test_derived_ends_touching_lists_each_pair_with_a_near_end_once() -> None:
+    four = Group(TieKind.COHORT_PEER, "c4", date(2019, 5, 1), ("a", "b", "c", "d"))
+    kinds = [TieKind.COHORT_PEER, TieKind.PROJECT]
+    # by hand: of the six pairs of a..d, all but b-d have a or c at one end
+    found = list(derived_ends_touching([four, P], kinds, ["c", "a", "x"]))
+    assert sorted(found) == [
+        ("a", "b", TieKind.COHORT_PEER),
+        ("a", "c", TieKind.COHORT_PEER),
+        ("a", "d", TieKind.COHORT_PEER),
+        ("b", "c", TieKind.COHORT_PEER),
+        ("c", "d", TieKind.COHORT_PEER),
+    ]
+    assert list(derived_ends_touching([four, P], [TieKind.PROJECT], ["d"])) == [
+        ("b", "d", TieKind.PROJECT)
+    ]
 
 
 def test_ties_by_key_finds_derived_keys_only() -> None:
