@@ -74,14 +74,10 @@ if TYPE_CHECKING:
 
 
 WAL_AUTOCHECKPOINT_PAGES = 10_000
-"""Pages (4 KiB) the write-ahead log may hold before a commit copies them into the file.
-
-SQLite's default, 1,000, checkpoints (and fsyncs the file) after nearly every bundle of a
-bulk load, copying index pages that the next bundles dirty again; 10,000 (about 40 MiB)
-checkpoints a tenth as often. A commit is as durable either way: in WAL mode with
-``synchronous = NORMAL`` it is in the log when ``COMMIT`` returns, so a crash of the
-process loses nothing committed (only a power cut may lose the last commits, never
-consistency)."""
+"""Pages (4 KiB) the write-ahead log holds before a commit copies them into the file:
+SQLite's 1,000 checkpoints (and fsyncs) after nearly every bundle of a bulk load; 10,000
+(40 MiB) a tenth as often. A commit is as durable either way (WAL, ``synchronous =
+NORMAL``): a process crash loses nothing committed, a power cut at most the last."""
 
 
 def _kind_filter(kinds: Collection[TieKind] | None) -> tuple[str, list[str]]:
