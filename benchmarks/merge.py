@@ -16,8 +16,15 @@ __all__ = ["is_run", "load_results", "merge_runs"]
 
 
 def is_run(path: Path) -> bool:
-    """A full run's file: ``<timestamp>.json``, not ``latest`` and not a ``--quick`` smoke run."""
-    return path.suffix == ".json" and path.stem[:1].isdigit() and not path.stem.endswith("quick")
+    """A full run's file: ``<timestamp>.json``, not ``latest``, not a ``--quick`` smoke run
+    and not a ``benchmarks.loaded`` file (``-loaded-``: one store's figures in its own shape)."""
+    stem = path.stem
+    return (
+        path.suffix == ".json"
+        and stem[:1].isdigit()
+        and not stem.endswith("quick")
+        and "-loaded-" not in stem
+    )
 
 
 def merge_runs(runs: Sequence[Json]) -> Json:
