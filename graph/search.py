@@ -60,7 +60,7 @@ from graph.store import (
     SearchHit,
 )
 
-__all__ = ["areas", "catch_up", "documents", "fold", "search", "words_of"]
+__all__ = ["areas", "catch_up", "documents", "fold", "forget_answers", "search", "words_of"]
 
 _EVERYTHING = Page(limit=100_000_000)
 
@@ -249,6 +249,12 @@ at the same store version (the same words, filters, consent and page) is answere
 look-up. Any write changes the version, so no page outlives the content it was read from;
 only ids and names are kept (of pages up to ``_HITS_KEPT`` long), the profiles are read
 anew each time."""
+
+
+def forget_answers(store: GraphStore) -> None:
+    """Drop the pages kept for ``store``, so the next search asks the index itself (what a
+    benchmark must time: its peer keeps no answers)."""
+    _PAGES.pop(store, None)
 
 
 def _frozen(ids: Collection[str] | None) -> frozenset[str] | None:

@@ -17,7 +17,7 @@ from datetime import date
 import pytest
 
 from graph.model import Employment, Person, Sector
-from graph.search import search
+from graph.search import forget_answers, search
 from graph.store import Batch, GraphStore, Page, PersonQuery
 
 from ..contract.sample import ECC, programme
@@ -162,3 +162,21 @@ def test_search_answers_a_query_asked_again_from_its_pages_until_a_write(
     loaded.apply(Batch(people=[SIAN.model_copy(update={"consent_directory": False})]))
     assert found(loaded, viewer=alumnus("bob"), text="police") == ["cat", "fay"]
     assert len(asked) == 3  # the write changed the version: the index is asked again
+
+
+def test_forgetting_the_answers_sends_the_same_query_to_the_index_again(
+    loaded: GraphStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked: list[tuple[str, ...]] = []
+    index = loaded.search_index
+
+    def counted(query: PersonQuery, words: list[str], page: Page) -> object:
+        asked.append(tuple(words))
+        return index(query, words, page)
+
+    monkeypatch.setattr(loaded, "search_index", counted)
+    first = found(loaded, text="police")
+    assert found(loaded, text="police") == first and len(asked) == 1  # a kept page
+    forget_answers(loaded)
+    assert found(loaded, text="police") == first  # the same answer, from the index
+    assert asked == [("police",), ("police",)]
