@@ -239,16 +239,16 @@ def catch_up(store: GraphStore) -> str:
 
 # -- searching -----------------------------------------------------------------------------
 
-_PAGES: WeakKeyDictionary[GraphStore, OrderedDict[Hashable, tuple[list[SearchHit], int]]] = (
-    WeakKeyDictionary()
-)
+_Pages = OrderedDict[Hashable, tuple[list[SearchHit], int]]
+_PAGES: WeakKeyDictionary[GraphStore, tuple[str, _Pages]] = WeakKeyDictionary()
 _PAGES_KEPT = 256
 _HITS_KEPT = 500
 """Pages the index answered, kept per store (the most recently asked): a query asked again
 at the same store version (the same words, filters, consent and page) is answered by one
-look-up. Any write changes the version, so no page outlives the content it was read from;
-only ids and names are kept (of pages up to ``_HITS_KEPT`` long), the profiles are read
-anew each time."""
+look-up. The pages of a store are kept with the version they were read at and dropped
+whole at the first search after a write, so no page outlives its content (nor an erased
+person's name in memory); only ids and names are kept (of pages up to ``_HITS_KEPT``
+long), the profiles are read anew each time."""
 
 
 def forget_answers(store: GraphStore) -> None:
@@ -272,9 +272,12 @@ def search(store: GraphStore, query: PersonQuery, page: Page) -> PageResult[Prof
     if query.area is not None:
         query = replace(query, area=fold(query.area))
     words = words_of(query.text)
-    key = (version, replace(query, text=None, ids=_frozen(query.ids)), tuple(words), page)
+    key = (replace(query, text=None, ids=_frozen(query.ids)), tuple(words), page)
     with _LOCK:
-        pages = _PAGES.setdefault(store, OrderedDict())
+        kept = _PAGES.get(store)
+        if kept is None or kept[0] != version:
+            kept = _PAGES[store] = (version, OrderedDict())
+        pages = kept[1]
         answer = pages.get(key)
         if answer is not None:
             pages.move_to_end(key)
