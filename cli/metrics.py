@@ -232,19 +232,18 @@ def programme_command(
     from graph.model import KeyRole
     from graph.stores import open_store
     from services.consent import Viewer
-    from services.programme import programme_view
+    from services.programme import ProgrammeQuestion, programme_view
     from services.schemas_programme import PROGRAMME_COLUMNS
 
     graph_store = open_store(store)
     try:
-        view = programme_view(
-            graph_store,
-            Viewer(role=KeyRole.PROGRAMME, key_id="cli"),
+        asked = ProgrammeQuestion(
             start=parse_day(start, "--from") if start else None,
             end=parse_day(end, "--to") if end else None,
             every=every.value,
             kinds=measure.parse_kinds(ties),
         )
+        view = programme_view(graph_store, Viewer(role=KeyRole.PROGRAMME, key_id="cli"), asked)
     finally:
         graph_store.close()
     if output is Format.JSON:

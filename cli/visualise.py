@@ -9,6 +9,7 @@ only through people who agreed to introductions.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
@@ -127,7 +128,7 @@ def _programme_report(
     from graph import measure
     from graph.stores import open_store
     from services.consent import Viewer
-    from services.programme import programme_report
+    from services.programme import BOARD_QUESTION, programme_report
 
     if cohort is not None:
         raise Invalid([Problem("option", "--programme", "--cohort", "give one, not both")])
@@ -137,7 +138,7 @@ def _programme_report(
         html = programme_report(
             graph_store,
             Viewer(role=KeyRole.PROGRAMME, key_id=TEAM_KEY_ID),
-            kinds=measure.parse_kinds(ties),
+            replace(BOARD_QUESTION, kinds=measure.parse_kinds(ties)),
         )
     finally:
         graph_store.close()

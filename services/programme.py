@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Callable, Hashable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, TypeVar
 
@@ -39,7 +39,10 @@ __all__ = [
     "measure_row",
     "SNAPSHOT_DEFINITION",
     "Figure",
+    "BOARD_QUESTION",
+    "EVERY_QUARTER",
     "ProgrammePage",
+    "ProgrammeQuestion",
     "programme_dates",
     "programme_download",
     "programme_table",
@@ -72,6 +75,25 @@ class Figure:
     title: str
     caption: str
     src: str
+
+
+@dataclass(frozen=True)
+class ProgrammeQuestion:
+    """What a programme view is asked: the dates it covers (``start`` defaulting to the
+    first cohort's start, ``end`` to today), how often, and which ties count. One value
+    that the view, its page, its tables, the organisations-and-areas view and the report
+    are all asked with, so that they answer over the same dates and snapshots."""
+
+    start: date | None = None
+    end: date | None = None
+    every: ProgrammeEvery = "quarter"
+    kinds: tuple[TieKind, ...] = DEFAULT_METRIC_KINDS
+
+
+EVERY_QUARTER = ProgrammeQuestion()
+"""The whole programme, by quarter, the spec's default ties: what a page opens on."""
+BOARD_QUESTION = ProgrammeQuestion(every="year")
+"""The whole programme by year: the report for a board."""
 
 
 @dataclass(frozen=True)
@@ -162,15 +184,13 @@ class Span:
     days: list[date]
 
 
-def programme_span(
-    store: GraphStore, start: date | None, end: date | None, every: ProgrammeEvery
-) -> Span:
-    """``start`` defaulting to the first cohort's start and ``end`` to today; ``Invalid``
-    for more than :data:`MAX_PROGRAMME_POINTS` dates."""
+def programme_span(store: GraphStore, question: ProgrammeQuestion) -> Span:
+    """The question's dates, its ``start`` defaulting to the first cohort's start and its
+    ``end`` to today; ``Invalid`` for more than :data:`MAX_PROGRAMME_POINTS` dates."""
     cohorts = sorted(store.find(Cohort, page=_ALL).data, key=lambda c: (c.start_date, c.id))
-    first = start or (cohorts[0].start_date if cohorts else date.today())
-    last = end or date.today()
-    days = programme_dates(first, last, every)
+    first = question.start or (cohorts[0].start_date if cohorts else date.today())
+    last = question.end or date.today()
+    days = programme_dates(first, last, question.every)
     if len(days) > MAX_PROGRAMME_POINTS:
         raise Invalid(
             [Problem("programme", "from/to", f"{first}/{last}",
@@ -196,23 +216,20 @@ def remembered(memo: VersionedMemo | None, question: Hashable, work_out: Callabl
 def programme_view(
     store: GraphStore,
     viewer: Viewer,
+    question: ProgrammeQuestion = EVERY_QUARTER,
     *,
-    start: date | None = None,
-    end: date | None = None,
-    every: ProgrammeEvery = "quarter",
-    kinds: Sequence[TieKind] = DEFAULT_METRIC_KINDS,
     memo: VersionedMemo | None = None,
 ) -> ProgrammeOut:
     """The figures of the whole network and of each cohort at every quarter (or year).
 
-    ``start`` defaults to the first cohort's start, ``end`` to today. A cohort's rows
+    A cohort's rows
     measure the network among its members (ties between two of them), from its start
     on; the ``programme`` rows measure everyone. ``Invalid`` for more than
     :data:`MAX_PROGRAMME_POINTS` dates or ``end`` before ``start``.
     """
     ensure_team(viewer)
-    kinds = measure.check_kinds(kinds)
-    span = programme_span(store, start, end, every)
+    kinds = measure.check_kinds(question.kinds)
+    span = programme_span(store, question)
     cohorts = span.cohorts
 
     def work_out() -> ProgrammeOut:
@@ -231,7 +248,7 @@ def programme_view(
         return ProgrammeOut(
             start=span.first,
             end=span.last,
-            every=every,
+            every=question.every,
             kinds=[k.value for k in kinds],
             snapshot=SNAPSHOT_DEFINITION,
             cohorts=[
@@ -243,22 +260,19 @@ def programme_view(
             points=points,
         )
 
-    return remembered(memo, ("programme", span.first, span.last, every, kinds), work_out)
+    return remembered(memo, ("programme", span.first, span.last, question.every, kinds), work_out)
 
 
 def programme_page(
     store: GraphStore,
     viewer: Viewer,
+    question: ProgrammeQuestion = EVERY_QUARTER,
     *,
-    start: date | None = None,
-    end: date | None = None,
-    every: ProgrammeEvery = "quarter",
-    kinds: Sequence[TieKind] = DEFAULT_METRIC_KINDS,
     memo: VersionedMemo | None = None,
 ) -> ProgrammePage:
     """:func:`programme_view` and its plots (:data:`visualisations.programme_plots.TRENDS`),
     one line per cohort and one for everyone, cohort starts marked."""
-    view = programme_view(store, viewer, start=start, end=end, every=every, kinds=kinds, memo=memo)
+    view = programme_view(store, viewer, question, memo=memo)
 
     def draw() -> ProgrammePage:
         points = [p.model_dump() for p in view.points]
@@ -268,7 +282,7 @@ def programme_page(
 
     if memo is None:
         return draw()
-    return memo.get(("programme-page", view.start, view.end, every, tuple(view.kinds)), draw)
+    return memo.get(("programme-page", view.start, view.end, view.every, tuple(view.kinds)), draw)
 
 
 def programme_table(view: ProgrammeOut) -> Table:
@@ -284,26 +298,20 @@ def programme_download(
     store: GraphStore,
     viewer: Viewer,
     fmt: str,
+    question: ProgrammeQuestion = EVERY_QUARTER,
     *,
-    start: date | None = None,
-    end: date | None = None,
-    every: ProgrammeEvery = "quarter",
-    kinds: Sequence[TieKind] = DEFAULT_METRIC_KINDS,
     memo: VersionedMemo | None = None,
 ) -> Download:
     """The programme view's table as CSV or ``.xlsx`` (formula-safe)."""
-    view = programme_view(store, viewer, start=start, end=end, every=every, kinds=kinds, memo=memo)
+    view = programme_view(store, viewer, question, memo=memo)
     return download(programme_table(view), fmt)
 
 
 def programme_report(
     store: GraphStore,
     viewer: Viewer,
+    question: ProgrammeQuestion = BOARD_QUESTION,
     *,
-    start: date | None = None,
-    end: date | None = None,
-    every: ProgrammeEvery = "year",
-    kinds: Sequence[TieKind] = DEFAULT_METRIC_KINDS,
     memo: VersionedMemo | None = None,
 ) -> str:
     """The programme report for a board: one self-contained HTML page (plots inlined,
@@ -313,11 +321,10 @@ def programme_report(
     from services.programme_groups import groups_page
     from visualisations.programme_report import to_html
 
-    page = programme_page(store, viewer, start=start, end=end, every=every, kinds=kinds, memo=memo)
-    groups = groups_page(
-        store, viewer, start=page.view.start, end=page.view.end, every=every, kinds=kinds,
-        memo=memo,
-    )  # fmt: skip
+    page = programme_page(store, viewer, question, memo=memo)
+    # the same dates as the view, when ``start`` or ``end`` was left to its default
+    dated = replace(question, start=page.view.start, end=page.view.end)
+    groups = groups_page(store, viewer, dated, memo=memo)
     return to_html(
         view=page.view,
         figures=page.figures,
@@ -325,6 +332,6 @@ def programme_report(
         organisations=groups.organisations[:10],
         areas=groups.areas,
         group_figures=groups.figures,
-        outcomes=outcomes(store, viewer, as_of=page.view.end, kinds=kinds, memo=memo),
+        outcomes=outcomes(store, viewer, as_of=page.view.end, kinds=question.kinds, memo=memo),
         made_on=date.today().isoformat(),
     )

@@ -14,12 +14,14 @@ from graph.analytics._util import AREA, ORGANISATION
 from graph.analytics.groups import group_reach
 from graph.errors import Invalid, Problem
 from graph.memo import VersionedMemo
-from graph.model import DEFAULT_METRIC_KINDS, Area, AreaKind, Organisation, TieKind
+from graph.model import Area, AreaKind, Organisation
 from graph.store import GraphStore, Page
 from services.consent import Viewer
 from services.programme import (
+    EVERY_QUARTER,
     SNAPSHOT_DEFINITION,
     Figure,
+    ProgrammeQuestion,
     dated_snapshots,
     ensure_team,
     programme_span,
@@ -32,7 +34,6 @@ from services.schemas_programme import (
     GroupsOut,
     GroupSummaryOut,
     PlaceReachOut,
-    ProgrammeEvery,
 )
 from services.tables import Download, Table, download
 from visualisations.plots import to_svg
@@ -156,18 +157,15 @@ def _places(summaries: list[GroupSummaryOut]) -> list[PlaceReachOut]:
 def groups_over_time(
     store: GraphStore,
     viewer: Viewer,
+    question: ProgrammeQuestion = EVERY_QUARTER,
     *,
-    start: date | None = None,
-    end: date | None = None,
-    every: ProgrammeEvery = "quarter",
-    kinds: Sequence[TieKind] = DEFAULT_METRIC_KINDS,
     memo: VersionedMemo | None = None,
 ) -> GroupsOut:
     """Every organisation's and area's figures at each quarter (or year), on the
     programme view's dates and snapshots; first against last date; under-reached areas."""
     ensure_team(viewer)
-    kinds = measure.check_kinds(kinds)
-    span = programme_span(store, start, end, every)
+    kinds = measure.check_kinds(question.kinds)
+    span = programme_span(store, question)
 
     def work_out() -> GroupsOut:
         points: list[GroupPointOut] = []
@@ -189,7 +187,7 @@ def groups_over_time(
         return GroupsOut(
             start=span.first,
             end=span.last,
-            every=every,
+            every=question.every,
             snapshot=SNAPSHOT_DEFINITION,
             under_reached_rule=UNDER_REACHED_RULE,
             summaries=summaries,
@@ -198,7 +196,7 @@ def groups_over_time(
             places=_places(summaries),
         )
 
-    return remembered(memo, ("groups", span.first, span.last, every, kinds), work_out)
+    return remembered(memo, ("groups", span.first, span.last, question.every, kinds), work_out)
 
 
 def sorted_summaries(
@@ -245,16 +243,14 @@ def groups_download(
     viewer: Viewer,
     name: str,
     fmt: str,
+    question: ProgrammeQuestion = EVERY_QUARTER,
     *,
-    start: date | None = None,
-    end: date | None = None,
-    every: ProgrammeEvery = "quarter",
     memo: VersionedMemo | None = None,
 ) -> Download:
     """One of :data:`GROUP_TABLES` as CSV or ``.xlsx`` (formula-safe)."""
     if name not in GROUP_TABLES:
         raise Invalid([Problem("download", "table", name, f"not one of {', '.join(GROUP_TABLES)}")])
-    view = groups_over_time(store, viewer, start=start, end=end, every=every, memo=memo)
+    view = groups_over_time(store, viewer, question, memo=memo)
     return download(_tables(view)[name], fmt)
 
 
@@ -281,20 +277,15 @@ SMALL_MULTIPLES = (
 def groups_page(
     store: GraphStore,
     viewer: Viewer,
+    question: ProgrammeQuestion = EVERY_QUARTER,
     *,
-    start: date | None = None,
-    end: date | None = None,
-    every: ProgrammeEvery = "quarter",
     sort: str = "people_last",
     order: Literal["asc", "desc"] = "desc",
-    kinds: Sequence[TieKind] = DEFAULT_METRIC_KINDS,
     memo: VersionedMemo | None = None,
 ) -> GroupsPage:
     """:func:`groups_over_time`, both summaries sorted by ``sort``, and small multiples of
     the largest organisations and areas."""
-    view = groups_over_time(
-        store, viewer, start=start, end=end, every=every, kinds=kinds, memo=memo
-    )
+    view = groups_over_time(store, viewer, question, memo=memo)
 
     def draw() -> list[Figure]:
         points = [p.model_dump() for p in view.points]
@@ -307,9 +298,9 @@ def groups_page(
             )
         return figures
 
-    figures = (
-        draw() if memo is None else memo.get(("groups-page", view.start, view.end, every), draw)
-    )
+    # the kinds too: the figures of other ties are other figures
+    question_asked = ("groups-page", view.start, view.end, view.every, question.kinds)
+    figures = draw() if memo is None else memo.get(question_asked, draw)
     return GroupsPage(
         view,
         sorted_summaries(view, "organisation", sort, order),

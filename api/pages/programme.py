@@ -3,7 +3,6 @@ as a table."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Literal
 from urllib.parse import urlencode
 
@@ -12,6 +11,7 @@ from fastapi.responses import Response
 
 from api.deps import AnswersDep, StoreDep
 from api.pages.render import render, signed_in, team_only, to_sign_in
+from api.questions import ProgrammeAsked
 from services.programme import programme_download, programme_page
 from services.programme_groups import groups_download, groups_page
 from services.schemas_programme import PROGRAMME_COLUMNS
@@ -24,9 +24,7 @@ def programme(
     request: Request,
     store: StoreDep,
     answers: AnswersDep,
-    start: Annotated[date | None, Query(alias="from")] = None,
-    end: Annotated[date | None, Query(alias="to")] = None,
-    every: Literal["quarter", "year"] = "quarter",
+    asked: ProgrammeAsked,
 ) -> Response:
     """The programme's figures over time, a line per cohort, cohort starts marked."""
     who = signed_in(request, store)
@@ -34,7 +32,7 @@ def programme(
         return to_sign_in(request)
     if (refused := team_only(request, who)) is not None:
         return refused
-    page = programme_page(store, who.viewer, start=start, end=end, every=every, memo=answers)
+    page = programme_page(store, who.viewer, asked, memo=answers)
     names = {c.id: c.name for c in page.view.cohorts}
     return render(
         request,
@@ -54,9 +52,7 @@ def programme_table(
     store: StoreDep,
     answers: AnswersDep,
     fmt: Literal["csv", "xlsx"],
-    start: Annotated[date | None, Query(alias="from")] = None,
-    end: Annotated[date | None, Query(alias="to")] = None,
-    every: Literal["quarter", "year"] = "quarter",
+    asked: ProgrammeAsked,
 ) -> Response:
     """The page's table as a download (CSV or Excel, formula-safe)."""
     who = signed_in(request, store)
@@ -64,9 +60,7 @@ def programme_table(
         return to_sign_in(request)
     if (refused := team_only(request, who)) is not None:
         return refused
-    found = programme_download(
-        store, who.viewer, fmt, start=start, end=end, every=every, memo=answers
-    )
+    found = programme_download(store, who.viewer, fmt, asked, memo=answers)
     return Response(
         found.content,
         media_type=found.media_type,
@@ -79,9 +73,7 @@ def organisations_and_areas(
     request: Request,
     store: StoreDep,
     answers: AnswersDep,
-    start: Annotated[date | None, Query(alias="from")] = None,
-    end: Annotated[date | None, Query(alias="to")] = None,
-    every: Literal["quarter", "year"] = "quarter",
+    asked: ProgrammeAsked,
     sort: Annotated[str, Query(max_length=40)] = "people_last",
     order: Literal["asc", "desc"] = "desc",
 ) -> Response:
@@ -91,11 +83,12 @@ def organisations_and_areas(
         return to_sign_in(request)
     if (refused := team_only(request, who)) is not None:
         return refused
-    page = groups_page(
-        store, who.viewer, start=start, end=end, every=every, sort=sort, order=order,
-        memo=answers,
-    )  # fmt: skip
-    span = {"from": page.view.start.isoformat(), "to": page.view.end.isoformat(), "every": every}
+    page = groups_page(store, who.viewer, asked, sort=sort, order=order, memo=answers)
+    span = {
+        "from": page.view.start.isoformat(),
+        "to": page.view.end.isoformat(),
+        "every": asked.every,
+    }
     return render(
         request,
         "programme_groups.html",
@@ -114,9 +107,7 @@ def organisations_and_areas_table(
     answers: AnswersDep,
     table: Literal["organisations", "areas", "over-time"],
     fmt: Literal["csv", "xlsx"],
-    start: Annotated[date | None, Query(alias="from")] = None,
-    end: Annotated[date | None, Query(alias="to")] = None,
-    every: Literal["quarter", "year"] = "quarter",
+    asked: ProgrammeAsked,
 ) -> Response:
     """A summary table, or every date's figures, as a download (formula-safe)."""
     who = signed_in(request, store)
@@ -124,9 +115,7 @@ def organisations_and_areas_table(
         return to_sign_in(request)
     if (refused := team_only(request, who)) is not None:
         return refused
-    found = groups_download(
-        store, who.viewer, table, fmt, start=start, end=end, every=every, memo=answers
-    )
+    found = groups_download(store, who.viewer, table, fmt, asked, memo=answers)
     return Response(
         found.content,
         media_type=found.media_type,

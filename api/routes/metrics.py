@@ -15,6 +15,7 @@ from fastapi.responses import Response
 from api.auth import TeamRole
 from api.deps import AnswersDep, StoreDep
 from api.problems import responses
+from api.questions import ProgrammeAsked, Ties
 from graph import measure
 from graph.errors import Invalid, Problem
 from graph.model import Wave
@@ -32,15 +33,6 @@ MAX_TIMELINE_POINTS = 200
 """A timeline is one snapshot per point: more than this is a mistake, not a question."""
 
 
-Ties = Annotated[
-    str | None,
-    Query(
-        max_length=200,
-        description="Comma-separated tie kinds (default: advice, collaboration, knew_before, "
-        "project, mentoring). `want_to_meet` is refused (422): it never feeds the metrics.",
-        openapi_examples={"surveys": {"value": "advice,collaboration"}},
-    ),
-]
 Id = Annotated[str | None, Query(min_length=1, max_length=200)]
 
 
@@ -145,29 +137,13 @@ def person(
     summary="The programme at a glance: every cohort, and everyone, over time",
 )
 def programme(
-    store: StoreDep,
-    viewer: TeamRole,
-    answers: AnswersDep,
-    start: Annotated[
-        Day | None, Query(alias="from", description="Default: the first cohort's start.")
-    ] = None,
-    end: Annotated[Day | None, Query(alias="to", description="Default today.")] = None,
-    every: Literal["quarter", "year"] = "quarter",
-    ties: Ties = None,
+    store: StoreDep, viewer: TeamRole, answers: AnswersDep, asked: ProgrammeAsked
 ) -> ProgrammeOut:
     """Cross-organisation and cross-sector share, E-I and its excess over chance, mean
     organisations within two steps, the largest component and the silo index, for the
     whole network and for each cohort's members, at every quarter or year (at most 120
     dates). Kept until the next write: asking again is free."""
-    return programme_service.programme_view(
-        store,
-        viewer,
-        start=start,
-        end=end,
-        every=every,
-        kinds=measure.parse_kinds(ties),
-        memo=answers,
-    )
+    return programme_service.programme_view(store, viewer, asked, memo=answers)
 
 
 TableFormat = Annotated[Literal["csv", "xlsx"], Path(description="`csv` or `xlsx`.")]
@@ -201,18 +177,11 @@ def programme_table(
     viewer: TeamRole,
     answers: AnswersDep,
     fmt: TableFormat,
-    start: Annotated[Day | None, Query(alias="from")] = None,
-    end: Annotated[Day | None, Query(alias="to")] = None,
-    every: Literal["quarter", "year"] = "quarter",
-    ties: Ties = None,
+    asked: ProgrammeAsked,
 ) -> Response:
     """The rows of ``GET /metrics/programme`` as a download."""
-    return _attachment(
-        programme_service.programme_download(
-            store, viewer, fmt, start=start, end=end, every=every,
-            kinds=measure.parse_kinds(ties), memo=answers,
-        )
-    )  # fmt: skip
+    found = programme_service.programme_download(store, viewer, fmt, asked, memo=answers)
+    return _attachment(found)
 
 
 @router.get(
@@ -250,23 +219,12 @@ def dashboard_table(
     summary="Each organisation and area over time; the areas under-reached",
 )
 def groups(
-    store: StoreDep,
-    viewer: TeamRole,
-    answers: AnswersDep,
-    start: Annotated[
-        Day | None, Query(alias="from", description="Default: the first cohort's start.")
-    ] = None,
-    end: Annotated[Day | None, Query(alias="to", description="Default today.")] = None,
-    every: Literal["quarter", "year"] = "quarter",
-    ties: Ties = None,
+    store: StoreDep, viewer: TeamRole, answers: AnswersDep, asked: ProgrammeAsked
 ) -> GroupsOut:
     """Each organisation's and area's alumni, E-I index and mean cross-organisation
     degree at every quarter or year (the programme view's dates), first date against
     last, and which areas are under-reached."""
-    return programme_groups.groups_over_time(
-        store, viewer, start=start, end=end, every=every,
-        kinds=measure.parse_kinds(ties), memo=answers,
-    )  # fmt: skip
+    return programme_groups.groups_over_time(store, viewer, asked, memo=answers)
 
 
 @router.get(
@@ -281,15 +239,11 @@ def groups_table(
     answers: AnswersDep,
     table: Literal["organisations", "areas", "over-time"],
     fmt: TableFormat,
-    start: Annotated[Day | None, Query(alias="from")] = None,
-    end: Annotated[Day | None, Query(alias="to")] = None,
-    every: Literal["quarter", "year"] = "quarter",
+    asked: ProgrammeAsked,
 ) -> Response:
     """The summaries (first date against last) or every date's figures, as a download."""
     return _attachment(
-        programme_groups.groups_download(
-            store, viewer, table, fmt, start=start, end=end, every=every, memo=answers
-        )
+        programme_groups.groups_download(store, viewer, table, fmt, asked, memo=answers)
     )
 
 

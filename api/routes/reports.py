@@ -7,17 +7,17 @@ reads, is ``services.consent``'s.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response
 
 from api.auth import TeamRole
 from api.deps import AnswersDep, StoreDep
 from api.problems import responses
+from api.questions import BoardAsked
 from graph import measure
 from services.programme import programme_report as programme_report_of
 from services.report import cohort_report as build
-from services.schemas import Day
 
 router = APIRouter(prefix="/reports", tags=["reports"])
 
@@ -77,22 +77,12 @@ def programme_report(
     store: StoreDep,
     viewer: TeamRole,
     answers: AnswersDep,
-    start: Annotated[
-        Day | None, Query(alias="from", description="Default: the first cohort's start.")
-    ] = None,
-    end: Annotated[Day | None, Query(alias="to", description="Default today.")] = None,
-    every: Literal["quarter", "year"] = "year",
-    ties: Annotated[
-        str | None, Query(max_length=200, description="Comma-separated tie kinds.")
-    ] = None,
+    asked: BoardAsked,
 ) -> Response:
     """The programme view for a board: the figures over time with the cohort starts
     marked, each cohort on the last date, organisations and areas, the numbers, and what
     each means; every figure captioned, with the one snapshot definition behind it."""
-    html = programme_report_of(
-        store, viewer, start=start, end=end, every=every,
-        kinds=measure.parse_kinds(ties), memo=answers,
-    )  # fmt: skip
+    html = programme_report_of(store, viewer, asked, memo=answers)
     return Response(
         html,
         media_type="text/html; charset=utf-8",

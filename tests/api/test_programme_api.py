@@ -60,6 +60,30 @@ def test_programme_view_bad_input_is_a_problem_naming_it(
     assert field in response.text
 
 
+@pytest.mark.parametrize(
+    "door",
+    [
+        "/metrics/programme",
+        "/metrics/programme/table.csv",
+        "/metrics/groups",
+        "/metrics/groups/areas.csv",
+        "/reports/programme",
+    ],
+)
+def test_every_programme_door_reads_dates_and_ties_alike(
+    client: TestClient, keys: Keys, door: str
+) -> None:
+    # One set of parameters for all of them (api/questions.py): a download of the
+    # organisations-and-areas table once ignored the ties it was asked for.
+    team = keys.header("programme")
+    for query, field in (("ties=want_to_meet", "kinds"), ("every=month", "every")):
+        response = client.get(f"{door}?{query}", headers=team)
+        assert response.status_code == 422, (door, query)
+        assert field in response.text
+    fine = client.get(f"{door}?from=2019-07-01&to=2021-07-01&every=year&ties=advice", headers=team)
+    assert fine.status_code == 200, fine.text
+
+
 # -- downloads ---------------------------------------------------------------------------------
 
 

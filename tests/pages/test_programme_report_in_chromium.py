@@ -12,7 +12,7 @@ from playwright.sync_api import Page
 from graph.model import KeyRole
 from graph.store import GraphStore
 from services.consent import Viewer
-from services.programme import programme_report
+from services.programme import ProgrammeQuestion, programme_report
 from tests.browser import Serve
 
 from ..api.conftest import SETTINGS, Keys
@@ -27,9 +27,7 @@ def test_programme_report_opens_cleanly_and_prints_on_a4(
     html = programme_report(
         sample_store,
         Viewer(role=KeyRole.PROGRAMME, key_id="k"),
-        start=date(2019, 7, 1),
-        end=date(2021, 7, 1),
-        every="quarter",
+        ProgrammeQuestion(date(2019, 7, 1), date(2021, 7, 1), "quarter"),
     )
     report = tmp_path / "programme.html"
     report.write_text(html, encoding="utf-8")

@@ -24,6 +24,7 @@ from graph.store import GraphStore
 from services import programme as programme_module
 from services.consent import Viewer
 from services.programme import (
+    ProgrammeQuestion,
     programme_dates,
     programme_page,
     programme_report,
@@ -45,10 +46,13 @@ def sample(store: GraphStore) -> GraphStore:
     return store
 
 
-def _view(store: GraphStore, **options: object) -> ProgrammeOut:
-    chosen: dict[str, object] = {"start": date(2019, 7, 1), "end": date(2021, 7, 1)}
-    chosen.update(options)
-    return programme_view(store, TEAM, every="year", **chosen)  # type: ignore[arg-type]
+def _view(
+    store: GraphStore,
+    start: date = date(2019, 7, 1),
+    end: date = date(2021, 7, 1),
+    memo: VersionedMemo | None = None,
+) -> ProgrammeOut:
+    return programme_view(store, TEAM, ProgrammeQuestion(start, end, "year"), memo=memo)
 
 
 def _row(view: ProgrammeOut, day: date, scope: str) -> ProgrammePointOut:
@@ -95,7 +99,7 @@ def test_programme_view_cohort_rows_count_its_own_members_from_its_start(
 
 
 def test_programme_view_defaults_run_from_the_first_cohort_to_today(sample: GraphStore) -> None:
-    view = programme_view(sample, TEAM, every="year")
+    view = programme_view(sample, TEAM, ProgrammeQuestion(every="year"))
     assert (view.start, view.end) == (date(2019, 5, 1), date.today())
     assert [c.id for c in view.cohorts] == ["c2019", "c2021"]
     assert "active on that date" in view.snapshot
@@ -110,7 +114,7 @@ def test_programme_view_refuses_reversed_or_too_long_spans(sample: GraphStore) -
     with pytest.raises(Invalid, match="before from"):
         _view(sample, start=date(2021, 1, 1), end=date(2020, 1, 1))
     with pytest.raises(Invalid, match="at most 120"):
-        programme_view(sample, TEAM, start=date(1990, 1, 1), end=date(2021, 1, 1))
+        programme_view(sample, TEAM, ProgrammeQuestion(date(1990, 1, 1), date(2021, 1, 1)))
 
 
 def test_programme_view_is_kept_until_the_next_write(sample: GraphStore) -> None:
@@ -153,7 +157,7 @@ def test_programme_plots_draw_the_rows_and_mark_cohort_starts(sample: GraphStore
 
 
 def test_programme_page_gives_every_plot_as_an_image_with_a_caption(sample: GraphStore) -> None:
-    page = programme_page(sample, TEAM, start=date(2019, 7, 1), end=date(2021, 7, 1))
+    page = programme_page(sample, TEAM, ProgrammeQuestion(date(2019, 7, 1), date(2021, 7, 1)))
     assert [f.metric for f in page.figures] == [t.metric for t in TRENDS]
     assert all(f.src.startswith("data:image/svg+xml;base64,") for f in page.figures)
     assert all(f.caption and f.title for f in page.figures)
@@ -165,7 +169,8 @@ def test_programme_page_gives_every_plot_as_an_image_with_a_caption(sample: Grap
 def test_programme_report_has_every_section_and_captions_every_figure(
     sample: GraphStore,
 ) -> None:
-    html = programme_report(sample, TEAM, start=date(2019, 7, 1), end=date(2021, 7, 1))
+    asked = ProgrammeQuestion(date(2019, 7, 1), date(2021, 7, 1), "year")
+    html = programme_report(sample, TEAM, asked)
     ids = re.findall(r'<section id="([a-z-]+)">', html)
     assert ids == [section_id for section_id, _ in SECTIONS]
     figures = re.findall(r"<figure id=\"figure-[^\"]+\">(.*?)</figure>", html, re.S)
@@ -206,7 +211,7 @@ def test_unchanged_networks_are_measured_once_with_the_same_figures(
         return real(graph)
 
     monkeypatch.setattr(programme_module, "network_metrics", counting)
-    view = programme_view(store, TEAM, start=date(2019, 7, 1), end=date(2021, 7, 1))
+    view = programme_view(store, TEAM, ProgrammeQuestion(date(2019, 7, 1), date(2021, 7, 1)))
     rows = len(view.points)
     assert len(measured) < rows
     # the same rows as measuring every snapshot afresh (the view's own dates and scopes)

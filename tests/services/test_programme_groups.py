@@ -10,15 +10,18 @@ is in; ties also cat-dan and dan-fay.
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from datetime import date
 
 import pytest
 from matplotlib import dates as mdates
 
 from graph.errors import Forbidden, Invalid
-from graph.model import Area, AreaKind, KeyRole
+from graph.memo import VersionedMemo
+from graph.model import Area, AreaKind, KeyRole, TieKind
 from graph.store import GraphStore
 from services.consent import Viewer
+from services.programme import ProgrammeQuestion
 from services.programme_groups import (
     groups_download,
     groups_over_time,
@@ -31,13 +34,13 @@ from visualisations.programme_plots import largest_groups_figure
 from ..contract.sample import programme
 
 TEAM = Viewer(role=KeyRole.PROGRAMME, key_id="k-team")
-SPAN = {"start": date(2019, 7, 1), "end": date(2021, 7, 1), "every": "year"}
+SPAN = ProgrammeQuestion(date(2019, 7, 1), date(2021, 7, 1), "year")
 
 
 @pytest.fixture
 def view(store: GraphStore) -> GroupsOut:
     store.apply(programme())
-    return groups_over_time(store, TEAM, **SPAN)  # type: ignore[arg-type]
+    return groups_over_time(store, TEAM, SPAN)
 
 
 def _summary(view: GroupsOut, kind: str, name: str) -> GroupSummaryOut:
@@ -91,7 +94,7 @@ def test_groups_are_for_the_team_and_download_formula_safe(store: GraphStore) ->
     store.apply(programme())
     with pytest.raises(Forbidden):
         groups_over_time(store, Viewer(role=KeyRole.ALUMNI, key_id="k", person_id="ann"))
-    found = groups_download(store, TEAM, "areas", "csv", **SPAN)  # type: ignore[arg-type]
+    found = groups_download(store, TEAM, "areas", "csv", SPAN)
     lines = found.content.decode("utf-8-sig").splitlines()
     assert lines[0].startswith("kind,name,people_first,people_last")
     assert lines[1].startswith("area,Basildon,2,3,")  # sorted by alumni on the last date
@@ -112,7 +115,7 @@ def test_small_multiples_draw_the_largest_groups_values(view: GroupsOut, store: 
     assert list(ecc.get_xdata()) == list(
         mdates.date2num([p.date for p in view.points if p.name == "Essex County Council"])
     )
-    page = groups_page(store, TEAM, **SPAN)  # type: ignore[arg-type]
+    page = groups_page(store, TEAM, SPAN)
     assert [f.metric for f in page.figures] == ["organisation-ei", "area-people"]
 
 
@@ -131,7 +134,7 @@ def test_areas_table_marks_the_priority_under_reached_and_compares_places(
         Area(id="Uttlesford", urban_rural=AreaKind.URBAN, deprivation_decile=10),
     ]
     store.apply(batch)
-    view = groups_over_time(store, TEAM, **SPAN)  # type: ignore[arg-type]
+    view = groups_over_time(store, TEAM, SPAN)
     areas = {
         s.name: (s.people_last, s.urban_rural, s.deprivation_decile, s.under_reached, s.priority)
         for s in view.summaries
@@ -154,6 +157,19 @@ def test_areas_table_marks_the_priority_under_reached_and_compares_places(
         "deciles 8-10 (least deprived)": (1, 0, 0.0, 1),
         "not given (decile)": (0, 0, None, 0),
     }
-    page = groups_page(store, TEAM, **SPAN)  # type: ignore[arg-type]
+    page = groups_page(store, TEAM, SPAN)
     assert [s.name for s in page.areas if s.priority] == ["Chelmsford"]
     assert all(s.priority is None for s in view.summaries if s.kind == "organisation")
+
+
+def test_a_memo_keeps_each_questions_figures_apart(store: GraphStore) -> None:
+    # The page's plots were once kept by dates alone: asked again with other ties, the
+    # page showed the first question's plots beside the second question's numbers.
+    store.apply(programme())
+    memo = VersionedMemo(store)
+    mentoring_only = replace(SPAN, kinds=(TieKind.MENTORING,))
+    first = groups_page(store, TEAM, SPAN, memo=memo)
+    second = groups_page(store, TEAM, mentoring_only, memo=memo)
+    drawn_afresh = groups_page(store, TEAM, mentoring_only)
+    assert [f.src for f in second.figures] == [f.src for f in drawn_afresh.figures]
+    assert [f.src for f in second.figures] != [f.src for f in first.figures]
