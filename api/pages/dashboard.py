@@ -10,12 +10,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from api.deps import AnswersDep, StoreDep
-from api.pages.render import (
-    render,
-    signed_in,
-    team_only,
-    to_sign_in,
-)
+from api.pages.render import attachment, render, signed_in_team
 from graph import measure
 from graph.model import Cohort
 from graph.store import Page
@@ -35,11 +30,9 @@ def dashboard(
     as_of: Annotated[date | None, Query()] = None,
 ) -> Response:
     """The network's metrics on a day, and each cohort's growth from baseline to end."""
-    who = signed_in(request, store)
-    if who is None:
-        return to_sign_in(request)
-    if (refused := team_only(request, who)) is not None:
-        return refused
+    who = signed_in_team(request, store)
+    if isinstance(who, Response):
+        return who
     day = as_of or date.today()
     # the same questions as GET /metrics/network and /metrics/growth: the same answers kept
     suite = MetricSuiteOut.model_validate(
@@ -73,14 +66,8 @@ def dashboard_table(
     as_of: Annotated[date | None, Query()] = None,
 ) -> Response:
     """One of the dashboard's tables as a download (CSV or Excel, formula-safe)."""
-    who = signed_in(request, store)
-    if who is None:
-        return to_sign_in(request)
-    if (refused := team_only(request, who)) is not None:
-        return refused
+    who = signed_in_team(request, store)
+    if isinstance(who, Response):
+        return who
     found = dashboard_download(store, who.viewer, table, fmt, as_of or date.today(), answers)
-    return Response(
-        found.content,
-        media_type=found.media_type,
-        headers={"Content-Disposition": f'attachment; filename="{found.file_name}"'},
-    )
+    return attachment(found)

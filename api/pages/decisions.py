@@ -19,7 +19,13 @@ from fastapi.responses import Response
 import demo
 from api.deps import StoreDep
 from api.limits import upload_name
-from api.pages.render import Csrf, SignedIn, render, signed_in, team_form, team_only, to_sign_in
+from api.pages.render import (
+    Csrf,
+    SignedIn,
+    render,
+    signed_in_team,
+    team_form,
+)
 from graph.errors import AlumniGraphError, Invalid, NotFound, Problem
 from graph.model import Cohort
 from graph.store import GraphStore, Page
@@ -89,11 +95,9 @@ def _mentors_page(request: Request, store: StoreDep, who: SignedIn, **context: o
 
 @router.get("/mentors")
 def mentors_form(request: Request, store: StoreDep) -> Response:
-    who = signed_in(request, store)
-    if who is None:
-        return to_sign_in(request)
-    if (refused := team_only(request, who)) is not None:
-        return refused
+    who = signed_in_team(request, store)
+    if isinstance(who, Response):
+        return who
     return _mentors_page(request, store, who)
 
 
@@ -162,11 +166,9 @@ def _selection_page(request: Request, who: SignedIn, **context: object) -> Respo
 
 @router.get("/selection")
 def selection_form(request: Request, store: StoreDep) -> Response:
-    who = signed_in(request, store)
-    if who is None:
-        return to_sign_in(request)
-    if (refused := team_only(request, who)) is not None:
-        return refused
+    who = signed_in_team(request, store)
+    if isinstance(who, Response):
+        return who
     return _selection_page(request, who, chosen={"places": 10, "merit_weight": "1"})
 
 

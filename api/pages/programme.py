@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from api.deps import AnswersDep, StoreDep
-from api.pages.render import render, signed_in, team_only, to_sign_in
+from api.pages.render import attachment, render, signed_in_team
 from api.questions import ProgrammeAsked
 from services.programme import programme_download, programme_page
 from services.programme_groups import groups_download, groups_page
@@ -27,11 +27,9 @@ def programme(
     asked: ProgrammeAsked,
 ) -> Response:
     """The programme's figures over time, a line per cohort, cohort starts marked."""
-    who = signed_in(request, store)
-    if who is None:
-        return to_sign_in(request)
-    if (refused := team_only(request, who)) is not None:
-        return refused
+    who = signed_in_team(request, store)
+    if isinstance(who, Response):
+        return who
     page = programme_page(store, who.viewer, asked, memo=answers)
     names = {c.id: c.name for c in page.view.cohorts}
     return render(
@@ -55,17 +53,11 @@ def programme_table(
     asked: ProgrammeAsked,
 ) -> Response:
     """The page's table as a download (CSV or Excel, formula-safe)."""
-    who = signed_in(request, store)
-    if who is None:
-        return to_sign_in(request)
-    if (refused := team_only(request, who)) is not None:
-        return refused
+    who = signed_in_team(request, store)
+    if isinstance(who, Response):
+        return who
     found = programme_download(store, who.viewer, fmt, asked, memo=answers)
-    return Response(
-        found.content,
-        media_type=found.media_type,
-        headers={"Content-Disposition": f'attachment; filename="{found.file_name}"'},
-    )
+    return attachment(found)
 
 
 @router.get("/programme/organisations")
@@ -78,11 +70,9 @@ def organisations_and_areas(
     order: Literal["asc", "desc"] = "desc",
 ) -> Response:
     """Each organisation and area, first date against last, sortable; under-reached areas."""
-    who = signed_in(request, store)
-    if who is None:
-        return to_sign_in(request)
-    if (refused := team_only(request, who)) is not None:
-        return refused
+    who = signed_in_team(request, store)
+    if isinstance(who, Response):
+        return who
     page = groups_page(store, who.viewer, asked, sort=sort, order=order, memo=answers)
     span = {
         "from": page.view.start.isoformat(),
@@ -110,14 +100,8 @@ def organisations_and_areas_table(
     asked: ProgrammeAsked,
 ) -> Response:
     """A summary table, or every date's figures, as a download (formula-safe)."""
-    who = signed_in(request, store)
-    if who is None:
-        return to_sign_in(request)
-    if (refused := team_only(request, who)) is not None:
-        return refused
+    who = signed_in_team(request, store)
+    if isinstance(who, Response):
+        return who
     found = groups_download(store, who.viewer, table, fmt, asked, memo=answers)
-    return Response(
-        found.content,
-        media_type=found.media_type,
-        headers={"Content-Disposition": f'attachment; filename="{found.file_name}"'},
-    )
+    return attachment(found)

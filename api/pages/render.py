@@ -26,6 +26,7 @@ from graph.errors import AlumniGraphError, NotFound
 from graph.model import KeyRole
 from graph.store import GraphStore
 from services.consent import Viewer
+from services.tables import Download
 
 HERE = Path(__file__).parent
 
@@ -170,6 +171,24 @@ def team_only(request: Request, who: SignedIn) -> HTMLResponse | None:
     if who.is_team:
         return None
     return refused(request, who, "This page is for the programme team (programme or admin keys).")
+
+
+def signed_in_team(request: Request, store: StoreDep) -> SignedIn | Response:
+    """Who asked for a programme-team page: signed in with a team key; else the response
+    that sends them to sign in, or refuses them."""
+    who = signed_in(request, store)
+    if who is None:
+        return to_sign_in(request)
+    return team_only(request, who) or who
+
+
+def attachment(found: Download) -> Response:
+    """A table or file for the browser to save, under its own name."""
+    return Response(
+        found.content,
+        media_type=found.media_type,
+        headers={"Content-Disposition": f'attachment; filename="{found.file_name}"'},
+    )
 
 
 def team_form(request: Request, store: StoreDep, token: str) -> SignedIn | Response:

@@ -17,11 +17,9 @@ from api.pages.render import (
     Csrf,
     SignedIn,
     render,
-    signed_in,
+    signed_in_team,
     staged_uploads,
     team_form,
-    team_only,
-    to_sign_in,
 )
 from api.pages.sessions import Session
 from api.problems import problem
@@ -33,11 +31,9 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/upload")
 def upload_form(request: Request, store: StoreDep) -> Response:
-    who = signed_in(request, store)
-    if who is None:
-        return to_sign_in(request)
-    if (refused := team_only(request, who)) is not None:
-        return refused
+    who = signed_in_team(request, store)
+    if isinstance(who, Response):
+        return who
     return render(request, "upload.html", who)
 
 
