@@ -63,8 +63,9 @@ def build_snapshot(rows: SnapshotRows) -> nx.Graph:
             spells.setdefault(person_id, []).append((organisation_id, start))
     graph = nx.Graph(as_of=rows.as_of, kinds=tuple(k.value for k in rows.kinds))
     organisations = rows.organisations
+    names = sorted(people)
     nodes = []
-    for person_id in sorted(people):
+    for person_id in names:
         held = spells.get(person_id)
         employer = organisation_on(held, rows.as_of) if held else None
         name, sector = organisations.get(employer or "", (None, None))
@@ -72,22 +73,30 @@ def build_snapshot(rows: SnapshotRows) -> nx.Graph:
             (person_id, {"organisation": name, "organisation_id": employer, "sector": sector})
         )
     graph.add_nodes_from(nodes)
-    first_kind: dict[tuple[str, str], str] = {}
-    more_kinds: dict[tuple[str, str], set[str]] = {}
+    # A tie is keyed by the places of its ends in id order, smaller first, as one
+    # integer: ordering the keys orders the ties by their (smaller, larger) ends.
+    place = {person_id: i for i, person_id in enumerate(names)}
+    n = len(names)
+    first_kind: dict[int, str] = {}
+    more_kinds: dict[int, set[str]] = {}
     for source, target, kind in rows.ties:
-        if source != target and source in people and target in people:
-            edge = (source, target) if source < target else (target, source)
-            held_kind = first_kind.setdefault(edge, kind)
-            if held_kind != kind:
-                more_kinds.setdefault(edge, {held_kind}).add(kind)
+        i = place.get(source)
+        j = place.get(target)
+        if i is None or j is None or i == j:
+            continue
+        key = i * n + j if i < j else j * n + i
+        held_kind = first_kind.setdefault(key, kind)
+        if held_kind != kind:
+            more_kinds.setdefault(key, {held_kind}).add(kind)
     shared: dict[object, tuple[str, ...]] = {}
     edges = []
-    for edge in sorted(first_kind):
-        several = more_kinds.get(edge)
-        found: object = frozenset(several) if several else first_kind[edge]
+    for key in sorted(first_kind):
+        several = more_kinds.get(key)
+        found: object = frozenset(several) if several else first_kind[key]
         kinds = shared.get(found)
         if kinds is None:
-            kinds = shared[found] = tuple(sorted(several)) if several else (first_kind[edge],)
-        edges.append((edge[0], edge[1], {"kinds": kinds}))
+            kinds = shared[found] = tuple(sorted(several)) if several else (first_kind[key],)
+        i, j = divmod(key, n)
+        edges.append((names[i], names[j], {"kinds": kinds}))
     graph.add_edges_from(edges)
     return graph
