@@ -4,6 +4,7 @@ Expected graphs are worked out by hand from the rows below."""
 
 from __future__ import annotations
 
+import gc
 import random
 from datetime import date
 
@@ -69,3 +70,12 @@ def test_snapshot_is_the_same_whatever_the_order_of_the_rows() -> None:
         assert list(graph.edges(data=True)) == list(expected.edges(data=True))
         neighbours = {v: list(graph.adj[v]) for v in graph}
         assert neighbours == {v: list(expected.adj[v]) for v in expected}
+
+
+def test_snapshot_edges_share_kind_tuples_and_stay_out_of_the_cyclic_collector() -> None:
+    first = build_snapshot(_rows(TIES, PEOPLE))
+    gc.collect()  # passes the shared kind tuples once: strings only, so they are untracked
+    graph = build_snapshot(_rows(TIES, PEOPLE))
+    kinds = [data["kinds"] for _, _, data in graph.edges(data=True)]
+    assert [id(k) for k in kinds] == [id(d) for _, _, d in first.edges(data="kinds")]
+    assert not any(gc.is_tracked(data) for _, _, data in graph.edges(data=True))
