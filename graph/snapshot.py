@@ -45,9 +45,24 @@ def organisation_on(spells: Iterable[tuple[str, date]], as_of: date) -> str | No
     return (started[-1] if started else ordered[0])[0]
 
 
+_KIND_TUPLES: dict[object, tuple[str, ...]] = {}
+"""The ``kinds`` tuple of each set of kinds a tie has had (a few dozen at most), shared by
+every edge of every snapshot. Besides saving a tuple an edge, sharing keeps the edges'
+data dicts out of Python's cyclic collector: a tuple of strings is untracked by the
+first collection that passes it, and a dict holding only untracked values is never
+tracked, so a 10,000-person snapshot hands the collector 97,000 fewer objects to walk
+(the collection after a cold map's build: 272,000 young objects -> 175,000)."""
+
+
 def build_snapshot(rows: SnapshotRows) -> nx.Graph:
     """The undirected simple graph; nodes carry ``organisation`` (name),
-    ``organisation_id`` and ``sector``; edges carry the ``kinds`` joining them."""
+    ``organisation_id`` and ``sector``; edges carry the ``kinds`` joining them.
+
+    Nodes are added in id order and edges in the order of their (smaller, larger) ends,
+    so the graph is the same however a store ordered its rows. The edges go in through
+    one ``add_edges_from`` (not one ``add_edge`` each: at 10,000 people that was a
+    third of a map's cold build), their kind tuples shared (:data:`_KIND_TUPLES`).
+    """
     import networkx as nx  # here, not at the top: a store that builds no snapshot never pays for it
 
     people = set(rows.people)
@@ -56,15 +71,41 @@ def build_snapshot(rows: SnapshotRows) -> nx.Graph:
         if person_id in people:
             spells.setdefault(person_id, []).append((organisation_id, start))
     graph = nx.Graph(as_of=rows.as_of, kinds=tuple(k.value for k in rows.kinds))
-    for person_id in sorted(people):
-        employer = organisation_on(spells.get(person_id, []), rows.as_of)
-        name, sector = rows.organisations.get(employer or "", (None, None))
-        graph.add_node(person_id, organisation=name, organisation_id=employer, sector=sector)
-    kinds_by_edge: dict[tuple[str, str], set[str]] = {}
+    organisations = rows.organisations
+    names = sorted(people)
+    nodes = []
+    for person_id in names:
+        held = spells.get(person_id)
+        employer = organisation_on(held, rows.as_of) if held else None
+        name, sector = organisations.get(employer or "", (None, None))
+        nodes.append(
+            (person_id, {"organisation": name, "organisation_id": employer, "sector": sector})
+        )
+    graph.add_nodes_from(nodes)
+    # A tie is keyed by the places of its ends in id order, smaller first, as one
+    # integer: ordering the keys orders the ties by their (smaller, larger) ends.
+    place = {person_id: i for i, person_id in enumerate(names)}
+    n = len(names)
+    first_kind: dict[int, str] = {}
+    more_kinds: dict[int, set[str]] = {}
     for source, target, kind in rows.ties:
-        if source in people and target in people and source != target:
-            edge = (source, target) if source < target else (target, source)
-            kinds_by_edge.setdefault(edge, set()).add(kind)
-    for (u, v), kinds in sorted(kinds_by_edge.items()):
-        graph.add_edge(u, v, kinds=tuple(sorted(kinds)))
+        i = place.get(source)
+        j = place.get(target)
+        if i is None or j is None or i == j:
+            continue
+        key = i * n + j if i < j else j * n + i
+        held_kind = first_kind.setdefault(key, kind)
+        if held_kind != kind:
+            more_kinds.setdefault(key, {held_kind}).add(kind)
+    shared = _KIND_TUPLES
+    edges = []
+    for key in sorted(first_kind):
+        several = more_kinds.get(key)
+        found: object = frozenset(several) if several else first_kind[key]
+        kinds = shared.get(found)
+        if kinds is None:
+            kinds = shared[found] = tuple(sorted(several)) if several else (first_kind[key],)
+        i, j = divmod(key, n)
+        edges.append((names[i], names[j], {"kinds": kinds}))
+    graph.add_edges_from(edges)
     return graph

@@ -258,3 +258,16 @@ def test_growth_report_cohort_joining_between_waves_moves_no_figure(store: Graph
     )
     assert delta["density"] == pytest.approx(4 * 2 / 12 - 2 * 2 / 12)
     assert delta["cross_org_share"] == pytest.approx(-0.25)
+
+
+def test_snapshot_for_a_map_is_the_same_snapshot_without_areas(store: GraphStore) -> None:
+    store.apply(programme())
+    day = date(2021, 7, 1)
+    full = measure.snapshot_for(store, as_of=day)
+    bare = measure.snapshot_for(store, as_of=day, areas=False)
+    assert bare.number_of_nodes() > 0 and bare.number_of_edges() > 0
+    assert all("area" in data for _, data in full.nodes(data=True))
+    assert not any("area" in data for _, data in bare.nodes(data=True))
+    assert list(bare.edges(data=True)) == list(full.edges(data=True))
+    for v, data in bare.nodes(data=True):
+        assert data == {k: x for k, x in full.nodes[v].items() if k != "area"}

@@ -143,6 +143,7 @@ def _snapshot(store: GraphStore, request: MapRequest) -> nx.Graph:
         cohort_id=request.cohort_id,
         wave=request.wave,
         kinds=request.kinds,
+        areas=False,
     )
     return graph
 
@@ -279,14 +280,17 @@ def _edges(
 ) -> list[MapEdge]:
     """The ties among ``shown`` (everyone when ``None``), ordered by their two ends.
 
-    One pass over the graph's own edges (not a subgraph view, which checks both ends
-    of every edge it yields), each kind of edge styled once."""
+    One pass over the graph's adjacency, each tie taken once, at its smaller end (not
+    ``graph.edges``, which keeps a set of the nodes it has passed, nor a subgraph view,
+    which checks both ends of every edge it yields), each kind of edge styled once."""
     ends = [
-        (u, v, data["kinds"]) if u <= v else (v, u, data["kinds"])
-        for u, v, data in graph.edges(data=True)
-        if shown is None or (u in shown and v in shown)
+        (u, v, data["kinds"])
+        for u, around in graph.adjacency()
+        if shown is None or u in shown
+        for v, data in around.items()
+        if u < v and (shown is None or v in shown)
     ]
-    ends.sort(key=lambda e: (e[0], e[1]))
+    ends.sort()  # by the two ends: no two ties share both
     looks: dict[tuple[str, ...], tuple[TieStyle, str]] = {}
     edges = []
     for a, b, held in ends:
@@ -295,17 +299,19 @@ def _edges(
         if look is None:
             look = looks[kinds] = _edge_look(kinds)
         style, text = look
-        is_new = new is not None and frozenset((a, b)) in new
+        if new is None or frozenset((a, b)) not in new:
+            edges.append(MapEdge(a, b, kinds, style.colour, style.width, style.dashes, text))
+            continue
         edges.append(
             MapEdge(
                 source=a,
                 target=b,
                 kinds=kinds,
-                colour=NEW_TIE_COLOUR if is_new else style.colour,
-                width=style.width + (1.5 if is_new else 0.0),
+                colour=NEW_TIE_COLOUR,
+                width=style.width + 1.5,
                 dashes=style.dashes,
-                title=("new since the previous wave: " if is_new else "") + text,
-                new=is_new,
+                title="new since the previous wave: " + text,
+                new=True,
             )
         )
     return edges
