@@ -79,6 +79,15 @@ SQLite's 1,000 checkpoints (and fsyncs) after nearly every bundle of a bulk load
 (40 MiB) a tenth as often. A commit is as durable either way (WAL, ``synchronous =
 NORMAL``): a process crash loses nothing committed, a power cut at most the last."""
 
+CACHE_KIB = 65_536
+"""The connection's page cache (SQLite's default is 2 MiB). A bundle's ties land at
+random places in the tie indexes (by key, source, target) and the person's email index:
+once those outgrow the cache, every insert re-reads its pages from the file and spills
+dirty ones to the log mid-transaction, a cost that grows with what the store holds.
+64 MiB (taken only as used) keeps the indexes' upper levels and a bundle's pages in
+memory: loading bundles 181-200 into a store of 180 read 12,294 pages instead of 48,231
+and wrote 157,498 instead of 225,040."""
+
 
 def _kind_filter(kinds: Collection[TieKind] | None) -> tuple[str, list[str]]:
     """An ``AND tie_kind IN (...)`` clause and its parameters; nothing for all kinds."""
@@ -109,6 +118,7 @@ class SqliteStore(SqliteSearch):
             "PRAGMA synchronous = NORMAL",
             "PRAGMA busy_timeout = 5000",
             f"PRAGMA wal_autocheckpoint = {WAL_AUTOCHECKPOINT_PAGES}",
+            f"PRAGMA cache_size = -{CACHE_KIB}",
         ):
             self._conn.execute(pragma)
         self._create_schema()
