@@ -110,6 +110,8 @@ def column_value(record: Record, column: str) -> Any:
         assert isinstance(record, Person)
         return record.area.casefold() if record.area else None
     value = getattr(record, column)
+    if value is None or type(value) is str:  # ids and free text: most columns
+        return value
     if isinstance(value, bool):
         return int(value)
     if isinstance(value, date):

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime
+from math import comb
 from typing import Protocol, TypeVar
 
 from graph.derived import DERIVED_KINDS, Group, derived_ties, group_key
@@ -128,11 +129,12 @@ class ContentTx(RecordTx, Protocol):
         ...
 
 
-def _dedupe(records: Sequence[R]) -> list[R]:
+def _dedupe(records: Sequence[R]) -> dict[str, R]:
+    """The records by key, the last of each key kept (in the order keys first came)."""
     by_key: dict[str, R] = {}
     for record in records:
         by_key[record.key] = record
-    return list(by_key.values())
+    return by_key
 
 
 def _merge_people(tx: RecordTx, incoming: list[Person]) -> list[Person]:
@@ -263,7 +265,13 @@ def _derive_groups(
     for key, group in sorted(after.items()):
         old = before.get(key, {})
         changed = False
-        for tie in group.ties():
+        if not old:
+            # Nothing held before (a new cohort or project): every pair is a tie created,
+            # counted without building the ties (a cohort of 50 has 1,225).
+            created = comb(len(group.members), 2)
+            counts.created += created
+            changed = created > 0
+        for tie in group.ties() if old else ():
             held = old.get(tie.key)
             if held is None:
                 counts.created += 1
@@ -326,12 +334,12 @@ def apply_batch(
     run_id = run.id if run else None
     for model in WRITE_ORDER:
         incoming = _dedupe(batch.of(model))
-        existing = tx.fetch(model, [r.key for r in incoming])
+        existing = tx.fetch(model, list(incoming))
         counts = report.counts.setdefault(model.kind, KindCounts())
         to_create: list[Record] = []
         to_update: list[Record] = []
-        for record in incoming:
-            old = existing.get(record.key)
+        for key, record in incoming.items():
+            old = existing.get(key)
             if old is not None and old.content() == record.content():
                 counts.unchanged += 1
                 continue
@@ -347,7 +355,7 @@ def apply_batch(
                     run_id=run_id or "",
                     seq=len(journal),
                     kind=model.kind,
-                    key=record.key,
+                    key=key,
                     previous=None if old is None else old.model_dump(mode="json"),
                     people=tuple(
                         sorted({*record.person_ids(), *(old.person_ids() if old else ())})
