@@ -46,7 +46,7 @@ from graph.redact import FREE_TEXT_KINDS, erasure_scrubs, journal_scrubber
 from graph.snapshot import SnapshotRows, build_snapshot
 from graph.sqlite_store_changes import TABLE as CHANGES_TABLE
 from graph.sqlite_store_changes import changes_since, forget_changes, note_change, tie_ends_of
-from graph.sqlite_store_schema import COLUMNS, create_schema, path_from_url, search_text
+from graph.sqlite_store_schema import CACHE_KIB, COLUMNS, create_schema, path_from_url, search_text
 from graph.sqlite_store_search import SCHEMA as SEARCH_SCHEMA
 from graph.sqlite_store_search import SqliteSearch, erase_from_index
 from graph.sqlite_store_sessions import SessionFile
@@ -78,15 +78,6 @@ WAL_AUTOCHECKPOINT_PAGES = 10_000
 SQLite's 1,000 checkpoints (and fsyncs) after nearly every bundle of a bulk load; 10,000
 (40 MiB) a tenth as often. A commit is as durable either way (WAL, ``synchronous =
 NORMAL``): a process crash loses nothing committed, a power cut at most the last."""
-
-CACHE_KIB = 65_536
-"""The connection's page cache (SQLite's default is 2 MiB). A bundle's ties land at
-random places in the tie indexes (by key, source, target) and the person's email index:
-once those outgrow the cache, every insert re-reads its pages from the file and spills
-dirty ones to the log mid-transaction, a cost that grows with what the store holds.
-64 MiB (taken only as used) keeps the indexes' upper levels and a bundle's pages in
-memory: loading bundles 181-200 into a store of 180 read 12,294 pages instead of 48,231
-and wrote 157,498 instead of 225,040."""
 
 
 def _kind_filter(kinds: Collection[TieKind] | None) -> tuple[str, list[str]]:
