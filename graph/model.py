@@ -90,6 +90,13 @@ DEFAULT_METRIC_KINDS: tuple[TieKind, ...] = (
 
 UNDIRECTED_KINDS: frozenset[TieKind] = frozenset({TieKind.COHORT_PEER, TieKind.PROJECT})
 
+_TIE_KEY_PARTS: dict[TieKind, tuple[str, bool, bool]] = {
+    k: (k.value, k in SURVEY_KINDS, k is TieKind.MENTORING) for k in TieKind
+}
+"""Per tie kind: its value, whether its key names a wave, whether it names a start."""
+
+_WAVE_VALUES: dict[Wave, str] = {w: w.value for w in Wave}
+
 
 class AmbitionKey(StrEnum):
     IDENTITY = "identity"
@@ -382,12 +389,16 @@ class Tie(Record):
 
     @property
     def key(self) -> str:
-        parts = [self.tie_kind.value, self.context or "", self.source_id, self.target_id]
-        if self.tie_kind in SURVEY_KINDS:
-            parts.append(self.wave.value if self.wave else "")
-        if self.tie_kind is TieKind.MENTORING:
-            parts.append(self.start.isoformat())
-        return "|".join(parts)
+        # Asked several times per tie on every load (over a million at 10,000 people):
+        # the kind's own parts come from one table rather than enum lookups.
+        value, survey, mentoring = _TIE_KEY_PARTS[self.tie_kind]
+        key = f"{value}|{self.context or ''}|{self.source_id}|{self.target_id}"
+        if survey:
+            wave = self.wave
+            key += "|" + (_WAVE_VALUES[wave] if wave else "")
+        if mentoring:
+            key += "|" + self.start.isoformat()
+        return key
 
     def person_ids(self) -> tuple[str, ...]:
         return (self.source_id, self.target_id)

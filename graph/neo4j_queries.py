@@ -268,6 +268,9 @@ SCHEMA: tuple[LiteralString, ...] = (
     "CREATE INDEX api_key_person IF NOT EXISTS FOR (n:ApiKey) ON (n.person_id)",
     "CREATE INDEX tie_kind IF NOT EXISTS FOR ()-[r:TIE]-() ON (r.tie_kind, r.start)",
     "CREATE INDEX tie_wave IF NOT EXISTS FOR ()-[r:TIE]-() ON (r.cohort_id, r.wave)",
+    # GROUP_TIE_ROWS, on every load naming a cohort or project: without it, a scan of
+    # every tie in the store (survey ties hold no context, so it stays small).
+    "CREATE INDEX tie_context IF NOT EXISTS FOR ()-[r:TIE]-() ON (r.context)",
     _unique_node("store_version_id", "StoreVersion", "id"),
     _unique_node("derived_group_key", "DerivedGroup", "key"),
 )

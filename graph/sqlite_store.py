@@ -46,7 +46,7 @@ from graph.redact import FREE_TEXT_KINDS, erasure_scrubs, journal_scrubber
 from graph.snapshot import SnapshotRows, build_snapshot
 from graph.sqlite_store_changes import TABLE as CHANGES_TABLE
 from graph.sqlite_store_changes import changes_since, forget_changes, note_change, tie_ends_of
-from graph.sqlite_store_schema import COLUMNS, create_schema, path_from_url, search_text
+from graph.sqlite_store_schema import CACHE_KIB, COLUMNS, create_schema, path_from_url, search_text
 from graph.sqlite_store_search import SCHEMA as SEARCH_SCHEMA
 from graph.sqlite_store_search import SqliteSearch, erase_from_index
 from graph.sqlite_store_sessions import SessionFile
@@ -109,6 +109,7 @@ class SqliteStore(SqliteSearch):
             "PRAGMA synchronous = NORMAL",
             "PRAGMA busy_timeout = 5000",
             f"PRAGMA wal_autocheckpoint = {WAL_AUTOCHECKPOINT_PAGES}",
+            f"PRAGMA cache_size = -{CACHE_KIB}",
         ):
             self._conn.execute(pragma)
         self._create_schema()

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime
+from math import comb
 from typing import Protocol, TypeVar
 
 from graph.derived import DERIVED_KINDS, Group, derived_ties, group_key
@@ -128,25 +129,39 @@ class ContentTx(RecordTx, Protocol):
         ...
 
 
-def _dedupe(records: Sequence[R]) -> list[R]:
+def _dedupe(records: Sequence[R]) -> dict[str, R]:
+    """The records by key, the last of each key kept (in the order keys first came)."""
     by_key: dict[str, R] = {}
     for record in records:
         by_key[record.key] = record
-    return list(by_key.values())
+    return by_key
 
 
-def _merge_people(tx: RecordTx, incoming: list[Person]) -> list[Person]:
+class _Held:
+    """The merges' reads of the records they restate, for the write that follows (same
+    keys, same transaction, before that kind is written): one read per kind, not two."""
+
+    def __init__(self) -> None:
+        self.stored: dict[type[Record], tuple[set[str], dict[str, Record]]] = {}
+
+    def fetch(self, tx: RecordTx, model: type[R], keys: set[str]) -> dict[str, R]:
+        found = tx.fetch(model, keys)
+        self.stored[model] = (set(keys), dict(found))
+        return found
+
+
+def _merge_people(tx: RecordTx, incoming: list[Person], reads: _Held) -> list[Person]:
     """Each person as the store will keep them: fact by fact, the later-dated wins."""
-    merged: dict[str, Person] = tx.fetch(Person, {p.key for p in incoming})
+    merged: dict[str, Person] = reads.fetch(tx, Person, {p.key for p in incoming})
     stated: dict[str, Person] = {}
     for person in incoming:
         stated[person.key] = merge_person(stated.get(person.key) or merged.get(person.key), person)
     return list(stated.values())
 
 
-def _merge_projects(tx: RecordTx, incoming: list[Project]) -> list[Project]:
+def _merge_projects(tx: RecordTx, incoming: list[Project], reads: _Held) -> list[Project]:
     """Each project as the store will keep it: fact by fact, the later-dated wins."""
-    merged: dict[str, Project] = tx.fetch(Project, {p.key for p in incoming})
+    merged: dict[str, Project] = reads.fetch(tx, Project, {p.key for p in incoming})
     stated: dict[str, Project] = {}
     for project in incoming:
         stated[project.key] = merge_project(
@@ -155,14 +170,14 @@ def _merge_projects(tx: RecordTx, incoming: list[Project]) -> list[Project]:
     return list(stated.values())
 
 
-def _merge_handovers(tx: RecordTx, incoming: list[Handover]) -> list[Handover]:
+def _merge_handovers(tx: RecordTx, incoming: list[Handover], reads: _Held) -> list[Handover]:
     """A handover restated without its receiving project or notes keeps those known.
 
     An earlier cohort's bundle names a handover before the receiving project
     exists; the later cohort's bundle names the project. Loading the earlier
     bundle again must not forget it (empty cells mean "not given").
     """
-    stored = tx.fetch(Handover, {h.key for h in incoming})
+    stored = reads.fetch(tx, Handover, {h.key for h in incoming})
     kept: list[Handover] = []
     for handover in incoming:
         held = stored.get(handover.key)
@@ -263,7 +278,12 @@ def _derive_groups(
     for key, group in sorted(after.items()):
         old = before.get(key, {})
         changed = False
-        for tie in group.ties():
+        if not old:
+            # Nothing held before: every pair a tie created (1,225 for 50), none built.
+            created = comb(len(group.members), 2)
+            counts.created += created
+            changed = created > 0
+        for tie in group.ties() if old else ():
             held = old.get(tie.key)
             if held is None:
                 counts.created += 1
@@ -313,11 +333,12 @@ def apply_batch(
     if problems:
         raise Invalid(problems)
     employments, retired = _settle_employments(tx, batch.employments)
+    reads = _Held()
     batch = replace(
         batch,
-        people=_merge_people(tx, batch.people),
-        projects=_merge_projects(tx, batch.projects),
-        handovers=_merge_handovers(tx, batch.handovers),
+        people=_merge_people(tx, batch.people, reads),
+        projects=_merge_projects(tx, batch.projects, reads),
+        handovers=_merge_handovers(tx, batch.handovers, reads),
         employments=employments,
     )
     before, marked = _before(tx, batch, dry_run=dry_run) if batch.derived else ({}, {})
@@ -326,12 +347,13 @@ def apply_batch(
     run_id = run.id if run else None
     for model in WRITE_ORDER:
         incoming = _dedupe(batch.of(model))
-        existing = tx.fetch(model, [r.key for r in incoming])
+        asked, stored = reads.stored.get(model, (set(), {}))
+        existing = stored if asked.issuperset(incoming) else tx.fetch(model, list(incoming))
         counts = report.counts.setdefault(model.kind, KindCounts())
         to_create: list[Record] = []
         to_update: list[Record] = []
-        for record in incoming:
-            old = existing.get(record.key)
+        for key, record in incoming.items():
+            old = existing.get(key)
             if old is not None and old.content() == record.content():
                 counts.unchanged += 1
                 continue
@@ -347,7 +369,7 @@ def apply_batch(
                     run_id=run_id or "",
                     seq=len(journal),
                     kind=model.kind,
-                    key=record.key,
+                    key=key,
                     previous=None if old is None else old.model_dump(mode="json"),
                     people=tuple(
                         sorted({*record.person_ids(), *(old.person_ids() if old else ())})

@@ -11,7 +11,7 @@ import re
 from collections.abc import Collection, Mapping
 from datetime import date, datetime
 from enum import StrEnum
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from rapidfuzz import fuzz
 from rapidfuzz.utils import default_process
@@ -39,6 +39,8 @@ EMAIL = re.compile(r"[^@\s;,]+@[^@\s;,]+")
 
 def text_of(value: CellValue) -> str:
     """A cell as text: numbers typed into a key column (``2019``) are still keys."""
+    if type(value) is str:  # nearly every cell: the checks below cannot apply
+        return value.strip()
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, float) and value.is_integer():
@@ -63,18 +65,26 @@ def parse_date(value: CellValue) -> date:
     if isinstance(value, date):
         return value
     if isinstance(value, str):
-        text = value.strip()
-        if match := _ISO.fullmatch(text):
-            year, month, day = (int(g) for g in match.groups())
-        elif match := _UK.fullmatch(text):
-            day, month, year = (int(g) for g in match.groups())
-        else:
-            raise ValueError("is not a date: write YYYY-MM-DD or DD/MM/YYYY")
-        try:
-            return date(year, month, day)
-        except ValueError:
-            raise ValueError("is not a day of the calendar") from None
+        found = _date_of(value.strip())
+        if isinstance(found, str):
+            raise ValueError(found)
+        return found
     raise ValueError("is not a date: format the cell as a date, or write YYYY-MM-DD")
+
+
+@functools.lru_cache(maxsize=4096)
+def _date_of(text: str) -> date | str:
+    """The day ``text`` names, or why it names none: a bundle repeats a few dates."""
+    if match := _ISO.fullmatch(text):
+        year, month, day = (int(g) for g in match.groups())
+    elif match := _UK.fullmatch(text):
+        day, month, year = (int(g) for g in match.groups())
+    else:
+        return "is not a date: write YYYY-MM-DD or DD/MM/YYYY"
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return "is not a day of the calendar"
 
 
 def parse_yes_no(value: CellValue) -> bool:
@@ -110,13 +120,34 @@ def _valid_choices(choices: type[StrEnum], allowed: frozenset[str] | None) -> tu
     return tuple(c.value for c in choices if allowed is None or c.value in allowed)
 
 
+@functools.lru_cache(maxsize=4096)
+def _chosen(
+    text: str, choices: type[StrEnum], allowed: frozenset[str] | None
+) -> StrEnum | tuple[str, ...]:
+    """The member ``text`` names, or the valid values when it names none: a bundle's
+    rows repeat a handful of spellings tens of thousands of times."""
+    word = _choice_word(text)
+    valid = _valid_choices(choices, allowed)
+    return choices(word) if word in valid else valid
+
+
+@functools.cache
+def _frozen(allowed: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(allowed)
+
+
 def parse_choice(value: CellValue, choices: type[E], allowed: Collection[str] | None = None) -> E:
     """One of an enumeration's values, any case, spaces or hyphens for underscores."""
-    word = _choice_word(text_of(value))
-    valid = _valid_choices(choices, None if allowed is None else frozenset(allowed))
-    if word in valid:
-        return choices(word)
-    raise ValueError("must be one of: " + ", ".join(valid))
+    if allowed is None:
+        permitted = None
+    elif isinstance(allowed, tuple):
+        permitted = _frozen(allowed)
+    else:
+        permitted = frozenset(allowed)
+    found = _chosen(text_of(value), choices, permitted)
+    if isinstance(found, tuple):
+        raise ValueError("must be one of: " + ", ".join(found))
+    return cast(E, found)
 
 
 def closest(text: str, known: Mapping[str, str], limit: int = 3) -> tuple[str, ...]:

@@ -150,9 +150,15 @@ def _read_json_items(
 ) -> None:
     headers: dict[str, None] = {}
     objects: list[dict[str, object] | None] = []
+    names: dict[tuple[object, ...], list[str]] = {}
+    """Each distinct key sequence's normalised names: a table's items share one or two."""
     for item in items:
         if isinstance(item, dict):
-            normalised = {normalise_header(str(k)): v for k, v in item.items()}
+            keys = tuple(item)
+            named = names.get(keys)
+            if named is None:
+                named = names[keys] = [normalise_header(str(k)) for k in keys]
+            normalised = dict(zip(named, item.values(), strict=True))
             headers.update(dict.fromkeys(normalised))
             if len(headers) > budget.limits.max_columns:
                 raise Refused(

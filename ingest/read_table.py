@@ -81,6 +81,8 @@ class TableReader:
                 Issue(location, None, None, f"more than {limits.max_rows} rows, the limit")
             )
         cells: dict[str, CellValue] = {}
+        budget, columns = self.budget, self.columns
+        named = len(columns)
         for index, (value, problem) in enumerate(values):
             if index >= limits.max_columns:
                 raise Refused(
@@ -91,8 +93,18 @@ class TableReader:
             cleaned = _clean(value)
             if cleaned is None:
                 continue
-            name = self.columns[index] if index < len(self.columns) else None
-            self._spend(location, name, cleaned)
+            name = columns[index] if index < named else None
+            if (
+                type(cleaned) is str
+                and budget.cells < limits.max_cells
+                and len(cleaned) <= limits.max_cell_chars
+                and budget.text + len(cleaned) <= limits.max_text_chars
+            ):
+                # Within every limit (most cells): ``_spend``'s sums without its checks.
+                budget.cells += 1
+                budget.text += len(cleaned)
+            else:
+                self._spend(location, name, cleaned)
             if problem is None and isinstance(cleaned, str) and cleaned.startswith("="):
                 problem = FORMULA
             if problem is None and isinstance(cleaned, str) and "\x00" in cleaned:

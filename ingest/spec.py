@@ -8,6 +8,7 @@ drift from what the validator accepts.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -75,7 +76,16 @@ class Table:
     """Columns that identify a row: the same key twice in one table is an error."""
 
     def column(self, name: str) -> Column:
-        return next(c for c in self.columns if c.name == name)
+        found = self._by_name.get(name)
+        return found if found is not None else next(c for c in self.columns if c.name == name)
+
+    @functools.cached_property
+    def _by_name(self) -> dict[str, Column]:
+        """Each column by name (the first, were one named twice): asked per cell."""
+        by_name: dict[str, Column] = {}
+        for c in self.columns:
+            by_name.setdefault(c.name, c)
+        return by_name
 
     @property
     def column_names(self) -> tuple[str, ...]:

@@ -9,6 +9,7 @@ error placed on its file, sheet, row and column.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Collection, Iterable, Mapping
 from datetime import date
 from enum import StrEnum
@@ -267,19 +268,17 @@ class Validator:
     def prefetch_stored(self) -> None:
         """Fetch, in one read per kind, every stored record the bundle may name."""
         emails: set[str] = set()
-        wanted: dict[str, set[str]] = {"issue": set(), "project": set()}
-        for name, spec in TABLES.items():
+        wanted: dict[str, set[str]] = {"email": emails, "issue": set(), "project": set()}
+        for name in TABLES:
+            naming = _naming_columns(name)
             for raw in self.raw.rows(name):
-                for column in spec.columns:
-                    value = raw.cells.get(column.name)
+                cells = raw.cells
+                for column, what in naming:
+                    value = cells.get(column)
                     if value is None:
                         continue
-                    if column.type is ColumnType.EMAIL:
-                        emails.add(normalise_email(text_of(value)))
-                    elif column.name == "issue_id":
-                        wanted["issue"].add(text_of(value))
-                    elif column.name in {"project_id", "from_project_id"}:
-                        wanted["project"].add(text_of(value))
+                    text = text_of(value)
+                    wanted[what].add(normalise_email(text) if what == "email" else text)
         self.bundle_emails = {
             normalise_email(text_of(raw.cells["email"]))
             for raw in self.raw.rows("people")
@@ -295,6 +294,21 @@ class Validator:
         organisations = find_all(self.store, Organisation)
         self.stored[Organisation] = {o.key: o for o in organisations}
         self._complete.add(Organisation)
+
+
+@functools.cache
+def _naming_columns(table: str) -> tuple[tuple[str, str], ...]:
+    """A table's columns that name stored records, each with what it names (``email``,
+    ``issue`` or ``project``): worked out once, not per row."""
+    named: list[tuple[str, str]] = []
+    for column in TABLES[table].columns:
+        if column.type is ColumnType.EMAIL:
+            named.append((column.name, "email"))
+        elif column.name == "issue_id":
+            named.append((column.name, "issue"))
+        elif column.name in {"project_id", "from_project_id"}:
+            named.append((column.name, "project"))
+    return tuple(named)
 
 
 def find_all(
