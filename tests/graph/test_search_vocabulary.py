@@ -126,3 +126,36 @@ def test_a_word_is_found_through_an_index_not_a_scan_of_every_document(
         assert "NodeIndexContainsScan" in plan and "TEXT INDEX" in plan
         assert "NodeUniqueIndexSeek" in plan
         assert "LabelScan" not in plan and "AllNodesScan" not in plan
+
+
+def test_several_words_start_from_one_words_postings_not_every_match(
+    indexed: GraphStore,
+) -> None:
+    """Two words: the people holding the rarer are read from its postings (then checked
+    for the other), never the text index's whole match set."""
+    conn: sqlite3.Connection | None = getattr(indexed, "_conn", None)
+    if conn is not None:
+        statements: list[str] = []
+        conn.set_trace_callback(statements.append)
+        try:
+            assert _found(indexed, "kelpfarming quillfeather") == ["xan"]
+        finally:
+            conn.set_trace_callback(None)
+        assert statements and not any("person_fts" in s for s in statements)
+        assert any("FROM search_posting p WHERE p.token IN" in s for s in statements)
+        return
+    from graph import neo4j_queries_search as q
+
+    driver: Any = indexed._driver  # type: ignore[attr-defined]
+    _, summary, _ = driver.execute_query("EXPLAIN " + q.WORDS_QUERY)
+    operators: list[str] = []
+
+    def walk(plan: Any) -> None:
+        operators.append(plan["operatorType"])
+        for child in plan.get("children", []):
+            walk(child)
+
+    walk(summary.plan)
+    assert any(o.startswith("NodeUniqueIndexSeek") for o in operators)
+    assert not any("LabelScan" in o or "AllNodesScan" in o for o in operators)
+    assert _found(indexed, "kelpfarming quillfeather") == ["xan"]
