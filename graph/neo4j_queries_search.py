@@ -9,8 +9,10 @@ know): ``search_name``, ``search_directory`` (consent), ``search_area`` and
 vocabulary: a few hundred words at 10,000 people, since names, employers, topics,
 cohorts and issues repeat) under a TEXT index (Neo4j 5's ``text-2.0`` provider indexes
 trigrams, so ``CONTAINS`` is an index seek, not a scan of every term), linked to the
-documents holding the word by ``[:POSTED {weight}]``, the highest weight of the fields
-holding it.
+documents holding the word by ``[:POSTED {word, rank, name, pid, directory}]``: ``rank``
+the negative of the highest weight of the fields holding it, and the document's name,
+person id and consent, so that a range index on (word, rank, name, pid) holds each
+word's people best first (``TOP``).
 
 A query word is found in a person's field exactly when it is a substring of one of the
 field's words (a query word has no spaces): whole when it equals one, at a start when
@@ -33,11 +35,13 @@ __all__ = [
     "INDEXED_PEOPLE",
     "MARK",
     "ONE_WORD",
+    "POSTED_COUNT",
     "PAGE",
     "POST",
     "POSTINGS",
     "SCHEMA",
     "SET_MARK",
+    "TOP",
     "UNPOST",
     "VOCABULARY",
     "WORDS",
@@ -52,6 +56,8 @@ SCHEMA: tuple[LiteralString, ...] = (
     " FOR (w:SearchWord) REQUIRE w.search_word IS UNIQUE",
     "CREATE TEXT INDEX search_word_text IF NOT EXISTS FOR (w:SearchWord) ON (w.search_word)"
     " OPTIONS {indexProvider: 'text-2.0'}",
+    "CREATE INDEX search_posting_order IF NOT EXISTS"
+    " FOR ()-[r:POSTED]-() ON (r.word, r.rank, r.name, r.pid)",
     "CREATE CONSTRAINT search_index_id IF NOT EXISTS FOR (n:SearchIndex) REQUIRE n.id IS UNIQUE",
     "CALL db.awaitIndexes(300)",
 )
@@ -87,13 +93,15 @@ WORDS: LiteralString = "UNWIND $words AS word MERGE (:SearchWord {search_word: w
 POST: LiteralString = (
     "UNWIND $rows AS row MATCH (x:SearchDoc {id: row.id})"
     " UNWIND row.postings AS p MATCH (w:SearchWord {search_word: p.word})"
-    " CREATE (w)-[:POSTED {weight: p.weight}]->(x)"
+    " CREATE (w)-[:POSTED {word: p.word, rank: -p.weight, name: row.name, pid: row.id,"
+    " directory: row.directory}]->(x)"
 )
 """After ``WORDS`` (the vocabulary first, so this is one seek per posting)."""
 
 POSTINGS: LiteralString = (
     "UNWIND $ids AS id MATCH (:SearchDoc {id: id})<-[r:POSTED]-(w:SearchWord)"
-    " RETURN id, w.search_word AS word, r.weight AS weight"
+    " RETURN id, w.search_word AS word, r.rank AS rank, r.name AS name,"
+    " r.directory AS directory"
 )
 """These people's postings as the index holds them (a rebuild writes only what differs)."""
 
@@ -182,10 +190,30 @@ _PAGED: LiteralString = (
 )
 
 ONE_WORD: LiteralString = (
-    _CANDIDATES + " WITH x, max(r.weight * $quality[w.search_word]) AS score" + _PAGED
+    _CANDIDATES + " WITH x, max(-r.rank * $quality[w.search_word]) AS score" + _PAGED
 )
 """One word: the people holding it are its vocabulary words' postings (``$driver``), its
 score for each the best ``weight x quality`` of theirs (``$quality``: by vocabulary word)."""
+
+_CONSENT: LiteralString = "(NOT $directory_only OR r.directory = true OR r.pid = $also_id)"
+
+TOP: LiteralString = (
+    "UNWIND $tokens AS token CALL (token) {"
+    " MATCH ()-[r:POSTED]->() WHERE r.word = token AND r.rank IS NOT NULL"
+    " AND r.name IS NOT NULL AND r.pid IS NOT NULL AND " + _CONSENT + ""
+    " WITH r ORDER BY r.word, r.rank, r.name, r.pid LIMIT $k"
+    " RETURN collect([r.rank, r.name, r.pid]) AS top }"
+    " RETURN token, top"
+)
+"""One word, no filter but consent: each vocabulary word's first ``$k`` postings in
+score order (read in index order, stopped at ``$k``); the store merges them."""
+
+POSTED_COUNT: LiteralString = (
+    "UNWIND $tokens AS token MATCH (:SearchWord {search_word: token})-[r:POSTED]->()"
+    " WHERE " + _CONSENT + " RETURN count(DISTINCT r.pid) AS n"
+)
+"""How many people hold any of these vocabulary words (their postings' ids, no document
+read)."""
 
 WORDS_QUERY: LiteralString = (
     _CANDIDATES + " WITH DISTINCT x"

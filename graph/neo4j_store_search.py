@@ -5,8 +5,11 @@ person and word postings (``(:SearchWord)-[:POSTED]->(:SearchDoc)``) under a TEX
 A query's words are letters and digits only (``graph.search.words_of``) and go to
 Neo4j as parameters, never as query text: one query finds, for every distinct word,
 the vocabulary's words holding it (a TEXT index seek each: no scan of every term, as
-the Lucene full-text index's leading wildcards did); a second reads the postings of
-the word with fewest (so its work is bounded by that word's postings), checks the
+the Lucene full-text index's leading wildcards did). One word with no filter but
+consent (most searches): each of those vocabulary words' first ``offset + limit``
+postings in score order, read from a range index and merged here, and the count from
+the postings alone (``TOP``, ``POSTED_COUNT``). Otherwise one query reads the postings
+of the word with fewest (so its work is bounded by that word's postings), checks the
 other words, filters (consent included), counts, scores and pages. Index writes leave
 the version token alone, as page sessions do: the index is derived from the content,
 and other processes need not drop their caches. Erasure removes the person's document,
@@ -18,6 +21,7 @@ stay in a segment until Lucene merges it.)
 
 from __future__ import annotations
 
+import heapq
 from collections import defaultdict
 from collections.abc import Collection, Sequence
 from contextlib import AbstractContextManager
@@ -96,6 +100,15 @@ def _quality(word: str, token: str) -> float:
     return whole if token == word else start if token.startswith(word) else inside
 
 
+def _consent_only(query: PersonQuery) -> bool:
+    """No filter but consent."""
+    return all(
+        v is None
+        for v in (query.organisation_id, query.sector, query.cohort_id, query.issue_id,
+                  query.area, query.ids)
+    )  # fmt: skip
+
+
 def _write(tx: Any, rows: list[dict[str, Any]], drop: list[str]) -> None:
     """These documents written and these people's dropped; of the postings, only what
     differs from what the index holds (a rebuild after a rollback rewrites few)."""
@@ -103,18 +116,19 @@ def _write(tx: Any, rows: list[dict[str, Any]], drop: list[str]) -> None:
         tx.run(q.DROP, {"ids": drop}).consume()
     if not rows:
         return
-    held: dict[str, dict[str, float]] = defaultdict(dict)
+    held: dict[str, dict[str, tuple[Any, ...]]] = defaultdict(dict)
     for r in tx.run(q.POSTINGS, {"ids": [row["id"] for row in rows]}):
-        held[r["id"]][r["word"]] = r["weight"]
+        held[r["id"]][r["word"]] = (r["rank"], r["name"], r["directory"])
     stale: list[dict[str, Any]] = []
     fresh: list[dict[str, Any]] = []
     for row in rows:
-        wanted = {p["word"]: p["weight"] for p in row["postings"]}
+        wanted = {p["word"]: (-p["weight"], row["name"], row["directory"]) for p in row["postings"]}
         have = held.get(row["id"], {})
-        if gone := [w for w, weight in have.items() if wanted.get(w) != weight]:
+        if gone := [w for w, posted in have.items() if wanted.get(w) != posted]:
             stale.append({"id": row["id"], "words": gone})
-        if new := [p for p in row["postings"] if have.get(p["word"]) != p["weight"]]:
-            fresh.append({"id": row["id"], "postings": new})
+        if new := [p for p in row["postings"] if have.get(p["word"]) != wanted[p["word"]]]:
+            fresh.append({"id": row["id"], "postings": new, "name": row["name"],
+                          "directory": row["directory"]})  # fmt: skip
     tx.run(q.WRITE, {"rows": rows}).consume()
     if stale:
         tx.run(q.UNPOST, {"rows": stale}).consume()
@@ -205,6 +219,8 @@ class Neo4jSearch:
         if not all(tokens.values()):
             return [], 0
         driver = min(distinct, key=lambda w: (held[cut[w]][1], -len(w), w))
+        if len(words) == 1 and _consent_only(query):
+            return self._top(query, driver, tokens[driver], page)
         if len(words) == 1:
             (row,) = self._search_rows(
                 q.ONE_WORD,
@@ -224,6 +240,30 @@ class Neo4jSearch:
                 **paged,
             )
         return [SearchHit(h["id"], h["name"]) for h in row["page"]], int(row["n"])
+
+    def _top(
+        self, query: PersonQuery, word: str, tokens: list[str], page: Page
+    ) -> tuple[list[SearchHit], int]:
+        """One word, no filter but consent: the best ``offset + limit`` postings of each
+        vocabulary word holding it, merged (a person ranks by their best: whoever is in
+        the first ``k`` overall is in the first ``k`` of the word they score best by)."""
+        consent = {"directory_only": query.directory_only, "also_id": query.also_id}
+        k = page.offset + page.limit
+        rows = self._search_rows(q.TOP, tokens=tokens, k=k, **consent)
+        scans = [
+            [(rank * _quality(word, r["token"]), name, pid) for rank, name, pid in r["top"]]
+            for r in rows
+        ]
+        seen: set[str] = set()
+        hits: list[SearchHit] = []
+        for _, name, pid in heapq.merge(*scans):
+            if pid not in seen:
+                seen.add(pid)
+                hits.append(SearchHit(pid, name))
+                if len(hits) >= k:
+                    break
+        (counted,) = self._search_rows(q.POSTED_COUNT, tokens=tokens, **consent)
+        return hits[page.offset :], int(counted["n"])
 
     def search_areas(self, query: PersonQuery) -> list[tuple[str, str]]:
         rows = self._search_rows(

@@ -159,3 +159,14 @@ def test_several_words_start_from_one_words_postings_not_every_match(
     assert any(o.startswith("NodeUniqueIndexSeek") for o in operators)
     assert not any("LabelScan" in o or "AllNodesScan" in o for o in operators)
     assert _found(indexed, "kelpfarming quillfeather") == ["xan"]
+
+
+def test_a_renamed_person_moves_in_name_order_among_equal_scores(indexed: GraphStore) -> None:
+    # both hold "glassblower" as a whole job-title word (equal scores): name order
+    assert _found(indexed, "glassblower") == ["xan", "yor"]  # Xanthe < Yorick
+    indexed.apply(Batch(people=[XANTHE.model_copy(update={"name": "Zelda Quillfeather"})]))
+    assert _found(indexed, "glassblower") == ["yor", "xan"]  # Yorick < Zelda
+    indexed.apply(Batch(people=[YORICK.model_copy(update={"consent_directory": False})]))
+    alumni = PersonQuery(text="glassblower", directory_only=True, also_id="xan")
+    assert [p.person.id for p in search(indexed, alumni, Page(limit=10)).data] == ["xan"]
+    assert search(indexed, alumni, Page(limit=10)).count == 1
