@@ -220,7 +220,10 @@ class Neo4jSearch:
             return [], 0
         driver = min(distinct, key=lambda w: (held[cut[w]][1], -len(w), w))
         if len(words) == 1 and _consent_only(query):
-            return self._top(query, driver, tokens[driver], page)
+            whole = tokens[driver] == held[cut[driver]][0] and not query.directory_only
+            return self._top(
+                query, driver, tokens[driver], page, held[cut[driver]][1] if whole else None
+            )
         if len(words) == 1:
             (row,) = self._search_rows(
                 q.ONE_WORD,
@@ -242,11 +245,13 @@ class Neo4jSearch:
         return [SearchHit(h["id"], h["name"]) for h in row["page"]], int(row["n"])
 
     def _top(
-        self, query: PersonQuery, word: str, tokens: list[str], page: Page
+        self, query: PersonQuery, word: str, tokens: list[str], page: Page, degrees: int | None
     ) -> tuple[list[SearchHit], int]:
         """One word, no filter but consent: the best ``offset + limit`` postings of each
         vocabulary word holding it, merged (a person ranks by their best: whoever is in
-        the first ``k`` overall is in the first ``k`` of the word they score best by)."""
+        the first ``k`` overall is in the first ``k`` of the word they score best by).
+        ``degrees``: the vocabulary words' postings, read with them, which is the count
+        when there is one vocabulary word and no consent filter."""
         consent = {"directory_only": query.directory_only, "also_id": query.also_id}
         k = page.offset + page.limit
         rows = self._search_rows(q.TOP, tokens=tokens, k=k, **consent)
@@ -262,6 +267,8 @@ class Neo4jSearch:
                 hits.append(SearchHit(pid, name))
                 if len(hits) >= k:
                     break
+        if degrees is not None and len(tokens) == 1:
+            return hits[page.offset :], degrees
         (counted,) = self._search_rows(q.POSTED_COUNT, tokens=tokens, **consent)
         return hits[page.offset :], int(counted["n"])
 
