@@ -206,13 +206,16 @@ def _filters(query: PersonQuery) -> tuple[list[str], list[Any]]:
     return clauses, params
 
 
-_POSTED_WORDS = 12
+_POSTED_WORDS = 2
 """Queries of up to this many words are answered from the postings. One word (most
 searches, a word's start included) is a merge of index scans: 1-2 ms at 100,000 people
-where the FTS path took ~100 ms. Several words read the postings of the word with
-fewest and check the others on those people's texts: work bounded by that word's
-postings, not FTS5's whole match set (every document holding each word's trigrams).
-Longer (hostile) queries go to FTS5, which caps the words it matches."""
+where the FTS path took ~100 ms. Two words read the postings of the word with fewer
+and check the other on those people's texts: work bounded by that word's postings, not
+FTS5's whole match set (at 10,000 people, min of 3 at load ~8: "youth violence" 44 ->
+8 ms, "community safety" 19 -> 10 ms). The postings path answers any number of words
+alike (tested up to 12), but from three words on FTS5's intersection of every word's
+trigrams was the smaller work in the same run (1-10 ms against 3-34 ms), so they, and
+longer (hostile) queries, whose words FTS5 caps, go there."""
 
 
 def search_index(
