@@ -1,12 +1,25 @@
 """The Cypher of the Neo4j store's people search index (``graph.neo4j_store_search``).
 
-A person's search document lives on their ``Person`` node as ``search_*``
-properties: ``search_body`` (every field, folded by ``graph.search``) under a
-full-text index with the ``whitespace`` analyzer (the text is folded already, so
-its terms are its words as they are compared), ``search_weighted`` (the texts by
-weight, for ranking), ``search_area_key`` and one list per facet. An upsert of the
-person sets the node anew and so drops them; the next search writes them again
-(``graph.search``).
+A person's search document is a ``(:SearchDoc {id})`` node apart from their ``Person``
+node (so that no write or rollback deleting a person meets a relationship it does not
+know): ``search_name``, ``search_directory`` (consent), ``search_area`` and
+``search_area_key``, ``search_weighted`` (the texts by weight, folded by
+``graph.search``) and one list per facet (the filters). Its *postings*: one
+``(:SearchWord {search_word})`` node per word of every document (the index's
+vocabulary: a few hundred words at 10,000 people, since names, employers, topics,
+cohorts and issues repeat) under a TEXT index (Neo4j 5's ``text-2.0`` provider indexes
+trigrams, so ``CONTAINS`` is an index seek, not a scan of every term), linked to the
+documents holding the word by ``[:POSTED {word, rank, name, pid, directory}]``: ``rank``
+the negative of the highest weight of the fields holding it, and the document's name,
+person id and consent, so that a range index on (word, rank, name, pid) holds each
+word's people best first (``TOP``).
+
+A query word is found in a person's field exactly when it is a substring of one of the
+field's words (a query word has no spaces): whole when it equals one, at a start when
+one begins with it. So a one-word query's score is read from the postings: the best
+``quality x weight`` over the person's postings of the vocabulary words holding it,
+the same product the texts give. Several words are found through the postings of the
+word with fewest, the others checked and the score computed on those people's texts.
 """
 
 from __future__ import annotations
@@ -16,47 +29,100 @@ from typing import LiteralString
 __all__ = [
     "AREAS",
     "DROP",
-    "FULLTEXT",
+    "DROP_UNHELD_WORDS",
+    "DROP_UNLISTED",
+    "ERASE",
     "INDEXED_PEOPLE",
     "MARK",
+    "ONE_WORD",
+    "POSTED_COUNT",
     "PAGE",
-    "QUERY",
+    "POST",
+    "POSTINGS",
     "SCHEMA",
     "SET_MARK",
+    "TOP",
+    "UNPOST",
+    "VOCABULARY",
+    "WORDS",
+    "WORDS_QUERY",
     "WRITE",
 ]
 
-FULLTEXT: LiteralString = "person_search"
-
 SCHEMA: tuple[LiteralString, ...] = (
-    "CREATE FULLTEXT INDEX person_search IF NOT EXISTS FOR (n:Person) ON EACH [n.search_body]"
-    " OPTIONS {indexConfig: {`fulltext.analyzer`: 'whitespace'}}",
+    "DROP INDEX person_search IF EXISTS",  # the Lucene full-text index this replaced
+    "CREATE CONSTRAINT search_doc_id IF NOT EXISTS FOR (x:SearchDoc) REQUIRE x.id IS UNIQUE",
+    "CREATE CONSTRAINT search_word_unique IF NOT EXISTS"
+    " FOR (w:SearchWord) REQUIRE w.search_word IS UNIQUE",
+    "CREATE TEXT INDEX search_word_text IF NOT EXISTS FOR (w:SearchWord) ON (w.search_word)"
+    " OPTIONS {indexProvider: 'text-2.0'}",
+    "CREATE INDEX search_posting_order IF NOT EXISTS"
+    " FOR ()-[r:POSTED]-() ON (r.word, r.rank, r.name, r.pid)",
     "CREATE CONSTRAINT search_index_id IF NOT EXISTS FOR (n:SearchIndex) REQUIRE n.id IS UNIQUE",
     "CALL db.awaitIndexes(300)",
 )
 """Made on the first search, not at start-up (a store that is never searched has none)."""
 
-MARK: LiteralString = "OPTIONAL MATCH (s:SearchIndex {id: 'people'}) RETURN s.mark AS mark"
+_INDEX: LiteralString = "{id: 'people-postings'}"
+"""The mark's node; an index written before postings (marked on ``{id: 'people'}``)
+has no mark here, so the first search writes it whole."""
 
-SET_MARK: LiteralString = "MERGE (s:SearchIndex {id: 'people'}) SET s.mark = $mark"
+MARK: LiteralString = "OPTIONAL MATCH (s:SearchIndex " + _INDEX + ") RETURN s.mark AS mark"
 
-_REMOVE: LiteralString = (
-    " REMOVE x.search_body, x.search_weighted, x.search_area_key, x.search_organisation,"
-    " x.search_sector, x.search_cohort, x.search_issue, x.search_project"
+SET_MARK: LiteralString = "MERGE (s:SearchIndex " + _INDEX + ") SET s.mark = $mark"
+
+DROP: LiteralString = "UNWIND $ids AS id MATCH (x:SearchDoc {id: id}) DETACH DELETE x"
+"""These people's documents gone, with their postings (then ``DROP_UNHELD_WORDS``)."""
+
+DROP_UNLISTED: LiteralString = (
+    "MATCH (x:SearchDoc) WHERE NOT EXISTS { MATCH (:Person {id: x.id}) } DETACH DELETE x"
 )
-
-DROP: LiteralString = "UNWIND $ids AS id MATCH (x:Person {id: id})" + _REMOVE
+"""After a rebuild: the documents of people no longer in the store (a rolled-back run's)."""
 
 WRITE: LiteralString = (
-    "UNWIND $rows AS row MATCH (x:Person {id: row.id})"
-    " SET x.search_body = row.body, x.search_weighted = row.weighted,"
-    " x.search_area_key = row.area_key, x.search_organisation = row.organisation,"
+    "UNWIND $rows AS row MERGE (x:SearchDoc {id: row.id})"
+    " SET x.search_name = row.name, x.search_directory = row.directory,"
+    " x.search_area = row.area, x.search_area_key = row.area_key,"
+    " x.search_weighted = row.weighted, x.search_organisation = row.organisation,"
     " x.search_sector = row.sector, x.search_cohort = row.cohort, x.search_issue = row.issue,"
     " x.search_project = row.project"
 )
 
+WORDS: LiteralString = "UNWIND $words AS word MERGE (:SearchWord {search_word: word})"
+
+POST: LiteralString = (
+    "UNWIND $rows AS row MATCH (x:SearchDoc {id: row.id})"
+    " UNWIND row.postings AS p MATCH (w:SearchWord {search_word: p.word})"
+    " CREATE (w)-[:POSTED {word: p.word, rank: -p.weight, name: row.name, pid: row.id,"
+    " directory: row.directory}]->(x)"
+)
+"""After ``WORDS`` (the vocabulary first, so this is one seek per posting)."""
+
+POSTINGS: LiteralString = (
+    "UNWIND $ids AS id MATCH (:SearchDoc {id: id})<-[r:POSTED]-(w:SearchWord)"
+    " RETURN id, w.search_word AS word, r.rank AS rank, r.name AS name,"
+    " r.directory AS directory"
+)
+"""These people's postings as the index holds them (a rebuild writes only what differs)."""
+
+UNPOST: LiteralString = (
+    "UNWIND $rows AS row MATCH (:SearchDoc {id: row.id})<-[r:POSTED]-(w:SearchWord)"
+    " WHERE w.search_word IN row.words DELETE r"
+)
+
+DROP_UNHELD_WORDS: LiteralString = "MATCH (w:SearchWord) WHERE NOT (w)-[:POSTED]->() DELETE w"
+"""After every index write: the words no one holds any more (a vocabulary of a few
+thousand words, each a degree read)."""
+
+ERASE: LiteralString = (
+    "MATCH (x:SearchDoc {id: $id}) CALL (x) { MATCH (x)<-[:POSTED]-(w:SearchWord)"
+    " WHERE COUNT { (w)-[:POSTED]->() } = 1 DETACH DELETE w } DETACH DELETE x"
+)
+"""Inside an erasure: the person's document, its postings and every word only they
+held, so nothing of them is left in the documents, the vocabulary or its index."""
+
 INDEXED_PEOPLE: LiteralString = (
-    "UNWIND $facets AS f MATCH (x:Person)"
+    "UNWIND $facets AS f MATCH (x:SearchDoc)"
     " WHERE (f.facet = 'organisation' AND f.value IN x.search_organisation)"
     " OR (f.facet = 'sector' AND f.value IN x.search_sector)"
     " OR (f.facet = 'cohort' AND f.value IN x.search_cohort)"
@@ -65,6 +131,15 @@ INDEXED_PEOPLE: LiteralString = (
     " RETURN DISTINCT x.id AS id"
 )
 
+VOCABULARY: LiteralString = (
+    "UNWIND $words AS word CALL (word) {"
+    " MATCH (w:SearchWord) WHERE w.search_word CONTAINS word"
+    " RETURN collect(w.search_word) AS found, sum(COUNT { (w)-[:POSTED]->() }) AS postings }"
+    " RETURN word, found, postings"
+)
+"""For each query word, the vocabulary's words holding it (a TEXT index seek) and how
+many postings they have (degrees, read from the nodes)."""
+
 _FILTERS: LiteralString = (
     " ($organisation_id IS NULL OR $organisation_id IN x.search_organisation)"
     " AND ($sector IS NULL OR $sector IN x.search_sector)"
@@ -72,10 +147,18 @@ _FILTERS: LiteralString = (
     " AND ($issue_id IS NULL OR $issue_id IN x.search_issue)"
     " AND ($area IS NULL OR x.search_area_key = $area)"
     " AND ($ids IS NULL OR x.id IN $ids)"
-    " AND (NOT $directory_only OR x.consent_directory = true OR x.id = $also_id)"
+    " AND (NOT $directory_only OR x.search_directory = true OR x.id = $also_id)"
 )
 """Every filter of a ``PersonQuery``, consent included (alumni: directory-consenting
 people and themself), on the indexed node ``x``."""
+
+_PHRASE: LiteralString = (
+    "CASE WHEN $phrase = '' THEN 0.0"
+    " ELSE reduce(best = 0.0, i IN range(0, size($weights) - 1) |"
+    " CASE WHEN x.search_weighted[i] CONTAINS $phrase AND $weights[i] > best"
+    " THEN $weights[i] ELSE best END) END"
+)
+"""The highest weight whose text holds the whole phrase (several words only)."""
 
 _QUALITY: LiteralString = (
     "CASE WHEN text CONTAINS (' ' + word + ' ') THEN $qualities[0]"
@@ -89,34 +172,66 @@ _SCORE: LiteralString = (
     " CASE WHEN $weights[i] * (" + _QUALITY.replace("text", "x.search_weighted[i]") + ") > best"
     " THEN $weights[i] * (" + _QUALITY.replace("text", "x.search_weighted[i]") + ")"
     " ELSE best END))"
-    " + CASE WHEN size($words) < 2 THEN 0.0"
-    " ELSE reduce(best = 0.0, i IN range(0, size($weights) - 1) |"
+    " + reduce(best = 0.0, i IN range(0, size($weights) - 1) |"
     " CASE WHEN x.search_weighted[i] CONTAINS $phrase AND $weights[i] > best"
-    " THEN $weights[i] ELSE best END) END"
+    " THEN $weights[i] ELSE best END)"
 )
-"""``graph.search``'s score (``GraphStore.search_index``), the weights and qualities
-``graph.store``'s constants passed as parameters; summed in the words' order."""
+"""``graph.search``'s score from the texts (``GraphStore.search_index``), the weights and
+qualities ``graph.store``'s constants passed as parameters; summed in the words' order."""
 
-QUERY: LiteralString = (
-    "CALL db.index.fulltext.queryNodes('person_search', $lucene) YIELD node AS x"
-    " WITH x WHERE x.search_weighted IS NOT NULL"
-    " AND all(word IN $words WHERE x.search_body CONTAINS word) AND" + _FILTERS + ""
-    " WITH x, " + _SCORE + " AS score ORDER BY score DESC, x.name, x.id"
-    " WITH collect({id: x.id, name: x.name}) AS found"
+_CANDIDATES: LiteralString = (
+    "MATCH (w:SearchWord)-[r:POSTED]->(x:SearchDoc) WHERE w.search_word IN $driver AND" + _FILTERS
+)
+
+_PAGED: LiteralString = (
+    " ORDER BY score DESC, x.search_name, x.id"
+    " WITH collect({id: x.id, name: x.search_name}) AS found"
     " RETURN size(found) AS n, found[$offset..$offset + $limit] AS page"
 )
-"""``$lucene`` requires a wildcard term per (longest) word, letters and digits only;
-``CONTAINS`` then checks every word exactly."""
+
+ONE_WORD: LiteralString = (
+    _CANDIDATES + " WITH x, max(-r.rank * $quality[w.search_word]) AS score" + _PAGED
+)
+"""One word: the people holding it are its vocabulary words' postings (``$driver``), its
+score for each the best ``weight x quality`` of theirs (``$quality``: by vocabulary word)."""
+
+_CONSENT: LiteralString = "(NOT $directory_only OR r.directory = true OR r.pid = $also_id)"
+
+TOP: LiteralString = (
+    "UNWIND $tokens AS token CALL (token) {"
+    " MATCH ()-[r:POSTED]->() WHERE r.word = token AND r.rank IS NOT NULL"
+    " AND r.name IS NOT NULL AND r.pid IS NOT NULL AND " + _CONSENT + ""
+    " WITH r ORDER BY r.word, r.rank, r.name, r.pid LIMIT $k"
+    " RETURN collect([r.rank, r.name, r.pid]) AS top }"
+    " RETURN token, top"
+)
+"""One word, no filter but consent: each vocabulary word's first ``$k`` postings in
+score order (read in index order, stopped at ``$k``); the store merges them."""
+
+POSTED_COUNT: LiteralString = (
+    "UNWIND $tokens AS token MATCH (:SearchWord {search_word: token})-[r:POSTED]->()"
+    " WHERE " + _CONSENT + " RETURN count(DISTINCT r.pid) AS n"
+)
+"""How many people hold any of these vocabulary words (their postings' ids, no document
+read)."""
+
+WORDS_QUERY: LiteralString = (
+    _CANDIDATES + " WITH DISTINCT x"
+    " WHERE all(word IN $others WHERE any(text IN x.search_weighted WHERE text CONTAINS word))"
+    " WITH x, " + _SCORE + " AS score" + _PAGED
+)
+"""Several words: the people holding the word with fewest postings (``$driver``: its
+vocabulary words) who hold the others too (in their texts), scored from their texts,
+with the phrase bonus (``$phrase``: the words, joined by a space)."""
 
 PAGE: LiteralString = (
-    "MATCH (x:Person) WHERE x.search_weighted IS NOT NULL AND" + _FILTERS + ""
-    " WITH x ORDER BY x.name, x.id"
-    " WITH collect({id: x.id, name: x.name}) AS found"
+    "MATCH (x:SearchDoc) WHERE" + _FILTERS + " WITH x ORDER BY x.search_name, x.id"
+    " WITH collect({id: x.id, name: x.search_name}) AS found"
     " RETURN size(found) AS n, found[$offset..$offset + $limit] AS page"
 )
 
 AREAS: LiteralString = (
-    "MATCH (x:Person) WHERE x.search_weighted IS NOT NULL AND x.area IS NOT NULL"
-    " AND x.area <> '' AND (NOT $directory_only OR x.consent_directory = true OR x.id = $also_id)"
-    " RETURN x.search_area_key AS key, x.area AS area ORDER BY x.name, x.id"
+    "MATCH (x:SearchDoc) WHERE x.search_area <> ''"
+    " AND (NOT $directory_only OR x.search_directory = true OR x.id = $also_id)"
+    " RETURN x.search_area_key AS key, x.search_area AS area ORDER BY x.search_name, x.id"
 )

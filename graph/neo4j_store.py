@@ -68,7 +68,7 @@ from graph.model import (
 )
 from graph.neo4j_store_changes import changes_since, tie_ends_of
 from graph.neo4j_store_log import withhold_driver_parameters
-from graph.neo4j_store_search import Neo4jSearch
+from graph.neo4j_store_search import ERASE_SEARCH_WORDS, Neo4jSearch
 from graph.neo4j_store_sessions import session_of, session_props
 from graph.neo4j_store_snapshot import active_ties, snapshot_rows
 from graph.neo4j_store_tx import (
@@ -275,6 +275,7 @@ class Neo4jStore(Neo4jSearch):
                 ]
                 if after != row["previous"]:
                     tx.run(q.SET_JOURNAL_CHUNK_PREVIOUS, id=row["id"], previous=after)
+            tx.run(ERASE_SEARCH_WORDS, id=person_id)
             tx.run(q.ERASE_PERSON, id=person_id)
             tx.run(q.DROP_PERSON_KEYS, ids=[person_id])
             tx.run(q.ERASE_JOURNAL_CHUNKS, id=person_id)

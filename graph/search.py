@@ -11,13 +11,15 @@ phrase above the same words apart; then by name.
 
 Each store keeps a text index of one *search document* per person (``documents``:
 every field above, folded here so both stores compare the same text, and the same
-texts grouped by weight): an FTS5 table in SQLite, a full-text index over
-``Person`` properties in Neo4j. One store query selects the people holding every
-word, applies the filters and the viewer's consent (``PersonQuery.directory_only``
-and ``also_id``: whom an alumni caller may see), counts them, scores them by the
-rules above (the weights and qualities are ``graph.store.SEARCH_WEIGHTS`` and
-``SEARCH_QUALITIES``; the score is spelled out at ``GraphStore.search_index``) and
-returns one page; only that page is read as profiles.
+texts grouped by weight) and its words' postings: an FTS5 table and posting tables in
+SQLite, ``SearchDoc`` nodes and ``SearchWord`` postings under a TEXT index in Neo4j.
+The store selects the people holding every word (from the postings of one word, so
+the work is bounded by that word's holders, not by every document), applies the
+filters and the viewer's consent (``PersonQuery.directory_only`` and ``also_id``: whom
+an alumni caller may see), counts them, scores them by the rules above (the weights
+and qualities are ``graph.store.SEARCH_WEIGHTS`` and ``SEARCH_QUALITIES``; the score
+is spelled out at ``GraphStore.search_index``) and returns one page; only that page
+is read as profiles.
 
 The index is brought up to date lazily, by the first search after the store's
 version changed (``catch_up``): the store's log of writes (``changes_since``)

@@ -15,17 +15,19 @@ vocabulary, each with its quality, and a person's best for the word is the highe
 ``quality x weight`` over their postings of those words: the same products (and so
 the same floating-point sums, in the words' order) as the texts give.
 
-One word and no filter but consent (most searches): each vocabulary word's postings
-are already in score order, so the page is a merge of a few index scans, stopped once
-it is full (a person met again later scores no higher); the count is read from the
-same index. Several words, or filters: one query over the postings of the word with
-fewest vocabulary words, probing the others by (word, person), the phrase bonus from
-the texts of only those found.
+One word and no filter but consent (most searches, a word's start included): each
+vocabulary word's postings are already in score order, so the page is a merge of a few
+index scans, stopped once it is full (a person met again later scores no higher); the
+count is read from the same index. Several words, or filters: the postings of the word
+with fewest (counted from the index) name the candidates, whose texts
+(``person_doc``) are checked for the other words and scored as the FTS path scores
+them; the work is bounded by that word's postings, not by FTS5's match set.
 """
 
 from __future__ import annotations
 
 import heapq
+import json
 import sqlite3
 from collections.abc import Iterator, Sequence
 from typing import Any
@@ -35,8 +37,11 @@ from graph.store import SEARCH_QUALITIES, SEARCH_WEIGHTS, SearchDocument, Search
 __all__ = [
     "SCHEMA",
     "drop_postings",
+    "SCORED_WORDS",
     "missing",
     "postings_page",
+    "text_score",
+    "text_score_any",
     "write_postings",
 ]
 
@@ -46,9 +51,8 @@ SCHEMA = (
     " name TEXT NOT NULL, person_id TEXT NOT NULL, directory INTEGER NOT NULL,"
     " PRIMARY KEY (token, rank, name, person_id)) WITHOUT ROWID",
 )
-"""No index by (word, person): the probes of several words would use one, but only
-one-word queries come here (``graph.sqlite_store_search._POSTED_WORDS``), and at
-100,000 people it would cost 2.7 million more entries to write on every rebuild."""
+"""No index by (word, person): several words are checked on the candidates' texts, and
+at 100,000 people it would cost 2.7 million more entries to write on every rebuild."""
 
 
 def _tokens(weighted: Sequence[str]) -> dict[str, float]:
@@ -183,25 +187,58 @@ def _one_word(
     return hits[offset:], int(count)
 
 
-def _best(found: list[tuple[int, float]]) -> str:
-    """A word's best ``quality x weight`` over the postings ``p`` of its vocabulary words
-    (the ids and qualities are numbers the store made, written in)."""
-    if len({q for _, q in found}) == 1:
-        return f"max(-p.rank * {found[0][1]!r})"
-    cases = " ".join(f"WHEN {int(t)} THEN {q!r}" for t, q in found)
-    return f"max(-p.rank * (CASE p.token {cases} END))"
+def text_score(words: int, base: int) -> str:
+    """``graph.search``'s score of a row ``d`` holding ``person_doc``'s texts by weight,
+    for this many words: parameters ``base + 1`` on are each word three times (``' w '``,
+    ``' w'``, ``'w'``: whole, start, anywhere), then the phrase (empty for one word).
+    The weights and qualities are ``graph.store``'s constants, written in as numbers."""
+    whole, start, inside = SEARCH_QUALITIES
+    columns = [(f"d.w{i}", w) for i, w in enumerate(SEARCH_WEIGHTS)]
 
+    def best(n: int) -> str:
+        found, at_start, anywhere = (f"?{base + 3 * n + k}" for k in (1, 2, 3))
+        return (
+            "max("
+            + ", ".join(
+                f"(CASE WHEN instr({c}, {anywhere}) = 0 THEN 0.0"
+                f" WHEN instr({c}, {found}) > 0 THEN {w * whole!r}"
+                f" WHEN instr({c}, {at_start}) > 0 THEN {w * start!r} ELSE {w * inside!r} END)"
+                for c, w in columns
+            )
+            + ")"
+        )
 
-def _phrase_bonus(phrase: str) -> tuple[str, list[Any]]:
-    """The highest weight whose text on ``person_doc d`` holds the whole phrase (0 for
-    one word), with its parameters."""
-    if not phrase:
-        return "0.0", []
-    cases = ", ".join(
-        f"(CASE WHEN instr(d.w{i}, ?) > 0 THEN {w!r} ELSE 0.0 END)"
-        for i, w in enumerate(SEARCH_WEIGHTS)
+    total = " + ".join(best(n) for n in range(words))
+    phrase = f"?{base + 3 * words + 1}"
+    bonus = ", ".join(
+        f"(CASE WHEN {phrase} <> '' AND instr({c}, {phrase}) > 0 THEN {w!r} ELSE 0.0 END)"
+        for c, w in columns
     )
-    return f"max({cases})", [phrase] * len(SEARCH_WEIGHTS)
+    return f"((0.0 + {total}) + max({bonus}))"
+
+
+def text_score_any(base: int) -> str:
+    """The same score for any number of words: parameter ``base + 1`` the words as a JSON
+    array, ``base + 2`` the phrase (slower: the array is read again for every row)."""
+    whole, start, inside = SEARCH_QUALITIES
+    columns = [(f"d.w{i}", w) for i, w in enumerate(SEARCH_WEIGHTS)]
+    best = ", ".join(
+        f"(CASE WHEN instr({c}, w.value) = 0 THEN 0.0"
+        f" WHEN instr({c}, ' ' || w.value || ' ') > 0 THEN {w * whole!r}"
+        f" WHEN instr({c}, ' ' || w.value) > 0 THEN {w * start!r} ELSE {w * inside!r} END)"
+        for c, w in columns
+    )
+    phrase = f"?{base + 2}"
+    bonus = ", ".join(
+        f"(CASE WHEN {phrase} <> '' AND instr({c}, {phrase}) > 0 THEN {w!r} ELSE 0.0 END)"
+        for c, w in columns
+    )
+    return f"((SELECT total(max({best})) FROM json_each(?{base + 1}) w) + max({bonus}))"
+
+
+SCORED_WORDS = 12
+"""Queries of up to this many words are scored by one expression written out word by
+word; longer ones (a hostile query, or no one holds them all) through ``json_each``."""
 
 
 def postings_page(
@@ -221,35 +258,44 @@ def postings_page(
         return [], 0
     if len(words) == 1 and filters is None:
         return _one_word(conn, found[words[0]], directory_only, also_id, offset, limit)
-    driver = min(distinct, key=lambda w: (len(found[w]), -len(w)))
+    counts = {w: _postings(conn, found[w]) for w in distinct}
+    driver = min(distinct, key=lambda w: (counts[w], -len(w), w))
     others = [w for w in distinct if w != driver]
-    column = {w: f"s{i}" for i, w in enumerate([driver, *others])}
     consent, consent_params = _consent(directory_only, also_id, "p")
-    probes = "".join(
-        f", (SELECT {_best(found[w])} FROM search_posting p"
-        f" WHERE p.token IN ({','.join(str(t) for t, _ in found[w])})"
-        f" AND p.person_id = c.person_id) AS {column[w]}"
-        for w in others
-    )
-    held = "".join(f" AND f.{column[w]} IS NOT NULL" for w in others)
-    total = "(0.0" + "".join(f" + f.{column[w]}" for w in words) + ")"
     where, filter_params = filters if filters is not None else ("1", [])
-    bonus, bonus_params = _phrase_bonus(" ".join(words) if len(words) > 1 else "")
+    texts = " || ".join(f"d.w{i}" for i in range(len(SEARCH_WEIGHTS)))
     found_sql = (
-        f"WITH c AS (SELECT p.person_id, p.name, {_best(found[driver])} AS s0"
-        " FROM search_posting p"
-        f" WHERE p.token IN ({','.join(str(t) for t, _ in found[driver])}){consent}"
-        " GROUP BY p.person_id),"
-        f" f AS (SELECT c.person_id, c.name, c.s0{probes} FROM c)"
-        f" SELECT f.person_id, f.name, count(*) OVER (), ({total} + {bonus}) AS score"
-        f" FROM f JOIN person_doc d ON d.person_id = f.person_id WHERE 1{held} AND {where}"
+        "WITH c AS (SELECT DISTINCT p.person_id FROM search_posting p"
+        f" WHERE p.token IN ({','.join(str(t) for t, _ in found[driver])}){consent}),"
+        " f AS (SELECT d.person_id, d.name, d.w0, d.w1, d.w2, d.w3, d.w4, d.w5"
+        " FROM c JOIN person_doc d ON d.person_id = c.person_id WHERE"
+        f" NOT EXISTS (SELECT 1 FROM json_each(?) o WHERE instr({texts}, o.value) = 0)"
+        f" AND {where})"
     )
-    params = [*consent_params, *bonus_params, *filter_params]
+    params = [*consent_params, json.dumps(others), *filter_params]
+    base = len(params)
+    phrase = " ".join(words) if len(words) > 1 else ""
+    if len(words) <= SCORED_WORDS:
+        score = text_score(len(words), base)
+        scored = [v for w in words for v in (f" {w} ", f" {w}", w)] + [phrase]
+    else:
+        score, scored = text_score_any(base), [json.dumps(list(words)), phrase]
+    at = base + len(scored)
     rows = conn.execute(
-        found_sql + " ORDER BY score DESC, f.name, f.person_id LIMIT ? OFFSET ?",
-        [*params, limit, offset],
+        f"{found_sql} SELECT d.person_id, d.name, count(*) OVER (), {score} AS score"
+        f" FROM f d ORDER BY score DESC, d.name, d.person_id LIMIT ?{at + 1} OFFSET ?{at + 2}",
+        [*params, *scored, limit, offset],
     ).fetchall()
     if rows:
         return [SearchHit(r[0], r[1]) for r in rows], int(rows[0][2])
-    (count,) = conn.execute(f"SELECT count(*) FROM ({found_sql})", params).fetchone()
+    (count,) = conn.execute(f"{found_sql} SELECT count(*) FROM f", params).fetchone()
     return [], int(count)
+
+
+def _postings(conn: sqlite3.Connection, found: list[tuple[int, float]]) -> int:
+    """How many postings these vocabulary words have (an index-only count)."""
+    marks = ",".join("?" * len(found))
+    (count,) = conn.execute(
+        f"SELECT count(*) FROM search_posting WHERE token IN ({marks})", [t for t, _ in found]
+    ).fetchone()
+    return int(count)

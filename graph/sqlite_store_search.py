@@ -23,9 +23,9 @@ from collections.abc import Callable, Collection, Sequence
 from typing import Any, TypeVar
 
 from graph import sqlite_store_postings as postings
+from graph.sqlite_store_postings import text_score as _score
+from graph.sqlite_store_postings import text_score_any as _score_any
 from graph.store import (
-    SEARCH_QUALITIES,
-    SEARCH_WEIGHTS,
     Page,
     PersonQuery,
     SearchDocument,
@@ -206,66 +206,16 @@ def _filters(query: PersonQuery) -> tuple[list[str], list[Any]]:
     return clauses, params
 
 
-def _score(words: int, base: int) -> str:
-    """``graph.search``'s score of a row ``d`` holding ``person_doc``'s texts by weight,
-    for this many words: parameters ``base + 1`` on are each word three times (``' w '``,
-    ``' w'``, ``'w'``: whole, start, anywhere), then the phrase (empty for one word).
-    The weights and qualities are ``graph.store``'s constants, written in as numbers."""
-    whole, start, inside = SEARCH_QUALITIES
-    columns = [(f"d.w{i}", w) for i, w in enumerate(SEARCH_WEIGHTS)]
-
-    def best(n: int) -> str:
-        found, at_start, anywhere = (f"?{base + 3 * n + k}" for k in (1, 2, 3))
-        return (
-            "max("
-            + ", ".join(
-                f"(CASE WHEN instr({c}, {anywhere}) = 0 THEN 0.0"
-                f" WHEN instr({c}, {found}) > 0 THEN {w * whole!r}"
-                f" WHEN instr({c}, {at_start}) > 0 THEN {w * start!r} ELSE {w * inside!r} END)"
-                for c, w in columns
-            )
-            + ")"
-        )
-
-    total = " + ".join(best(n) for n in range(words))
-    phrase = f"?{base + 3 * words + 1}"
-    bonus = ", ".join(
-        f"(CASE WHEN {phrase} <> '' AND instr({c}, {phrase}) > 0 THEN {w!r} ELSE 0.0 END)"
-        for c, w in columns
-    )
-    return f"((0.0 + {total}) + max({bonus}))"
-
-
-def _score_any(base: int) -> str:
-    """The same score for any number of words: parameter ``base + 1`` the words as a JSON
-    array, ``base + 2`` the phrase (slower: the array is read again for every row)."""
-    whole, start, inside = SEARCH_QUALITIES
-    columns = [(f"d.w{i}", w) for i, w in enumerate(SEARCH_WEIGHTS)]
-    best = ", ".join(
-        f"(CASE WHEN instr({c}, w.value) = 0 THEN 0.0"
-        f" WHEN instr({c}, ' ' || w.value || ' ') > 0 THEN {w * whole!r}"
-        f" WHEN instr({c}, ' ' || w.value) > 0 THEN {w * start!r} ELSE {w * inside!r} END)"
-        for c, w in columns
-    )
-    phrase = f"?{base + 2}"
-    bonus = ", ".join(
-        f"(CASE WHEN {phrase} <> '' AND instr({c}, {phrase}) > 0 THEN {w!r} ELSE 0.0 END)"
-        for c, w in columns
-    )
-    return f"((SELECT total(max({best})) FROM json_each(?{base + 1}) w) + max({bonus}))"
-
-
-_POSTED_WORDS = 1
+_POSTED_WORDS = 2
 """Queries of up to this many words are answered from the postings. One word (most
-searches) is a merge of index scans: 1-2 ms at 100,000 people where the FTS path took
-~100 ms. Several words are answered here too (the postings path answers any number
-alike, and the tests pass with it for up to 12), but at 100,000 people FTS5's own
-intersection of the words was as fast or faster (the postings of the rarest word are
-probed person by person for the others), so they stay on the FTS path."""
-
-_SCORED_WORDS = 12
-"""Queries of up to this many words are scored by one expression written out word by
-word; longer ones (a hostile query, or no one holds them all) through ``json_each``."""
+searches, a word's start included) is a merge of index scans: 1-2 ms at 100,000 people
+where the FTS path took ~100 ms. Two words read the postings of the word with fewer
+and check the other on those people's texts: work bounded by that word's postings, not
+FTS5's whole match set (at 10,000 people, min of 3 at load ~8: "youth violence" 44 ->
+8 ms, "community safety" 19 -> 10 ms). The postings path answers any number of words
+alike (tested up to 12), but from three words on FTS5's intersection of every word's
+trigrams was the smaller work in the same run (1-10 ms against 3-34 ms), so they, and
+longer (hostile) queries, whose words FTS5 caps, go there."""
 
 
 def search_index(
@@ -294,7 +244,7 @@ def search_index(
         ).fetchall()
     else:
         phrase = " ".join(words) if len(words) > 1 else ""
-        if len(words) <= _SCORED_WORDS:
+        if len(words) <= postings.SCORED_WORDS:
             score = _score(len(words), len(params))
             scored = [v for w in words for v in (f" {w} ", f" {w}", w)] + [phrase]
         else:

@@ -217,12 +217,11 @@ def _indexed_text(store: GraphStore) -> str:
         "MATCH (x) UNWIND [k IN keys(x) WHERE k STARTS WITH 'search' | x[k]] AS v"
         " RETURN x.id AS id, v"
     )
-    hits, _, _ = driver.execute_query(
-        "CALL db.index.fulltext.queryNodes('person_search', '*qiana*') YIELD node"
-        " RETURN node.id AS id"
+    hits, _, _ = driver.execute_query(  # the vocabulary's TEXT index, asked for a trigram
+        "MATCH (w:SearchWord) WHERE w.search_word CONTAINS 'qia' RETURN w.search_word AS v"
     )
     return "\n".join(
-        f"{r['id']} {r['v']}" for r in [*records, *({"id": h["id"], "v": ""} for h in hits)]
+        f"{r['id']} {r['v']}" for r in [*records, *({"id": "", "v": h["v"]} for h in hits)]
     )
 
 
