@@ -1,7 +1,8 @@
 """The SQLite search index's postings path (``graph.sqlite_store_postings``) answers
-exactly as its FTS5 path does, for queries of several words too (which the store sends
-to FTS5 today): the same page, order and count, with filters and consent. SQLite only:
-the postings are this store's own structure (the Neo4j store has none)."""
+exactly as its FTS5 path does, for queries of several words too: the same page, order
+and count, with filters and consent. SQLite only: these postings and FTS5 are this
+store's own tables (Neo4j keeps its postings as relationships, tested in
+tests/graph/test_search_vocabulary.py)."""
 
 from __future__ import annotations
 
