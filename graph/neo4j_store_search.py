@@ -37,9 +37,10 @@ from graph.store import (
     PersonQuery,
     SearchDocument,
     SearchHit,
+    word_weights,
 )
 
-__all__ = ["ERASE_SEARCH_WORDS", "Neo4jSearch", "postings_of"]
+__all__ = ["ERASE_SEARCH_WORDS", "Neo4jSearch"]
 
 ERASE_SEARCH_WORDS = q.ERASE
 """Run by the store's erasure, inside its transaction: the person's document, postings
@@ -51,16 +52,6 @@ vocabulary words found are then checked for the whole word)."""
 
 _CHUNK = 5_000
 """Documents written per statement."""
-
-
-def postings_of(weighted: Sequence[str]) -> dict[str, float]:
-    """Each word of a document's texts by weight, with the highest weight holding it."""
-    found: dict[str, float] = {}
-    for weight, text in zip(SEARCH_WEIGHTS, weighted, strict=True):
-        for word in text.split():
-            if word != "|" and word not in found:
-                found[word] = weight
-    return found
 
 
 def _row(d: SearchDocument) -> dict[str, Any]:
@@ -76,7 +67,7 @@ def _row(d: SearchDocument) -> dict[str, Any]:
         "area": d.area,
         "weighted": list(d.weighted),
         "area_key": d.area_key,
-        "postings": [{"word": w, "weight": v} for w, v in postings_of(d.weighted).items()],
+        "postings": [{"word": w, "weight": v} for w, v in word_weights(d.weighted).items()],
         **by_facet,
     }
 

@@ -32,7 +32,7 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from graph.store import SEARCH_QUALITIES, SEARCH_WEIGHTS, SearchDocument, SearchHit
+from graph.store import SEARCH_QUALITIES, SEARCH_WEIGHTS, SearchDocument, SearchHit, word_weights
 
 __all__ = [
     "SCHEMA",
@@ -55,16 +55,6 @@ SCHEMA = (
 at 100,000 people it would cost 2.7 million more entries to write on every rebuild."""
 
 
-def _tokens(weighted: Sequence[str]) -> dict[str, float]:
-    """Each word of a document's texts by weight, with the highest weight holding it."""
-    found: dict[str, float] = {}
-    for weight, text in zip(SEARCH_WEIGHTS, weighted, strict=True):
-        for word in text.split():
-            if word != "|" and word not in found:
-                found[word] = weight
-    return found
-
-
 def missing(conn: sqlite3.Connection) -> bool:
     """Documents indexed but no postings: an index written before postings existed."""
     return (
@@ -82,7 +72,7 @@ def drop_postings(conn: sqlite3.Connection, person_id: str) -> None:
     if row is None:
         return
     name, *weighted = row
-    for word, weight in _tokens(weighted).items():
+    for word, weight in word_weights(weighted).items():
         found = conn.execute("SELECT id FROM search_token WHERE token = ?", (word,)).fetchone()
         if found is None:
             continue
@@ -108,7 +98,7 @@ def write_postings(
         conn.execute("DELETE FROM search_token")
         known: dict[str, int] = {}
     else:
-        words = {w for d in documents for w in _tokens(d.weighted)}
+        words = {w for d in documents for w in word_weights(d.weighted)}
         known = {}
         for word in words:
             conn.execute("INSERT OR IGNORE INTO search_token (token) VALUES (?)", (word,))
@@ -117,7 +107,7 @@ def write_postings(
             ).fetchone()
     rows: list[tuple[int, float, str, str, int]] = []
     for d in documents:
-        for word, weight in _tokens(d.weighted).items():
+        for word, weight in word_weights(d.weighted).items():
             token = known.get(word)
             if token is None:
                 token = known[word] = len(known) + 1

@@ -160,6 +160,17 @@ class SearchDocument:
     """(one of ``FACETS``, key) pairs the filters select by."""
 
 
+def word_weights(weighted: Sequence[str]) -> dict[str, float]:
+    """Each word of a document's ``weighted`` texts with the highest weight holding it:
+    what both stores' word postings carry."""
+    found: dict[str, float] = {}
+    for weight, text in zip(SEARCH_WEIGHTS, weighted, strict=True):
+        for word in text.split():
+            if word != "|" and word not in found:
+                found[word] = weight
+    return found
+
+
 @dataclass(frozen=True)
 class SearchHit:
     """A person a search index found, in the order the search ranks them."""
