@@ -84,6 +84,9 @@ def main(argv: list[str] | None = None) -> int:
         "store": store_name,
         "people_bundles": len(list(args.bundles.glob("cohort-*.json"))),
     }
+    generated = args.bundles.parent / "generated.json"
+    if generated.exists():  # the programme's size, under which the report files these
+        results["people"] = json.loads(generated.read_text())["people"]
     if store_name == "neo4j":
         results["machine"]["neo4j_server"] = neo4j_version(args.store)
         results["machine"]["neo4j_memory"] = neo4j_memory(args.store)

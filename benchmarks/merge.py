@@ -7,24 +7,39 @@ measured; each figure keeps the run it came from.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
 from benchmarks.common import Json
 
-__all__ = ["is_run", "load_results", "merge_runs"]
+__all__ = ["as_run", "is_run", "load_results", "merge_runs"]
 
 
 def is_run(path: Path) -> bool:
-    """A full run's file: ``<timestamp>.json``, not ``latest``, not a ``--quick`` smoke run
-    and not a ``benchmarks.loaded`` file (``-loaded-``: one store's figures in its own shape)."""
+    """A run's file: ``<timestamp>.json`` or a ``benchmarks.loaded`` one
+    (``<timestamp>-loaded-<store>.json``), not ``latest``, not a ``--quick`` smoke run."""
     stem = path.stem
-    return (
-        path.suffix == ".json"
-        and stem[:1].isdigit()
-        and not stem.endswith("quick")
-        and "-loaded-" not in stem
-    )
+    return path.suffix == ".json" and stem[:1].isdigit() and not stem.endswith("quick")
+
+
+def as_run(found: Json) -> Json:
+    """A ``benchmarks.loaded`` file (one store's HTTP phase on a store already loaded) in
+    the shape of a ``python -m benchmarks`` run: its figures are that size's and store's
+    ``http`` phase. The size is the file's ``people``, or else the ``people-N`` folder its
+    command names (files written before ``people`` was recorded)."""
+    if "http" not in found or "sizes" in found:
+        return found
+    people = found.get("people")
+    if people is None:
+        named = re.search(r"people-(\d+)", found.get("command", ""))
+        if named is None:
+            raise ValueError(f"a loaded run of {found['started_at']} names no programme size")
+        people = int(named.group(1))
+    return {
+        **found,
+        "sizes": [{"people": people, "stores": {found["store"]: {"http": found["http"]}}}],
+    }
 
 
 def merge_runs(runs: Sequence[Json]) -> Json:
@@ -91,5 +106,5 @@ def load_results(path: Path) -> Json:
     if path.name == "latest.json":
         files = sorted(p for p in path.parent.glob("*.json") if is_run(p))
         if files:
-            return merge_runs([json.loads(p.read_text()) for p in files])
+            return merge_runs([as_run(json.loads(p.read_text())) for p in files])
     return dict(json.loads(path.read_text()))

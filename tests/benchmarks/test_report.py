@@ -93,3 +93,28 @@ def test_latest_json_merges_the_folder_but_skips_smoke_runs(tmp_path: Path) -> N
     assert merged["sizes"][0]["stores"]["sqlite"]["http"]["v"] == "old"
     alone = load_results(tmp_path / "20260101T110000Z.json")
     assert "sqlite" not in alone["sizes"][0]["stores"]
+
+
+def test_a_loaded_run_files_its_http_figures_under_its_size_and_store(tmp_path: Path) -> None:
+    (tmp_path / "20260101T090000Z.json").write_text(json.dumps(FULL))
+    # benchmarks.loaded: one store's HTTP phase, its size recorded, or else only named
+    # by the bundles folder of its command (files written before it was recorded)
+    loaded = {
+        "started_at": "2026-01-02T09:00:00+00:00",
+        "command": "python -m benchmarks.loaded --store sqlite:////s.db"
+        " --bundles benchmarks/out/people-1000/bundles --tag t1",
+        "machine": {"git_commit": "def", "load_1min_during_run": {"mean": 0.5}},
+        "store": "sqlite",
+        "http": {"v": "loaded"},
+    }
+    (tmp_path / "20260102T090000Z-loaded-sqlite.json").write_text(json.dumps(loaded))
+    sized = {**loaded, "started_at": "2026-01-03T09:00:00+00:00", "command": "x"}
+    sized |= {"people": 100000, "store": "neo4j", "http": {"v": "sized"}}
+    (tmp_path / "20260103T090000Z-loaded-neo4j.json").write_text(json.dumps(sized))
+    (tmp_path / "latest.json").write_text("{}")
+    merged = load_results(tmp_path / "latest.json")
+    by_size = {s["people"]: s["stores"] for s in merged["sizes"]}
+    assert by_size[1000]["sqlite"]["http"]["v"] == "loaded"
+    assert by_size[1000]["neo4j"]["http"]["v"] == "old"  # the full run's, kept
+    assert by_size[1000]["sqlite"]["ingest"]["v"] == "old"
+    assert by_size[100000]["neo4j"]["http"]["v"] == "sized"
