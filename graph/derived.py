@@ -29,6 +29,7 @@ __all__ = [
     "GroupRow",
     "derived_ends",
     "derived_ends_touching",
+    "add_derived_ends",
     "derived_ties",
     "group_key",
     "ties_by_key",
@@ -149,6 +150,23 @@ def derived_ends_touching(
                 # a pair of two near members is given once, by its smaller place
                 if j != i and (j > i or b not in near):
                     yield (a, b, group.kind) if i < j else (b, a, group.kind)
+
+
+def add_derived_ends(
+    found: dict[TieKind, tuple[list[str], list[str]]],
+    groups_of: Callable[[list[TieKind], Collection[str]], list[Group]],
+    kinds: Collection[TieKind],
+    ids: Collection[str],
+) -> None:
+    """Add to ``found`` (sources and targets by kind) the derived ties of ``kinds`` with
+    an end among ``ids``, from the groups ``groups_of(kinds, ids)`` reads: the derived
+    part of both stores' ``tie_ends_of``."""
+    chosen = [k for k in DERIVED_KINDS if k in kinds]
+    groups = groups_of(chosen, ids) if chosen else []
+    for source, target, kind in derived_ends_touching(groups, kinds, ids):
+        sources, targets = found.setdefault(kind, ([], []))
+        sources.append(source)
+        targets.append(target)
 
 
 def ties_by_key(

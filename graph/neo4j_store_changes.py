@@ -7,7 +7,7 @@ from collections.abc import Collection
 from typing import LiteralString
 
 from graph import neo4j_queries as q
-from graph.derived import DERIVED_KINDS, derived_ends_touching
+from graph.derived import add_derived_ends
 from graph.model import TieKind
 from graph.neo4j_store_tx import Neo4jTx
 from graph.store import ChangedRecord, StoreChanges, TieEnds
@@ -53,10 +53,5 @@ def tie_ends_of(
         sources, targets = found.setdefault(TieKind(r["kind"]), ([], []))
         sources += r["sources"]
         targets += r["targets"]
-    chosen = [k for k in DERIVED_KINDS if k in kinds]
-    groups = tx.groups(chosen, ids) if chosen else []
-    for source, target, kind in derived_ends_touching(groups, kinds, ids):
-        sources, targets = found.setdefault(kind, ([], []))
-        sources.append(source)
-        targets.append(target)
+    add_derived_ends(found, tx.groups, kinds, ids)
     return found

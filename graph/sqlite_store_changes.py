@@ -7,7 +7,7 @@ import json
 import sqlite3
 from collections.abc import Collection
 
-from graph.derived import DERIVED_KINDS, derived_ends_touching
+from graph.derived import add_derived_ends
 from graph.model import TieKind
 from graph.sqlite_store_tx import SqliteTx
 from graph.store import ChangedRecord, StoreChanges, TieEnds
@@ -77,10 +77,5 @@ def tie_ends_of(
         sources, targets = found.setdefault(TieKind(kind), ([], []))
         sources.append(source)
         targets.append(target)
-    chosen = [k for k in DERIVED_KINDS if k in kinds]
-    groups = tx.groups(chosen, ids) if chosen else []
-    for source, target, tie_kind in derived_ends_touching(groups, kinds, ids):
-        sources, targets = found.setdefault(tie_kind, ([], []))
-        sources.append(source)
-        targets.append(target)
+    add_derived_ends(found, tx.groups, kinds, ids)
     return found

@@ -144,17 +144,23 @@ def test_search_returns_each_profile_with_employer_now_and_cohorts(loaded: Graph
     assert [c.id for c in cat.cohorts] == ["c2019"]
 
 
-def test_search_answers_a_query_asked_again_from_its_pages_until_a_write(
-    loaded: GraphStore, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _index_asks(store: GraphStore, monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, ...]]:
+    """The words of every query the store's index is sent from now on."""
     asked: list[tuple[str, ...]] = []
-    index = loaded.search_index
+    index = store.search_index
 
     def counted(query: PersonQuery, words: list[str], page: Page) -> object:
         asked.append(tuple(words))
         return index(query, words, page)
 
-    monkeypatch.setattr(loaded, "search_index", counted)
+    monkeypatch.setattr(store, "search_index", counted)
+    return asked
+
+
+def test_search_answers_a_query_asked_again_from_its_pages_until_a_write(
+    loaded: GraphStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked = _index_asks(loaded, monkeypatch)
     first = found(loaded, text="police")
     assert found(loaded, text="POLICE") == first == ["sian", "cat", "dan", "fay"]
     assert found(loaded, viewer=alumnus("bob"), text="police") == ["sian", "cat", "fay"]
@@ -167,14 +173,7 @@ def test_search_answers_a_query_asked_again_from_its_pages_until_a_write(
 def test_forgetting_the_answers_sends_the_same_query_to_the_index_again(
     loaded: GraphStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    asked: list[tuple[str, ...]] = []
-    index = loaded.search_index
-
-    def counted(query: PersonQuery, words: list[str], page: Page) -> object:
-        asked.append(tuple(words))
-        return index(query, words, page)
-
-    monkeypatch.setattr(loaded, "search_index", counted)
+    asked = _index_asks(loaded, monkeypatch)
     first = found(loaded, text="police")
     assert found(loaded, text="police") == first and len(asked) == 1  # a kept page
     forget_answers(loaded)
