@@ -22,13 +22,7 @@ from typing import Any, LiteralString, TypeVar, cast
 from urllib.parse import urlsplit
 
 import networkx as nx
-from neo4j import (
-    Driver,
-    GraphDatabase,
-    NotificationDisabledClassification,
-    RoutingControl,
-    Session,
-)
+from neo4j import Driver, GraphDatabase, NotificationDisabledClassification, RoutingControl, Session
 from neo4j import Record as Row
 from neo4j.exceptions import (
     AuthError,
@@ -237,11 +231,11 @@ class Neo4jStore(Neo4jSearch):
             self._driver.close()
 
     def wipe(self) -> None:
-        """Delete every node in batches, keeping the schema; re-seed the ambitions (tests)."""
-        while self._write(lambda tx: tx.run(q.WIPE_SOME_RELATIONSHIPS, limit=50_000)[0]["deleted"]):
-            pass
-        while self._write(lambda tx: tx.run(q.WIPE_SOME, limit=10_000)[0]["deleted"]):
-            pass
+        """Delete every node in batches, keeping the schema; re-seed the ambitions (tests).
+        A short batch was the last: a small store is wiped in two writes, not four."""
+        for query, limit in ((q.WIPE_SOME_RELATIONSHIPS, 50_000), (q.WIPE_SOME, 10_000)):
+            while self._write(_delete_some(query, limit)) == limit:
+                pass
         self._seed()
 
     # -- writes -----------------------------------------------------------
@@ -598,3 +592,8 @@ def _complete(
         line = change(result) if callable(change) else change
         tx.run(q.NOTE_CHANGE, line=line, keep_from=-KEEP)
     return result
+
+
+def _delete_some(query: LiteralString, limit: int) -> Callable[[Neo4jTx], int]:
+    """The work of one wipe batch: how many it deleted."""
+    return lambda tx: int(tx.run(query, limit=limit)[0]["deleted"])
