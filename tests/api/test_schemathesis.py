@@ -50,6 +50,8 @@ from .conftest import SETTINGS, bundle_tables, make_keys, sample_run
 
 MAX_EXAMPLES = 15
 """Fuzzed requests per operation, on top of its examples and boundary cases."""
+REPORT_EXAMPLES = 5
+"""The reports' fuzzed requests (each new one renders its plots: seconds, not ms)."""
 SEED = 20240501
 REAL = 0.75
 """How often an id, date or tie kind is one of the sample's, not a generated one."""
@@ -104,6 +106,12 @@ CONFIG = schemathesis.Config.from_dict(
                 "include-path": "/ingest",
                 "include-method": "POST",
                 "generation": {"max-examples": 2 * MAX_EXAMPLES},
+            },
+            {
+                # A report draws ten plots for each new question (dates, cadence, ties):
+                # its three query parameters are covered by fewer fuzzed requests.
+                "include-path-regex": "^/reports/",
+                "generation": {"max-examples": REPORT_EXAMPLES},
             },
             {
                 "include-path": "/metrics/timeline",
