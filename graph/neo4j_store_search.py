@@ -30,6 +30,7 @@ from typing import Any
 from neo4j import Driver, Session
 
 from graph import neo4j_queries_search as q
+from graph.neo4j_store_read import read_rows
 from graph.store import (
     SEARCH_QUALITIES,
     SEARCH_WEIGHTS,
@@ -150,8 +151,8 @@ class Neo4jSearch:
 
     def _search_rows(self, query: Any, **params: Any) -> list[Any]:
         self._search_schema()
-        with self._driver_session() as session:
-            return session.execute_read(lambda tx: list(tx.run(query, params)))
+        with self._translated():
+            return read_rows(self._driver, self._database, query, params)
 
     def search_mark(self) -> int | None:
         (row,) = self._search_rows(q.MARK)
