@@ -148,9 +148,10 @@ def _consume(tx: Any, query: Any, params: dict[str, Any]) -> None:
 
 def _created(session: Session, rows: list[dict[str, Any]]) -> bool:
     """Every document written into an empty index by ``CREATE``, in ``_CHUNK`` documents a
-    transaction; ``False``, having written nothing, when the index was not empty (or
-    another process began the same rebuild: its documents would break the uniqueness
-    constraints, and the rebuild is then written by ``_write``, which merges)."""
+    transaction; ``False`` when the index was not empty, or when another process began
+    the same rebuild (its documents break the uniqueness constraints, after this one
+    may have written some chunks): the rebuild is then written by ``_write``, which
+    merges with whatever is there."""
     if not session.execute_read(lambda tx: tx.run(q.EMPTY).single(strict=True)["empty"]):
         return False
     words = sorted({p["word"] for row in rows for p in row["postings"]})
