@@ -31,14 +31,17 @@ __all__ = [
     "DROP",
     "DROP_UNHELD_WORDS",
     "DROP_UNLISTED",
+    "EMPTY",
     "ERASE",
+    "HELD",
     "INDEXED_PEOPLE",
     "MARK",
+    "NEW_DOCS",
+    "NEW_WORDS",
     "ONE_WORD",
     "POSTED_COUNT",
     "PAGE",
     "POST",
-    "POSTINGS",
     "SCHEMA",
     "SET_MARK",
     "TOP",
@@ -90,6 +93,27 @@ WRITE: LiteralString = (
 
 WORDS: LiteralString = "UNWIND $words AS word MERGE (:SearchWord {search_word: word})"
 
+EMPTY: LiteralString = "OPTIONAL MATCH (x:SearchDoc) WITH x LIMIT 1 RETURN x IS NULL AS empty"
+"""Whether the index holds no document (a wiped or new store): a whole rebuild then
+creates, with nothing to read or compare first (``NEW_WORDS``, ``NEW_DOCS``)."""
+
+NEW_WORDS: LiteralString = "UNWIND $words AS word CREATE (:SearchWord {search_word: word})"
+"""Into an empty index: the vocabulary of every document, each word once."""
+
+NEW_DOCS: LiteralString = (
+    "UNWIND $rows AS row CREATE (x:SearchDoc {id: row.id})"
+    " SET x.search_name = row.name, x.search_directory = row.directory,"
+    " x.search_area = row.area, x.search_area_key = row.area_key,"
+    " x.search_weighted = row.weighted, x.search_organisation = row.organisation,"
+    " x.search_sector = row.sector, x.search_cohort = row.cohort, x.search_issue = row.issue,"
+    " x.search_project = row.project"
+    " WITH x, row UNWIND row.postings AS p MATCH (w:SearchWord {search_word: p.word})"
+    " CREATE (w)-[:POSTED {word: p.word, rank: -p.weight, name: row.name, pid: row.id,"
+    " directory: row.directory}]->(x)"
+)
+"""Into an empty index, after ``NEW_WORDS``: documents and their postings in one
+statement (what ``WRITE``, ``WORDS`` and ``POST`` write, without their ``MERGE``)."""
+
 POST: LiteralString = (
     "UNWIND $rows AS row MATCH (x:SearchDoc {id: row.id})"
     " UNWIND row.postings AS p MATCH (w:SearchWord {search_word: p.word})"
@@ -98,12 +122,17 @@ POST: LiteralString = (
 )
 """After ``WORDS`` (the vocabulary first, so this is one seek per posting)."""
 
-POSTINGS: LiteralString = (
-    "UNWIND $ids AS id MATCH (:SearchDoc {id: id})<-[r:POSTED]-(w:SearchWord)"
-    " RETURN id, w.search_word AS word, r.rank AS rank, r.name AS name,"
-    " r.directory AS directory"
+HELD: LiteralString = (
+    "UNWIND $ids AS id MATCH (x:SearchDoc {id: id})"
+    " RETURN id, [x.search_name, x.search_directory, x.search_area, x.search_area_key,"
+    " x.search_weighted, x.search_organisation, x.search_sector, x.search_cohort,"
+    " x.search_issue, x.search_project] AS fields,"
+    " [(x)<-[r:POSTED]-(w:SearchWord) | [w.search_word, r.rank, r.name, r.directory]]"
+    " AS postings"
 )
-"""These people's postings as the index holds them (a rebuild writes only what differs)."""
+"""These people's documents and postings as the index holds them (a rebuild writes only
+what differs: after a rollback or an import, few documents; ``WRITE`` sets these
+``fields`` in this order)."""
 
 UNPOST: LiteralString = (
     "UNWIND $rows AS row MATCH (:SearchDoc {id: row.id})<-[r:POSTED]-(w:SearchWord)"

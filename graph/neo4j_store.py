@@ -22,7 +22,7 @@ from typing import Any, LiteralString, TypeVar, cast
 from urllib.parse import urlsplit
 
 import networkx as nx
-from neo4j import Driver, GraphDatabase, NotificationDisabledClassification, RoutingControl, Session
+from neo4j import Driver, GraphDatabase, NotificationDisabledClassification, Session
 from neo4j import Record as Row
 from neo4j.exceptions import (
     AuthError,
@@ -62,6 +62,7 @@ from graph.model import (
 )
 from graph.neo4j_store_changes import changes_since, tie_ends_of
 from graph.neo4j_store_log import withhold_driver_parameters
+from graph.neo4j_store_read import RETRY_SECONDS, read_rows, read_work
 from graph.neo4j_store_search import ERASE_SEARCH_WORDS, Neo4jSearch
 from graph.neo4j_store_sessions import session_of, session_props
 from graph.neo4j_store_snapshot import active_ties, snapshot_rows
@@ -91,14 +92,11 @@ from graph.store_changes import ALL, KEEP, describe_batch, describe_records
 from graph.surveys import SurveyStore
 from graph.writes import apply_batch, read_content, rollback_run, write_content
 
-__all__ = ["SCHEMES", "Neo4jStore"]
+__all__ = ["RETRY_SECONDS", "SCHEMES", "Neo4jStore"]
 
 T = TypeVar("T")
 
 SCHEMES = frozenset({"neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc"})
-RETRY_SECONDS = 10.0
-"""How long the driver retries a transaction (deadlock, lost server) before we give up:
-its default of 30 s (about a minute with back-off) is too long to keep a request waiting."""
 
 _COUNT_KINDS: tuple[str, ...] = (
     *(m.kind for m in WRITE_ORDER),
@@ -214,17 +212,17 @@ class Neo4jStore(Neo4jSearch):
         ):
             yield session
 
-    def _read(self, work: Callable[[Neo4jTx], T]) -> T:
-        """Run ``work`` in one read transaction, so multi-statement reads agree."""
+    def _read(self, work: Callable[[Neo4jTx], T], *, auto: bool = False) -> T:
+        """``work`` in one read transaction; ``auto``: one per statement (neo4j_store_read)."""
+        if auto:
+            with self._translated():
+                return read_work(self._driver, self._database, work)
         with self._driver_session() as session:
             return session.execute_read(lambda tx: _complete(work, Neo4jTx(tx)))
 
     def _query(self, query: LiteralString, **params: Any) -> list[Row]:
         with self._translated():
-            result = self._driver.execute_query(
-                query, params, routing_=RoutingControl.READ, database_=self._database
-            )
-        return list(result.records)
+            return read_rows(self._driver, self._database, query, params)
 
     def close(self) -> None:
         with self._translated():
@@ -288,7 +286,7 @@ class Neo4jStore(Neo4jSearch):
         return found[key]
 
     def get_many(self, model: type[R], keys: Collection[str]) -> dict[str, R]:
-        found = self._read(lambda tx: tx.fetch(model, keys))
+        found = self._read(lambda tx: tx.fetch(model, keys), auto=True)
         if model is Tie:
             derived = ties_by_key(keys, lambda people: self._groups(None, people))
             found |= cast(dict[str, R], derived)
@@ -370,7 +368,7 @@ class Neo4jStore(Neo4jSearch):
         chosen = [k for k in DERIVED_KINDS if kinds is None or k in kinds]
         if not chosen:
             return []
-        return self._read(lambda tx: tx.groups(chosen, person_ids))
+        return self._read(lambda tx: tx.groups(chosen, person_ids), auto=True)
 
     def ties_among(
         self, person_ids: Collection[str], kinds: Collection[TieKind] | None = None

@@ -28,8 +28,10 @@ from contextlib import AbstractContextManager
 from typing import Any
 
 from neo4j import Driver, Session
+from neo4j.exceptions import ConstraintError
 
 from graph import neo4j_queries_search as q
+from graph.neo4j_store_read import read_rows
 from graph.store import (
     SEARCH_QUALITIES,
     SEARCH_WEIGHTS,
@@ -100,16 +102,26 @@ def _consent_only(query: PersonQuery) -> bool:
     )  # fmt: skip
 
 
+def _fields(row: dict[str, Any]) -> list[Any]:
+    """A document's fields in the order ``q.HELD`` reads them."""
+    return [row[f] for f in ("name", "directory", "area", "area_key", "weighted",
+                             "organisation", "sector", "cohort", "issue", "project")]  # fmt: skip
+
+
 def _write(tx: Any, rows: list[dict[str, Any]], drop: list[str]) -> None:
-    """These documents written and these people's dropped; of the postings, only what
-    differs from what the index holds (a rebuild after a rollback rewrites few)."""
+    """These documents written and these people's dropped; of the documents and their
+    postings, only what differs from what the index holds (a rebuild after a rollback
+    or an import rewrites few)."""
     if drop:
         tx.run(q.DROP, {"ids": drop}).consume()
     if not rows:
         return
+    fields: dict[str, list[Any]] = {}
     held: dict[str, dict[str, tuple[Any, ...]]] = defaultdict(dict)
-    for r in tx.run(q.POSTINGS, {"ids": [row["id"] for row in rows]}):
-        held[r["id"]][r["word"]] = (r["rank"], r["name"], r["directory"])
+    for r in tx.run(q.HELD, {"ids": [row["id"] for row in rows]}):
+        fields[r["id"]] = list(r["fields"])
+        for word, rank, name, directory in r["postings"]:
+            held[r["id"]][word] = (rank, name, directory)
     stale: list[dict[str, Any]] = []
     fresh: list[dict[str, Any]] = []
     for row in rows:
@@ -120,13 +132,36 @@ def _write(tx: Any, rows: list[dict[str, Any]], drop: list[str]) -> None:
         if new := [p for p in row["postings"] if have.get(p["word"]) != wanted[p["word"]]]:
             fresh.append({"id": row["id"], "postings": new, "name": row["name"],
                           "directory": row["directory"]})  # fmt: skip
-    tx.run(q.WRITE, {"rows": rows}).consume()
+    if changed := [row for row in rows if fields.get(row["id"]) != _fields(row)]:
+        tx.run(q.WRITE, {"rows": changed}).consume()
     if stale:
         tx.run(q.UNPOST, {"rows": stale}).consume()
     if fresh:
         words = sorted({p["word"] for r in fresh for p in r["postings"]})
         tx.run(q.WORDS, {"words": words}).consume()
         tx.run(q.POST, {"rows": fresh}).consume()
+
+
+def _consume(tx: Any, query: Any, params: dict[str, Any]) -> None:
+    tx.run(query, params).consume()
+
+
+def _created(session: Session, rows: list[dict[str, Any]]) -> bool:
+    """Every document written into an empty index by ``CREATE``, in ``_CHUNK`` documents a
+    transaction; ``False`` when the index was not empty, or when another process began
+    the same rebuild (its documents break the uniqueness constraints, after this one
+    may have written some chunks): the rebuild is then written by ``_write``, which
+    merges with whatever is there."""
+    if not session.execute_read(lambda tx: tx.run(q.EMPTY).single(strict=True)["empty"]):
+        return False
+    words = sorted({p["word"] for row in rows for p in row["postings"]})
+    try:
+        session.execute_write(_consume, q.NEW_WORDS, {"words": words})
+        for start in range(0, len(rows), _CHUNK):
+            session.execute_write(_consume, q.NEW_DOCS, {"rows": rows[start : start + _CHUNK]})
+    except ConstraintError:
+        return False
+    return True
 
 
 class Neo4jSearch:
@@ -150,8 +185,8 @@ class Neo4jSearch:
 
     def _search_rows(self, query: Any, **params: Any) -> list[Any]:
         self._search_schema()
-        with self._driver_session() as session:
-            return session.execute_read(lambda tx: list(tx.run(query, params)))
+        with self._translated():
+            return read_rows(self._driver, self._database, query, params)
 
     def search_mark(self) -> int | None:
         (row,) = self._search_rows(q.MARK)
@@ -173,9 +208,10 @@ class Neo4jSearch:
                 # longer in the store removed), so nothing is removed first; one
                 # transaction per chunk keeps each within the server's transaction
                 # memory at 100,000 people, and the mark, written last, says the index
-                # is whole only once it is.
-                for start in range(0, len(rows), _CHUNK):
-                    session.execute_write(_write, rows[start : start + _CHUNK], [])
+                # is whole only once it is. Into an empty index, created outright.
+                if not _created(session, rows):
+                    for start in range(0, len(rows), _CHUNK):
+                        session.execute_write(_write, rows[start : start + _CHUNK], [])
                 session.execute_write(lambda tx: tx.run(q.DROP_UNLISTED).consume())
                 session.execute_write(lambda tx: tx.run(q.DROP_UNHELD_WORDS).consume())
             else:
