@@ -11,11 +11,20 @@ so the answer is the very same floats as worked out in the parent.
 
 Where ``os.fork`` is missing or fails, or the child does not hand back a whole
 answer, the work is done in the caller when the answer is asked for.
+
+The child touches nothing but the work and its end of the pipe (no store, lock,
+socket or log), and leaves through ``os._exit`` (no ``atexit``, no flushing of
+buffers it shares with the parent), so forking from a threaded server is safe.
+Python 3.12 warns about any fork of a threaded process (a ``DeprecationWarning``,
+an error under this project's ``filterwarnings``); on moving past 3.11, start the
+child from a ``forkserver`` instead.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import threading
 import weakref
 from array import array
@@ -25,8 +34,11 @@ __all__ = ["Floats", "started"]
 
 
 def _reap(pid: int, read: int) -> None:
-    """Close the pipe and wait for a child whose answer was never asked for."""
+    """Stop a child whose answer was never asked for (its list was dropped first),
+    close its pipe and wait for it, so that no process is left behind."""
     os.close(read)
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGKILL)
     os.waitpid(pid, 0)
 
 
