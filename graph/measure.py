@@ -6,7 +6,7 @@ build snapshots themselves. This module is the one bridge between the two.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
@@ -15,6 +15,7 @@ from graph.analytics import growth, metric_suite, person_report, timeline
 from graph.analytics._util import AREA
 from graph.analytics.change import Growth, TimelinePoint
 from graph.analytics.people import betweenness, betweenness_is_estimated
+from graph.analytics.people import betweenness_started as people_betweenness_started
 from graph.analytics.suite import MetricSuite, PersonReport
 from graph.errors import Invalid, NotFound, Problem
 from graph.memo import VersionedMemo
@@ -329,6 +330,17 @@ def betweenness_of(snapshot: Any) -> tuple[dict[Any, float], bool]:
     if snapshot.number_of_nodes() == 0:
         return {}, False
     return betweenness(snapshot), betweenness_is_estimated(snapshot)
+
+
+def betweenness_started(snapshot: Any) -> Callable[[], tuple[dict[Any, float], bool]]:
+    """:func:`betweenness_of`, started now (in a child process when the snapshot is
+    large: ``graph.analytics.people.betweenness_started``): call what is returned for
+    the answer, the same as :func:`betweenness_of` gives."""
+    if snapshot.number_of_nodes() == 0:
+        return lambda: ({}, False)
+    estimated = betweenness_is_estimated(snapshot)
+    sizes = people_betweenness_started(snapshot)
+    return lambda: (sizes(), estimated)
 
 
 # -- individual development (issue 16: spec/surveys.md) ---------------------------------------

@@ -33,8 +33,9 @@ from __future__ import annotations
 import importlib.util
 import math
 import random
-from collections.abc import Collection, Hashable
+from collections.abc import Callable, Collection, Hashable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, Literal
 from weakref import WeakKeyDictionary
 
@@ -47,11 +48,14 @@ __all__ = [
     "Prepared",
     "average_shortest_path_length",
     "betweenness_centrality",
+    "betweenness_sources",
     "connected_components",
     "constraint",
     "effective_size",
     "igraph_available",
+    "igraph_betweenness",
     "prepare",
+    "raw_betweenness",
     "resolve_backend",
     "sampled_betweenness_centrality",
     "source_graph",
@@ -289,11 +293,8 @@ def betweenness_centrality(G: Any, *, backend: Backend = "auto") -> dict[Hashabl
     {0: 0.0, 1: 1.0, 2: 0.0}
     """
     p = prepare(G, backend)
-    n = len(p.nodes)
     if p.backend == "igraph":
-        scale = 2.0 / ((n - 1) * (n - 2)) if n > 2 else 0.0
-        raw = p.igraph.betweenness(directed=False)
-        return {v: float(b) * scale for v, b in zip(p.nodes, raw, strict=True)}
+        return igraph_betweenness(p)
     result: dict[Hashable, float] = nx.betweenness_centrality(p.canonical, normalized=True)
     return result
 
@@ -337,17 +338,54 @@ def sampled_betweenness_centrality(
             p.canonical, k=k, seed=seed, normalized=True
         )
         return estimate
+    return igraph_betweenness(p, k, seed=seed)
+
+
+def betweenness_sources(p: Prepared, k: int | None, seed: int) -> list[int] | None:
+    """The igraph vertices :func:`igraph_betweenness` runs from: every one (``None``)
+    when ``k`` is ``None``, else the ``k`` that networkx samples with ``seed``."""
+    if k is None:
+        return None
+    return [p.index[s] for s in random.Random(seed).sample(p.nodes, k)]
+
+
+def raw_betweenness(p: Prepared, sources: list[int] | None) -> list[float]:
+    """igraph's unscaled betweenness of every vertex, from ``sources`` (all: ``None``)."""
+    if sources is None:
+        return list(p.igraph.betweenness(directed=False))
+    return list(p.igraph.betweenness(directed=False, sources=sources))
+
+
+def igraph_betweenness(
+    p: Prepared,
+    k: int | None = None,
+    *,
+    seed: int = 0,
+    raw: Callable[[list[int] | None], list[float]] | None = None,
+) -> dict[Hashable, float]:
+    """Exact betweenness (``k`` ``None``) or networkx's estimate from ``k`` sampled
+    sources, computed by igraph on ``p``, normalised as networkx normalises.
+
+    ``raw`` gives igraph's unscaled values from the sources (by default
+    :func:`raw_betweenness` here; ``graph.analytics.forked`` hands in the values a child
+    process worked out), so every way of running it scales them by the same code.
+    """
     n = len(p.nodes)
-    sources = random.Random(seed).sample(p.nodes, k)
+    if k is None:
+        scale = 2.0 / ((n - 1) * (n - 2)) if n > 2 else 0.0
+        values = (raw or partial(raw_betweenness, p))(None)
+        return {v: float(b) * scale for v, b in zip(p.nodes, values, strict=True)}
+    sources = betweenness_sources(p, k, seed)
     if n <= 2:
         return dict.fromkeys(p.nodes, 0.0)
-    chosen = set(sources)
-    raw = p.igraph.betweenness(directed=False, sources=[p.index[s] for s in sources])
+    assert sources is not None
+    chosen = {p.nodes[i] for i in sources}
+    values = (raw or partial(raw_betweenness, p))(sources)
     per_source = 2.0 / ((k - 1) * (n - 2)) if k > 1 else math.nan
     per_other = 2.0 / (k * (n - 2))
     return {
         v: float(b) * (per_source if v in chosen else per_other)
-        for v, b in zip(p.nodes, raw, strict=True)
+        for v, b in zip(p.nodes, values, strict=True)
     }
 
 

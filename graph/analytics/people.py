@@ -7,10 +7,12 @@ in a different organisation (sector) as anyone.
 
 from __future__ import annotations
 
-from collections.abc import Hashable
-from typing import Any, TypedDict
+import threading
+from collections.abc import Callable, Hashable
+from functools import partial
+from typing import Any, TypedDict, TypeVar
 
-from graph.analytics import accel
+from graph.analytics import accel, forked
 from graph.analytics._util import ORGANISATION, SECTOR, finite_or_none, node_labels
 
 __all__ = [
@@ -18,11 +20,15 @@ __all__ = [
     "BETWEENNESS_SEED",
     "EXACT_BETWEENNESS_LIMIT",
     "PersonMetrics",
+    "FORKED_ABOVE",
     "betweenness",
     "betweenness_is_estimated",
+    "betweenness_started",
     "person_metrics",
     "reach2_groups",
 ]
+
+T = TypeVar("T")
 
 EXACT_BETWEENNESS_LIMIT = 5000
 """Betweenness is exact for snapshots with at most this many people."""
@@ -109,6 +115,53 @@ def betweenness(
         return accel.betweenness_centrality(p)
     k = min(sample_size, len(p.nodes))
     return accel.sampled_betweenness_centrality(p, k, seed=BETWEENNESS_SEED)
+
+
+FORKED_ABOVE = 2000
+"""From this many people up, :func:`betweenness_started` works betweenness out in a
+child process (below it, the fork would cost more than it saves)."""
+
+
+def betweenness_started(
+    G: Any,
+    *,
+    exact_limit: int = EXACT_BETWEENNESS_LIMIT,
+    sample_size: int = BETWEENNESS_SAMPLE_SIZE,
+    forked_above: int = FORKED_ABOVE,
+) -> Callable[[], dict[Hashable, float]]:
+    """:func:`betweenness` of ``G``, started now: call what is returned for the answer.
+
+    With igraph, and from ``forked_above`` people up, igraph's part runs in a child
+    process (``graph.analytics.forked``: igraph holds the GIL, so a thread would not
+    run beside the caller) while the caller goes on; the answer is the same floats
+    :func:`betweenness` gives, scaled by the same code. Otherwise it is worked out
+    when first asked for. Either way it is worked out once.
+    """
+    p = accel.prepare(G)
+    if p.backend != "igraph" or len(p.nodes) < forked_above:
+        return _once(partial(betweenness, p, exact_limit=exact_limit, sample_size=sample_size))
+    k = None
+    if betweenness_is_estimated(p, exact_limit=exact_limit):
+        k = min(sample_size, len(p.nodes))
+    sources = accel.betweenness_sources(p, k, BETWEENNESS_SEED)
+    raw = forked.started(partial(accel.raw_betweenness, p, sources), len(p.nodes))
+    return _once(
+        partial(accel.igraph_betweenness, p, k, seed=BETWEENNESS_SEED, raw=lambda _: raw())
+    )
+
+
+def _once(work: Callable[[], T]) -> Callable[[], T]:
+    """``work``, worked out on the first call only (safe between threads)."""
+    lock = threading.Lock()
+    answer: list[T] = []
+
+    def once() -> T:
+        with lock:
+            if not answer:
+                answer.append(work())
+            return answer[0]
+
+    return once
 
 
 def reach2_groups(G: Any, attribute: str) -> dict[Hashable, int]:

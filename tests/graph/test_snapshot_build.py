@@ -8,8 +8,10 @@ import gc
 import random
 from datetime import date
 
+import networkx as nx
+
 from graph.model import TieKind
-from graph.snapshot import SnapshotRows, build_snapshot
+from graph.snapshot import SnapshotRows, build_snapshot, organisation_on
 
 DAY = date(2024, 6, 30)
 PEOPLE = ["cat", "ann", "bob", "dan"]
@@ -79,3 +81,53 @@ def test_snapshot_edges_share_kind_tuples_and_stay_out_of_the_cyclic_collector()
     kinds = [data["kinds"] for _, _, data in graph.edges(data=True)]
     assert [id(k) for k in kinds] == [id(d) for _, _, d in first.edges(data="kinds")]
     assert not any(gc.is_tracked(data) for _, _, data in graph.edges(data=True))
+
+
+def _through_networkx(rows: SnapshotRows) -> nx.Graph:
+    """The snapshot built by networkx's own ``add_nodes_from`` and ``add_edges_from``,
+    from the expected nodes and ties worked out here in plain Python."""
+    graph = nx.Graph(as_of=rows.as_of, kinds=tuple(k.value for k in rows.kinds))
+    people = sorted(set(rows.people))
+    spells: dict[str, list[tuple[str, date]]] = {}
+    for person_id, organisation_id, start in rows.employments:
+        spells.setdefault(person_id, []).append((organisation_id, start))
+    for person_id in people:
+        employer = organisation_on(spells.get(person_id, []), rows.as_of)
+        name, sector = rows.organisations.get(employer or "", (None, None))
+        graph.add_nodes_from(
+            [(person_id, {"organisation": name, "organisation_id": employer, "sector": sector})]
+        )
+    kinds: dict[tuple[str, str], set[str]] = {}
+    for source, target, kind in rows.ties:
+        if source in graph and target in graph and source != target:
+            kinds.setdefault((min(source, target), max(source, target)), set()).add(kind)
+    graph.add_edges_from((u, v, {"kinds": tuple(sorted(k))}) for (u, v), k in sorted(kinds.items()))
+    return graph
+
+
+def test_snapshot_the_graph_networkx_builds_from_the_same_rows() -> None:
+    chance = random.Random(11)
+    people = [f"p{i:03d}" for i in range(120)]
+    kinds = ["advice", "project", "cohort_peer"]
+    ties = [
+        (chance.choice(people + ["gone"]), chance.choice(people), chance.choice(kinds))
+        for _ in range(900)
+    ]
+    rows = _rows(ties, people[:100])
+    expected = _through_networkx(rows)
+    graph = build_snapshot(rows)
+    assert graph.graph == expected.graph
+    assert list(graph.nodes(data=True)) == list(expected.nodes(data=True))
+    assert list(graph.edges(data=True)) == list(expected.edges(data=True))
+    assert {v: list(graph.adj[v]) for v in graph} == {v: list(expected.adj[v]) for v in expected}
+    assert graph.number_of_edges() == expected.number_of_edges() > 300
+    # each tie's data is one dict of its own, seen from both ends, and each node's too
+    assert all(graph.adj[u][v] is graph.adj[v][u] for u, v in graph.edges)
+    assert len({id(d) for _, _, d in graph.edges(data=True)}) == graph.number_of_edges()
+    assert len({id(d) for _, d in graph.nodes(data=True)}) == graph.number_of_nodes()
+    # and the graph behaves as any other: a change shows everywhere networkx looks
+    graph.add_edge("p000", "p001", kinds=("advice",))
+    graph.remove_node("p002")
+    expected.add_edge("p000", "p001", kinds=("advice",))
+    expected.remove_node("p002")
+    assert nx.utils.graphs_equal(graph, expected)

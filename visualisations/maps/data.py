@@ -19,7 +19,7 @@ through), drawn where the snapshot joins them.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Literal
@@ -100,10 +100,21 @@ class MapRequest:
             raise Invalid(problems)
 
 
+Sizes = Callable[[], tuple[dict[Hashable, float], bool]]
+"""Everyone's betweenness and whether it was estimated, once worked out."""
+
+
 def _betweenness(graph: nx.Graph) -> tuple[dict[Hashable, float], bool]:
     """The spec's betweenness, as the metrics give it (``graph.measure``): exact up to
     ``EXACT_BETWEENNESS_LIMIT`` people, else estimated from sampled sources."""
     return measure.betweenness_of(graph)
+
+
+def _betweenness_started(graph: nx.Graph) -> Sizes:
+    """:func:`_betweenness`, started now: in a child process for a large network
+    (``graph.measure.betweenness_started``), while the map's directory, layout and ties
+    are worked out here; the same answer."""
+    return measure.betweenness_started(graph)
 
 
 # -- reading the store -------------------------------------------------------------------
@@ -358,6 +369,12 @@ def _network_map(store: GraphStore, request: MapRequest, viewer: Visibility) -> 
             ("map-collapsed", key, request),
             lambda: collapsed_map(graph, request, _describe_snapshot(request, graph)),
         )
+    ego = request.person_id
+    # The whole network's betweenness sizes every map but an ego map: started before
+    # the directory is read, it is worked out beside it (see _betweenness_started).
+    sizes: Sizes | None = None
+    if ego is None:
+        sizes = remembered(store, ("map-betweenness", key), lambda: _betweenness_started(graph))
     roles_in = request.cohort_id or request.cohort_filter
     directory = remembered(
         store,
@@ -367,7 +384,6 @@ def _network_map(store: GraphStore, request: MapRequest, viewer: Visibility) -> 
     everyone = {
         v for v in graph.nodes if v in directory.people and viewer.sees(directory.people[v])
     }
-    ego = request.person_id
     if ego is not None:
         if ego not in everyone:
             raise NotFound("person in the network", ego)
@@ -378,39 +394,39 @@ def _network_map(store: GraphStore, request: MapRequest, viewer: Visibility) -> 
     return remembered(
         store,
         ("map", key, request, frozenset(shown)),
-        lambda: _drawn_map(store, key, graph, request, directory, shown),
+        lambda: _drawn_map(graph, request, directory, shown, sizes),
     )
 
 
 def _drawn_map(
-    store: GraphStore,
-    key: tuple[object, ...],
     graph: nx.Graph,
     request: MapRequest,
     directory: _Directory,
     shown: set[str],
+    whole_sizes: Sizes | None,
 ) -> NetworkMap:
-    """The map of ``shown`` in ``graph``: sized, laid out, styled."""
+    """The map of ``shown`` in ``graph``: sized (an ego map by betweenness inside it,
+    any other by ``whole_sizes``, the whole network's), laid out, styled."""
     ego = request.person_id
     whole = len(shown) == graph.number_of_nodes()
     drawn = graph if whole else graph.subgraph(shown)
     notes: list[str] = []
-    if ego is not None:
+    positions = layout(drawn)
+    edges = _edges(graph, None, None if whole else shown)
+    if whole_sizes is None:
         sizes, _ = _betweenness(drawn)
         notes.append("Sizes are betweenness inside this map.")
-        title = f"{directory.people[ego].name}'s network"
+        title = f"{directory.people[ego].name}'s network" if ego else "The alumni network"
     else:
-        sizes, estimated = remembered(store, ("map-betweenness", key), lambda: _betweenness(graph))
+        sizes, estimated = whole_sizes()  # the wait, if any, for the child's answer
         notes.append(
             "Sizes are betweenness in the whole network"
             + (" (estimated from 500 sampled sources)." if estimated else ".")
         )
         title = "The alumni network"
-    positions = layout(drawn)
     large = len(shown) > LARGE_MAP
     if large:
         notes.append("Names are in the tooltips (hover over a person).")
-    edges = _edges(graph, None, None if whole else shown)
     if len(edges) > MANY_TIES:
         notes.append("Ties are drawn as one layer, without tooltips; zoom in to see them.")
     nodes = _person_nodes(graph, shown, directory, sizes, positions, ego, large)
