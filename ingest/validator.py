@@ -13,7 +13,7 @@ import functools
 from collections.abc import Callable, Collection, Iterable, Mapping
 from datetime import date
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from pydantic import ValidationError
 
@@ -82,11 +82,10 @@ class Row:
         value = self._cell(column)
         if value is None:
             return None
-        try:
-            return parse(value)
-        except ValueError as exc:
-            self.error(column, value, str(exc))
-            return None
+        result, problem = self.check.parse_once(parse, value)
+        if problem is not None:
+            self.error(column, value, problem)
+        return result
 
     def text(self, column: str) -> str | None:
         value = self._cell(column)
@@ -108,23 +107,29 @@ class Row:
         value = self._cell(column)
         if value is None:
             return None
-        allowed = self.table.column(column).choices
-        try:
-            return parse_choice(value, choices, allowed)
-        except ValueError as exc:
-            known = {c: c for c in allowed}
-            self.error(column, value, str(exc), closest(text_of(value), known, 1))
-            return None
+        memo = self.check.choices
+        key = (self.table.name, column, type(value), value)
+        hit = memo.get(key)
+        if hit is None:
+            allowed = self.table.column(column).choices
+            try:
+                hit = memo[key] = (parse_choice(value, choices, allowed), None)
+            except ValueError as exc:
+                known = {c: c for c in allowed}
+                hit = memo[key] = (None, (str(exc), closest(text_of(value), known, 1)))
+        parsed, problem = hit
+        if problem is not None:
+            self.error(column, value, *problem)
+        return cast("E | None", parsed)
 
     def email(self, column: str) -> str | None:
         value = self._cell(column)
         if value is None:
             return None
-        email = normalise_email(text_of(value))
-        if not EMAIL.fullmatch(email):
-            self.error(column, value, "is not an email address")
-            return None
-        return email
+        email, problem = self.check.parse_once(_email, value)
+        if problem is not None:
+            self.error(column, value, problem)
+        return cast("str | None", email)
 
     def person(self, column: str) -> str | None:
         """The id of the person an email column names, who must be known."""
@@ -145,6 +150,11 @@ class Validator:
         self.store = store
         self.salt = salt
         self._person_ids: dict[str, str] = {}
+        self._parsed: dict[tuple[object, ...], tuple[Any, str | None]] = {}
+        """(parser, cell type, cell) -> (value, problem): a column repeats few values
+        (waves, relationships, dates, emails), each parsed once per bundle."""
+        self.choices: dict[tuple[object, ...], tuple[Any, tuple[str, tuple[str, ...]] | None]] = {}
+        """(table, column, cell type, cell) -> (choice, (problem, suggestions)), as above."""
         """Email -> person id: a keyed hash, computed once per email (rows repeat them)."""
         self.errors: list[Issue] = list(raw.errors)
         self.warnings: list[Issue] = list(raw.warnings)
@@ -172,6 +182,19 @@ class Validator:
         self.project_ids: set[str] = set()
 
     # -- helpers ---------------------------------------------------------------
+    def parse_once(
+        self, parse: Callable[[CellValue], Any], value: CellValue
+    ) -> tuple[Any, str | None]:
+        """``parse(value)`` and what was wrong with it (``None``), once per distinct cell."""
+        key = (parse, type(value), value)
+        hit = self._parsed.get(key)
+        if hit is None:
+            try:
+                hit = self._parsed[key] = (parse(value), None)
+            except ValueError as exc:
+                hit = self._parsed[key] = (None, str(exc))
+        return hit
+
     def rows(self, table: str) -> list[Row]:
         spec = TABLES[table]
         return [Row(self, spec, raw) for raw in self.raw.rows(table)]
@@ -294,6 +317,14 @@ class Validator:
         organisations = find_all(self.store, Organisation)
         self.stored[Organisation] = {o.key: o for o in organisations}
         self._complete.add(Organisation)
+
+
+def _email(value: CellValue) -> str:
+    """An email cell, normalised; ``ValueError`` if it is not an address."""
+    email = normalise_email(text_of(value))
+    if not EMAIL.fullmatch(email):
+        raise ValueError("is not an email address")
+    return email
 
 
 @functools.cache
