@@ -144,9 +144,10 @@ def _duplicates(batch: Batch) -> list[Problem]:
     for _, records in batch.by_kind():
         seen: dict[str, Record] = {}
         for r in records:
-            if r.key in seen and seen[r.key].content() != r.content():
-                problems.append(Problem(_label(r), "key", r.key, "given twice, differently"))
-            seen[r.key] = r
+            key = r.key  # a tie's key is built on each ask: once per record here
+            if key in seen and seen[key].content() != r.content():
+                problems.append(Problem(_label(r), "key", key, "given twice, differently"))
+            seen[key] = r
     return problems
 
 
