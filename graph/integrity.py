@@ -38,29 +38,49 @@ def _dates_in_order(
         yield Problem(_label(record), last, end.isoformat(), f"is before {first} {start}")
 
 
-class _Resolver:
-    """Answers 'does this key exist?' from the batch first, then the store."""
+Held = Callable[[type[Record], Collection[str]], set[str]]
+"""Which of these keys of one kind the store holds: existence alone, no record read."""
 
-    def __init__(self, batch: Batch, lookup: Lookup) -> None:
+_WHOLE = frozenset({Project})
+"""Kinds whose stored records the checks read (a handover's project), not just keys."""
+
+
+class _Resolver:
+    """Answers 'does this key exist?' from the batch first, then the store: one bulk
+    look-up per kind, of keys alone where the checks need no more than existence."""
+
+    def __init__(self, batch: Batch, lookup: Lookup, held: Held | None) -> None:
         self._batch = batch
         self._lookup = lookup
+        self._held = held or (lambda model, keys: set(lookup(model, keys)))
         self._cache: dict[type[Record], dict[str, Record]] = {}
+        self._keys: dict[type[Record], set[str]] = {}
 
     def prefetch(self, model: type[Record], keys: Iterable[str | None]) -> None:
         wanted = {k for k in keys if k}
         mine = {r.key: r for r in self._batch.of(model)}
         missing = wanted - mine.keys()
-        found = self._lookup(model, missing) if missing else {}
-        self._cache[model] = {**found, **mine}
+        if model in _WHOLE:
+            found = self._lookup(model, missing) if missing else {}
+            self._cache[model] = {**found, **mine}
+            self._keys[model] = set(self._cache[model])
+        else:
+            self._keys[model] = (self._held(model, missing) if missing else set()) | mine.keys()
+
+    def has(self, model: type[Record], key: str) -> bool:
+        return key in self._keys.get(model, ())
 
     def get(self, model: type[Record], key: str) -> Record | None:
         return self._cache.get(model, {}).get(key)
 
 
-def check_batch(batch: Batch, lookup: Lookup) -> list[Problem]:
-    """Every rule broken by the batch; empty means it may be written."""
+def check_batch(batch: Batch, lookup: Lookup, held: Held | None = None) -> list[Problem]:
+    """Every rule broken by the batch; empty means it may be written.
+
+    ``lookup`` reads stored records; ``held``, when given, answers which keys the store
+    holds without reading their records (by default: ``lookup``'s keys)."""
     problems: list[Problem] = []
-    resolve = _Resolver(batch, lookup)
+    resolve = _Resolver(batch, lookup, held)
     person_refs = [m.person_id for m in batch.memberships]
     person_refs += [e.person_id for e in batch.employments]
     person_refs += [p.sponsor_id for p in batch.projects if p.sponsor_id]
@@ -85,7 +105,7 @@ def check_batch(batch: Batch, lookup: Lookup) -> list[Problem]:
     )
 
     def need(record: Record, field: str, model: type[Record], key: str | None) -> None:
-        if key and resolve.get(model, key) is None:
+        if key and not resolve.has(model, key):
             problems.append(Problem(_label(record), field, key, f"no such {model.kind}"))
 
     problems += _duplicates(batch)
@@ -124,15 +144,16 @@ def _duplicates(batch: Batch) -> list[Problem]:
     for _, records in batch.by_kind():
         seen: dict[str, Record] = {}
         for r in records:
-            if r.key in seen and seen[r.key].content() != r.content():
-                problems.append(Problem(_label(r), "key", r.key, "given twice, differently"))
-            seen[r.key] = r
+            key = r.key  # a tie's key is built on each ask: once per record here
+            if key in seen and seen[key].content() != r.content():
+                problems.append(Problem(_label(r), "key", key, "given twice, differently"))
+            seen[key] = r
     return problems
 
 
 def _handover_problems(h: Handover, resolve: _Resolver) -> list[Problem]:
     problems: list[Problem] = []
-    if resolve.get(WickedIssue, h.issue_id) is None:
+    if not resolve.has(WickedIssue, h.issue_id):
         problems.append(Problem(_label(h), "issue_id", h.issue_id, "no such wicked_issue"))
     giver = resolve.get(Project, h.from_project_id)
     if giver is None:

@@ -11,9 +11,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
+from collections.abc import Iterable
 from datetime import date, datetime
 from enum import StrEnum
-from typing import ClassVar
+from typing import ClassVar, Self, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -127,6 +128,18 @@ class Record(BaseModel):
     def content(self) -> dict[str, object]:
         """What the record says, without provenance: equal content means unchanged."""
         return self.model_dump(mode="json", exclude={"run_id"})
+
+    def stamped(self, run_id: str | None) -> Self:
+        """This record as written by ``run_id``: ``model_copy(update={"run_id": run_id})``
+        without its generic steps (a load stamps every record it writes; records have no
+        extra or private attributes, and ``run_id`` needs no validation)."""
+        copy = type(self).__new__(type(self))
+        _set = object.__setattr__
+        _set(copy, "__dict__", {**self.__dict__, "run_id": run_id})
+        _set(copy, "__pydantic_extra__", None)
+        _set(copy, "__pydantic_fields_set__", self.__pydantic_fields_set__ | {"run_id"})
+        _set(copy, "__pydantic_private__", None)
+        return copy
 
 
 class Ambition(Record):
@@ -540,3 +553,14 @@ WRITE_ORDER: tuple[type[Record], ...] = (
 
 _ALL_KINDS: tuple[type[Record], ...] = (*WRITE_ORDER, Ambition)
 KIND_BY_NAME: dict[str, type[Record]] = {m.kind: m for m in _ALL_KINDS}
+
+
+RecordT = TypeVar("RecordT", bound=Record)
+
+
+def last_by_key(records: Iterable[RecordT]) -> dict[str, RecordT]:
+    """The records by key, the last of each key kept (in the order keys first came)."""
+    by_key: dict[str, RecordT] = {}
+    for record in records:
+        by_key[record.key] = record
+    return by_key

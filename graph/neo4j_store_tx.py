@@ -33,6 +33,7 @@ from graph.model import (
     Tie,
     TieKind,
 )
+from graph.neo4j_queries_load import HELD
 from graph.sqlite_store_schema import search_text
 from graph.store import JournalEntry, R
 
@@ -170,6 +171,17 @@ class Neo4jTx:
             for row in self.run(query, keys=list(chunk)):
                 record = record_of(model, row["props"])
                 found[record.key] = record
+        return found
+
+    def held(self, model: type[Record], keys: Collection[str]) -> set[str]:
+        """Which of ``keys`` the store holds; node kinds by key alone, one look-up per
+        ``CHUNK`` keys."""
+        query = HELD.get(model.kind)
+        if query is None:
+            return set(self.fetch(model, keys))
+        found: set[str] = set()
+        for chunk in chunks(list(dict.fromkeys(keys))):
+            found |= {row["key"] for row in self.run(query, keys=list(chunk))}
         return found
 
     def every(self, model: type[R]) -> list[R]:

@@ -7,7 +7,10 @@ Table and column names are code constants; values are always bound parameters.
 
 from __future__ import annotations
 
+import functools
+import operator
 import sqlite3
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -119,7 +122,11 @@ def column_value(record: Record, column: str) -> Any:
     if column == "area":  # compared case-insensitively, beyond ASCII too
         assert isinstance(record, Person)
         return record.area.casefold() if record.area else None
-    value = getattr(record, column)
+    return _plain(getattr(record, column))
+
+
+def _plain(value: Any) -> Any:
+    """A field's value as its column holds it (``column_value`` past the special columns)."""
     if value is None or type(value) is str:  # ids and free text: most columns
         return value
     if isinstance(value, bool):
@@ -129,6 +136,30 @@ def column_value(record: Record, column: str) -> Any:
     if hasattr(value, "value"):
         return value.value
     return value
+
+
+@functools.cache
+def row_maker(kind: str) -> Callable[[Record], list[Any]]:
+    """``[key, data, run_id, *columns]`` of a record of ``kind`` as its table holds it:
+    ``column_value`` of each column, the fields read by one ``attrgetter`` (a load writes
+    hundreds of thousands of rows; the person's computed columns go the general way)."""
+    columns = tuple(COLUMNS[kind])
+    if kind == "person" or not columns:
+        return lambda r: [
+            r.key,
+            r.model_dump_json(),
+            r.run_id,
+            *(column_value(r, c) for c in columns),
+        ]
+    get = operator.attrgetter(*columns)
+    if len(columns) == 1:
+        return lambda r: [r.key, r.model_dump_json(), r.run_id, _plain(get(r))]
+    return lambda r: [
+        r.key,
+        r.model_dump_json(),
+        r.run_id,
+        *[v if v is None or type(v) is str else _plain(v) for v in get(r)],
+    ]
 
 
 def search_text(person: Person) -> str:

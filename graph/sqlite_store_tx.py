@@ -19,7 +19,7 @@ from graph.model import (
     Tie,
     TieKind,
 )
-from graph.sqlite_store_schema import COLUMNS, column_value
+from graph.sqlite_store_schema import COLUMNS, row_maker
 from graph.store import JournalEntry, R
 
 
@@ -43,6 +43,16 @@ class SqliteTx:
                 found[record.key] = record
         return found
 
+    def held(self, model: type[Record], keys: Collection[str]) -> set[str]:
+        """Which of ``keys`` the store holds: one look-up of keys alone (no record read)."""
+        if not keys:
+            return set()
+        rows = self.conn.execute(
+            f'SELECT key FROM "{model.kind}" WHERE key IN (SELECT value FROM json_each(?))',
+            (json.dumps(list(keys)),),
+        )
+        return {key for (key,) in rows}
+
     def every(self, model: type[R]) -> list[R]:
         rows = self.conn.execute(f'SELECT data FROM "{model.kind}" ORDER BY key')
         return [model.model_validate_json(d) for (d,) in rows]
@@ -56,13 +66,7 @@ class SqliteTx:
             f'INSERT INTO "{model.kind}" ({names}) VALUES ({marks}) '
             f"ON CONFLICT(key) DO UPDATE SET {updates}"
         )
-        self.conn.executemany(
-            sql,
-            (
-                [r.key, r.model_dump_json(), r.run_id, *(column_value(r, c) for c in columns)]
-                for r in records
-            ),
-        )
+        self.conn.executemany(sql, map(row_maker(model.kind), records))
 
     def create(self, model: type[R], records: Sequence[R]) -> None:
         """As ``upsert``: SQLite's upsert of an absent key is already a plain insert."""

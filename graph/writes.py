@@ -39,6 +39,7 @@ from graph.model import (
     Record,
     Tie,
     TieKind,
+    last_by_key,
 )
 from graph.store import Batch, JournalEntry, KindCounts, StoreContent, WriteReport
 
@@ -59,6 +60,10 @@ class RecordTx(Protocol):
     """A store's primitives inside one open transaction."""
 
     def fetch(self, model: type[R], keys: Collection[str]) -> dict[str, R]: ...
+
+    def held(self, model: type[Record], keys: Collection[str]) -> set[str]:
+        """Which of ``keys`` the store holds (existence alone: no record is read)."""
+        ...
 
     def upsert(self, model: type[R], records: Sequence[R]) -> None: ...
 
@@ -127,14 +132,6 @@ class ContentTx(RecordTx, Protocol):
         """Remove every record, run, journal entry, API key, erasure and group mark; the
         ambitions stay (or are seeded again)."""
         ...
-
-
-def _dedupe(records: Sequence[R]) -> dict[str, R]:
-    """The records by key, the last of each key kept (in the order keys first came)."""
-    by_key: dict[str, R] = {}
-    for record in records:
-        by_key[record.key] = record
-    return by_key
 
 
 class _Held:
@@ -329,7 +326,7 @@ def apply_batch(
     tx: RecordTx, batch: Batch, run: IngestRun | None, *, dry_run: bool = False
 ) -> WriteReport:
     """Check the batch, then write what differs from the store, journaled to ``run``."""
-    problems = check_batch(batch, tx.fetch)
+    problems = check_batch(batch, tx.fetch, tx.held)
     if problems:
         raise Invalid(problems)
     employments, retired = _settle_employments(tx, batch.employments)
@@ -346,7 +343,7 @@ def apply_batch(
     journal: list[JournalEntry] = []
     run_id = run.id if run else None
     for model in WRITE_ORDER:
-        incoming = _dedupe(batch.of(model))
+        incoming = last_by_key(batch.of(model))
         asked, stored = reads.stored.get(model, (set(), {}))
         existing = stored if asked.issuperset(incoming) else tx.fetch(model, list(incoming))
         counts = report.counts.setdefault(model.kind, KindCounts())
@@ -357,7 +354,7 @@ def apply_batch(
             if old is not None and old.content() == record.content():
                 counts.unchanged += 1
                 continue
-            stamped = record.model_copy(update={"run_id": run_id})
+            stamped = record.stamped(run_id)
             if old is None:
                 counts.created += 1
                 to_create.append(stamped)

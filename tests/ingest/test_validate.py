@@ -31,6 +31,7 @@ from ingest.read import Location, read_bundle
 from ingest.validate import (
     Validated,
     issues_from_problems,
+    parse_choice,
     parse_date,
     parse_yes_no,
     validate_bundle,
@@ -507,3 +508,45 @@ def test_issues_from_problems_places_store_problems_on_rows() -> None:
         (Location("b.xlsx", "people", 7), "email", "person p-1: taken"),
         (fallback, "reference", "batch: FOREIGN KEY constraint failed"),
     ]
+
+
+def test_validate_repeated_bad_cells_are_each_an_error_on_their_own_row(
+    tables: Tables, check: Check
+) -> None:
+    """A cell is parsed once per distinct value (issue 15): every row repeating a bad
+    value still gets its own error, with the reason and suggestions the parser gives."""
+    tables["survey"] = [
+        survey_row("ann", "bob", "advice", "basline", "2019-05-10"),
+        survey_row("bob", "cat", "advice", "basline", "2019-05-10"),
+        survey_row("cat", "dan", "advise", "end", "not a date"),
+        survey_row("ann", "cat", "advise", "end", "not a date"),
+        survey_row("ann", "dan", "advice", "end", "2020-04-20"),
+    ]
+    tables["survey"][4]["respondent_email"] = "ann at example.org"
+    tables["survey"][1]["contact_email"] = "ann at example.org"
+    result = check(tables, "bundle.xlsx")
+    survey = [e for e in result.errors if e.location.sheet == "survey"]
+    assert sorted((e.location.row or 0, e.column or "") for e in survey) == [
+        (2, "wave"),
+        (3, "contact_email"),
+        (3, "wave"),
+        (4, "relationship"),
+        (4, "response_date"),
+        (5, "relationship"),
+        (5, "response_date"),
+        (6, "respondent_email"),
+    ]
+    by_column: dict[str, set[tuple[str, tuple[str, ...]]]] = {}
+    for e in survey:
+        by_column.setdefault(e.column or "", set()).add((e.reason, e.suggestions))
+    with pytest.raises(ValueError) as wave:
+        parse_choice("basline", Wave)
+    assert by_column["wave"] == {(str(wave.value), ("baseline",))}
+    assert {s[0] for _, s in by_column["relationship"]} == {"advice"}
+    assert len(by_column["relationship"]) == 1
+    with pytest.raises(ValueError) as day:
+        parse_date("not a date")
+    assert by_column["response_date"] == {(str(day.value), ())}
+    assert {r for r, _ in by_column["contact_email"] | by_column["respondent_email"]} == {
+        "is not an email address"
+    }
