@@ -194,8 +194,19 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     folder = getattr(config, "workerinput", {}).get(GROUPS_INPUT)
     if folder:
         groups = {item.nodeid: group for item in items if (group := _group_of(item))}
+        long = [item.nodeid for item in items if _takes_long(item)]
         worker = config.workerinput["workerid"]  # type: ignore[attr-defined]
-        (Path(folder) / f"{worker}.json").write_text(json.dumps(groups))
+        written = {"groups": groups, "long": long}
+        (Path(folder) / f"{worker}.json").write_text(json.dumps(written))
+
+
+def _takes_long(item: pytest.Item) -> bool:
+    """Marked ``slow``, or it starts a private Neo4j or a browser: its module is sent
+    out early, so that it does not start last and leave one worker running alone."""
+    fixtures = set(getattr(item, "fixturenames", ()))
+    return item.get_closest_marker("slow") is not None or bool(
+        (PRIVATE_NEO4J_FIXTURES | BROWSER_FIXTURES) & fixtures
+    )
 
 
 # pytest-xdist's own ``--dist loadgroup`` sends a test's group to the controller by
@@ -234,24 +245,47 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
     """For ``--dist loadgroup``: the tests of an xdist group go to one worker, and the
     tests outside a group stay together by module (as ``--dist loadscope``) rather
     than being sent one by one, so a module's fixtures (a browser, a private Neo4j,
-    a loaded demo) are set up on one worker, once."""
+    a loaded demo) are set up on one worker, once. The longest work goes out first
+    (the groups, then the modules with a long test, then the rest, most tests first),
+    so the run ends on short modules and neither worker is left running alone."""
     if config.getvalue("dist") != "loadgroup":
         return None
     from xdist.scheduler import LoadScopeScheduling
 
     class ByGroupElseModule(LoadScopeScheduling):
         groups: dict[str, str] | None = None
+        long: set[str] = set()
+        ordered = False
+
+        def _read_side_channel(self) -> dict[str, str]:
+            folder = Path(getattr(config, "_xdist_groups_folder", "") or ".")
+            if not any(folder.glob("gw*.json")):
+                raise RuntimeError(f"no worker wrote its xdist groups into {folder}")
+            groups: dict[str, str] = {}
+            for written in sorted(folder.glob("gw*.json")):
+                sent = json.loads(written.read_text())
+                groups.update(sent["groups"])
+                self.long.update(sent["long"])
+            return groups
 
         def _split_scope(self, nodeid: str) -> str:
             if self.groups is None:  # first asked once every worker has collected
-                folder = Path(getattr(config, "_xdist_groups_folder", "") or ".")
-                self.groups = {}
-                for written in sorted(folder.glob("gw*.json")):
-                    self.groups.update(json.loads(written.read_text()))
-                if not any(folder.glob("gw*.json")):
-                    raise RuntimeError(f"no worker wrote its xdist groups into {folder}")
+                self.long = set()
+                self.groups = self._read_side_channel()
             group = self.groups.get(nodeid)
             return f"group:{group}" if group else nodeid.split("::", 1)[0]
+
+        def _first(self, scope: str, nodeids: dict[str, bool]) -> tuple[int, int]:
+            rank = 0 if scope.startswith("group:") else 1 if self.long & nodeids.keys() else 2
+            return rank, -len(nodeids)
+
+        def _assign_work_unit(self, node: Any) -> None:
+            if not self.ordered:  # the queue is whole by the first assignment
+                self.ordered = True
+                queue = sorted(self.workqueue.items(), key=lambda unit: self._first(*unit))
+                self.workqueue.clear()
+                self.workqueue.update(queue)
+            super()._assign_work_unit(node)
 
     return ByGroupElseModule(config, log)
 
