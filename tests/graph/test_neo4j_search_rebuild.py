@@ -21,21 +21,8 @@ from graph.model import Person
 from graph.search import catch_up, documents
 from graph.store import Batch, GraphStore
 
-XANTHE = Person(
-    id="xan",
-    email="xan@example.org",
-    name="Xanthe Quillfeather",
-    job_title="Glassblower",
-    interests=("kelpfarming",),
-    consent_directory=True,
-)
-YORICK = Person(
-    id="yor",
-    email="yor@example.org",
-    name="Yorick Quillfeather",
-    job_title="Glassblower",
-    consent_directory=True,
-)
+from .test_search_vocabulary import XANTHE, YORICK
+
 ZIA = Person(id="zia", email="zia@example.org", name="Zia Brightwater", consent_directory=False)
 
 
