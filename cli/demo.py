@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.console import Console
 
-from graph.model import KeyRole, Membership, Person, Role
+from graph.vocabulary import KeyRole, Role
 
 if TYPE_CHECKING:
     from graph.store import GraphStore
@@ -116,6 +116,7 @@ def _print_keys(console: Console, store: GraphStore) -> None:
     """A fresh key per role; the alumni key belongs to a participant who shares
     their details, so its caller sees a typical alumnus's view."""
     from api.keys import issue_key
+    from graph.model import Membership, Person
     from graph.store import Page
 
     member = next(

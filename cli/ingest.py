@@ -57,7 +57,7 @@ app = typer.Typer(
 
 def _operator() -> Viewer:
     """Whoever runs the command line: the programme team, on the machine the store is on."""
-    from graph.model import KeyRole
+    from graph.vocabulary import KeyRole
     from services.consent import Viewer
 
     return Viewer(role=KeyRole.PROGRAMME, key_id="cli-ingest")

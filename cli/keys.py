@@ -15,7 +15,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from graph.model import KeyRole
+from graph.vocabulary import KeyRole
 
 app = typer.Typer(no_args_is_help=True, help="Issue, list and revoke API keys.")
 

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 def console_team(key_id: str = "cli") -> Viewer:
     """Whoever runs the command line: the programme team, on the machine the store is on."""
-    from graph.model import KeyRole
+    from graph.vocabulary import KeyRole
     from services.consent import Viewer
 
     return Viewer(role=KeyRole.PROGRAMME, key_id=key_id)

@@ -14,7 +14,7 @@ from rich.table import Table
 
 from cli.metrics import Format, FormatOption
 from cli.output import to_csv, to_json
-from graph.model import KeyRole
+from graph.vocabulary import KeyRole
 
 if TYPE_CHECKING:
     from services.schemas_decisions import SelectionOut

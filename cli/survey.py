@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from graph.model import KeyRole, Wave
+from graph.vocabulary import KeyRole, Wave
 
 if TYPE_CHECKING:
     from services.consent import Viewer

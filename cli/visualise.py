@@ -17,7 +17,7 @@ import typer
 
 from cli.output import parse_day
 from graph.errors import Invalid, Problem
-from graph.model import KeyRole, Sector, Wave
+from graph.vocabulary import KeyRole, Sector, Wave
 
 TEAM_KEY_ID = "cli-visualise"
 """The reader of what these commands write is the programme team, under this key id."""
