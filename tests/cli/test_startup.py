@@ -8,6 +8,7 @@ the heavy libraries below cost about a second together, and ``--help`` or
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -29,6 +30,10 @@ HEAVY = (
 )
 """Modules that no command needs to show help or count a SQLite store's records."""
 
+SETTINGS = ("pydantic_settings",)
+"""What reads the environment (about 50 ms, asyncio with it): a command given a SQLite
+``--store`` has no setting to read."""
+
 MODELS = ("graph.model",)
 """The records' models (building their classes costs about 50 ms): help needs none of
 them, since options name the plain enums of ``graph.vocabulary``."""
@@ -43,11 +48,14 @@ print(json.dumps({{"exit": result.exit_code, "output": result.output, "loaded": 
 """
 
 
-def _run(*args: str, watched: tuple[str, ...] = HEAVY) -> dict[str, object]:
+def _run(
+    *args: str, watched: tuple[str, ...] = HEAVY, env: dict[str, str] | None = None
+) -> dict[str, object]:
     """Run the CLI in a fresh interpreter (this one has imported everything already)
     and say which of the ``watched`` modules it loaded."""
     done = subprocess.run(
         [sys.executable, "-c", _PROBE.format(watched=watched), *args],
+        env={**os.environ, **(env or {})},
         capture_output=True,
         text=True,
         check=True,
@@ -86,8 +94,10 @@ def test_help_of_the_root_imports_no_pydantic() -> None:
     assert answer["loaded"] == []
 
 
-def test_status_on_sqlite_imports_no_heavy_module(tmp_path: Path) -> None:
-    answer = _run("status", "--store", f"sqlite:///{tmp_path / 'graph.db'}")
+def test_status_on_sqlite_imports_no_heavy_module_nor_the_settings(tmp_path: Path) -> None:
+    answer = _run(
+        "status", "--store", f"sqlite:///{tmp_path / 'graph.db'}", watched=HEAVY + SETTINGS
+    )
     assert answer["exit"] == 0, answer["output"]
     assert "person" in str(answer["output"])
     assert answer["loaded"] == []
@@ -106,3 +116,13 @@ def test_probe_sees_the_models_when_a_command_reads_records(tmp_path: Path) -> N
     answer = _run("keys", "list", "--store", store, watched=("pydantic", *MODELS))
     assert answer["exit"] == 0, answer["output"]
     assert answer["loaded"] == ["pydantic", *MODELS]
+
+
+def test_probe_sees_the_settings_when_the_store_is_named_by_the_environment(
+    tmp_path: Path,
+) -> None:
+    """The probe can fail for ``SETTINGS``: without ``--store`` the URL is a setting."""
+    env = {"ALUMNI_GRAPH_STORE": f"sqlite:///{tmp_path / 'g.db'}"}
+    answer = _run("status", watched=SETTINGS, env=env)
+    assert answer["exit"] == 0, answer["output"]
+    assert answer["loaded"] == list(SETTINGS)
