@@ -11,8 +11,6 @@ refused bundle is not an error of the program but its answer, so ``load``
 prints the report and exits with status 2 itself.
 """
 
-from __future__ import annotations
-
 import json
 from enum import StrEnum
 from pathlib import Path
@@ -55,7 +53,7 @@ app = typer.Typer(
 )
 
 
-def _operator() -> Viewer:
+def _operator() -> "Viewer":
     """Whoever runs the command line: the programme team, on the machine the store is on."""
     from graph.vocabulary import KeyRole
     from services.consent import Viewer
@@ -120,7 +118,7 @@ def load(
         raise typer.Exit(REFUSED)
 
 
-def _print_report(out: Console, report: IngestReport) -> None:
+def _print_report(out: Console, report: "IngestReport") -> None:
     if report.counts:
         summary = Table(title=f"{report.file_name}" + (" (dry run)" if report.dry_run else ""))
         summary.add_column("kind")

@@ -6,8 +6,6 @@ replaced, never recovered. Domain errors (unknown person, unknown key) are left
 to ``cli.main.main``, which turns them into one line and an exit status.
 """
 
-from __future__ import annotations
-
 from datetime import UTC, datetime
 from typing import Annotated
 

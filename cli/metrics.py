@@ -1,8 +1,6 @@
 """``alumni-graph metrics``: the spec's metrics on a snapshot, a cohort's growth,
 and the network over time."""
 
-from __future__ import annotations
-
 from enum import StrEnum
 from typing import Annotated, Any
 

@@ -6,8 +6,6 @@ Only typer is imported here: the store and the services are imported when the
 command runs, so ``--help`` stays fast.
 """
 
-from __future__ import annotations
-
 from collections.abc import Callable
 from enum import StrEnum
 from typing import Annotated, Any

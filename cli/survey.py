@@ -7,8 +7,6 @@ errors are left to ``cli.main.main``, which turns them into one line and an exit
 status.
 """
 
-from __future__ import annotations
-
 import csv
 import io
 import json
@@ -47,7 +45,7 @@ class LinkFormat(StrEnum):
     CSV = "csv"
 
 
-def _team() -> Viewer:
+def _team() -> "Viewer":
     from services.consent import Viewer
 
     return Viewer(role=KeyRole.PROGRAMME, key_id="cli-survey")

@@ -7,8 +7,6 @@ person with analytics consent is drawn, and a map reaches someone two steps out
 only through people who agreed to introductions.
 """
 
-from __future__ import annotations
-
 from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
