@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 import typer.core
 from rich.console import Console
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 
 if TYPE_CHECKING:
@@ -88,6 +87,8 @@ def load(
     ] = OutputFormat.TABLE,
 ) -> None:
     """Load a cohort bundle: every error listed and nothing written, or all of it written."""
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
+
     from cli.output import command_store
     from ingest.pipeline import STEPS
     from services import upload

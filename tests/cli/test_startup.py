@@ -28,6 +28,7 @@ HEAVY = (
     "api",
     "visualisations",
     "ingest.pipeline",
+    "rich.progress",
 )
 """Modules that no command needs to show help or count a SQLite store's records."""
 
