@@ -5,8 +5,6 @@ that is not empty, a truncated or altered file) are domain errors, turned into
 one line and a non-zero exit status by ``cli.main.main``.
 """
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

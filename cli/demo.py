@@ -14,15 +14,13 @@ put back its older facts, such as a job title from before a move.)
 Wire it with ``app.command("demo")(demo)`` in ``cli.main``.
 """
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 
-from graph.model import KeyRole, Membership, Person, Role
+from graph.vocabulary import KeyRole, Role
 
 if TYPE_CHECKING:
     from graph.store import GraphStore
@@ -97,7 +95,7 @@ def _print_decisions(console: Console) -> None:
     )
 
 
-def _open_survey_wave(console: Console, store: GraphStore) -> None:
+def _open_survey_wave(console: Console, store: "GraphStore") -> None:
     """A survey wave in progress (services.survey_demo); once only."""
     from services.survey_demo import open_demo_wave
 
@@ -112,10 +110,11 @@ def _open_survey_wave(console: Console, store: GraphStore) -> None:
         console.print(f"  try the form (a member who has not answered): {opened.try_link}")
 
 
-def _print_keys(console: Console, store: GraphStore) -> None:
+def _print_keys(console: Console, store: "GraphStore") -> None:
     """A fresh key per role; the alumni key belongs to a participant who shares
     their details, so its caller sees a typical alumnus's view."""
     from api.keys import issue_key
+    from graph.model import Membership, Person
     from graph.store import Page
 
     member = next(
@@ -132,7 +131,7 @@ def _print_keys(console: Console, store: GraphStore) -> None:
         console.print(f"  {role.value:<9} {key}{whose}")
 
 
-def _print_summary(console: Console, name: str, report: IngestReport) -> None:
+def _print_summary(console: Console, name: str, report: "IngestReport") -> None:
     if report.ok:
         counts = ", ".join(f"{report.total(what)} {what}" for what in _COUNTS)
         plural = "" if len(report.warnings) == 1 else "s"

@@ -11,8 +11,6 @@ refused bundle is not an error of the program but its answer, so ``load``
 prints the report and exits with status 2 itself.
 """
 
-from __future__ import annotations
-
 import json
 from enum import StrEnum
 from pathlib import Path
@@ -21,7 +19,6 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 import typer.core
 from rich.console import Console
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 
 if TYPE_CHECKING:
@@ -55,9 +52,9 @@ app = typer.Typer(
 )
 
 
-def _operator() -> Viewer:
+def _operator() -> "Viewer":
     """Whoever runs the command line: the programme team, on the machine the store is on."""
-    from graph.model import KeyRole
+    from graph.vocabulary import KeyRole
     from services.consent import Viewer
 
     return Viewer(role=KeyRole.PROGRAMME, key_id="cli-ingest")
@@ -90,6 +87,8 @@ def load(
     ] = OutputFormat.TABLE,
 ) -> None:
     """Load a cohort bundle: every error listed and nothing written, or all of it written."""
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
+
     from cli.output import command_store
     from ingest.pipeline import STEPS
     from services import upload
@@ -120,7 +119,7 @@ def load(
         raise typer.Exit(REFUSED)
 
 
-def _print_report(out: Console, report: IngestReport) -> None:
+def _print_report(out: Console, report: "IngestReport") -> None:
     if report.counts:
         summary = Table(title=f"{report.file_name}" + (" (dry run)" if report.dry_run else ""))
         summary.add_column("kind")

@@ -6,8 +6,6 @@ replaced, never recovered. Domain errors (unknown person, unknown key) are left
 to ``cli.main.main``, which turns them into one line and an exit status.
 """
 
-from __future__ import annotations
-
 from datetime import UTC, datetime
 from typing import Annotated
 
@@ -15,7 +13,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from graph.model import KeyRole
+from graph.vocabulary import KeyRole
 
 app = typer.Typer(no_args_is_help=True, help="Issue, list and revoke API keys.")
 

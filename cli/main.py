@@ -4,8 +4,6 @@ Domain errors become a one-line message and a non-zero exit status here, in
 one place; anything else is a bug and keeps its traceback.
 """
 
-from __future__ import annotations
-
 import os
 import sys
 from typing import Annotated, Any

@@ -3,8 +3,6 @@
 Heavy imports (the store, the solver) happen inside the command, so ``--help`` stays fast.
 """
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -14,7 +12,7 @@ from rich.table import Table
 
 from cli.metrics import Format, FormatOption
 from cli.output import to_csv, to_json
-from graph.model import KeyRole
+from graph.vocabulary import KeyRole
 
 if TYPE_CHECKING:
     from services.schemas_decisions import MatchOut
@@ -27,7 +25,7 @@ SCORE_PARTS = "score = new sector (3) + organisations opened + shared interests"
 StoreOption = Annotated[str | None, typer.Option("--store", help="Store URL")]
 
 
-def _csv(found: MatchOut) -> str:
+def _csv(found: "MatchOut") -> str:
     header = ("mentor", "mentee", "score", "new_sector", "new_orgs", "shared_interests", "opens",
               "unmatched_reason")  # fmt: skip
     rows: list[list[object]] = [
@@ -39,7 +37,7 @@ def _csv(found: MatchOut) -> str:
     return to_csv(header, rows)
 
 
-def _table(found: MatchOut, title: str) -> None:
+def _table(found: "MatchOut", title: str) -> None:
     """One row a pair: the mentor's and the participant's emails whole, one above the
     other (``--accept`` and later files name them by them), the score and its parts,
     and what the pair opens, wrapped by words to the terminal's width."""

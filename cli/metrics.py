@@ -1,8 +1,6 @@
 """``alumni-graph metrics``: the spec's metrics on a snapshot, a cohort's growth,
 and the network over time."""
 
-from __future__ import annotations
-
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -11,7 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from cli.output import parse_day, to_csv, to_json
-from graph.model import Wave
+from graph.vocabulary import Wave
 
 app = typer.Typer(help="Measure the network: is it less siloed, is it growing?")
 console = Console()
@@ -229,8 +227,8 @@ def programme_command(
     E-I and its excess over chance, organisations within two steps, the largest
     component and the silo index."""
     from graph import measure
-    from graph.model import KeyRole
     from graph.stores import open_store
+    from graph.vocabulary import KeyRole
     from services.consent import Viewer
     from services.programme import ProgrammeQuestion, programme_view
     from services.schemas_programme import PROGRAMME_COLUMNS

@@ -1,8 +1,6 @@
 """Shared helpers for the commands: the store a command opens (its "not found" with
 suggestions), errors in words, JSON, CSV safe against formula injection."""
 
-from __future__ import annotations
-
 import csv
 import io
 import json
@@ -18,16 +16,16 @@ if TYPE_CHECKING:
     from services.consent import Viewer
 
 
-def console_team(key_id: str = "cli") -> Viewer:
+def console_team(key_id: str = "cli") -> "Viewer":
     """Whoever runs the command line: the programme team, on the machine the store is on."""
-    from graph.model import KeyRole
+    from graph.vocabulary import KeyRole
     from services.consent import Viewer
 
     return Viewer(role=KeyRole.PROGRAMME, key_id=key_id)
 
 
 @contextmanager
-def command_store(url: str | None) -> Iterator[GraphStore]:
+def command_store(url: str | None) -> Iterator["GraphStore"]:
     """The store at ``url`` (default: the settings'), closed afterwards; a ``NotFound``
     raised inside leaves naming the closest keys of its kind ("did you mean ...?")."""
     from graph.stores import open_store
@@ -43,7 +41,7 @@ def command_store(url: str | None) -> Iterator[GraphStore]:
         store.close()
 
 
-def person_option(store: GraphStore, text: str) -> str:
+def person_option(store: "GraphStore", text: str) -> str:
     """A ``--person`` value: an email (any case) or a person's id, as the id."""
     from services.people import person_id_of
 

@@ -6,8 +6,6 @@ Only typer is imported here: the store and the services are imported when the
 command runs, so ``--help`` stays fast.
 """
 
-from __future__ import annotations
-
 from collections.abc import Callable
 from enum import StrEnum
 from typing import Annotated, Any
@@ -48,8 +46,8 @@ def people(
 
     from cli.output import command_store, to_json
     from graph.errors import Invalid, Problem
-    from graph.model import KeyRole, Sector
     from graph.store import Page, PersonQuery
+    from graph.vocabulary import KeyRole, Sector
     from services import people as service
     from services.consent import Viewer
 
@@ -161,8 +159,8 @@ def _listing(
     from rich.table import Table
 
     from cli.output import command_store, to_json
-    from graph.model import KeyRole
     from graph.store import Page
+    from graph.vocabulary import KeyRole
     from services.consent import Viewer
 
     limit, offset = _page_of(page)

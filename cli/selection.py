@@ -3,8 +3,6 @@
 Heavy imports (the store, the solver) happen inside the command, so ``--help`` stays fast.
 """
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -14,7 +12,7 @@ from rich.table import Table
 
 from cli.metrics import Format, FormatOption
 from cli.output import to_csv, to_json
-from graph.model import KeyRole
+from graph.vocabulary import KeyRole
 
 if TYPE_CHECKING:
     from services.schemas_decisions import SelectionOut
@@ -26,7 +24,7 @@ StoreOption = Annotated[str | None, typer.Option("--store", help="Store URL")]
 QuotaOption = Annotated[list[str] | None, typer.Option(help="SECTOR=K, repeatable")]
 
 
-def _csv(plan: SelectionOut) -> str:
+def _csv(plan: "SelectionOut") -> str:
     header = ("email", "status", "value", "merit", "adds_objective", "adds_or_reason")
     rows: list[list[object]] = [
         [s.email, "selected", s.value, s.merit, "", "; ".join(s.adds)] for s in plan.selected
@@ -36,7 +34,7 @@ def _csv(plan: SelectionOut) -> str:
     return to_csv(header, rows)
 
 
-def _table(plan: SelectionOut) -> None:
+def _table(plan: "SelectionOut") -> None:
     for u in plan.quotas_unmet:
         console.print(f"[red]quota not met:[/red] {u.quota}: short by {u.short_by} ({u.reason})")
     compare = Table(title="This selection beside the top by score")

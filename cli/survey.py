@@ -7,8 +7,6 @@ errors are left to ``cli.main.main``, which turns them into one line and an exit
 status.
 """
 
-from __future__ import annotations
-
 import csv
 import io
 import json
@@ -19,7 +17,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from graph.model import KeyRole, Wave
+from graph.vocabulary import KeyRole, Wave
 
 if TYPE_CHECKING:
     from services.consent import Viewer
@@ -47,7 +45,7 @@ class LinkFormat(StrEnum):
     CSV = "csv"
 
 
-def _team() -> Viewer:
+def _team() -> "Viewer":
     from services.consent import Viewer
 
     return Viewer(role=KeyRole.PROGRAMME, key_id="cli-survey")

@@ -7,8 +7,6 @@ person with analytics consent is drawn, and a map reaches someone two steps out
 only through people who agreed to introductions.
 """
 
-from __future__ import annotations
-
 from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
@@ -17,7 +15,7 @@ import typer
 
 from cli.output import parse_day
 from graph.errors import Invalid, Problem
-from graph.model import KeyRole, Sector, Wave
+from graph.vocabulary import KeyRole, Sector, Wave
 
 TEAM_KEY_ID = "cli-visualise"
 """The reader of what these commands write is the programme team, under this key id."""

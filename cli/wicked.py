@@ -7,8 +7,6 @@ alumnus would see it (people only with directory consent, emails only with
 contact consent), whoever runs the command.
 """
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -24,7 +22,7 @@ app = typer.Typer(help="Wicked issues: what happened before, and the pack to han
 StoreOption = Annotated[str | None, typer.Option("--store", help="Store URL")]
 
 
-def _names(people: list[PersonOut]) -> str:
+def _names(people: list["PersonOut"]) -> str:
     return "; ".join(p.name + (f" <{p.email}>" if p.email else "") for p in people) or "-"
 
 

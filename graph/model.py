@@ -13,67 +13,22 @@ import hmac
 import re
 from collections.abc import Iterable
 from datetime import date, datetime
-from enum import StrEnum
 from typing import ClassVar, Self, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-
-class Sector(StrEnum):
-    LOCAL_GOVERNMENT = "local_government"
-    HEALTH = "health"
-    POLICE = "police"
-    FIRE = "fire"
-    EDUCATION = "education"
-    VOLUNTARY_COMMUNITY = "voluntary_community"
-    BUSINESS = "business"
-    CENTRAL_GOVERNMENT = "central_government"
-    OTHER = "other"
-
-
-class Role(StrEnum):
-    PARTICIPANT = "participant"
-    MENTOR = "mentor"
-    SPONSOR = "sponsor"
-    FACILITATOR = "facilitator"
-    ALUMNI_SUPPORTER = "alumni_supporter"
-
-
-class ProjectStatus(StrEnum):
-    PROPOSED = "proposed"
-    ACTIVE = "active"
-    COMPLETED = "completed"
-    HANDED_OVER = "handed_over"
-    CLOSED = "closed"
-
-
-class ProjectRole(StrEnum):
-    LEAD = "lead"
-    MEMBER = "member"
-
-
-class Wave(StrEnum):
-    BASELINE = "baseline"
-    END = "end"
-    FOLLOW_UP = "follow_up"
-
-
-class Frequency(StrEnum):
-    WEEKLY = "weekly"
-    MONTHLY = "monthly"
-    QUARTERLY = "quarterly"
-    RARELY = "rarely"
-
-
-class TieKind(StrEnum):
-    COHORT_PEER = "cohort_peer"
-    PROJECT = "project"
-    MENTORING = "mentoring"
-    ADVICE = "advice"
-    COLLABORATION = "collaboration"
-    KNEW_BEFORE = "knew_before"
-    WANT_TO_MEET = "want_to_meet"
-
+# Re-exported: every module that imports them from here goes on doing so.
+from graph.vocabulary import AmbitionKey as AmbitionKey
+from graph.vocabulary import AreaKind as AreaKind
+from graph.vocabulary import Frequency as Frequency
+from graph.vocabulary import KeyRole as KeyRole
+from graph.vocabulary import ProjectRole as ProjectRole
+from graph.vocabulary import ProjectStatus as ProjectStatus
+from graph.vocabulary import Rater as Rater
+from graph.vocabulary import Role as Role
+from graph.vocabulary import Sector as Sector
+from graph.vocabulary import TieKind as TieKind
+from graph.vocabulary import Wave as Wave
 
 SURVEY_KINDS: frozenset[TieKind] = frozenset(
     {TieKind.ADVICE, TieKind.COLLABORATION, TieKind.KNEW_BEFORE, TieKind.WANT_TO_MEET}
@@ -97,16 +52,6 @@ _TIE_KEY_PARTS: dict[TieKind, tuple[str, bool, bool]] = {
 """Per tie kind: its value, whether its key names a wave, whether it names a start."""
 
 _WAVE_VALUES: dict[Wave, str] = {w: w.value for w in Wave}
-
-
-class AmbitionKey(StrEnum):
-    IDENTITY = "identity"
-    OLD_AGE = "old_age"
-    EQUAL_START = "equal_start"
-    COMMUNITIES = "communities"
-    SUSTAINABLE = "sustainable"
-    CONNECT = "connect"
-    PROSPERITY = "prosperity"
 
 
 class Record(BaseModel):
@@ -417,14 +362,6 @@ class Tie(Record):
         return (self.source_id, self.target_id)
 
 
-class Rater(StrEnum):
-    """Who gave an assessment: the person themself, a peer, or their manager."""
-
-    SELF = "self"
-    PEER = "peer"
-    MANAGER = "manager"
-
-
 class Assessment(Record):
     """A person's score on one indicator at one survey wave of a cohort, by one kind of
     rater (``spec/surveys.md``, a bundle's ``assessments`` rows).
@@ -453,14 +390,6 @@ class Assessment(Record):
 
     def person_ids(self) -> tuple[str, ...]:
         return (self.person_id,)
-
-
-class AreaKind(StrEnum):
-    """Whether an area is mainly urban, rural or mixed (``cohort-bundle.md``, ``areas``)."""
-
-    URBAN = "urban"
-    RURAL = "rural"
-    MIXED = "mixed"
 
 
 class Area(Record):
@@ -508,12 +437,6 @@ class Erasure(Record):
     @property
     def key(self) -> str:
         return f"{self.person_id}|{self.erased_at.isoformat()}"
-
-
-class KeyRole(StrEnum):
-    ALUMNI = "alumni"
-    PROGRAMME = "programme"
-    ADMIN = "admin"
 
 
 class ApiKey(Record):

@@ -2,17 +2,28 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from graph.errors import Invalid, Problem
-from graph.settings import Settings, get_settings
 from graph.store import GraphStore
+
+if TYPE_CHECKING:
+    from graph.settings import Settings
 
 NEO4J_SCHEMES = ("neo4j://", "neo4j+s://", "neo4j+ssc://", "bolt://", "bolt+s://", "bolt+ssc://")
 
 
+def _settings(settings: Settings | None) -> Settings:
+    """The settings given, or the environment's: read only when a URL or a password is
+    missing, so a command given a SQLite URL does not import pydantic-settings (~50 ms)."""
+    from graph.settings import get_settings
+
+    return settings or get_settings()
+
+
 def open_store(url: str | None = None, settings: Settings | None = None) -> GraphStore:
     """A ``GraphStore`` for ``url`` (default: ``ALUMNI_GRAPH_STORE``)."""
-    settings = settings or get_settings()
-    url = url or settings.store
+    url = url or _settings(settings).store
     if url.startswith("sqlite:///"):
         from graph.sqlite_store import SqliteStore
 
@@ -20,6 +31,7 @@ def open_store(url: str | None = None, settings: Settings | None = None) -> Grap
     if url.startswith(NEO4J_SCHEMES):
         from graph.neo4j_store import Neo4jStore
 
+        settings = _settings(settings)
         return Neo4jStore(
             url,
             user=settings.neo4j_user,
