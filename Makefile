@@ -9,7 +9,8 @@ STAMP := $(VENV)/.installed-stamp
 BROWSER_STAMP := $(VENV)/.chromium-stamp
 # The test Neo4j runs on its own port and data directory, so a developer's server is untouched.
 TEST_NEO4J_PORT ?= 7688
-TEST_NEO4J := ALUMNI_GRAPH_NEO4J_PORT=$(TEST_NEO4J_PORT) ALUMNI_GRAPH_NEO4J_HOME=$(CURDIR)/.neo4j-test
+TEST_NEO4J := ALUMNI_GRAPH_NEO4J_PORT=$(TEST_NEO4J_PORT) ALUMNI_GRAPH_NEO4J_HOME=$(CURDIR)/.neo4j-test \
+	ALUMNI_GRAPH_NEO4J_CONF=$(CURDIR)/tests/neo4j-test.conf
 # Both cores (pytest-xdist). Tests on the shared Neo4j run on one worker, one after the
 # other; every other module runs whole on either worker (see tests/conftest.py).
 TEST_WORKERS ?= 2

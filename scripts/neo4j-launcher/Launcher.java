@@ -65,7 +65,13 @@ public final class Launcher {
         // The store files it keeps in memory: small for tests, the store's size for benchmarks.
         long pageCacheMib = Long.getLong("alumni.pagecache.mib", 256L);
         System.out.println("starting Neo4j in " + home + ", Bolt on 127.0.0.1:" + port);
-        DatabaseManagementService dbms = new DatabaseManagementServiceBuilder(home)
+        DatabaseManagementServiceBuilder builder = new DatabaseManagementServiceBuilder(home);
+        // Further settings from a file (ALUMNI_GRAPH_NEO4J_CONF), read first: those below win.
+        String conf = System.getProperty("alumni.conf");
+        if (conf != null) {
+            builder.loadPropertiesFromFile(Path.of(conf));
+        }
+        DatabaseManagementService dbms = builder
                 .setUserLogProvider(new Log4jLogProvider(System.out, Level.INFO))
                 .setConfig(BoltConnector.enabled, true)
                 .setConfig(BoltConnector.listen_address, new SocketAddress("127.0.0.1", port))
