@@ -7,11 +7,19 @@
 Each round runs the three commands once, in turn, so machine load falls on all
 of them alike; the figures are medians over the rounds and the ratio of each
 command's median to the bare interpreter's.
+
+Two runs: as this process's environment has it, and with bytecode cached. This
+machine sets ``PYTHONDONTWRITEBYTECODE=1``, so there every start compiles the
+project's modules from source (the editable install has no ``__pycache__``); a
+user's Python writes bytecode on the first start and a ``pip install`` compiles it
+at install time. The second run unsets the variable, points ``PYTHONPYCACHEPREFIX``
+at a temporary folder and starts each command once before timing.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -25,31 +33,38 @@ CLI = [str(Path(sys.executable).with_name("alumni-graph"))]
 """The console script users run, from the same environment as this interpreter."""
 
 
-def _seconds(command: list[str]) -> float:
+def _seconds(command: list[str], env: dict[str, str]) -> float:
     started = time.perf_counter()
-    subprocess.run(command, check=True, capture_output=True)
+    subprocess.run(command, check=True, capture_output=True, env=env)
     return time.perf_counter() - started
 
 
-def run_cli_start(repeats: int = 15) -> Json:
-    """Median wall time of ``--help``, ``status`` (SQLite) and ``python -c pass``."""
+def run_cli_start(repeats: int = 15, *, bytecode_cached: bool = False) -> Json:
+    """Median wall time of ``--help``, ``status`` (SQLite) and ``python -c pass``,
+    as this environment starts them or with bytecode cached (see the module's note)."""
     with tempfile.TemporaryDirectory() as folder:
+        env = dict(os.environ)
+        if bytecode_cached:
+            env.pop("PYTHONDONTWRITEBYTECODE", None)
+            env["PYTHONPYCACHEPREFIX"] = str(Path(folder) / "pycache")
         store = f"sqlite:///{Path(folder) / 'graph.db'}"
         commands = {
             "python -c pass": [sys.executable, "-c", "pass"],
             "alumni-graph --help": [*CLI, "--help"],
             "alumni-graph status": [*CLI, "status", "--store", store],
         }
-        subprocess.run(commands["alumni-graph status"], check=True, capture_output=True)
+        for command in commands.values():  # the store's file, and the bytecode if cached
+            subprocess.run(command, check=True, capture_output=True, env=env)
         times: dict[str, list[float]] = {name: [] for name in commands}
         load_before = loadavg()
         for _ in range(repeats):
             for name, command in commands.items():
-                times[name].append(_seconds(command))
+                times[name].append(_seconds(command, env))
     medians = {name: statistics.median(values) for name, values in times.items()}
     bare = medians["python -c pass"]
     return {
         "repeats": repeats,
+        "bytecode_cached": bytecode_cached,
         "loadavg_before": load_before,
         "loadavg_after": loadavg(),
         "median_s": {name: round(m, 4) for name, m in medians.items()},
@@ -60,10 +75,15 @@ def run_cli_start(repeats: int = 15) -> Json:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=15)
-    result = run_cli_start(parser.parse_args().repeats)
-    for name, seconds in result["median_s"].items():
-        print(f"{name:<22} {seconds * 1000:7.1f} ms  ({result['ratio_to_bare_python'][name]}x)")
-    print(f"load average before/after: {result['loadavg_before']} / {result['loadavg_after']}")
+    repeats = parser.parse_args().repeats
+    for cached in (False, True):
+        result = run_cli_start(repeats, bytecode_cached=cached)
+        print("bytecode cached:" if cached else "as this environment starts Python:")
+        for name, seconds in result["median_s"].items():
+            ratio = result["ratio_to_bare_python"][name]
+            print(f"  {name:<22} {seconds * 1000:7.1f} ms  ({ratio}x)")
+        load = f"{result['loadavg_before']} / {result['loadavg_after']}"
+        print(f"  load average before/after: {load}")
 
 
 if __name__ == "__main__":
