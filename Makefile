@@ -20,10 +20,12 @@ FAST_LANE := not neo4j and not browser and not slow
 
 .PHONY: run test check lint typecheck pytest bench neo4j-start neo4j-stop clean
 
+# uv resolves and installs the same versions as pip (checked: the same freeze) in
+# seconds where pip took about a minute of a fresh clone's `make test`.
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet uv
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[dev]'
 	touch $(STAMP)
 
 # The main job on the embedded default: load the demo programme, print a key per
