@@ -51,17 +51,20 @@ typecheck: $(STAMP)
 	$(BIN)/mypy --cache-dir $(MYPY_CACHE)
 
 # Every test on both stores: Neo4j is started for the run and stopped after it, pass or fail.
-# It starts while ruff and mypy run (they use one core; the JVM's start takes the other).
+# Its JVM starts while ruff, mypy and the workers' collection run; the tests on Neo4j wait
+# for it (NEO4J_WAIT_SECONDS, tests/conftest.py), and a failed start fails the run.
 test: $(STAMP) $(BROWSER_STAMP)
 	set -o pipefail; \
 	checked=0; started=0; status=0; \
 	$(TEST_NEO4J) scripts/neo4j start --fresh & starting=$$!; \
 	$(MAKE) --no-print-directory lint typecheck || checked=$$?; \
-	wait $$starting || started=$$?; \
-	if [ $$checked = 0 ] && [ $$started = 0 ]; then \
-		NEO4J_URI=$$($(TEST_NEO4J) scripts/neo4j uri) ALUMNI_GRAPH_REQUIRE_NEO4J=1 ALUMNI_GRAPH_REQUIRE_BROWSER=1 \
+	if [ $$checked = 0 ]; then \
+		NEO4J_URI=$$($(TEST_NEO4J) scripts/neo4j uri) NEO4J_WAIT_SECONDS=180 \
+		ALUMNI_GRAPH_REQUIRE_NEO4J=1 ALUMNI_GRAPH_REQUIRE_BROWSER=1 \
 			$(BIN)/python -m pytest $(XDIST) $(PYTEST_ARGS) || status=$$?; \
 	else status=1; fi; \
+	wait $$starting || started=$$?; \
+	[ $$started = 0 ] || status=1; \
 	$(TEST_NEO4J) scripts/neo4j stop; \
 	exit $$status
 

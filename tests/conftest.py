@@ -22,6 +22,7 @@ import os
 import shutil
 import socket
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -64,13 +65,31 @@ def _neo4j_unavailable(reason: str) -> None:
     pytest.skip(reason)
 
 
+def _wait_until_answering(uri: str, user: str, password: str, seconds: float) -> None:
+    """Return once Neo4j at ``uri`` answers, waiting up to ``seconds`` (``make test`` starts
+    pytest while the server's JVM is still starting, so the two overlap)."""
+    from neo4j import GraphDatabase
+
+    deadline = time.monotonic() + seconds
+    with GraphDatabase.driver(uri, auth=(user, password)) as driver:
+        while True:
+            try:
+                driver.verify_connectivity()
+                return
+            except Exception as error:  # refused while it starts; anything else, at the end
+                if time.monotonic() > deadline:
+                    _neo4j_unavailable(f"{uri} did not answer within {seconds:.0f} s: {error}")
+                time.sleep(0.25)
+
+
 @pytest.fixture(scope="session")
 def neo4j_server() -> Iterator[tuple[str, str, str]]:
-    """(uri, user, password) of a running Neo4j 5."""
+    """(uri, user, password) of a running Neo4j 5 (waited for up to ``NEO4J_WAIT_SECONDS``)."""
     uri = os.environ.get("NEO4J_URI")
     user = os.environ.get("NEO4J_USER", "neo4j")
     password = os.environ.get("NEO4J_PASSWORD", get_settings().neo4j_password.get_secret_value())
     if uri:
+        _wait_until_answering(uri, user, password, float(os.environ.get("NEO4J_WAIT_SECONDS", 0)))
         yield uri, user, password
         return
     if not _docker_answers():
