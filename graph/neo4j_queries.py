@@ -403,9 +403,15 @@ TIE_ENDS: LiteralString = (
 """One record per kind, its ends in two lists: at 100,000 people (3.7M warm ties) 17×
 faster than a record per tie, which the driver decodes one by one."""
 
-BUMP_VERSION: LiteralString = "MERGE (v:StoreVersion {id: 'store'}) SET v.token = randomUUID()"
-"""Run in every write transaction: a new random token, so read caches see any write
-(a wiped and reloaded database can never repeat an old token)."""
+BUMP_VERSION: LiteralString = (
+    "MERGE (v:StoreVersion {id: 'store'}) SET v.token = randomUUID(),"
+    " v.change_seq = coalesce(v.change_seq, 0) + 1,"
+    " v.changes = (coalesce(v.changes, []) + [$line])[$keep_from..]"
+)
+"""Last in every write transaction, one round trip: a new random token, so read caches
+see any write (a wiped and reloaded database can never repeat an old token), and the
+write's line in the log of writes (``graph.store_changes``), numbered by ``change_seq``;
+the last ``-keep_from`` lines are kept on the version node (the wipe keeps it)."""
 
 VERSION: LiteralString = "OPTIONAL MATCH (v:StoreVersion {id: 'store'}) RETURN v.token AS token"
 
@@ -575,14 +581,6 @@ SESSIONS_OF_KEY: LiteralString = (
 
 
 # -- the log of writes (graph.store_changes) --------------------------------------------
-
-NOTE_CHANGE: LiteralString = (
-    "MATCH (v:StoreVersion {id: 'store'})"
-    " SET v.change_seq = coalesce(v.change_seq, 0) + 1,"
-    " v.changes = (coalesce(v.changes, []) + [$line])[$keep_from..]"
-)
-"""Run in every write transaction after ``BUMP_VERSION``: the write's line, numbered;
-the last ``-keep_from`` lines are kept on the version node (the wipe keeps it)."""
 
 FORGET_CHANGES: LiteralString = "MATCH (v:StoreVersion {id: 'store'}) SET v.changes = []"
 """In an erasure: lines name people; the erasure's own line (anything changed) follows."""

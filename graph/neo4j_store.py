@@ -585,10 +585,9 @@ def _complete(
             raise Stale("the store changed since this batch was checked; check it again")
     result = work(tx)
     tx.flush()
-    if bump:  # every write changes the store's version token, in the same transaction
-        tx.run(q.BUMP_VERSION)
+    if bump:  # every write changes the store's version token and notes its change, in it
         line = change(result) if callable(change) else change
-        tx.run(q.NOTE_CHANGE, line=line, keep_from=-KEEP)
+        tx.run(q.BUMP_VERSION, line=line, keep_from=-KEEP)
     return result
 
 

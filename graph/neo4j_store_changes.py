@@ -1,5 +1,5 @@
 """The Neo4j store's log of writes (``graph.store_changes``): the last ``KEEP`` lines on
-the version node, numbered by its ``change_seq`` (``q.NOTE_CHANGE``)."""
+the version node, numbered by its ``change_seq`` (``q.BUMP_VERSION``)."""
 
 from __future__ import annotations
 
