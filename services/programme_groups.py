@@ -36,7 +36,7 @@ from services.schemas_programme import (
     PlaceReachOut,
 )
 from services.tables import Download, Table, download
-from visualisations.plots import to_svg
+from visualisations.plots import drawn_svg
 from visualisations.programme_plots import largest_groups_figure
 
 __all__ = [
@@ -291,7 +291,7 @@ def groups_page(
         points = [p.model_dump() for p in view.points]
         figures = []
         for kind, metric, title, caption in SMALL_MULTIPLES:
-            svg = to_svg(largest_groups_figure(points, kind, metric, title))
+            svg = drawn_svg(largest_groups_figure, points, kind, metric, title)
             data = base64.b64encode(svg.encode()).decode("ascii")
             figures.append(
                 Figure(f"{kind}-{metric}", title, caption, f"data:image/svg+xml;base64,{data}")

@@ -11,12 +11,19 @@ computes a metric a second way: the numbers drawn are the numbers given.
 - :func:`reach_before_after`: each person's ``reach2_orgs`` before and after;
 - :func:`mixing_heatmap`: the sector mixing matrix (density or tie counts);
 - :func:`ties_per_wave`: ties retained and new at each wave (:func:`wave_ties`).
+
+:func:`drawn_svg` draws a plot once for the same numbers (a process keeps the last
+:data:`DRAWN_KEPT`).
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
-from collections.abc import Hashable, Mapping, Sequence
+import pickle
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
@@ -39,7 +46,9 @@ from visualisations.palette import (
 )
 
 __all__ = [
+    "DRAWN_KEPT",
     "WaveTies",
+    "drawn_svg",
     "ei_by_sector",
     "mixing_heatmap",
     "reach_before_after",
@@ -73,6 +82,39 @@ def to_svg(figure: Figure) -> str:
     with rc_context({"svg.fonttype": "none", "svg.hashsalt": "alumni-graph"}):
         figure.savefig(buffer, format="svg", metadata={"Date": None})
     return buffer.getvalue()
+
+
+DRAWN_KEPT = 64
+"""How many drawn plots (SVG text, tens of kB each) a process keeps by their numbers."""
+_drawn: OrderedDict[bytes, str] = OrderedDict()
+_drawn_lock = threading.Lock()
+
+
+def drawn_svg(draw: Callable[..., Figure], *args: Any) -> str:
+    """``to_svg(draw(*args))``, drawn once for the same ``draw`` and arguments.
+
+    A plot is a function of its numbers alone, and matplotlib takes about a quarter of
+    a second to lay one out and write it: a programme report draws ten. The page and
+    the report draw the same numbers, and so does every request after a write that did
+    not change them (a key minted, a survey answer), each of which starts a new store
+    version and so empties the version-keyed memos. The key is the pickled function and
+    arguments (equal numbers built alike pickle alike); what does not pickle is drawn."""
+    try:
+        pickled = pickle.dumps((draw.__module__, draw.__qualname__, args), protocol=5)
+    except (pickle.PicklingError, TypeError, AttributeError):
+        return to_svg(draw(*args))
+    key = hashlib.sha256(pickled).digest()
+    with _drawn_lock:
+        svg = _drawn.get(key)
+        if svg is not None:
+            _drawn.move_to_end(key)
+            return svg
+    svg = to_svg(draw(*args))
+    with _drawn_lock:
+        _drawn[key] = svg
+        while len(_drawn) > DRAWN_KEPT:
+            _drawn.popitem(last=False)
+    return svg
 
 
 def share_over_time(points: Sequence[TimelinePoint], title: str = "") -> Figure:

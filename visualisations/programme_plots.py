@@ -19,7 +19,7 @@ from typing import Any
 from matplotlib import dates
 from matplotlib.figure import Figure
 
-from visualisations.plots import to_svg
+from visualisations.plots import drawn_svg
 
 __all__ = [
     "EVERYONE",
@@ -140,7 +140,7 @@ def programme_svgs(
     points: Sequence[Mapping[str, Any]], cohorts: Sequence[CohortStart]
 ) -> list[tuple[Trend, str]]:
     """Every plot of :data:`TRENDS` as SVG text, in order, for pages and reports."""
-    return [(trend, to_svg(trend_figure(points, cohorts, trend))) for trend in TRENDS]
+    return [(trend, drawn_svg(trend_figure, points, cohorts, trend)) for trend in TRENDS]
 
 
 def largest_groups_figure(

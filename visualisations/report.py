@@ -198,8 +198,9 @@ class CohortReport:
     snapshot_short: str = SNAPSHOT_SHORT
 
 
-def _svg(figure: Any) -> str:
-    text = plots.to_svg(figure)
+def _svg(draw: Callable[..., Any], *args: Any) -> str:
+    """``draw(*args)`` as an inline ``<svg>`` element (drawn once per numbers)."""
+    text = plots.drawn_svg(draw, *args)
     return text[text.index("<svg") :]
 
 
@@ -417,29 +418,29 @@ def build_report(
 
     figures: dict[str, str] = {}
     if len(snapshots) > 1:
-        figures["ties_per_wave"] = _svg(plots.ties_per_wave(plots.wave_ties(snapshots)))
+        figures["ties_per_wave"] = _svg(plots.ties_per_wave, plots.wave_ties(snapshots))
     if suites:
         figures["ei_by_sector"] = _svg(
-            plots.ei_by_sector({w: s["sectors"] for w, s in suites.items()})
+            plots.ei_by_sector, {w: s["sectors"] for w, s in suites.items()}
         )
         figures["mixing"] = _svg(
-            plots.mixing_heatmap(
-                suites[latest_wave]["mixing"]["sectors"],
-                title=f"Sector mixing at the {latest_wave.replace('_', '-')} wave (density)",
-            )
+            plots.mixing_heatmap,
+            suites[latest_wave]["mixing"]["sectors"],
+            "density",
+            f"Sector mixing at the {latest_wave.replace('_', '-')} wave (density)",
         )
     if "baseline" in suites and "end" in suites:
         before = {p: m for p, m in (suites["baseline"]["people"] or {}).items() if p in member_ids}
         after = {p: m for p, m in (suites["end"]["people"] or {}).items() if p in member_ids}
-        figures["reach"] = _svg(plots.reach_before_after(before, after))
+        figures["reach"] = _svg(plots.reach_before_after, before, after)
     if len(suites) > 1:  # one wave is a point, not a change over time
         start = cohort.start_date
         end = max(date.fromisoformat(str(snapshots[-1][1].graph["as_of"])), start)
         if len(measure.dates_between(start, end, "quarter")) <= SHARES_POINTS:
             figures["shares"] = _svg(
-                plots.share_over_time(
-                    _wave_points(snapshots, suites), title="Ties across boundaries, wave by wave"
-                )
+                plots.share_over_time,
+                _wave_points(snapshots, suites),
+                "Ties across boundaries, wave by wave",
             )
     wave_names = [w for w, _ in snapshots]
     kinds = measure.check_kinds(kinds)

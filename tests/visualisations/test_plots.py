@@ -96,3 +96,53 @@ def test_ties_per_wave_stacks_retained_and_new(sample: GraphStore) -> None:
     assert [b.get_height() for b in retained] == [2]
     assert [(b.get_y(), b.get_height()) for b in new] == [(2, 2)]
     assert_valid_images(figure)
+
+
+def test_drawn_svg_draws_the_same_numbers_once_and_new_numbers_again(
+    sample: GraphStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(plots, "_drawn", type(plots._drawn)())  # an empty cache for this test
+    drawn: list[object] = []
+
+    def counted(points: object, title: str = "") -> Figure:
+        drawn.append(points)
+        return plots.share_over_time(points, title)  # type: ignore[arg-type]
+
+    points = measure.timeline_report(sample, date(2019, 7, 1), date(2020, 6, 1), "quarter")
+    first = plots.drawn_svg(counted, points, "shares")
+    again = plots.drawn_svg(counted, list(points), "shares")  # equal numbers, a new list
+    assert len(drawn) == 1
+    assert first == again == plots.to_svg(plots.share_over_time(points, "shares"))
+    titled = plots.drawn_svg(counted, points, "another title")
+    fewer = plots.drawn_svg(counted, points[:-1], "shares")
+    assert len(drawn) == 3
+    assert len({first, titled, fewer}) == 3
+
+
+def test_drawn_svg_keeps_only_the_last_plots(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(plots, "_drawn", type(plots._drawn)())
+    monkeypatch.setattr(plots, "DRAWN_KEPT", 2)
+    drawn: list[str] = []
+
+    def titled(title: str) -> Figure:
+        drawn.append(title)
+        return plots.share_over_time([], title)
+
+    for title in ("a", "b", "c", "c", "a"):
+        plots.drawn_svg(titled, title)
+    assert drawn == ["a", "b", "c", "a"]  # "a" was dropped when "c" came; "c" was kept
+    assert len(plots._drawn) == 2
+
+
+def test_drawn_svg_draws_what_does_not_pickle_every_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(plots, "_drawn", type(plots._drawn)())
+    drawn: list[object] = []
+
+    def titled(title: object) -> Figure:
+        drawn.append(title)
+        return plots.share_over_time([], "unpicklable")
+
+    unpicklable = lambda: None  # noqa: E731
+    first = plots.drawn_svg(titled, unpicklable)
+    assert plots.drawn_svg(titled, unpicklable) == first
+    assert len(drawn) == 2 and not plots._drawn
