@@ -49,6 +49,8 @@ from ingest.write import write_bundle
 from ..contract.sample import programme
 from .conftest import SETTINGS, api_for, bundle_tables, make_keys, sample_run
 
+pytestmark = pytest.mark.slow  # about 100 s of fuzzing per store: make test, not make check
+
 MAX_EXAMPLES = 15
 """Fuzzed requests per operation, on top of its examples and boundary cases."""
 NEO4J_EXAMPLES = 8
