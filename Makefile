@@ -60,14 +60,18 @@ typecheck: $(STAMP)
 
 # Every test on both stores: Neo4j is started for the run and stopped after it, pass or fail.
 # Its JVM starts while ruff, mypy and the workers' collection run; the tests on Neo4j wait
-# for it (NEO4J_WAIT_SECONDS, tests/conftest.py), and a failed start fails the run.
+# for it (NEO4J_WAIT_SECONDS, tests/conftest.py), and a failed start fails the run: the
+# start leaves NEO4J_START_FAILED behind, so the tests stop waiting at once.
+TEST_NEO4J_FAILED := $(CURDIR)/.neo4j-test.start-failed
 test: $(STAMP) $(BROWSER_STAMP)
 	set -o pipefail; $(WRITE_BYTECODE); \
-	checked=0; started=0; status=0; \
-	$(TEST_NEO4J) scripts/neo4j start --fresh & starting=$$!; \
+	checked=0; started=0; status=0; rm -f $(TEST_NEO4J_FAILED); \
+	{ $(TEST_NEO4J) scripts/neo4j start --fresh || { touch $(TEST_NEO4J_FAILED); exit 1; }; } & \
+	starting=$$!; \
 	$(MAKE) --no-print-directory lint typecheck || checked=$$?; \
 	if [ $$checked = 0 ]; then \
 		NEO4J_URI=$$($(TEST_NEO4J) scripts/neo4j uri) NEO4J_WAIT_SECONDS=180 \
+		NEO4J_START_FAILED=$(TEST_NEO4J_FAILED) \
 		ALUMNI_GRAPH_REQUIRE_NEO4J=1 ALUMNI_GRAPH_REQUIRE_BROWSER=1 \
 			$(BIN)/python -m pytest $(XDIST) $(PYTEST_ARGS) || status=$$?; \
 	else status=1; fi; \

@@ -65,14 +65,21 @@ def _neo4j_unavailable(reason: str) -> None:
     pytest.skip(reason)
 
 
-def _wait_until_answering(uri: str, user: str, password: str, seconds: float) -> None:
+def _wait_until_answering(
+    uri: str, user: str, password: str, seconds: float, failed: Path | None = None
+) -> None:
     """Return once Neo4j at ``uri`` answers, waiting up to ``seconds`` (``make test`` starts
-    pytest while the server's JVM is still starting, so the two overlap)."""
+    pytest while the server's JVM is still starting, so the two overlap), and no longer
+    once the file ``failed`` exists (``make test``'s start writes it when it fails)."""
     from neo4j import GraphDatabase
 
     deadline = time.monotonic() + seconds
-    with GraphDatabase.driver(uri, auth=(user, password)) as driver:
+    # Short timeouts: something else on the port may take the connection and never answer.
+    timeouts = {"connection_timeout": 5.0, "connection_acquisition_timeout": 5.0}
+    with GraphDatabase.driver(uri, auth=(user, password), **timeouts) as driver:
         while True:
+            if failed is not None and failed.exists():
+                _neo4j_unavailable(f"its start failed ({failed}; scripts/neo4j said why)")
             try:
                 driver.verify_connectivity()
                 return
@@ -89,7 +96,9 @@ def neo4j_server() -> Iterator[tuple[str, str, str]]:
     user = os.environ.get("NEO4J_USER", "neo4j")
     password = os.environ.get("NEO4J_PASSWORD", get_settings().neo4j_password.get_secret_value())
     if uri:
-        _wait_until_answering(uri, user, password, float(os.environ.get("NEO4J_WAIT_SECONDS", 0)))
+        failed = os.environ.get("NEO4J_START_FAILED")
+        waited = float(os.environ.get("NEO4J_WAIT_SECONDS", 0))
+        _wait_until_answering(uri, user, password, waited, Path(failed) if failed else None)
         yield uri, user, password
         return
     if not _docker_answers():
