@@ -46,7 +46,6 @@ from graph.model import (
     DEFAULT_METRIC_KINDS,
     SURVEY_KINDS,
     WRITE_ORDER,
-    Ambition,
     ApiKey,
     Assessment,
     Employment,
@@ -74,6 +73,7 @@ from graph.neo4j_store_tx import (
     record_of,
     to_property,
 )
+from graph.neo4j_store_wipe import WIPE_BATCHES, delete_some, seed, wipe_small
 from graph.redact import FREE_TEXT_KINDS, erasure_scrubs, journal_scrubber
 from graph.snapshot import SnapshotRows, build_snapshot
 from graph.store import (
@@ -147,9 +147,7 @@ class Neo4jStore(Neo4jSearch):
         self._seed()
 
     def _seed(self) -> None:
-        self._write(
-            lambda tx: tx.upsert(Ambition, list(AMBITIONS)), change=describe_records(AMBITIONS)
-        )
+        self._write(seed, change=describe_records(AMBITIONS))
 
     @contextmanager
     def _translated(self) -> Iterator[None]:
@@ -230,9 +228,11 @@ class Neo4jStore(Neo4jSearch):
 
     def wipe(self) -> None:
         """Delete every node in batches, keeping the schema; re-seed the ambitions (tests).
-        A short batch was the last: a small store is wiped in two writes, not four."""
-        for query, limit in ((q.WIPE_SOME_RELATIONSHIPS, 50_000), (q.WIPE_SOME, 10_000)):
-            while self._write(_delete_some(query, limit)) == limit:
+        A short batch was the last: a small store is wiped and seeded in one write."""
+        if self._write(wipe_small, change=describe_records(AMBITIONS)):
+            return
+        for query, limit in WIPE_BATCHES:
+            while self._write(delete_some(query, limit)) == limit:
                 pass
         self._seed()
 
@@ -589,8 +589,3 @@ def _complete(
         line = change(result) if callable(change) else change
         tx.run(q.BUMP_VERSION, line=line, keep_from=-KEEP)
     return result
-
-
-def _delete_some(query: LiteralString, limit: int) -> Callable[[Neo4jTx], int]:
-    """The work of one wipe batch: how many it deleted."""
-    return lambda tx: int(tx.run(query, limit=limit)[0]["deleted"])
