@@ -98,8 +98,11 @@ def drawn_svg(draw: Callable[..., Figure], *args: Any) -> str:
     the report draw the same numbers, and so does every request after a write that did
     not change them (a key minted, a survey answer), each of which starts a new store
     version and so empties the version-keyed memos. The key is the pickled function and
-    arguments (equal numbers built alike pickle alike); what does not pickle is drawn."""
+    arguments (equal numbers built alike pickle alike). What does not pickle is drawn
+    each time, and so is a nested function's plot: its name does not say what it holds."""
     try:
+        if "<locals>" in draw.__qualname__:
+            raise TypeError("a nested function")
         pickled = pickle.dumps((draw.__module__, draw.__qualname__, args), protocol=5)
     except (pickle.PicklingError, TypeError, AttributeError):
         return to_svg(draw(*args))

@@ -98,51 +98,54 @@ def test_ties_per_wave_stacks_retained_and_new(sample: GraphStore) -> None:
     assert_valid_images(figure)
 
 
+@pytest.fixture
+def rendered(monkeypatch: pytest.MonkeyPatch) -> list[Figure]:
+    """The figures ``drawn_svg`` renders, in an empty cache for the test."""
+    monkeypatch.setattr(plots, "_drawn", type(plots._drawn)())
+    figures: list[Figure] = []
+    render = plots.to_svg
+
+    def counted(figure: Figure) -> str:
+        figures.append(figure)
+        return render(figure)
+
+    monkeypatch.setattr(plots, "to_svg", counted)
+    return figures
+
+
 def test_drawn_svg_draws_the_same_numbers_once_and_new_numbers_again(
-    sample: GraphStore, monkeypatch: pytest.MonkeyPatch
+    sample: GraphStore, rendered: list[Figure]
 ) -> None:
-    monkeypatch.setattr(plots, "_drawn", type(plots._drawn)())  # an empty cache for this test
-    drawn: list[object] = []
-
-    def counted(points: object, title: str = "") -> Figure:
-        drawn.append(points)
-        return plots.share_over_time(points, title)  # type: ignore[arg-type]
-
     points = measure.timeline_report(sample, date(2019, 7, 1), date(2020, 6, 1), "quarter")
-    first = plots.drawn_svg(counted, points, "shares")
-    again = plots.drawn_svg(counted, list(points), "shares")  # equal numbers, a new list
-    assert len(drawn) == 1
+    first = plots.drawn_svg(plots.share_over_time, points, "shares")
+    again = plots.drawn_svg(plots.share_over_time, list(points), "shares")  # a new list
+    assert len(rendered) == 1
     assert first == again == plots.to_svg(plots.share_over_time(points, "shares"))
-    titled = plots.drawn_svg(counted, points, "another title")
-    fewer = plots.drawn_svg(counted, points[:-1], "shares")
-    assert len(drawn) == 3
+    titled = plots.drawn_svg(plots.share_over_time, points, "another title")
+    fewer = plots.drawn_svg(plots.share_over_time, points[:-1], "shares")
+    assert len(rendered) == 4  # the two new plots, and the one drawn by hand above
     assert len({first, titled, fewer}) == 3
 
 
-def test_drawn_svg_keeps_only_the_last_plots(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(plots, "_drawn", type(plots._drawn)())
+def test_drawn_svg_keeps_only_the_last_plots(
+    rendered: list[Figure], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(plots, "DRAWN_KEPT", 2)
-    drawn: list[str] = []
-
-    def titled(title: str) -> Figure:
-        drawn.append(title)
-        return plots.share_over_time([], title)
-
     for title in ("a", "b", "c", "c", "a"):
-        plots.drawn_svg(titled, title)
-    assert drawn == ["a", "b", "c", "a"]  # "a" was dropped when "c" came; "c" was kept
+        plots.drawn_svg(plots.share_over_time, [], title)
+    titles = [figure.axes[0].get_title() for figure in rendered]
+    assert titles == ["a", "b", "c", "a"]  # "a" was dropped when "c" came; "c" was kept
     assert len(plots._drawn) == 2
 
 
-def test_drawn_svg_draws_what_does_not_pickle_every_time(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(plots, "_drawn", type(plots._drawn)())
-    drawn: list[object] = []
-
-    def titled(title: object) -> Figure:
-        drawn.append(title)
-        return plots.share_over_time([], "unpicklable")
+def test_drawn_svg_draws_nested_functions_and_what_does_not_pickle_every_time(
+    rendered: list[Figure],
+) -> None:
+    def nested(title: str) -> Figure:
+        return plots.share_over_time([], title)
 
     unpicklable = lambda: None  # noqa: E731
-    first = plots.drawn_svg(titled, unpicklable)
-    assert plots.drawn_svg(titled, unpicklable) == first
-    assert len(drawn) == 2 and not plots._drawn
+    for _ in range(2):
+        plots.drawn_svg(nested, "the same")
+        plots.drawn_svg(plots.share_over_time, [], unpicklable)
+    assert len(rendered) == 4 and not plots._drawn
