@@ -1,7 +1,8 @@
 """The Neo4j store's wipe (every test on the shared server starts from one): the sample
 programme wiped leaves the seven ambitions and nothing else, whether the wipe fits in one
 write (a small store) or runs its bounded batches one write each (limits made smaller
-than the sample, so the batched path runs on it)."""
+than the sample, so the batched path runs on it); and either way the log of writes says
+that anything changed."""
 
 from __future__ import annotations
 
@@ -32,7 +33,7 @@ def test_wipe_leaves_the_ambitions_alone_in_one_write_or_in_batches(
     store = neo4j_session_store
     store.wipe()  # type: ignore[attr-defined]
     store.apply(programme())
-    before = store.version()
+    before, mark = store.version(), store.changes_since(None).mark
     nodes, relationships = _nodes_and_relationships(store)
     assert sum(nodes.values()) > 2 * 7 and relationships > 2  # the batches will be full
     if limit is not None:
@@ -43,3 +44,5 @@ def test_wipe_leaves_the_ambitions_alone_in_one_write_or_in_batches(
     assert _nodes_and_relationships(store) == ({"Ambition": len(AMBITIONS)}, 0)
     assert store.get_many(Ambition, [a.id for a in AMBITIONS]) == {a.id: a for a in AMBITIONS}
     assert store.version() != before
+    # every record went: a cache catching up by the changes must read the store whole
+    assert store.changes_since(mark).entries is None
