@@ -39,6 +39,7 @@ from neo4j.exceptions import (
 from pydantic import ValidationError
 
 from graph import neo4j_queries as q
+from graph import neo4j_store_wipe as wiping
 from graph.derived import DERIVED_KINDS, Group, derived_ends, derived_ties, ties_by_key
 from graph.errors import AlumniGraphError, Invalid, NotFound, Problem, Stale, StoreUnavailable
 from graph.model import (
@@ -73,7 +74,6 @@ from graph.neo4j_store_tx import (
     record_of,
     to_property,
 )
-from graph.neo4j_store_wipe import WIPE_BATCHES, delete_some, seed, wipe_small
 from graph.redact import FREE_TEXT_KINDS, erasure_scrubs, journal_scrubber
 from graph.snapshot import SnapshotRows, build_snapshot
 from graph.store import (
@@ -147,7 +147,7 @@ class Neo4jStore(Neo4jSearch):
         self._seed()
 
     def _seed(self) -> None:
-        self._write(seed, change=describe_records(AMBITIONS))
+        self._write(wiping.seed, change=describe_records(AMBITIONS))
 
     @contextmanager
     def _translated(self) -> Iterator[None]:
@@ -229,10 +229,10 @@ class Neo4jStore(Neo4jSearch):
     def wipe(self) -> None:
         """Delete every node in batches, keeping the schema; re-seed the ambitions (tests).
         A short batch was the last: a small store is wiped and seeded in one write."""
-        if self._write(wipe_small):  # the change is anything: every record went
+        if self._write(wiping.wipe_small):  # the change is anything: every record went
             return
-        for query, limit in WIPE_BATCHES:
-            while self._write(delete_some(query, limit)) == limit:
+        for query, limit in wiping.WIPE_BATCHES:
+            while self._write(wiping.delete_some(query, limit)) == limit:
                 pass
         self._seed()
 

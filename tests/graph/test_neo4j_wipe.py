@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from graph import neo4j_store, neo4j_store_wipe
+from graph import neo4j_store_wipe
 from graph.model import AMBITIONS, Ambition
 from graph.store import GraphStore
 
@@ -38,7 +38,6 @@ def test_wipe_leaves_the_ambitions_alone_in_one_write_or_in_batches(
     assert sum(nodes.values()) > 2 * 7 and relationships > 2  # the batches will be full
     if limit is not None:
         batches = tuple((query, limit) for query, _ in neo4j_store_wipe.WIPE_BATCHES)
-        monkeypatch.setattr(neo4j_store, "WIPE_BATCHES", batches)
         monkeypatch.setattr(neo4j_store_wipe, "WIPE_BATCHES", batches)
     store.wipe()  # type: ignore[attr-defined]
     assert _nodes_and_relationships(store) == ({"Ambition": len(AMBITIONS)}, 0)
