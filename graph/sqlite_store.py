@@ -46,7 +46,14 @@ from graph.redact import FREE_TEXT_KINDS, erasure_scrubs, journal_scrubber
 from graph.snapshot import SnapshotRows, build_snapshot
 from graph.sqlite_store_changes import TABLE as CHANGES_TABLE
 from graph.sqlite_store_changes import changes_since, forget_changes, note_change, tie_ends_of
-from graph.sqlite_store_schema import CACHE_KIB, COLUMNS, create_schema, path_from_url, search_text
+from graph.sqlite_store_counts import count_records
+from graph.sqlite_store_schema import (
+    COLUMNS,
+    CONNECTION_PRAGMAS,
+    create_schema,
+    path_from_url,
+    search_text,
+)
 from graph.sqlite_store_search import SCHEMA as SEARCH_SCHEMA
 from graph.sqlite_store_search import SqliteSearch, erase_from_index
 from graph.sqlite_store_sessions import SessionFile
@@ -73,13 +80,6 @@ if TYPE_CHECKING:
     import networkx as nx
 
 
-WAL_AUTOCHECKPOINT_PAGES = 10_000
-"""Pages (4 KiB) the write-ahead log holds before a commit copies them into the file:
-SQLite's 1,000 checkpoints (and fsyncs) after nearly every bundle of a bulk load; 10,000
-(40 MiB) a tenth as often. A commit is as durable either way (WAL, ``synchronous =
-NORMAL``): a process crash loses nothing committed, a power cut at most the last."""
-
-
 def _kind_filter(kinds: Collection[TieKind] | None) -> tuple[str, list[str]]:
     """An ``AND tie_kind IN (...)`` clause and its parameters; nothing for all kinds."""
     if kinds is None:
@@ -102,17 +102,13 @@ class SqliteStore(SqliteSearch):
         self._lock = threading.RLock()
         self._writes = 0
         """Transactions committed through this connection (``data_version`` counts the others)."""
-        for pragma in (
-            "PRAGMA journal_mode = WAL",
-            "PRAGMA foreign_keys = ON",
-            "PRAGMA secure_delete = ON",
-            "PRAGMA synchronous = NORMAL",
-            "PRAGMA busy_timeout = 5000",
-            f"PRAGMA wal_autocheckpoint = {WAL_AUTOCHECKPOINT_PAGES}",
-            f"PRAGMA cache_size = -{CACHE_KIB}",
-        ):
-            self._conn.execute(pragma)
-        self._create_schema()
+        try:
+            for pragma in CONNECTION_PRAGMAS:
+                self._conn.execute(pragma)
+            self._create_schema()
+        except sqlite3.DatabaseError as exc:  # e.g. "file is not a database"
+            self._conn.close()
+            raise StoreUnavailable(f"cannot open {path}: {exc}") from exc
 
     def _create_schema(self) -> None:
         with self._transaction(describe_records(AMBITIONS)) as tx:
@@ -540,11 +536,8 @@ class SqliteStore(SqliteSearch):
         return SnapshotRows(as_of, kinds, people, employments, organisations, ties)
 
     def counts(self) -> dict[str, int]:
-        tables = [*(m.kind for m in WRITE_ORDER), "ambition", "ingest_run", "erasure", "api_key"]
-        found = {t: self._read(f'SELECT count(*) FROM "{t}"')[0][0] for t in tables}
-        pairs = (len(g.members) * (len(g.members) - 1) // 2 for g in self._groups(None))
-        found[Tie.kind] += sum(pairs)
-        return found
+        with self._lock:
+            return count_records(self._conn)
 
     def dump(self) -> dict[str, list[dict[str, object]]]:
         out: dict[str, list[dict[str, object]]] = {}
