@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
+
+from cli.output import rich_console
 
 __all__ = ["export", "import_"]
 
@@ -40,7 +41,7 @@ def export(
         counts = export_store(graph_store, output)
     finally:
         graph_store.close()
-    Console(stderr=True).print(f"exported {graph_store.url} to {output}: {_summary(counts)}")
+    rich_console(stderr=True).print(f"exported {graph_store.url} to {output}: {_summary(counts)}")
 
 
 def import_(
@@ -60,4 +61,4 @@ def import_(
         counts = import_store(graph_store, path, replace=replace)
     finally:
         graph_store.close()
-    Console(stderr=True).print(f"imported {path} into {graph_store.url}: {_summary(counts)}")
+    rich_console(stderr=True).print(f"imported {path} into {graph_store.url}: {_summary(counts)}")

@@ -18,11 +18,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 
+from cli.output import rich_console
 from graph.vocabulary import KeyRole, Role
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from graph.store import GraphStore
     from ingest.pipeline import IngestReport
 
@@ -60,7 +62,7 @@ def demo(
     from ingest.pipeline import load_bundle
     from ingest.read import read_bundle
 
-    console = Console(highlight=False, soft_wrap=True)
+    console = rich_console(highlight=False, soft_wrap=True)
     folder = out or DEFAULT_OUT
     paths = write_demo(folder)
     console.print(f"wrote {len(paths)} demo bundles to {folder}")
@@ -83,7 +85,7 @@ def demo(
         graph_store.close()
 
 
-def _print_decisions(console: Console) -> None:
+def _print_decisions(console: "Console") -> None:
     """Where the demo's mentor pool and applicants are, and the pages that use them."""
     from demo import path as demo_file
 
@@ -95,7 +97,7 @@ def _print_decisions(console: Console) -> None:
     )
 
 
-def _open_survey_wave(console: Console, store: "GraphStore") -> None:
+def _open_survey_wave(console: "Console", store: "GraphStore") -> None:
     """A survey wave in progress (services.survey_demo); once only."""
     from services.survey_demo import open_demo_wave
 
@@ -110,7 +112,7 @@ def _open_survey_wave(console: Console, store: "GraphStore") -> None:
         console.print(f"  try the form (a member who has not answered): {opened.try_link}")
 
 
-def _print_keys(console: Console, store: "GraphStore") -> None:
+def _print_keys(console: "Console", store: "GraphStore") -> None:
     """A fresh key per role; the alumni key belongs to a participant who shares
     their details, so its caller sees a typical alumnus's view."""
     from api.keys import issue_key
@@ -131,7 +133,7 @@ def _print_keys(console: Console, store: "GraphStore") -> None:
         console.print(f"  {role.value:<9} {key}{whose}")
 
 
-def _print_summary(console: Console, name: str, report: "IngestReport") -> None:
+def _print_summary(console: "Console", name: str, report: "IngestReport") -> None:
     if report.ok:
         counts = ", ".join(f"{report.total(what)} {what}" for what in _COUNTS)
         plural = "" if len(report.warnings) == 1 else "s"

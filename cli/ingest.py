@@ -18,10 +18,12 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 import typer.core
-from rich.console import Console
-from rich.table import Table
+
+from cli.output import rich_console, rich_table
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from ingest.pipeline import IngestReport
     from services.consent import Viewer
 
@@ -93,7 +95,7 @@ def load(
     from ingest.pipeline import STEPS
     from services import upload
 
-    out, err = Console(), Console(stderr=True)
+    out, err = rich_console(), rich_console(stderr=True)
     with command_store(store) as graph_store:
         with Progress(
             SpinnerColumn(),
@@ -119,9 +121,9 @@ def load(
         raise typer.Exit(REFUSED)
 
 
-def _print_report(out: Console, report: "IngestReport") -> None:
+def _print_report(out: "Console", report: "IngestReport") -> None:
     if report.counts:
-        summary = Table(title=f"{report.file_name}" + (" (dry run)" if report.dry_run else ""))
+        summary = rich_table(title=f"{report.file_name}" + (" (dry run)" if report.dry_run else ""))
         summary.add_column("kind")
         for what in ("created", "updated", "unchanged"):
             summary.add_column(what, justify="right")
@@ -138,7 +140,7 @@ def _print_report(out: Console, report: "IngestReport") -> None:
     for warning in report.warnings:
         out.print(f"[yellow]warning:[/yellow] {warning}", markup=True, highlight=False)
     if report.errors:
-        errors = Table(title=f"{len(report.errors)} error(s): nothing was written")
+        errors = rich_table(title=f"{len(report.errors)} error(s): nothing was written")
         for name in ("file", "sheet", "row", "column", "value", "reason"):
             errors.add_column(name, overflow="fold")
         for e in report.errors:
@@ -182,11 +184,11 @@ def runs(
     if output is OutputFormat.JSON:
         typer.echo(json.dumps([r.model_dump(mode="json") for r in found], indent=2))
         return
-    console = Console()
+    console = rich_console()
     # The run id stays whole (``ingest rollback`` takes it); the file name folds and the
     # checksum (in --format json) is left out when the terminal is narrow.
     wide = console.width >= WIDE_RUNS
-    table = Table(title="ingest runs")
+    table = rich_table(title="ingest runs")
     table.add_column("run", no_wrap=True, min_width=max((len(r.id) for r in found), default=3))
     table.add_column("file", overflow="fold", min_width=8)
     if wide:
@@ -219,7 +221,9 @@ def rollback(
 
     with command_store(store) as graph_store:
         report = upload.roll_back(graph_store, _operator(), run_id)
-    Console().print(f"rolled back {run_id}: {report.deleted} removed, {report.updated} restored")
+    rich_console().print(
+        f"rolled back {run_id}: {report.deleted} removed, {report.updated} restored"
+    )
 
 
 def template(
@@ -231,4 +235,6 @@ def template(
     if path.suffix.casefold() != ".xlsx":
         raise typer.BadParameter("the template is an Excel workbook: give a path ending .xlsx")
     written = write_template(path)
-    Console().print(f"wrote {written}: fill it in, then run alumni-graph ingest {written.name}")
+    rich_console().print(
+        f"wrote {written}: fill it in, then run alumni-graph ingest {written.name}"
+    )

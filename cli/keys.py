@@ -10,9 +10,8 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
+from cli.output import rich_console, rich_table
 from graph.vocabulary import KeyRole
 
 app = typer.Typer(no_args_is_help=True, help="Issue, list and revoke API keys.")
@@ -58,7 +57,7 @@ def list_keys(store: StoreOption = None) -> None:
 
     with command_store(store) as graph_store:
         found = graph_store.keys()
-    table = Table(title="API keys")
+    table = rich_table(title="API keys")
     table.add_column("id", no_wrap=True, min_width=8)  # whole: revoke takes it
     table.add_column("role", no_wrap=True)
     table.add_column("person", overflow="fold")
@@ -72,7 +71,7 @@ def list_keys(store: StoreOption = None) -> None:
             _when(k.created_at),
             _when(k.revoked_at) if k.revoked_at else "",
         )
-    Console().print(table)
+    rich_console().print(table)
 
 
 @app.command()

@@ -10,8 +10,6 @@ from typing import Annotated, Any
 
 import typer
 import typer.core
-from rich.console import Console
-from rich.table import Table
 
 from cli import backup, keys, metrics, survey, wicked
 from cli import mentors as mentor_commands
@@ -19,6 +17,7 @@ from cli import selection as selection_commands
 from cli.demo import demo
 from cli.ingest import app as ingest_app
 from cli.ingest import template
+from cli.output import aligned, rich_console
 from cli.people import cohorts, organisations, people
 from cli.visualise import report, visualise
 from graph.errors import AlumniGraphError, Invalid, NotFound
@@ -45,8 +44,6 @@ app = typer.Typer(
     no_args_is_help=True,
     help="The alumni network of a systems-leadership programme.",
 )
-console = Console()
-err_console = Console(stderr=True)
 
 StoreOption = Annotated[
     str | None,
@@ -90,19 +87,13 @@ app.command("cohorts")(cohorts)
 @app.command()
 def status(store: StoreOption = None) -> None:
     """How many records of every kind the store holds."""
-    from graph.stores import open_store
+    from graph.stores import record_counts, store_url
 
-    graph_store = open_store(store)
-    try:
-        counts = graph_store.counts()
-    finally:
-        graph_store.close()
-    table = Table(title=f"alumni-graph status: {graph_store.url}")
-    table.add_column("kind")
-    table.add_column("count", justify="right")
-    for kind, count in counts.items():
-        table.add_row(kind, str(count))
-    console.print(table)
+    url = store_url(store)
+    counts = record_counts(url)
+    typer.echo(f"alumni-graph status: {url}")
+    for line in aligned([("kind", "count"), *((k, str(n)) for k, n in counts.items())]):
+        typer.echo(line)
 
 
 @app.command()
@@ -141,7 +132,7 @@ def serve(
 def _print_error(words: str) -> None:
     from rich.text import Text
 
-    err_console.print(Text("error: ", style="red") + Text(words), highlight=False)
+    rich_console(stderr=True).print(Text("error: ", style="red") + Text(words), highlight=False)
 
 
 def _store_in(argv: list[str]) -> str | None:

@@ -7,18 +7,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from cli.metrics import Format, FormatOption
-from cli.output import to_csv, to_json
+from cli.output import rich_console, rich_table, to_csv, to_json
 from graph.vocabulary import KeyRole
 
 if TYPE_CHECKING:
     from services.schemas_decisions import MatchOut
 
 app = typer.Typer(help="Mentors who open doors: match a pool to a cohort's participants.")
-console = Console()
 
 SCORE_PARTS = "score = new sector (3) + organisations opened + shared interests"
 
@@ -41,13 +38,14 @@ def _table(found: "MatchOut", title: str) -> None:
     """One row a pair: the mentor's and the participant's emails whole, one above the
     other (``--accept`` and later files name them by them), the score and its parts,
     and what the pair opens, wrapped by words to the terminal's width."""
-    table = Table(title=title, caption=SCORE_PARTS)
+    table = rich_table(title=title, caption=SCORE_PARTS)
     table.add_column("mentor\n→ participant", no_wrap=True)
     table.add_column("score", justify="right", no_wrap=True)
     table.add_column("opens", overflow="fold")
     for p in found.pairs:
         parts = f"{3 * p.new_sector}+{p.new_orgs}+{p.shared_interests}"
         table.add_row(f"{p.mentor}\n→ {p.mentee}", f"{p.score}\n{parts}", ", ".join(p.opens))
+    console = rich_console()
     console.print(table)
     for u in found.unmatched:
         console.print(f"unmatched: {u.mentee} ({u.reason})")

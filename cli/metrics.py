@@ -5,14 +5,11 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
-from cli.output import parse_day, to_csv, to_json
+from cli.output import parse_day, rich_console, rich_table, to_csv, to_json
 from graph.vocabulary import Wave
 
 app = typer.Typer(help="Measure the network: is it less siloed, is it growing?")
-console = Console()
 
 
 class Format(StrEnum):
@@ -43,12 +40,12 @@ def _fmt(value: object) -> str:
 
 
 def _print_table(title: str, rows: dict[str, Any]) -> None:
-    table = Table(title=title)
+    table = rich_table(title=title)
     table.add_column("metric")
     table.add_column("value", justify="right")
     for name, value in rows.items():
         table.add_row(name, _fmt(value))
-    console.print(table)
+    rich_console().print(table)
 
 
 def _suite_csv(suite: dict[str, Any]) -> str:
@@ -96,12 +93,12 @@ def metrics(
         typer.echo(_suite_csv(suite), nl=False)
     else:
         _print_table(f"network ({suite['meta'].get('as_of')})", suite["network"])
-        table = Table(title="sectors")
+        table = rich_table(title="sectors")
         for column in ("sector", "size", "internal", "external", "ei"):
             table.add_column(column)
         for name, m in suite["sectors"].items():
             table.add_row(name, *(_fmt(m[k]) for k in ("size", "internal", "external", "ei")))
-        console.print(table)
+        rich_console().print(table)
 
 
 def _check_snapshot_options(as_of: str | None, cohort: str | None, wave: Wave | None) -> None:
@@ -197,12 +194,12 @@ def timeline_command(
         typer.echo(to_csv(columns, ([p[c] for c in columns] for p in points)), nl=False)  # type: ignore[literal-required]
         return
     shown = ["date", "people", "ties", "cross_org_share", "cross_sector_share", "ei_org"]
-    table = Table(title=f"timeline, every {every.value}")
+    table = rich_table(title=f"timeline, every {every.value}")
     for column in shown:
         table.add_column(column)
     for point in points:
         table.add_row(*(_fmt(point[c]) for c in shown))  # type: ignore[literal-required]
-    console.print(table)
+    rich_console().print(table)
 
 
 class ProgrammeEvery(StrEnum):
@@ -255,10 +252,11 @@ def programme_command(
         "date": "date", "scope": "who", "people": "people", "ties": "ties",
         "cross_org_share": "x-org", "ei_org_excess": "excess", "silo_index": "silo",
     }  # fmt: skip
-    table = Table(title=f"the programme, every {every.value} (--format csv: every column)")
+    table = rich_table(title=f"the programme, every {every.value} (--format csv: every column)")
     for header in shown.values():
         table.add_column(header, justify="left" if header == "who" else "right")
     for point in view.points:
         table.add_row(*(_fmt(getattr(point, c)) for c in shown))
+    console = rich_console()
     console.print(table)
     console.print(view.snapshot)

@@ -12,8 +12,38 @@ from typing import TYPE_CHECKING, Any
 from graph.errors import AlumniGraphError, Invalid, NotFound, Problem
 
 if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
+
     from graph.store import GraphStore
     from services.consent import Viewer
+
+
+def rich_console(*, stderr: bool = False, **options: Any) -> "Console":
+    """A rich console, made when a command prints: importing rich costs about 35 ms of
+    every start, and ``status`` prints without it."""
+    from rich.console import Console
+
+    return Console(stderr=stderr, **options)
+
+
+def aligned(rows: Sequence[tuple[str, str]]) -> list[str]:
+    """Two columns as plain lines, the first left-aligned and the second right-aligned
+    (a short listing printed without rich).
+
+    >>> aligned([("kind", "count"), ("person", "12")])
+    ['kind    count', 'person     12']
+    """
+    left = max((len(a) for a, _ in rows), default=0)
+    right = max((len(b) for _, b in rows), default=0)
+    return [f"{a:<{left}}  {b:>{right}}" for a, b in rows]
+
+
+def rich_table(**options: Any) -> "Table":
+    """A rich table (rich imported when a command prints one, as ``rich_console``)."""
+    from rich.table import Table
+
+    return Table(**options)
 
 
 def console_team(key_id: str = "cli") -> "Viewer":

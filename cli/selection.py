@@ -7,18 +7,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from cli.metrics import Format, FormatOption
-from cli.output import to_csv, to_json
+from cli.output import rich_console, rich_table, to_csv, to_json
 from graph.vocabulary import KeyRole
 
 if TYPE_CHECKING:
     from services.schemas_decisions import SelectionOut
 
 app = typer.Typer(help="Cohorts that reach further: plan a selection among applicants.")
-console = Console()
 
 StoreOption = Annotated[str | None, typer.Option("--store", help="Store URL")]
 QuotaOption = Annotated[list[str] | None, typer.Option(help="SECTOR=K, repeatable")]
@@ -35,9 +32,10 @@ def _csv(plan: "SelectionOut") -> str:
 
 
 def _table(plan: "SelectionOut") -> None:
+    console = rich_console()
     for u in plan.quotas_unmet:
         console.print(f"[red]quota not met:[/red] {u.quota}: short by {u.short_by} ({u.reason})")
-    compare = Table(title="This selection beside the top by score")
+    compare = rich_table(title="This selection beside the top by score")
     for column in ("", "this selection", "top by score"):
         compare.add_column(column)
     by = plan.by_score
@@ -49,7 +47,7 @@ def _table(plan: "SelectionOut") -> None:
     compare.add_row("areas", str(len(plan.areas)), str(len(by.areas)))
     console.print(compare)
     # the applicant's email whole (a later file names them by it); what they add wraps
-    chosen = Table(title=f"Selected ({len(plan.selected)})")
+    chosen = rich_table(title=f"Selected ({len(plan.selected)})")
     chosen.add_column("applicant", no_wrap=True)
     chosen.add_column("value", justify="right", no_wrap=True)
     chosen.add_column("merit", justify="right", no_wrap=True)
@@ -58,7 +56,7 @@ def _table(plan: "SelectionOut") -> None:
         chosen.add_row(s.email, f"{s.value:.3f}", f"{s.merit:.2f}", "; ".join(s.adds))
     console.print(chosen)
     if plan.left_out:
-        left = Table(title="Left out, in order of what one extra place would add")
+        left = rich_table(title="Left out, in order of what one extra place would add")
         left.add_column("applicant", no_wrap=True)
         left.add_column("would add", justify="right", no_wrap=True)
         for g in plan.left_out:

@@ -105,6 +105,28 @@ def test_status_on_sqlite_imports_no_heavy_module_nor_the_settings(tmp_path: Pat
     assert answer["loaded"] == []
 
 
+PRINTING = ("rich",)
+"""rich (about 35 ms): ``status`` prints its counts as plain lines."""
+
+
+def test_status_of_an_existing_sqlite_store_imports_neither_the_models_nor_rich(
+    tmp_path: Path,
+) -> None:
+    store = f"sqlite:///{tmp_path / 'graph.db'}"
+    first = _run("status", "--store", store, watched=MODELS)
+    assert first["loaded"] == list(MODELS)  # the probe can fail: a new file is created
+    answer = _run("status", "--store", store, watched=HEAVY + SETTINGS + MODELS + PRINTING)
+    assert answer["exit"] == 0, answer["output"]
+    lines = str(answer["output"]).splitlines()
+    assert lines[:3] == [
+        f"alumni-graph status: {store}",
+        "kind            count",
+        "area                0",
+    ]
+    assert "ambition            7" in lines
+    assert answer["loaded"] == []
+
+
 def test_probe_sees_a_heavy_import_when_a_command_needs_one(tmp_path: Path) -> None:
     """The probe can fail: ``metrics`` on a store really loads networkx."""
     answer = _run("metrics", "--as-of", "2020-01-01", "--store", f"sqlite:///{tmp_path / 'g.db'}")
