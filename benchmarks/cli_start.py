@@ -2,11 +2,14 @@
 
 ::
 
-    python -m benchmarks.cli_start [--repeats 15]
+    python -m benchmarks.cli_start [--repeats 15] [--results DIR]
 
 Each round runs the three commands once, in turn, so machine load falls on all
 of them alike; the figures are medians over the rounds and the ratio of each
 command's median to the bare interpreter's.
+
+The figures go to ``benchmarks/results/<timestamp>-cli-start.json`` with the machine and
+commit they were measured on.
 
 Two runs: as this process's environment has it, and with bytecode cached. This
 machine sets ``PYTHONDONTWRITEBYTECODE=1``, so there every start compiles the
@@ -25,9 +28,10 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
-from benchmarks.common import Json, loadavg
+from benchmarks.common import Json, loadavg, machine, write_json
 
 CLI = [str(Path(sys.executable).with_name("alumni-graph"))]
 """The console script users run, from the same environment as this interpreter."""
@@ -75,15 +79,22 @@ def run_cli_start(repeats: int = 15, *, bytecode_cached: bool = False) -> Json:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=15)
-    repeats = parser.parse_args().repeats
+    parser.add_argument("--results", type=Path, default=Path(__file__).parent / "results")
+    args = parser.parse_args()
+    started = datetime.now(UTC)
+    runs: list[Json] = []
     for cached in (False, True):
-        result = run_cli_start(repeats, bytecode_cached=cached)
+        result = run_cli_start(args.repeats, bytecode_cached=cached)
+        runs.append(result)
         print("bytecode cached:" if cached else "as this environment starts Python:")
         for name, seconds in result["median_s"].items():
             ratio = result["ratio_to_bare_python"][name]
             print(f"  {name:<22} {seconds * 1000:7.1f} ms  ({ratio}x)")
         load = f"{result['loadavg_before']} / {result['loadavg_after']}"
         print(f"  load average before/after: {load}")
+    path = args.results / f"{started.strftime('%Y%m%dT%H%M%SZ')}-cli-start.json"
+    write_json(path, {"started": started.isoformat(), "machine": machine(), "runs": runs})
+    print(f"results: {path}")
 
 
 if __name__ == "__main__":
