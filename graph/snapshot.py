@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from itertools import islice
 from typing import TYPE_CHECKING
 
 from graph.model import TieKind
@@ -66,6 +67,7 @@ def build_snapshot(rows: SnapshotRows) -> nx.Graph:
     was left), their kind tuples shared (:data:`_KIND_TUPLES`).
     """
     import networkx as nx  # here, not at the top: a store that builds no snapshot never pays for it
+    import numpy as np
 
     people = set(rows.people)
     spells: dict[str, list[tuple[str, date]]] = {}
@@ -103,17 +105,29 @@ def build_snapshot(rows: SnapshotRows) -> nx.Graph:
             more_kinds.setdefault(key, {held_kind}).add(kind)
     shared = _KIND_TUPLES
     single = {kind: shared.setdefault(kind, (kind,)) for kind in set(first_kind.values())}
-    around = [adjacency[person_id] for person_id in names]
-    for key in sorted(first_kind):
-        i, j = divmod(key, n)
+    keys = np.fromiter(first_kind, dtype=np.int64, count=len(first_kind))
+    keys.sort()
+    data: list[dict[str, tuple[str, ...]]] = []
+    for key in keys.tolist():
         several = more_kinds.get(key) if more_kinds else None
         if several is None:
             kinds = single[first_kind[key]]
         else:
             found = frozenset(several)
             kinds = shared.get(found) or shared.setdefault(found, tuple(sorted(several)))
-        data = {"kinds": kinds}
-        around[i][names[j]] = data
-        around[j][names[i]] = data
+        data.append({"kinds": kinds})
+    # Each node's neighbours in id order (the order add_edges_from gives, ties added in
+    # the order of their ends), each tie's one data dict seen from both ends: sorted by
+    # numpy and poured into each node's dict at once (one dict insert per end was two
+    # thirds of the build at 10,000 people).
+    smaller, larger = np.divmod(keys, n)
+    ends = np.concatenate((smaller, larger))
+    others = np.concatenate((larger, smaller))
+    order = np.lexsort((others, ends))
+    edge_of = np.concatenate((np.arange(len(keys)), np.arange(len(keys))))[order].tolist()
+    pairs = zip([names[i] for i in others[order].tolist()], [data[e] for e in edge_of], strict=True)
+    for person_id, degree in zip(names, np.bincount(ends, minlength=n).tolist(), strict=True):
+        if degree:
+            adjacency[person_id] = dict(islice(pairs, degree))
     nx._clear_cache(graph)
     return graph
