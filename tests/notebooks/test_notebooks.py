@@ -18,8 +18,13 @@ pytestmark = pytest.mark.slow  # a kernel and the demo per notebook: 15-20 s eac
 
 
 @pytest.mark.parametrize("name", ["network_growth", "handover"])
-def test_notebook_runs_top_to_bottom(name: str, tmp_path: Path) -> None:
+def test_notebook_runs_top_to_bottom(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     notebook = nbformat.read(NOTEBOOKS / f"{name}.ipynb", as_version=4)
+    scratch = tmp_path / "tmp"  # the kernel's temporary folder (it inherits TMPDIR)
+    scratch.mkdir()
+    monkeypatch.setenv("TMPDIR", str(scratch))
     client = NotebookClient(
         notebook,
         timeout=300,
@@ -34,3 +39,4 @@ def test_notebook_runs_top_to_bottom(name: str, tmp_path: Path) -> None:
     assert not [o for o in outputs if o.output_type == "error"]
     figures = [o for o in outputs if "image/svg+xml" in o.get("data", {})]
     assert len(figures) == FIGURES[name]  # every figure drawn
+    assert [p.name for p in scratch.iterdir()] == []  # the demo's copy removed, not kept
