@@ -14,6 +14,7 @@ from visualisations.maps.html import network_options, render, template_environme
 from visualisations.maps.positions import GROUPED_LAYOUT, layout
 from visualisations.maps.style import (
     LARGE_MAP,
+    MANY_NODES,
     MANY_TIES,
     MAX_SIZE,
     MIN_SIZE,
@@ -35,6 +36,7 @@ from visualisations.palette import SECTOR_COLOURS, UNKNOWN_COLOUR, sector_colour
 __all__ = [
     "GROUPED_LAYOUT",
     "LARGE_MAP",
+    "MANY_NODES",
     "MANY_TIES",
     "MAX_SIZE",
     "MIN_SIZE",

@@ -5,6 +5,7 @@ positions given (no physics), and a content security policy that forbids every f
 from __future__ import annotations
 
 import json
+import math
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from visualisations.maps.cache import collector_paused
-from visualisations.maps.style import LARGE_MAP, MANY_TIES, NetworkMap, Panel
+from visualisations.maps.style import LARGE_MAP, MANY_NODES, MANY_TIES, NetworkMap, Panel
 
 _TEMPLATES = Path(__file__).parent.parent / "templates"
 
@@ -90,6 +91,63 @@ def _canvas_edges(panel: Panel) -> tuple[list[list[int]], list[dict[str, Any]]]:
     return ends, styles
 
 
+def vis_border(colour: str) -> str:
+    """The border vis-network draws around a node given one colour (vis-util's
+    ``parseColor``): in HSV, saturation times 1.25 (at most 1) and value times 0.8, each
+    channel then floored; a colour that is not ``#rrggbb`` is its own border.
+
+    >>> vis_border("#0072B2"), vis_border("#BBBBBB"), vis_border("red")
+    ('#005b8e', '#959595', 'red')
+    """
+    if len(colour) != 7 or not colour.startswith("#"):
+        return colour
+    try:
+        r, g, b = (int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
+    except ValueError:
+        return colour
+    low, high = min(r, g, b), max(r, g, b)
+    if low == high:
+        h, s, v = 0.0, 0.0, low
+    else:  # vis-util's RGBToHSV, step by step, so the floors below land where vis's do
+        side = 3 if r == low else 1 if b == low else 5
+        step = (g - b) if r == low else (r - g) if b == low else (b - r)
+        h, s, v = 60 * (side - step / (high - low)) / 360, (high - low) / high, high
+    s, v = min(1.0, 1.25 * s), 0.8 * v
+    sector = math.floor(6 * h)
+    f = 6 * h - sector
+    p, q, t = v * (1 - s), v * (1 - f * s), v * (1 - (1 - f) * s)
+    rgb = [(v, t, p), (q, v, p), (p, v, t), (p, q, v), (t, p, v), (v, p, q)][sector % 6]
+    return "#" + "".join(f"{math.floor(255 * c):02x}" for c in rgb)
+
+
+def _canvas_nodes(panel: Panel) -> tuple[list[list[Any]], list[dict[str, Any]]]:
+    """The nodes the page draws itself: each as ``[x, y, size, style, title]`` (and its
+    label last, when it has one), the style an index into the styles, listed in the
+    order nodes first use them; an ego has a style of its own (its 4 px black border)."""
+    style_of: dict[tuple[str, str, bool], int] = {}
+    styles: list[dict[str, Any]] = []
+    nodes: list[list[Any]] = []
+    for n in panel.nodes:
+        key = (n.colour, n.shape, n.ego)
+        at = style_of.get(key)
+        if at is None:
+            at = style_of[key] = len(styles)
+            styles.append(
+                {
+                    "color": n.colour,
+                    "border": "#000000" if n.ego else vis_border(n.colour),
+                    "borderWidth": 4 if n.ego else 1,
+                    "shape": n.shape,
+                    "ego": n.ego,
+                }
+            )
+        node: list[Any] = [n.x, n.y, n.size, at, n.title]
+        if n.label:
+            node.append(n.label)
+        nodes.append(node)
+    return nodes, styles
+
+
 def network_options(large: bool, many_ties: bool = False) -> dict[str, Any]:
     """vis-network options: positions are given, so no physics and no layout work;
     with many ties (drawn by the page, not by vis-network) nodes stay where they are."""
@@ -128,14 +186,24 @@ def to_html(network: NetworkMap) -> str:
 
 def _panel(i: int, panel: Panel) -> dict[str, str]:
     """One panel's title, note and vis-network data, the data as one JSON text that is
-    safe inside ``<script>`` (``<``, ``>`` and ``&`` escaped)."""
+    safe inside ``<script>`` (``<``, ``>`` and ``&`` escaped).
+
+    Above :data:`MANY_NODES` nodes the page draws nodes and ties itself (``canvasNodes``:
+    the ties index into the nodes, so they are the page's too, however few); above
+    :data:`MANY_TIES` ties it draws the ties only (``canvasEdges``)."""
     large = len(panel.nodes) > LARGE_MAP
-    many = len(panel.edges) > MANY_TIES
-    data: dict[str, Any] = {"nodes": _vis_nodes(panel)}
+    canvas_nodes = len(panel.nodes) > MANY_NODES
+    many = canvas_nodes or len(panel.edges) > MANY_TIES
+    data: dict[str, Any] = {}
+    if canvas_nodes:
+        data["nodes"], data["nodeStyles"] = _canvas_nodes(panel)
+    else:
+        data["nodes"] = _vis_nodes(panel)
     if many:
         data["edges"], data["edgeStyles"] = _canvas_edges(panel)
     else:
         data["edges"] = _vis_edges(panel)
+    data["canvasNodes"] = canvas_nodes
     data["canvasEdges"] = many
     data["options"] = network_options(large, many)
     return {
