@@ -172,7 +172,9 @@ def to_html(network: NetworkMap) -> str:
 
     When every panel has drawn, the page sets ``data-drawn="yes"`` on its
     ``<html>`` element and ``window.alumniMap.drawnAt`` (ms since navigation
-    started); ``window.alumniMap.networks`` holds the vis-network objects.
+    started); ``window.alumniMap.networks`` holds the vis-network objects and
+    ``window.alumniMap.nodesDrawn`` each panel's count of nodes drawn (vis-network's,
+    or the page's own when it draws them: above :data:`MANY_NODES`).
     """
     script, style = _vis_assets()
     with collector_paused():
