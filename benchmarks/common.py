@@ -235,7 +235,7 @@ def machine() -> Json:
             versions[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
             versions[name] = None
-    status = _git("status", "--porcelain")
+    status = _git("status", "--porcelain", "--untracked-files=no")  # results are untracked
     return {
         "nproc": os.cpu_count(),
         "cpu": _cpu_model(),

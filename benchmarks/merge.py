@@ -13,14 +13,28 @@ from pathlib import Path
 
 from benchmarks.common import Json
 
-__all__ = ["as_run", "is_run", "load_results", "merge_runs"]
+__all__ = ["as_run", "cli_start_runs", "is_run", "load_results", "merge_runs"]
 
 
 def is_run(path: Path) -> bool:
     """A run's file: ``<timestamp>.json`` or a ``benchmarks.loaded`` one
-    (``<timestamp>-loaded-<store>.json``), not ``latest``, not a ``--quick`` smoke run."""
+    (``<timestamp>-loaded-<store>.json``), not ``latest``, not a ``--quick`` smoke run,
+    not ``benchmarks.cli_start``'s (``<timestamp>-cli-start.json``: :func:`cli_start_runs`)."""
     stem = path.stem
-    return path.suffix == ".json" and stem[:1].isdigit() and not stem.endswith("quick")
+    return (
+        path.suffix == ".json"
+        and stem[:1].isdigit()
+        and not stem.endswith(("quick", CLI_START_SUFFIX))
+    )
+
+
+CLI_START_SUFFIX = "-cli-start"
+
+
+def cli_start_runs(folder: Path) -> list[Json]:
+    """``benchmarks.cli_start``'s results in ``folder``, oldest first."""
+    files = sorted(folder.glob(f"*{CLI_START_SUFFIX}.json"))
+    return [dict(json.loads(p.read_text())) for p in files]
 
 
 def as_run(found: Json) -> Json:

@@ -19,10 +19,11 @@ memory), ``report_suite`` (analytics), ``merge`` (reading and merging runs) and
 from __future__ import annotations
 
 import argparse
+from collections.abc import Sequence
 from pathlib import Path
 
 from benchmarks.common import Json
-from benchmarks.merge import load_results, merge_runs
+from benchmarks.merge import cli_start_runs, load_results, merge_runs
 from benchmarks.report_format import md_table, num, peak_mib, run_of, secs, stores_of, times
 from benchmarks.report_stores import (
     ingest_tables,
@@ -256,7 +257,50 @@ def _runs(results: Json) -> list[str]:
     )
 
 
-def render(results: Json, source: str = "benchmarks/results/latest.json") -> str:
+def cli_start_table(runs: list[Json]) -> list[str]:
+    """``benchmarks.cli_start``'s runs: each command's median start beside the bare
+    interpreter's in the same rounds (issue 15: ``--help`` and ``status`` under 0.4 s)."""
+    if not runs:
+        return []
+    lines = [
+        "## Command-line start",
+        "",
+        "`python -m benchmarks.cli_start` (`make bench`'s first step): the median wall time"
+        " of each command over alternating rounds, beside `python -c pass` in the same rounds"
+        " (issue 15: `--help` and `status` under 0.4 s). *as started here*: this machine's"
+        " `PYTHONDONTWRITEBYTECODE=1`, every start compiling the project's modules; *bytecode"
+        " cached*: as a user's install runs.",
+        "",
+    ]
+    rows = []
+    for run in runs:
+        machine = run["machine"]
+        commit = machine["git_commit"] + (" (+ changes)" if machine["git_dirty"] else "")
+        for mode in run["runs"]:
+            median = mode["median_s"]
+            ratio = mode["ratio_to_bare_python"]
+            rows.append(
+                [
+                    run["started"][:16],
+                    commit,
+                    "bytecode cached" if mode["bytecode_cached"] else "as started here",
+                    str(mode["repeats"]),
+                    *(
+                        f"{1000 * median[c]:.1f} ms ({ratio[c]}×)"
+                        for c in ("python -c pass", "alumni-graph --help", "alumni-graph status")
+                    ),
+                    f"{mode['loadavg_before'][0]} / {mode['loadavg_after'][0]}",
+                ]
+            )
+    header = ["started (UTC)", "commit", "mode", "rounds", "`python -c pass`", "`--help`"]
+    return lines + md_table([*header, "`status` (SQLite)", "load before / after"], rows)
+
+
+def render(
+    results: Json,
+    source: str = "benchmarks/results/latest.json",
+    cli_runs: Sequence[Json] = (),
+) -> str:
     lines = [
         "# Benchmarks",
         "",
@@ -280,6 +324,7 @@ def render(results: Json, source: str = "benchmarks/results/latest.json") -> str
     lines += latency_tables(results)
     lines += map_tables(results)
     lines += memory_tables(results)
+    lines += cli_start_table(list(cli_runs))
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -291,7 +336,7 @@ def write_report(results_path: Path = DEFAULT_RESULTS, target: Path = DEFAULT_TA
         source = results_path.name
     if results.get("runs"):
         source = f"{Path(source).parent.as_posix()}/*.json, merged"
-    target.write_text(render(results, source))
+    target.write_text(render(results, source, cli_start_runs(results_path.parent)))
     return target
 
 

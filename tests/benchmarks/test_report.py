@@ -118,3 +118,50 @@ def test_a_loaded_run_files_its_http_figures_under_its_size_and_store(tmp_path: 
     assert by_size[1000]["neo4j"]["http"]["v"] == "old"  # the full run's, kept
     assert by_size[1000]["sqlite"]["ingest"]["v"] == "old"
     assert by_size[100000]["neo4j"]["http"]["v"] == "sized"
+
+
+def _cli_start(started: str, status_s: float, bare_s: float) -> dict[str, object]:
+    mode = {
+        "repeats": 15,
+        "bytecode_cached": True,
+        "loadavg_before": [1.0, 1.0, 1.0],
+        "loadavg_after": [1.5, 1.0, 1.0],
+        "median_s": {
+            "python -c pass": bare_s,
+            "alumni-graph --help": 0.3,
+            "alumni-graph status": status_s,
+        },
+        "ratio_to_bare_python": {
+            "python -c pass": 1.0,
+            "alumni-graph --help": round(0.3 / bare_s, 2),
+            "alumni-graph status": round(status_s / bare_s, 2),
+        },
+    }
+    return {
+        "started": started,
+        "machine": {"git_commit": "abc1234", "git_dirty": False},
+        "runs": [mode],
+    }
+
+
+def test_cli_start_runs_are_reported_apart_from_the_merged_runs(tmp_path: Path) -> None:
+    from benchmarks.merge import cli_start_runs, is_run
+    from benchmarks.report import cli_start_table
+
+    (tmp_path / "20260101T090000Z.json").write_text(json.dumps(FULL))
+    start = tmp_path / "20260102T090000Z-cli-start.json"
+    start.write_text(json.dumps(_cli_start("2026-01-02T09:00:00+00:00", 0.3125, 0.04)))
+    assert not is_run(start)
+    merged = load_results(tmp_path / "latest.json")  # the start file does not break it
+    assert [r["started_at"] for r in merged["runs"]] == [FULL["started_at"]]
+    table = cli_start_table(cli_start_runs(tmp_path))
+    row = next(line for line in table if line.startswith("| 2026-01-02T09:00"))
+    # 0.3125 s is 312.5 ms, 7.81 times the bare interpreter's 40.0 ms
+    assert row.split(" | ")[1:7] == [
+        "abc1234",
+        "bytecode cached",
+        "15",
+        "40.0 ms (1.0×)",
+        "300.0 ms (7.5×)",
+        "312.5 ms (7.81×)",
+    ]
