@@ -5,6 +5,8 @@ full (created, brought up to date, or refused in words)."""
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -127,3 +129,40 @@ def test_a_file_that_is_not_a_database_is_refused_in_words_and_left_as_it_was(
     with pytest.raises(StoreUnavailable, match="notes.db: file is not a database"):
         stores.record_counts(f"sqlite:///{path}")
     assert path.read_bytes() == before
+
+
+_HOLDING_A_WRITE = """
+import sqlite3, sys
+conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+conn.execute("BEGIN IMMEDIATE")
+conn.execute("INSERT INTO area (key, data) VALUES ('half-written', '{}')")
+print("holding", flush=True)
+sys.stdin.readline()
+conn.execute("COMMIT")
+"""
+
+
+def test_counts_read_beside_another_process_writing_see_only_what_it_committed(
+    loaded: str,
+) -> None:
+    """A load under way in another process (its write transaction open, not committed)
+    neither blocks the count nor shows in it: the store's write-ahead log gives the
+    reader the last commit."""
+    path = loaded.removeprefix("sqlite:///")
+    before = counts_of_existing(path)
+    assert before is not None
+    with subprocess.Popen(
+        [sys.executable, "-c", _HOLDING_A_WRITE, path],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    ) as writer:
+        assert writer.stdin is not None and writer.stdout is not None
+        assert writer.stdout.readline() == "holding\n"
+        during = counts_of_existing(path)
+        writer.stdin.write("\n")
+        writer.stdin.flush()
+        assert writer.wait(timeout=30) == 0
+    assert during == before
+    after = counts_of_existing(path)
+    assert after is not None and after["area"] == before["area"] + 1
