@@ -12,6 +12,7 @@ import os
 import shutil
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Page
@@ -47,6 +48,15 @@ def _team_page(page: Page, store: SqliteStore) -> None:
     page.set_extra_http_headers({"Authorization": f"Bearer {key}"})
 
 
+def _demo_map(page: Page, base: str, store: SqliteStore, query: str) -> dict[str, Any]:
+    """The programme team's map of the demo at ``query``, once drawn: its one panel's data."""
+    _team_page(page, store)
+    page.goto(f"{base}/visualisations/network.html?{query}")
+    page.wait_for_function(DRAWN, timeout=60_000)
+    (data,) = map_data(page.content())
+    return data
+
+
 def test_demo_map_opens_in_chromium_with_every_node_drawn(
     demo_store: SqliteStore, serve, page: Page, page_errors: list[str], screenshot
 ) -> None:  # type: ignore[no-untyped-def]
@@ -74,11 +84,7 @@ def test_map_with_many_ties_draws_them_in_one_layer(
 ) -> None:  # type: ignore[no-untyped-def]
     # The demo's ~2,400 ties count as "many" here, as a 10,000-person programme's do.
     monkeypatch.setattr(maps_html, "MANY_TIES", 100)
-    base = serve(demo_store)
-    _team_page(page, demo_store)
-    page.goto(f"{base}/visualisations/network.html?as_of=2022-12-31")
-    page.wait_for_function(DRAWN, timeout=60_000)
-    (data,) = map_data(page.content())
+    data = _demo_map(page, serve(demo_store), demo_store, "as_of=2022-12-31")
     assert data["canvasEdges"] is True and data["options"]["interaction"]["dragNodes"] is False
     assert page.evaluate(NODES_DRAWN) == [len(data["nodes"])]
     assert page.evaluate("window.alumniMap.networks[0].body.edgeIndices.length") == 0
@@ -123,11 +129,7 @@ def test_map_with_many_nodes_draws_them_itself_with_their_tooltips(
 ) -> None:  # type: ignore[no-untyped-def]
     # The demo's few hundred people count as "many" here, as a 10,000-person programme's do.
     monkeypatch.setattr(maps_html, "MANY_NODES", 100)
-    base = serve(demo_store)
-    _team_page(page, demo_store)
-    page.goto(f"{base}/visualisations/network.html?as_of=2022-12-31")
-    page.wait_for_function(DRAWN, timeout=60_000)
-    (data,) = map_data(page.content())
+    data = _demo_map(page, serve(demo_store), demo_store, "as_of=2022-12-31")
     assert data["canvasNodes"] is True and data["canvasEdges"] is True
     nodes = data["nodes"]
     assert page.evaluate(NODES_DRAWN) == [len(nodes)]
@@ -184,11 +186,7 @@ def test_ego_map_with_many_nodes_draws_the_ego_with_its_black_border(
     monkeypatch.setattr(maps_html, "MANY_NODES", 10)
     snapshot = demo_store.snapshot(date(2022, 12, 31))
     person = str(max(snapshot.nodes, key=lambda v: (snapshot.degree(v), str(v))))
-    base = serve(demo_store)
-    _team_page(page, demo_store)
-    page.goto(f"{base}/visualisations/network.html?person={person}")
-    page.wait_for_function(DRAWN, timeout=60_000)
-    (data,) = map_data(page.content())
+    data = _demo_map(page, serve(demo_store), demo_store, f"person={person}")
     assert data["canvasNodes"] is True
     (ego,) = [n for n in data["nodes"] if data["nodeStyles"][n[3]]["ego"]]
     style = data["nodeStyles"][ego[3]]

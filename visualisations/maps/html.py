@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable, Hashable, Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
@@ -16,6 +17,7 @@ from visualisations.maps.cache import collector_paused
 from visualisations.maps.style import LARGE_MAP, MANY_NODES, MANY_TIES, NetworkMap, Panel
 
 _TEMPLATES = Path(__file__).parent.parent / "templates"
+T = TypeVar("T")
 
 
 @lru_cache(maxsize=1)
@@ -73,21 +75,36 @@ def _vis_edges(panel: Panel) -> list[dict[str, Any]]:
     return edges
 
 
-def _canvas_edges(panel: Panel) -> tuple[list[list[int]], list[dict[str, Any]]]:
-    """The ties the page draws itself (no tooltips there, so no titles shipped): each as
-    ``[from, to, style]``, indices into the panel's nodes and the styles, which are listed
-    in the order ties first use them (the order the page draws its layers in)."""
-    index = {n.id: i for i, n in enumerate(panel.nodes)}
-    style_of: dict[tuple[str, float, tuple[int, ...]], int] = {}
+def _styled(
+    items: Sequence[T], look: Callable[[T], Hashable], style: Callable[[T], dict[str, Any]]
+) -> tuple[list[int], list[dict[str, Any]]]:
+    """Each item's index into the styles, which are listed in the order items first use
+    them (the order the page draws its layers in); items that look alike share one."""
+    style_of: dict[Hashable, int] = {}
     styles: list[dict[str, Any]] = []
-    ends: list[list[int]] = []
-    for e in panel.edges:
-        key = (e.colour, e.width, e.dashes)
+    chosen: list[int] = []
+    for item in items:
+        key = look(item)
         at = style_of.get(key)
         if at is None:
             at = style_of[key] = len(styles)
-            styles.append({"color": e.colour, "width": e.width, "dashes": list(e.dashes)})
-        ends.append([index[e.source], index[e.target], at])
+            styles.append(style(item))
+        chosen.append(at)
+    return chosen, styles
+
+
+def _canvas_edges(panel: Panel) -> tuple[list[list[int]], list[dict[str, Any]]]:
+    """The ties the page draws itself (no tooltips there, so no titles shipped): each as
+    ``[from, to, style]``, indices into the panel's nodes and the styles."""
+    index = {n.id: i for i, n in enumerate(panel.nodes)}
+    chosen, styles = _styled(
+        panel.edges,
+        lambda e: (e.colour, e.width, e.dashes),
+        lambda e: {"color": e.colour, "width": e.width, "dashes": list(e.dashes)},
+    )
+    ends = [
+        [index[e.source], index[e.target], at] for e, at in zip(panel.edges, chosen, strict=True)
+    ]
     return ends, styles
 
 
@@ -122,30 +139,23 @@ def vis_border(colour: str) -> str:
 
 def _canvas_nodes(panel: Panel) -> tuple[list[list[Any]], list[dict[str, Any]]]:
     """The nodes the page draws itself: each as ``[x, y, size, style, title]`` (and its
-    label last, when it has one), the style an index into the styles, listed in the
-    order nodes first use them; an ego has a style of its own (its 4 px black border)."""
-    style_of: dict[tuple[str, str, bool], int] = {}
-    styles: list[dict[str, Any]] = []
-    nodes: list[list[Any]] = []
-    for n in panel.nodes:
-        key = (n.colour, n.shape, n.ego)
-        at = style_of.get(key)
-        if at is None:
-            at = style_of[key] = len(styles)
-            styles.append(
-                {
-                    "color": n.colour,
-                    "border": "#000000" if n.ego else vis_border(n.colour),
-                    "borderWidth": 4 if n.ego else 1,
-                    "shape": n.shape,
-                    "ego": n.ego,
-                }
-            )
-        node: list[Any] = [n.x, n.y, n.size, at, n.title]
-        if n.label:
-            node.append(n.label)
-        nodes.append(node)
-    return nodes, styles
+    label last, when it has one), the style an index into the styles; an ego has a style
+    of its own (its 4 px black border)."""
+    chosen, styles = _styled(
+        panel.nodes,
+        lambda n: (n.colour, n.shape, n.ego),
+        lambda n: {
+            "color": n.colour,
+            "border": "#000000" if n.ego else vis_border(n.colour),
+            "borderWidth": 4 if n.ego else 1,
+            "shape": n.shape,
+            "ego": n.ego,
+        },
+    )
+    return [
+        [n.x, n.y, n.size, at, n.title, *([n.label] if n.label else [])]
+        for n, at in zip(panel.nodes, chosen, strict=True)
+    ], styles
 
 
 def network_options(large: bool, many_ties: bool = False) -> dict[str, Any]:
