@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from api import problems
 from api.auth import FailedAuthLimiter
 from api.clients import ForwardedFor
+from api.deps import warm_network_in_background
 from api.limits import BodyLimit
 from api.pages import dashboard, site, survey_waves, upload
 from api.pages import decisions as decision_pages
@@ -83,6 +84,8 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         own = None if store is not None else open_store(store_url)
         app.state.store = store or own
+        if settings.warm_on_start:
+            warm_network_in_background(app.state)
         try:
             yield
         finally:

@@ -3,8 +3,9 @@ and the settings the app was created with."""
 
 from __future__ import annotations
 
+import logging
 import threading
-from typing import Annotated, cast
+from typing import Annotated, Any, cast
 
 from fastapi import Depends, Query, Request
 
@@ -27,7 +28,11 @@ _NETWORK_LOCK = threading.Lock()
 def get_network(request: Request) -> AdjacencyCache:
     """The warm-tie network of this process's store, made on first use and re-read
     whenever the store's version says something was written."""
-    state = request.app.state
+    return network_of(request.app.state)
+
+
+def network_of(state: Any) -> AdjacencyCache:
+    """:func:`get_network` of an app's state (``warm_on_start`` reads it at start)."""
     with _NETWORK_LOCK:
         cache = getattr(state, "warm_network", None)
         if cache is None or cache.store is not state.store:
@@ -36,6 +41,26 @@ def get_network(request: Request) -> AdjacencyCache:
 
 
 NetworkDep = Annotated[AdjacencyCache, Depends(get_network)]
+
+_log = logging.getLogger("alumni_graph.api")
+
+
+def warm_network_in_background(state: Any) -> threading.Thread:
+    """Read the warm-tie network now, in a daemon thread (kept as ``state.warming``), so
+    that the first introduction path asked for does not wait for it; a path asked for
+    meanwhile waits for this same read. A failure is logged by its kind alone (no record,
+    no person), and the first path reads the network as it would have."""
+
+    def warm() -> None:
+        try:
+            network_of(state).current()
+        except Exception as error:  # e.g. the store closed at shutdown, or unreachable
+            _log.warning("reading the warm network at start failed: %s", type(error).__name__)
+
+    thread = threading.Thread(target=warm, name="warm-network", daemon=True)
+    state.warming = thread
+    thread.start()
+    return thread
 
 
 def get_answers(request: Request) -> VersionedMemo:

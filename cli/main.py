@@ -108,7 +108,9 @@ def serve(
     Every worker opens the store itself (sessions and checked uploads are shared
     through the store and the staging folder). The access log names routes, not
     paths: no query strings, no person ids. Forwarded headers are read by the app,
-    from ALUMNI_GRAPH_TRUSTED_PROXIES only, never by uvicorn.
+    from ALUMNI_GRAPH_TRUSTED_PROXIES only, never by uvicorn. Each worker reads the warm
+    network introduction paths search as it starts (ALUMNI_GRAPH_WARM_ON_START=false:
+    at the first path asked for instead).
     """
     import uvicorn
 
@@ -117,7 +119,9 @@ def serve(
 
     if store:
         os.environ["ALUMNI_GRAPH_STORE"] = store  # for each worker's create_app()
-        get_settings.cache_clear()
+    # Each worker reads the warm network as it starts, not at its first path asked for.
+    os.environ.setdefault("ALUMNI_GRAPH_WARM_ON_START", "true")
+    get_settings.cache_clear()
     uvicorn.run(
         "api.app:create_app",
         factory=True,

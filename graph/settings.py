@@ -61,6 +61,10 @@ class Settings(BaseSettings):
     """Room for the checked uploads of one key."""
     staged_upload_ttl_seconds: float = Field(default=3600, gt=0)
     """A checked upload not loaded within this time is deleted."""
+    warm_on_start: bool = False
+    """Read the warm-tie network (what introduction paths search) when the app starts,
+    in the background, instead of at the first path asked for: 12-15 s at 100,000
+    people. ``alumni-graph serve`` turns it on unless the variable says otherwise."""
 
     @field_validator("trusted_proxies", mode="before")
     @classmethod

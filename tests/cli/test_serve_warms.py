@@ -1,0 +1,50 @@
+"""``alumni-graph serve`` has each worker read the warm network as it starts (the
+setting ``warm_on_start``), unless the environment says otherwise."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+from typer.testing import CliRunner
+
+from cli.main import app
+from graph.settings import get_settings
+
+
+@pytest.fixture
+def served(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, object]]:
+    """What the workers would be started with: uvicorn is not run, the settings each
+    worker's ``create_app`` would read are recorded (and the environment restored)."""
+    seen: dict[str, object] = {}
+
+    def run(*_: object, **options: object) -> None:
+        seen["factory"] = options.get("factory")
+        seen["warm_on_start"] = get_settings().warm_on_start
+
+    monkeypatch.setattr(uvicorn, "run", run)
+    for name in ("ALUMNI_GRAPH_STORE", "ALUMNI_GRAPH_WARM_ON_START"):
+        monkeypatch.delenv(name, raising=False)
+    get_settings.cache_clear()
+    yield seen
+    get_settings.cache_clear()
+
+
+def test_serve_has_its_workers_read_the_warm_network_at_start(
+    served: dict[str, object], tmp_path: Path
+) -> None:
+    assert get_settings().warm_on_start is False  # the setting's own default
+    result = CliRunner().invoke(app, ["serve", "--store", f"sqlite:///{tmp_path / 'g.db'}"])
+    assert result.exit_code == 0, result.output
+    assert served == {"factory": True, "warm_on_start": True}
+
+
+def test_serve_keeps_warm_on_start_off_when_the_environment_says_so(
+    served: dict[str, object], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ALUMNI_GRAPH_WARM_ON_START", "false")
+    result = CliRunner().invoke(app, ["serve", "--store", f"sqlite:///{tmp_path / 'g.db'}"])
+    assert result.exit_code == 0, result.output
+    assert served == {"factory": True, "warm_on_start": False}
