@@ -19,12 +19,14 @@ __all__ = ["as_run", "cli_start_runs", "is_run", "load_results", "merge_runs"]
 def is_run(path: Path) -> bool:
     """A run's file: ``<timestamp>.json`` or a ``benchmarks.loaded`` one
     (``<timestamp>-loaded-<store>.json``), not ``latest``, not a ``--quick`` smoke run,
-    not ``benchmarks.cli_start``'s (``<timestamp>-cli-start.json``: :func:`cli_start_runs`)."""
+    not ``benchmarks.cli_start``'s (``<timestamp>-cli-start.json``: :func:`cli_start_runs`)
+    nor ``benchmarks.first_path``'s (``<timestamp>-first-path-<store>.json``)."""
     stem = path.stem
     return (
         path.suffix == ".json"
         and stem[:1].isdigit()
         and not stem.endswith(("quick", CLI_START_SUFFIX))
+        and "-first-path-" not in stem
     )
 
 

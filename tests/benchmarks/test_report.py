@@ -152,6 +152,7 @@ def test_cli_start_runs_are_reported_apart_from_the_merged_runs(tmp_path: Path) 
     start = tmp_path / "20260102T090000Z-cli-start.json"
     start.write_text(json.dumps(_cli_start("2026-01-02T09:00:00+00:00", 0.3125, 0.04)))
     assert not is_run(start)
+    assert not is_run(tmp_path / "20260102T090000Z-first-path-neo4j.json")
     merged = load_results(tmp_path / "latest.json")  # the start file does not break it
     assert [r["started_at"] for r in merged["runs"]] == [FULL["started_at"]]
     table = cli_start_table(cli_start_runs(tmp_path))
