@@ -65,3 +65,15 @@ def test_a_failed_warm_read_is_logged_by_its_kind_alone(
         "reading the warm network at start failed: StoreUnavailable"
     ]
     assert state.warm_network.builds == 0  # the first path asked for reads it instead
+
+
+def test_a_path_asked_for_while_the_app_warms_waits_for_that_read_not_a_second(
+    sample: GraphStore, keys: Keys
+) -> None:
+    """Whichever comes first, the warm read or the path's, the network is read once."""
+    app = create_app(store=sample, settings=ApiSettings(warm_on_start=True))
+    with TestClient(app) as client:
+        assert _path(client, keys)[0] == ["ann", "cat", "dan"]  # asked for at once
+        app.state.warming.join(timeout=60)
+        network = app.state.warm_network
+        assert (network.builds, network.updates) == (1, 0)
