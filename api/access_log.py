@@ -92,4 +92,11 @@ def log_config() -> dict[str, Any]:
         "()": f"{__name__}.{RedactedAccessLog.__name__}"
     }
     config["loggers"]["uvicorn.access"]["filters"] = ["redact_access"]
+    # The service's own loggers (``alumni_graph.*``) beside uvicorn's, from INFO: without
+    # this their warnings reached stderr through Python's last-resort handler only.
+    config["loggers"]["alumni_graph"] = {
+        "handlers": ["default"],
+        "level": "INFO",
+        "propagate": False,
+    }
     return config

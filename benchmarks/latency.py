@@ -43,6 +43,7 @@ from pathlib import Path
 from typing import LiteralString
 from urllib.parse import quote, urlencode
 
+from api.deps import WARMED
 from benchmarks.common import Json, process_peak_mb, summary
 from benchmarks.generate import TOPICS
 from benchmarks.search_peers import compare_search
@@ -311,29 +312,57 @@ def fire(base: str, requests: list[tuple[str, str]], concurrency: int, budget_s:
     }
 
 
-def _serve(url: str, port: int, log: Path) -> subprocess.Popen[bytes]:
+def _serve(url: str, port: int, log: Path, workers: int = 1) -> subprocess.Popen[bytes]:
+    """``alumni-graph serve`` with ``workers`` processes, once it answers ``/health`` and
+    each worker has logged its warm read (``api.deps.WARMED``): a request timed during
+    that read would time the read."""
     command = Path(sys.executable).with_name("alumni-graph")
     args = [str(command)] if command.exists() else [sys.executable, "-m", "cli.main"]
     with log.open("wb") as out:
         server = subprocess.Popen(
-            [*args, "serve", "--store", url, "--host", "127.0.0.1", "--port", str(port)],
+            [*args, "serve", "--store", url, "--host", "127.0.0.1", "--port", str(port)]
+            + ["--workers", str(workers)],
             stdout=out,
             stderr=subprocess.STDOUT,
             env=os.environ.copy(),
         )
-    deadline = time.monotonic() + 90
+    deadline = time.monotonic() + SERVER_START_S
+    answered = False
     while time.monotonic() < deadline:
         if server.poll() is not None:
             raise RuntimeError(f"the server exited ({server.returncode}); see {log}")
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            connection.request("GET", "/health")
-            if connection.getresponse().status == 200:
-                return server
-        except OSError:
-            time.sleep(0.3)
+        if not answered:
+            answered = _health(port)
+        if answered and _warmed(log) >= workers:
+            return server
+        time.sleep(0.3)
     server.terminate()
-    raise RuntimeError(f"the server did not answer /health within 90 s; see {log}")
+    raise RuntimeError(f"the server was not up and warm within {SERVER_START_S} s; see {log}")
+
+
+SERVER_START_S = 300
+"""How long a server may take to answer and read its warm network (each worker its own:
+about 15 s at 100,000 people on Neo4j, longer with two reading at once)."""
+
+
+def _health(port: int) -> bool:
+    try:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        connection.request("GET", "/health")
+        return connection.getresponse().status == 200
+    except OSError:
+        return False
+
+
+def _warmed(log: Path) -> int:
+    """How many workers have read their warm network (all of them when the environment
+    turns ``warm_on_start`` off: nothing to wait for)."""
+    if os.environ.get("ALUMNI_GRAPH_WARM_ON_START", "true").lower() in ("false", "0", "no"):
+        return sys.maxsize
+    text = log.read_text(errors="replace")
+    if "reading the warm network at start failed" in text:
+        raise RuntimeError(f"a worker could not read its warm network; see {log}")
+    return text.count(WARMED.split("%", 1)[0])
 
 
 def _stop(server: subprocess.Popen[bytes]) -> None:
@@ -345,6 +374,46 @@ def _stop(server: subprocess.Popen[bytes]) -> None:
         server.wait()
 
 
+def _over_http(
+    url: str,
+    workload: dict[str, list[Request]],
+    concurrency: list[int],
+    budget_s: float,
+    log_dir: Path,
+    workers: int,
+) -> Json:
+    """Every endpoint's requests over HTTP at each concurrency, from a second process, to
+    a server of ``workers`` processes started for them and stopped afterwards."""
+    figures: Json = {"workers": workers, "http": {}}
+    port = _free_port()
+    started = time.monotonic()
+    server = _serve(url, port, log_dir / f"server-{port}.log", workers)
+    figures["start_and_warm_s"] = round(time.monotonic() - started, 1)
+    try:
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=1, mp_context=context) as client:
+            for c in concurrency:
+                for name, items in workload.items():
+                    plain = [(path, key) for path, key, _ in items]
+                    answer = client.submit(fire, f"127.0.0.1:{port}", plain, c, budget_s)
+                    figures["http"].setdefault(name, {})[str(c)] = answer.result()
+        figures["server_peak_mb"] = _largest_peak_mb(server.pid)
+    finally:
+        _stop(server)
+    return figures
+
+
+def _largest_peak_mb(pid: int) -> float | None:
+    """The peak memory of the server's largest process: with several workers, the
+    workers are the supervisor's children, each its own peak."""
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        children = []
+    peaks = [p for p in map(process_peak_mb, [pid, *map(int, children)]) if p is not None]
+    return max(peaks, default=None)
+
+
 def run_http(
     url: str,
     requests: int,
@@ -353,11 +422,14 @@ def run_http(
     log_dir: str,
     seed: int = 5,
     extra_bundle: str | None = None,
+    workers: tuple[int, ...] = (1,),
 ) -> Json:
     """In-process, then HTTP, latencies of the three endpoints on the store at ``url``; on
     Neo4j, Cypher's shortest path beside the route on the same pairs; with
     ``extra_bundle``, the first introduction path after that cohort is written (the
-    store then holds it too, for the HTTP figures)."""
+    store then holds it too, for the HTTP figures). Over HTTP the server runs with each
+    number of ``workers`` in turn, the same requests fired at each: the first's figures
+    are ``http``, every one's ``http_by_workers``."""
     store = open_store(url)
     result: Json = {}
     try:
@@ -377,18 +449,11 @@ def run_http(
             )
     finally:
         store.close()
-    result.update({"facts": facts, "in_process": in_process, "http": {}})
-    port = _free_port()
-    server = _serve(url, port, Path(log_dir) / f"server-{port}.log")
-    try:
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=1, mp_context=context) as client:
-            for c in concurrency:
-                for name, items in workload.items():
-                    plain = [(path, key) for path, key, _ in items]
-                    figures = client.submit(fire, f"127.0.0.1:{port}", plain, c, budget_s).result()
-                    result["http"].setdefault(name, {})[str(c)] = figures
-        result["server_peak_mb"] = process_peak_mb(server.pid)
-    finally:
-        _stop(server)
+    result.update({"facts": facts, "in_process": in_process, "http_by_workers": {}})
+    for count in workers:
+        result["http_by_workers"][str(count)] = _over_http(
+            url, workload, concurrency, budget_s, Path(log_dir), count
+        )
+    first = result["http_by_workers"][str(workers[0])]
+    result["http"], result["server_peak_mb"] = first["http"], first["server_peak_mb"]
     return result

@@ -70,6 +70,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--concurrency", default="1,4")
     parser.add_argument("--budget", type=float, default=15.0)
+    parser.add_argument(
+        "--workers", default="1", help="server worker processes, each in turn, e.g. 1,2"
+    )
     parser.add_argument("--workdir", type=Path, default=HERE / "out" / "loaded")
     parser.add_argument("--results", type=Path, default=HERE / "results")
     args = parser.parse_args(argv)
@@ -109,6 +112,7 @@ def main(argv: list[str] | None = None) -> int:
             budget_s=args.budget,
             log_dir=str(args.workdir),
             extra_bundle=bundle,
+            workers=tuple(int(w) for w in args.workers.split(",")),
         )
     results["machine"]["loadavg_end"] = loadavg()
     results["machine"]["load_1min_during_run"] = load.result()

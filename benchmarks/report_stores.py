@@ -159,6 +159,13 @@ def snapshot_tables(results: Json) -> list[str]:
     return lines
 
 
+def served_by_workers(h: Json) -> list[tuple[str, Json]]:
+    """An HTTP phase's figures by the server's worker count (a run from before
+    ``--workers`` served with one)."""
+    by = h.get("http_by_workers") or {"1": {"http": h.get("http") or {}}}
+    return [(w, by[w]["http"]) for w in sorted(by, key=int)]
+
+
 def latency_tables(results: Json) -> list[str]:
     conc = [str(c) for c in results["config"]["concurrency"]]
     header = ["people", "store", "endpoint", "in-process p50 / p95 ms"]
@@ -173,21 +180,24 @@ def latency_tables(results: Json) -> list[str]:
                 continue
             if "search_peers" in h:
                 searched.append((num(size["people"]), store, h["search_peers"]))
-            for endpoint in ("search", "contacts", "paths"):
-                ip = h["in_process"][endpoint]
-                row = [num(size["people"]), store, endpoint, f"{ip['p50_ms']} / {ip['p95_ms']}"]
-                counts = []
-                for c in conc:
-                    x = h["http"].get(endpoint, {}).get(c)
-                    if x is None:
-                        row += ["—", "—"]
-                        continue
-                    row += [f"{x['p50_ms']} / **{x['p95_ms']}**", num(x["throughput_rps"], 1)]
-                    counts.append(str(x["n"]))
-                one = h["http"].get(endpoint, {}).get("1")
-                row.append(times(one["p50_ms"] / ip["p50_ms"]) if one and ip["p50_ms"] else "—")
-                row.append(" / ".join(counts))
-                rows.append(row)
+            for workers, served in served_by_workers(h):
+                for endpoint in ("search", "contacts", "paths"):
+                    ip = h["in_process"][endpoint]
+                    label = endpoint if workers == "1" else f"{endpoint}, {workers} workers"
+                    row = [num(size["people"]), store, label, f"{ip['p50_ms']} / {ip['p95_ms']}"]
+                    counts = []
+                    for c in conc:
+                        x = served.get(endpoint, {}).get(c)
+                        if x is None:
+                            row += ["—", "—"]
+                            continue
+                        row += [f"{x['p50_ms']} / **{x['p95_ms']}**", num(x["throughput_rps"], 1)]
+                        counts.append(str(x["n"]))
+                    one = served.get(endpoint, {}).get("1")
+                    ratio = one["p50_ms"] / ip["p50_ms"] if one and ip["p50_ms"] else None
+                    row.append(times(ratio) if ratio else "—")
+                    row.append(" / ".join(counts))
+                    rows.append(row)
             beside = h.get("paths_beside_cypher")
             if beside:
                 route, cy = beside["route"], beside["cypher"]
@@ -221,8 +231,10 @@ def latency_tables(results: Json) -> list[str]:
         "## Latency (issue 5)",
         "",
         "Over HTTP: `alumni-graph serve` on a free loopback port in its own process (one"
-        " uvicorn worker, access log on), requests from a second process, ×1 or ×4 client"
-        " threads with keep-alive connections; latency is per request, send to last byte."
+        " uvicorn worker unless the endpoint names more, access log on; timed once every"
+        " worker that reads its warm network as it starts has read it), requests from a"
+        " second process, ×1 or ×4 client threads with keep-alive connections; latency is"
+        " per request, send to last byte."
         " In-process: the route's handler called directly with the same arguments (store"
         " reads, `graph.contacts`, consent), no HTTP, key check or JSON. Each figure is over"
         " the first n requests of a fixed, seeded workload (search terms, 50 people, 50"

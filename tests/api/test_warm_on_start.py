@@ -4,6 +4,7 @@ introduction path asked for finds it read (12-15 s at 100,000 people otherwise).
 from __future__ import annotations
 
 import logging
+import re
 from types import SimpleNamespace
 
 import pytest
@@ -65,6 +66,18 @@ def test_a_failed_warm_read_is_logged_by_its_kind_alone(
         "reading the warm network at start failed: StoreUnavailable"
     ]
     assert state.warm_network.builds == 0  # the first path asked for reads it instead
+
+
+def test_a_warm_read_done_is_logged_as_a_duration_alone(
+    sample: GraphStore, caplog: pytest.LogCaptureFixture
+) -> None:
+    """What a benchmark waits for before timing requests: nothing about anyone."""
+    state = SimpleNamespace(store=sample)
+    with caplog.at_level(logging.INFO, logger="alumni_graph.api"):
+        warm_network_in_background(state).join(timeout=60)
+    assert state.warm_network.builds == 1
+    [said] = [r.getMessage() for r in caplog.records]
+    assert re.fullmatch(r"warm network read at start in \d+\.\d s", said), said
 
 
 def test_a_path_asked_for_while_the_app_warms_waits_for_that_read_not_a_second(

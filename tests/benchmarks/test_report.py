@@ -166,3 +166,39 @@ def test_cli_start_runs_are_reported_apart_from_the_merged_runs(tmp_path: Path) 
         "300.0 ms (7.5×)",
         "312.5 ms (7.81×)",
     ]
+
+
+def _served(p95_ms: float) -> dict[str, object]:
+    figures = {"p50_ms": 1.0, "p95_ms": p95_ms, "n": 200, "throughput_rps": 9.0}
+    return {endpoint: {"1": figures, "4": figures} for endpoint in ("search", "contacts", "paths")}
+
+
+def test_a_run_served_by_several_worker_counts_reports_each_beside_the_others() -> None:
+    from benchmarks.report import _large_targets
+    from benchmarks.report_stores import latency_tables
+
+    one, two = _served(190.0), _served(120.0)
+    http = {
+        "in_process": {e: {"p50_ms": 1.0, "p95_ms": 2.0} for e in ("search", "contacts", "paths")},
+        "http": one,
+        "http_by_workers": {"2": {"http": two}, "1": {"http": one}},
+    }
+    size = {"people": 100000, "stores": {"neo4j": {"http": http}}}
+    results = {"config": {"concurrency": [1, 4]}, "sizes": [size]}
+    table = [line for line in latency_tables(results) if line.startswith("| 100,000 |")]
+    assert [line.split(" | ")[2] for line in table] == [
+        "search",
+        "contacts",
+        "paths",
+        "search, 2 workers",
+        "contacts, 2 workers",
+        "paths, 2 workers",
+    ]
+    assert "**190.0**" in table[2] and "**120.0**" in table[5]
+    said = [line for line in _large_targets(results, size) if "×4" in line]
+    assert "people: 190.0 ms (target < 150 ms: not met" in said[0]
+    assert "people, served by 2 workers: 120.0 ms (target < 150 ms: met" in said[1]
+    # a run from before --workers: one worker, its figures under "http" alone
+    del http["http_by_workers"]
+    assert len([line for line in latency_tables(results) if "2 workers" in line]) == 0
+    assert len([line for line in latency_tables(results) if line.startswith("| 100,000 |")]) == 3

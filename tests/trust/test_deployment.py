@@ -229,4 +229,9 @@ def test_two_workers_share_sessions_and_log_no_person(server: Server) -> None:
         assert not re.search(r"\b(ann|bob|cat|dan|eve)\b", line), line
     for value in ("Example", "example.org"):
         assert value not in output
+    # each worker said when its warm read was done (the service's own log, configured
+    # beside uvicorn's), and said nothing else about it
+    warmed = [line for line in output.splitlines() if "warm network read at start" in line]
+    assert len(warmed) == 2, output
+    assert all(re.fullmatch(r"INFO: +warm network read at start in \d+\.\d s", w) for w in warmed)
     record("access_log_lines_checked", len(access))
