@@ -29,7 +29,11 @@ def _force_layout(graph: nx.Graph, nodes: list[Hashable], seed: int) -> list[tup
         import igraph
 
         index = {v: i for i, v in enumerate(nodes)}
-        g = igraph.Graph(n=n, edges=sorted((index[u], index[v]) for u, v in graph.edges))
+        # Each tie by its ends in node order, smaller first: a subgraph view yields its
+        # edges from whichever end its (hash-ordered) node set reaches first, and igraph's
+        # forces, summed in another order, drift to another picture over 300 steps.
+        ends = ((index[u], index[v]) for u, v in graph.edges)
+        g = igraph.Graph(n=n, edges=sorted((i, j) if i < j else (j, i) for i, j in ends))
         # igraph draws its random steps from the generator it is given: a seeded one,
         # for the same picture every time, then Python's own again.
         igraph.set_random_number_generator(random.Random(seed))
