@@ -11,7 +11,7 @@ from datetime import date
 import networkx as nx
 
 from graph.model import TieKind
-from graph.snapshot import SnapshotRows, build_snapshot, organisation_on
+from graph.snapshot import EdgeIndex, SnapshotRows, build_snapshot, edge_index, organisation_on
 
 DAY = date(2024, 6, 30)
 PEOPLE = ["cat", "ann", "bob", "dan"]
@@ -131,3 +131,38 @@ def test_snapshot_the_graph_networkx_builds_from_the_same_rows() -> None:
     expected.add_edge("p000", "p001", kinds=("advice",))
     expected.remove_node("p002")
     assert nx.utils.graphs_equal(graph, expected)
+
+
+def _by_hand(graph: nx.Graph) -> list[tuple[str, str, tuple[str, ...]]]:
+    return sorted((min(u, v), max(u, v), d["kinds"]) for u, v, d in graph.edges(data=True))
+
+
+def _listed(index: EdgeIndex) -> list[tuple[str, str, tuple[str, ...]]]:
+    ends = zip(index.smaller.tolist(), index.larger.tolist(), index.data, strict=True)
+    return [(str(index.nodes[i]), str(index.nodes[j]), d["kinds"]) for i, j, d in ends]
+
+
+def test_the_edge_index_kept_by_the_build_lists_every_tie_once_in_order() -> None:
+    chance = random.Random(5)
+    people = [f"p{i:03d}" for i in range(80)]
+    ties = [(chance.choice(people), chance.choice(people), "advice") for _ in range(400)]
+    graph = build_snapshot(_rows(ties, people))
+    kept = edge_index(graph)
+    assert kept is edge_index(graph)  # the build's own, not worked out again
+    assert kept.nodes == sorted(graph.nodes)
+    assert _listed(kept) == _by_hand(graph) and len(kept.data) > 150
+    assert all(kept.data[k] is graph.adj[u][v] for k, (u, v, _) in enumerate(_listed(kept)))
+    # a graph networkx built from the same rows: the index is worked out from it, the same
+    worked_out = edge_index(_through_networkx(_rows(ties, people)))
+    assert worked_out is not edge_index(_through_networkx(_rows(ties, people)))
+    assert _listed(worked_out) == _listed(kept) and worked_out.nodes == kept.nodes
+
+
+def test_the_edge_index_follows_a_snapshot_that_was_changed() -> None:
+    graph = build_snapshot(_rows(TIES, PEOPLE))
+    before = edge_index(graph)
+    graph.add_edge("ann", "dan", kinds=("advice",))
+    after = edge_index(graph)
+    assert after is not before
+    assert _listed(after) == _by_hand(graph)
+    assert ("ann", "dan", ("advice",)) in _listed(after)

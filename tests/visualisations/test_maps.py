@@ -18,9 +18,11 @@ not see him.
 from __future__ import annotations
 
 import math
+import random
 import re
 from datetime import date
 
+import networkx as nx
 import pytest
 
 from graph.errors import Invalid, NotFound
@@ -263,6 +265,54 @@ def test_layout_is_the_same_whatever_order_the_graph_yields_its_ties_in() -> Non
     backwards.add_edges_from((v, u) for u, v in drawn.edges)
     assert [tuple(sorted(e)) for e in backwards.edges] != [tuple(sorted(e)) for e in drawn.edges]
     assert maps.layout(backwards) == maps.layout(drawn)
+
+
+def _organised(people: int, ties: int, seed: int) -> nx.Graph:
+    """A random network of ``people`` in a dozen organisations, each tie of one kind."""
+    chance = random.Random(seed)
+    graph = nx.relabel_nodes(nx.gnm_random_graph(people, ties, seed=seed), lambda i: f"p{i:03d}")
+    for v in graph:
+        graph.nodes[v]["organisation_id"] = f"org-{chance.randrange(12):02d}"
+    for u, v in graph.edges:
+        graph.edges[u, v]["kinds"] = (chance.choice(["advice", "project", "cohort_peer"]),)
+    return graph
+
+
+def test_a_maps_ties_are_those_with_both_ends_shown_in_the_order_of_their_ends() -> None:
+    from visualisations.maps.data import _edges
+
+    graph = _organised(200, 700, seed=7)
+    shown = set(random.Random(7).sample(sorted(graph), 120))
+    by_hand = sorted(
+        (min(u, v), max(u, v), d["kinds"])
+        for u, v, d in graph.edges(data=True)
+        if u in shown and v in shown
+    )
+    assert [(e.source, e.target, e.kinds) for e in _edges(graph, None, shown)] == by_hand
+    assert 100 < len(by_hand) < graph.number_of_edges()
+    everyone = sorted((min(u, v), max(u, v)) for u, v in graph.edges)
+    assert [(e.source, e.target) for e in _edges(graph)] == everyone
+
+
+def test_grouped_layout_places_the_organisations_tied_by_any_two_of_their_people(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    graph = _organised(300, 500, seed=9)
+    placed: list[nx.Graph] = []
+    force_layout = positions._force_layout
+
+    def seen(between: nx.Graph, nodes: list[object], seed: int) -> list[tuple[float, float]]:
+        placed.append(between)
+        return force_layout(between, nodes, seed)
+
+    monkeypatch.setattr(positions, "_force_layout", seen)
+    monkeypatch.setattr(positions, "GROUPED_LAYOUT", 2)
+    maps.layout(graph)
+    [between] = placed
+    org = nx.get_node_attributes(graph, "organisation_id")
+    by_hand = {frozenset((org[u], org[v])) for u, v in graph.edges if org[u] != org[v]}
+    assert {frozenset(e) for e in between.edges} == by_hand
+    assert sorted(between.nodes) == sorted(set(org.values()))
 
 
 def test_grouped_layout_gathers_each_organisations_people(

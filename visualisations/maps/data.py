@@ -25,11 +25,13 @@ from datetime import date
 from typing import Literal
 
 import networkx as nx
+import numpy as np
 
 from graph import measure
 from graph.contacts import contacts
 from graph.errors import Invalid, NotFound, Problem
 from graph.model import DEFAULT_METRIC_KINDS, Person, Role, Sector, TieKind, Wave
+from graph.snapshot import edge_index
 from graph.store import GraphStore
 from graph.viewer import Visibility
 from visualisations.maps.cache import collector_paused, remembered
@@ -291,17 +293,24 @@ def _edges(
 ) -> list[MapEdge]:
     """The ties among ``shown`` (everyone when ``None``), ordered by their two ends.
 
-    One pass over the graph's adjacency, each tie taken once, at its smaller end (not
-    ``graph.edges``, which keeps a set of the nodes it has passed, nor a subgraph view,
-    which checks both ends of every edge it yields), each kind of edge styled once."""
-    ends = [
-        (u, v, data["kinds"])
-        for u, around in graph.adjacency()
-        if shown is None or u in shown
-        for v, data in around.items()
-        if u < v and (shown is None or v in shown)
-    ]
-    ends.sort()  # by the two ends: no two ties share both
+    Read from the snapshot's edge index (``graph.snapshot.edge_index``: each tie once,
+    already in that order), those with an end outside ``shown`` dropped as arrays, each
+    kind of edge styled once."""
+    index = edge_index(graph)
+    smaller, larger = index.smaller, index.larger
+    data = index.data
+    if shown is not None:
+        inside = np.fromiter((v in shown for v in index.nodes), dtype=bool, count=len(index.nodes))
+        kept = inside[smaller] & inside[larger]
+        smaller, larger = smaller[kept], larger[kept]
+        data = [data[i] for i in np.flatnonzero(kept).tolist()]
+    names = index.nodes
+    ends = zip(
+        [names[i] for i in smaller.tolist()],
+        [names[i] for i in larger.tolist()],
+        [d["kinds"] for d in data],
+        strict=True,
+    )
     looks: dict[tuple[str, ...], tuple[TieStyle, str]] = {}
     edges = []
     for a, b, held in ends:

@@ -13,8 +13,10 @@ import random
 from collections.abc import Hashable
 
 import networkx as nx
+import numpy as np
 
 from graph.analytics import accel
+from graph.snapshot import edge_index
 
 
 def _force_layout(graph: nx.Graph, nodes: list[Hashable], seed: int) -> list[tuple[float, float]]:
@@ -66,11 +68,18 @@ def _grouped_layout(graph: nx.Graph, nodes: list[Hashable], seed: int) -> list[t
     groups = sorted(members)
     between = nx.Graph()
     between.add_nodes_from(groups)
-    pairs: set[tuple[str, str]] = set()
-    for u, around in graph.adjacency():  # each tie seen from both ends: cheaper than edges
-        group = group_of[u]
-        pairs.update((group, other) for v in around if (other := group_of[v]) < group)
-    between.add_edges_from(pairs)
+    # Each pair of organisations tied, found as arrays over the snapshot's edge index.
+    index = edge_index(graph)
+    code = {group: k for k, group in enumerate(groups)}
+    codes = np.fromiter(
+        (code[group_of[v]] for v in index.nodes), dtype=np.int64, count=len(index.nodes)
+    )
+    a, b = codes[index.smaller], codes[index.larger]
+    low, high = np.minimum(a, b), np.maximum(a, b)
+    across = low != high
+    count = len(groups)
+    tied = np.unique(low[across] * count + high[across]).tolist()
+    between.add_edges_from((groups[k // count], groups[k % count]) for k in tied)
     centres = dict(zip(groups, _force_layout(between, list(groups), seed), strict=True))
     xs = [c[0] for c in centres.values()]
     ys = [c[1] for c in centres.values()]
