@@ -7,19 +7,16 @@ same snapshot by construction.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from itertools import islice
-from typing import TYPE_CHECKING, Any
-from weakref import WeakKeyDictionary
+from typing import TYPE_CHECKING
 
 from graph.model import TieKind
 
 if TYPE_CHECKING:
     import networkx as nx
-    import numpy as np
-    import numpy.typing as npt
 
 
 @dataclass(frozen=True)
@@ -58,57 +55,6 @@ tracked, so a 10,000-person snapshot hands the collector 97,000 fewer objects to
 (the collection after a cold map's build: 272,000 young objects -> 175,000)."""
 
 
-@dataclass(frozen=True)
-class EdgeIndex:
-    """A graph's nodes in id order, and each tie once as the places of its two ends in
-    that order (``smaller`` < ``larger``), ties in the order of their ends, each with its
-    data dict: what a map's layout, its ties and igraph's copy each read, as arrays."""
-
-    nodes: list[Hashable]
-    smaller: npt.NDArray[np.int64]
-    larger: npt.NDArray[np.int64]
-    data: list[dict[str, Any]]
-
-
-_EDGE_INDEXES: WeakKeyDictionary[nx.Graph, EdgeIndex] = WeakKeyDictionary()
-"""The index :func:`build_snapshot` made of each snapshot still in use."""
-
-
-def edge_index(graph: nx.Graph) -> EdgeIndex:
-    """``graph``'s :class:`EdgeIndex`: the one :func:`build_snapshot` made as it built
-    it, or else worked out now in one pass over the graph (nodes by id, or by ``repr``
-    when the ids are not mutually comparable).
-
-    A snapshot is shared from memos and never changed once built; the kept index is
-    used only while the graph still has the node and tie counts it was built with.
-    """
-    import numpy as np
-
-    kept = _EDGE_INDEXES.get(graph)
-    if (
-        kept is not None
-        and len(kept.nodes) == graph.number_of_nodes()
-        and len(kept.data) == graph.number_of_edges()
-    ):
-        return kept
-    try:
-        nodes: list[Hashable] = sorted(graph.nodes)
-    except TypeError:
-        nodes = sorted(graph.nodes, key=repr)
-    place = {v: i for i, v in enumerate(nodes)}
-    ties = sorted(
-        (i, j, data) if i < j else (j, i, data)
-        for u, v, data in graph.edges(data=True)
-        if (i := place[u]) != (j := place[v])
-    )
-    return EdgeIndex(
-        nodes=nodes,
-        smaller=np.fromiter((t[0] for t in ties), dtype=np.int64, count=len(ties)),
-        larger=np.fromiter((t[1] for t in ties), dtype=np.int64, count=len(ties)),
-        data=[t[2] for t in ties],
-    )
-
-
 def build_snapshot(rows: SnapshotRows) -> nx.Graph:
     """The undirected simple graph; nodes carry ``organisation`` (name),
     ``organisation_id`` and ``sector``; edges carry the ``kinds`` joining them.
@@ -122,6 +68,8 @@ def build_snapshot(rows: SnapshotRows) -> nx.Graph:
     """
     import networkx as nx  # here, not at the top: a store that builds no snapshot never pays for it
     import numpy as np
+
+    from graph.analytics.edges import EdgeIndex, keep_edge_index
 
     people = set(rows.people)
     spells: dict[str, list[tuple[str, date]]] = {}
@@ -184,5 +132,6 @@ def build_snapshot(rows: SnapshotRows) -> nx.Graph:
         if degree:
             adjacency[person_id] = dict(islice(pairs, degree))
     nx._clear_cache(graph)
-    _EDGE_INDEXES[graph] = EdgeIndex(nodes=list(names), smaller=smaller, larger=larger, data=data)
+    # what the map's layout and ties, and igraph's copy, read again as arrays
+    keep_edge_index(graph, EdgeIndex(nodes=list(names), smaller=smaller, larger=larger, data=data))
     return graph

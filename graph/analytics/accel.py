@@ -42,6 +42,7 @@ from weakref import WeakKeyDictionary
 import networkx as nx
 
 from graph.analytics._util import canonical_order
+from graph.analytics.edges import edge_index
 
 __all__ = [
     "Backend",
@@ -220,11 +221,10 @@ def prepare(G: Any, backend: Backend = "auto") -> Prepared:
         raise nx.NetworkXNotImplemented("snapshots are undirected simple graphs")
     if nx.number_of_selfloops(G):
         raise nx.NetworkXError("snapshots are simple graphs: a self-loop was found")
-    nodes = canonical_order(G)
+    ordered = edge_index(G)  # a snapshot's own, kept as it was built: no pass over the graph
+    nodes = ordered.nodes
     index = {v: i for i, v in enumerate(nodes)}
-    pairs = sorted(
-        (index[u], index[v]) if index[u] < index[v] else (index[v], index[u]) for u, v in G.edges()
-    )
+    pairs = list(zip(ordered.smaller.tolist(), ordered.larger.tolist(), strict=True))
     prepared = Prepared(graph=G, backend=engine, nodes=nodes, index=index, pairs=pairs)
     if engine == "igraph":
         prepared.igraph  # noqa: B018 -- built here, once, for every metric to share

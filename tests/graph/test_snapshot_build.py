@@ -10,8 +10,10 @@ from datetime import date
 
 import networkx as nx
 
+from graph.analytics import accel
+from graph.analytics.edges import EdgeIndex, edge_index
 from graph.model import TieKind
-from graph.snapshot import EdgeIndex, SnapshotRows, build_snapshot, edge_index, organisation_on
+from graph.snapshot import SnapshotRows, build_snapshot, organisation_on
 
 DAY = date(2024, 6, 30)
 PEOPLE = ["cat", "ann", "bob", "dan"]
@@ -156,6 +158,11 @@ def test_the_edge_index_kept_by_the_build_lists_every_tie_once_in_order() -> Non
     worked_out = edge_index(_through_networkx(_rows(ties, people)))
     assert worked_out is not edge_index(_through_networkx(_rows(ties, people)))
     assert _listed(worked_out) == _listed(kept) and worked_out.nodes == kept.nodes
+    # igraph's copy and networkx's canonical one are made from it: the same ties
+    prepared = accel.prepare(graph, backend="networkx")
+    place = {v: i for i, v in enumerate(sorted(graph))}
+    assert prepared.nodes == sorted(graph)
+    assert prepared.pairs == sorted((place[u], place[v]) for u, v, _ in _by_hand(graph))
 
 
 def test_the_edge_index_follows_a_snapshot_that_was_changed() -> None:

@@ -28,10 +28,10 @@ import networkx as nx
 import numpy as np
 
 from graph import measure
+from graph.analytics.edges import edge_index
 from graph.contacts import contacts
 from graph.errors import Invalid, NotFound, Problem
 from graph.model import DEFAULT_METRIC_KINDS, Person, Role, Sector, TieKind, Wave
-from graph.snapshot import edge_index
 from graph.store import GraphStore
 from graph.viewer import Visibility
 from visualisations.maps.cache import collector_paused, remembered
@@ -293,7 +293,7 @@ def _edges(
 ) -> list[MapEdge]:
     """The ties among ``shown`` (everyone when ``None``), ordered by their two ends.
 
-    Read from the snapshot's edge index (``graph.snapshot.edge_index``: each tie once,
+    Read from the snapshot's edge index (``graph.analytics.edges``: each tie once,
     already in that order), those with an end outside ``shown`` dropped as arrays, each
     kind of edge styled once."""
     index = edge_index(graph)

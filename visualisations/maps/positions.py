@@ -16,7 +16,7 @@ import networkx as nx
 import numpy as np
 
 from graph.analytics import accel
-from graph.snapshot import edge_index
+from graph.analytics.edges import edge_index
 
 
 def _force_layout(graph: nx.Graph, nodes: list[Hashable], seed: int) -> list[tuple[float, float]]:
