@@ -89,6 +89,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--ingest-rounds", type=int, default=3, help="alternating rounds")
     parser.add_argument("--requests", type=int, default=200, help="per endpoint and concurrency")
     parser.add_argument("--concurrency", default="1,4", help="client threads, e.g. 1,4")
+    parser.add_argument(
+        "--workers", default="1,2", help="server worker processes, each served in turn, e.g. 1,2"
+    )
     parser.add_argument("--budget", type=float, default=15.0, help="seconds per endpoint run")
     parser.add_argument(
         "--networkx-full-limit",
@@ -119,6 +122,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.quick:
         args.sizes, args.requests, args.budget, args.snapshot_repeats = "1000", 40, 10.0, 1
+        args.workers = "1"
         args.sample_bundles, args.ingest_rounds = 1, 1
         if args.results == HERE / "results":  # a smoke run's figures are not for committing
             args.results = args.workdir / "quick-results"
@@ -126,6 +130,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     args.store_list = _csv(args.stores)
     args.phase_list = _csv(args.only)
     args.concurrency_list = [int(c) for c in _csv(args.concurrency)]
+    args.workers_list = tuple(int(w) for w in _csv(args.workers))
     for store in args.store_list:
         if store not in STORES:
             parser.error(f"unknown store {store!r}: use {', '.join(STORES)}")
@@ -219,6 +224,7 @@ def run_size(args: argparse.Namespace, people: int, log: list[Json]) -> Json:
                     concurrency=args.concurrency_list,
                     budget_s=args.budget,
                     log_dir=str(work),
+                    workers=args.workers_list,
                     extra_bundle=gen.extra_cohort(
                         str(sorted(bundles.glob("cohort-*.json"))[-1]),
                         str(work / f"extra-cohort-{store}.json"),
@@ -305,6 +311,7 @@ def main(argv: list[str] | None = None) -> int:
             "ingest_rounds": args.ingest_rounds,
             "requests": args.requests,
             "concurrency": args.concurrency_list,
+            "workers": list(args.workers_list),
             "budget_s": args.budget,
             "networkx_budget_s": args.networkx_budget,
             "networkx_full_limit": args.networkx_full_limit if not args.networkx_full else None,

@@ -2,7 +2,7 @@
 
 ::
 
-    python -m benchmarks.loaded --store URL --bundles DIR --tag after1
+    python -m benchmarks.loaded --store URL --bundles DIR --tag after1 [--workers 1,2]
                                 [--before-tree DIR] [--results benchmarks/results]
 
 ``python -m benchmarks --reuse`` reloads a store that holds anything beside the
@@ -71,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--concurrency", default="1,4")
     parser.add_argument("--budget", type=float, default=15.0)
     parser.add_argument(
-        "--workers", default="1", help="server worker processes, each in turn, e.g. 1,2"
+        "--workers", default="1,2", help="server worker processes, each in turn, e.g. 1,2"
     )
     parser.add_argument("--workdir", type=Path, default=HERE / "out" / "loaded")
     parser.add_argument("--results", type=Path, default=HERE / "results")
