@@ -101,7 +101,9 @@ def serve(
     store: StoreOption = None,
     host: Annotated[str, typer.Option(help="Interface to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
-    workers: Annotated[int, typer.Option(min=1, help="Worker processes")] = 1,
+    workers: Annotated[
+        int, typer.Option(min=1, envvar="ALUMNI_GRAPH_WORKERS", help="Worker processes")
+    ] = 1,
 ) -> None:
     """Serve the API and pages.
 
@@ -110,7 +112,9 @@ def serve(
     paths: no query strings, no person ids. Forwarded headers are read by the app,
     from ALUMNI_GRAPH_TRUSTED_PROXIES only, never by uvicorn. Each worker reads the warm
     network introduction paths search as it starts (ALUMNI_GRAPH_WARM_ON_START=false:
-    at the first path asked for instead).
+    at the first path asked for instead), and keeps its own copy of it: on Neo4j at
+    100,000 people two workers on 2 cores answered four clients' paths at twice the
+    rate of one (BENCHMARKS.md), each holding about 1.2 GiB.
     """
     import uvicorn
 

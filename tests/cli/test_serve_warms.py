@@ -22,10 +22,11 @@ def served(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, object]]:
 
     def run(*_: object, **options: object) -> None:
         seen["factory"] = options.get("factory")
+        seen["workers"] = options.get("workers")
         seen["warm_on_start"] = get_settings().warm_on_start
 
     monkeypatch.setattr(uvicorn, "run", run)
-    for name in ("ALUMNI_GRAPH_STORE", "ALUMNI_GRAPH_WARM_ON_START"):
+    for name in ("ALUMNI_GRAPH_STORE", "ALUMNI_GRAPH_WARM_ON_START", "ALUMNI_GRAPH_WORKERS"):
         monkeypatch.delenv(name, raising=False)
     get_settings.cache_clear()
     yield seen
@@ -38,7 +39,7 @@ def test_serve_has_its_workers_read_the_warm_network_at_start(
     assert get_settings().warm_on_start is False  # the setting's own default
     result = CliRunner().invoke(app, ["serve", "--store", f"sqlite:///{tmp_path / 'g.db'}"])
     assert result.exit_code == 0, result.output
-    assert served == {"factory": True, "warm_on_start": True}
+    assert served == {"factory": True, "workers": 1, "warm_on_start": True}
 
 
 def test_serve_keeps_warm_on_start_off_when_the_environment_says_so(
@@ -47,4 +48,19 @@ def test_serve_keeps_warm_on_start_off_when_the_environment_says_so(
     monkeypatch.setenv("ALUMNI_GRAPH_WARM_ON_START", "false")
     result = CliRunner().invoke(app, ["serve", "--store", f"sqlite:///{tmp_path / 'g.db'}"])
     assert result.exit_code == 0, result.output
-    assert served == {"factory": True, "warm_on_start": False}
+    assert served == {"factory": True, "workers": 1, "warm_on_start": False}
+
+
+def test_serve_takes_its_worker_count_from_the_environment_or_the_command_line(
+    served: dict[str, object], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A container sets ALUMNI_GRAPH_WORKERS (docker-compose.yml: 2); --workers wins."""
+    store = ["--store", f"sqlite:///{tmp_path / 'g.db'}"]
+    monkeypatch.setenv("ALUMNI_GRAPH_WORKERS", "2")
+    assert CliRunner().invoke(app, ["serve", *store]).exit_code == 0
+    assert served["workers"] == 2
+    assert CliRunner().invoke(app, ["serve", *store, "--workers", "3"]).exit_code == 0
+    assert served["workers"] == 3
+    monkeypatch.setenv("ALUMNI_GRAPH_WORKERS", "0")
+    refused = CliRunner().invoke(app, ["serve", *store])
+    assert refused.exit_code != 0 and "ALUMNI_GRAPH_WORKERS" in refused.output
