@@ -101,7 +101,8 @@ def _first_path(
                 if probe.getresponse().status == 200:
                     break
             except OSError:
-                time.sleep(0.1)
+                pass
+            time.sleep(0.1)  # a 503 too: asking again at once kept the worker busy
         searches = _searches_for(port, key, after_s)
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
         started = time.perf_counter()
