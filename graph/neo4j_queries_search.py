@@ -57,8 +57,9 @@ SCHEMA: tuple[LiteralString, ...] = (
     "CREATE CONSTRAINT search_doc_id IF NOT EXISTS FOR (x:SearchDoc) REQUIRE x.id IS UNIQUE",
     "CREATE CONSTRAINT search_word_unique IF NOT EXISTS"
     " FOR (w:SearchWord) REQUIRE w.search_word IS UNIQUE",
-    "CREATE TEXT INDEX search_word_text IF NOT EXISTS FOR (w:SearchWord) ON (w.search_word)"
-    " OPTIONS {indexProvider: 'text-2.0'}",
+    # Neo4j 5.26 builds a TEXT index with its trigram provider (text-2.0) by itself, and
+    # naming the provider drew a deprecation warning on every process's first search.
+    "CREATE TEXT INDEX search_word_text IF NOT EXISTS FOR (w:SearchWord) ON (w.search_word)",
     "CREATE INDEX search_posting_order IF NOT EXISTS"
     " FOR ()-[r:POSTED]-() ON (r.word, r.rank, r.name, r.pid)",
     "CREATE CONSTRAINT search_index_id IF NOT EXISTS FOR (n:SearchIndex) REQUIRE n.id IS UNIQUE",

@@ -131,6 +131,13 @@ def test_a_word_is_found_through_an_index_not_a_scan_of_every_document(
         assert "NodeIndexContainsScan" in plan and "TEXT INDEX" in plan
         assert "NodeUniqueIndexSeek" in plan
         assert "LabelScan" not in plan and "AllNodesScan" not in plan
+        # the trigram provider, chosen by Neo4j itself (the schema no longer names it)
+        driver: Any = indexed._driver  # type: ignore[attr-defined]
+        (row,), _, _ = driver.execute_query(
+            "SHOW INDEXES YIELD name, indexProvider WHERE name = 'search_word_text'"
+            " RETURN indexProvider"
+        )
+        assert row["indexProvider"] == "text-2.0"
 
 
 def test_several_words_start_from_one_words_postings_not_every_match(
