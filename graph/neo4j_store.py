@@ -60,6 +60,7 @@ from graph.model import (
     Wave,
     normalise_email,
 )
+from graph.neo4j_queries_counts import DERIVED_PAIRS
 from graph.neo4j_store_changes import changes_since, tie_ends_of
 from graph.neo4j_store_log import withhold_driver_parameters
 from graph.neo4j_store_read import RETRY_SECONDS, read_rows, read_work
@@ -495,8 +496,8 @@ class Neo4jStore(Neo4jSearch):
     def counts(self) -> dict[str, int]:
         (row,) = self._query(q.COUNTS)
         found = {kind: row[kind] for kind in _COUNT_KINDS}
-        pairs = (len(g.members) * (len(g.members) - 1) // 2 for g in self._groups(None))
-        found[Tie.kind] += sum(pairs)
+        (derived,) = self._query(DERIVED_PAIRS)
+        found[Tie.kind] += int(derived["pairs"])
         return found
 
     def dump(self) -> dict[str, list[dict[str, object]]]:

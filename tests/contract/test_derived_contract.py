@@ -80,6 +80,21 @@ def test_apply_derived_groups_stores_no_rows_and_counts_ties_as_created(
     assert len(store.dump()["tie"]) == 19
 
 
+def test_counts_take_a_sponsor_in_the_team_as_one_member(store: GraphStore) -> None:
+    """Worked by hand: pr-da's team is ann, bob and cat; with ann as its sponsor too the
+    group is three people, 3 pairs not 6, and dan's 3 project ties go: 19 - 3 = 16.
+    Each store counts where it keeps the groups, without reading them out."""
+    batch = derived_programme()
+    (project,) = batch.projects
+    assert project.id == "pr-da" and project.sponsor_id == "dan"
+    moved = project.model_copy(update={"sponsor_id": "ann"})
+    store.apply(replace(batch, projects=[moved]), run("run-1", 1))
+    ties = store.dump()["tie"]
+    project_pairs = {(t["source_id"], t["target_id"]) for t in ties if t["tie_kind"] == "project"}
+    assert project_pairs == {("ann", "bob"), ("ann", "cat"), ("bob", "cat")}
+    assert store.counts()["tie"] == 16 == len(ties)
+
+
 def test_reads_answer_derived_ties_with_their_group_dates(store: GraphStore) -> None:
     store.apply(derived_programme(), run("run-1", 1))
     dans = store.ties_of(["dan"], [TieKind.PROJECT, TieKind.COHORT_PEER])
