@@ -33,22 +33,24 @@ def served(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, object]]:
     get_settings.cache_clear()
 
 
-def test_serve_has_its_workers_read_the_warm_network_at_start(
-    served: dict[str, object], tmp_path: Path
+@pytest.mark.parametrize(
+    ("environment", "warmed"),
+    [(None, True), ("false", False)],
+    ids=["by-default", "turned-off"],
+)
+def test_serve_has_its_workers_read_the_warm_network_unless_the_environment_says_not(
+    served: dict[str, object],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    environment: str | None,
+    warmed: bool,
 ) -> None:
     assert get_settings().warm_on_start is False  # the setting's own default
+    if environment is not None:
+        monkeypatch.setenv("ALUMNI_GRAPH_WARM_ON_START", environment)
     result = CliRunner().invoke(app, ["serve", "--store", f"sqlite:///{tmp_path / 'g.db'}"])
     assert result.exit_code == 0, result.output
-    assert served == {"factory": True, "workers": 1, "warm_on_start": True}
-
-
-def test_serve_keeps_warm_on_start_off_when_the_environment_says_so(
-    served: dict[str, object], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("ALUMNI_GRAPH_WARM_ON_START", "false")
-    result = CliRunner().invoke(app, ["serve", "--store", f"sqlite:///{tmp_path / 'g.db'}"])
-    assert result.exit_code == 0, result.output
-    assert served == {"factory": True, "workers": 1, "warm_on_start": False}
+    assert served == {"factory": True, "workers": 1, "warm_on_start": warmed}
 
 
 def test_serve_takes_its_worker_count_from_the_environment_or_the_command_line(
