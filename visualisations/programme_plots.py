@@ -11,6 +11,7 @@ Each line's ``gid`` is ``line:<scope>``, each start marker's ``start:<cohort id>
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -19,6 +20,7 @@ from typing import Any
 from matplotlib import dates
 from matplotlib.figure import Figure
 
+from visualisations.margins import fit_grid, fit_single
 from visualisations.plots import drawn_svg
 
 __all__ = [
@@ -38,6 +40,11 @@ CohortStart = tuple[str, str, date]
 """A cohort as the plots need it: id, name, start date."""
 
 _SIZE = (7.0, 3.4)
+_LEGEND_AT = 1.01
+"""The legend's left edge, in axes widths: just right of the plot."""
+_LABEL_WRAP = 32
+"""A cohort's name longer than this goes on to a second line of the legend, which
+would otherwise take the plot's width."""
 _EVERYONE_COLOUR = "#000000"
 _COHORT_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442")
 """Okabe-Ito colours, one per cohort in start order (repeating past seven)."""
@@ -92,7 +99,7 @@ def trend_figure(
 ) -> Figure:
     """One figure over time: a line for everyone and one per cohort (its members only),
     a dotted vertical line at each cohort's start. ``None`` values are gaps."""
-    figure = Figure(figsize=_SIZE, layout="constrained")
+    figure = Figure(figsize=_SIZE)
     axes = figure.add_subplot()
     scopes: Sequence[tuple[str, str, str]] = [
         (EVERYONE, "everyone", _EVERYONE_COLOUR),
@@ -108,7 +115,8 @@ def trend_figure(
         xs = dates.date2num([p["date"] for p in rows])  # type: ignore[no-untyped-call]
         ys = [_nan(p[trend.metric]) for p in rows]
         axes.plot(
-            xs, ys, marker="o", markersize=3, color=colour, label=label, gid=f"line:{scope}",
+            xs, ys, marker="o", markersize=3, color=colour, label=textwrap.fill(label, _LABEL_WRAP),
+            gid=f"line:{scope}",
             linewidth=2.4 if scope == EVERYONE else 1.4,
         )  # fmt: skip
         if trend.metric == "ei_org" and scope == EVERYONE:
@@ -130,9 +138,10 @@ def trend_figure(
     axes.set_title(trend.title)
     axes.set_ylabel(trend.axis)
     axes.grid(True, alpha=0.3)
-    axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
+    axes.legend(loc="upper left", bbox_to_anchor=(_LEGEND_AT, 1.0), fontsize=8, frameon=False)
     axes.xaxis_date()
     axes.xaxis.set_major_formatter(dates.ConciseDateFormatter(axes.xaxis.get_major_locator()))  # type: ignore[no-untyped-call]
+    fit_single(figure, axes, legend_at=_LEGEND_AT)
     return figure
 
 
@@ -157,9 +166,7 @@ def largest_groups_figure(
     names = [p["name"] for p in ranked[:top]]
     columns = 3
     panels = max(1, len(names))
-    figure = Figure(
-        figsize=(7.0, 2.0 * ((panels + columns - 1) // columns) + 0.6), layout="constrained"
-    )
+    figure = Figure(figsize=(7.0, 2.0 * ((panels + columns - 1) // columns) + 0.6))
     grid = figure.subplots(
         (panels + columns - 1) // columns, columns, sharex=True, sharey=True, squeeze=False
     )
@@ -177,5 +184,5 @@ def largest_groups_figure(
         axes.xaxis.set_major_formatter(dates.ConciseDateFormatter(axes.xaxis.get_major_locator()))  # type: ignore[no-untyped-call]
         axes.tick_params(labelsize=7)
         axes.tick_params(axis="x", labelrotation=60)
-    figure.suptitle(title, fontsize=10)
+    fit_grid(figure, [list(row) for row in grid], figure.suptitle(title, fontsize=10))
     return figure
