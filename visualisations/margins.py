@@ -79,7 +79,8 @@ def fit_single(figure: Figure, axes: Axes, legend_at: float | None = None) -> No
 def fit_grid(figure: Figure, grid: Sequence[Sequence[Axes]], suptitle: Text | None) -> None:
     """Place a grid of small multiples sharing both axes (tick labels on the outer
     axes only; a hidden axes leaves the one above it its x labels), each with its
-    title, under the figure's ``suptitle``."""
+    title, under the figure's ``suptitle``; all of them hidden when there is nothing
+    to show."""
     renderer = _renderer(figure)
     width, height = figure.get_size_inches()
     rows, columns = len(grid), len(grid[0])
@@ -89,7 +90,8 @@ def fit_grid(figure: Figure, grid: Sequence[Sequence[Axes]], suptitle: Text | No
     if suptitle is not None and suptitle.get_text():
         above += _inches(renderer, suptitle.get_window_extent(renderer).height) + PAD_IN
     left = _left_of(corner, renderer) + PAD_IN
-    bottom = max(_below(axes, renderer) for axes in grid[-1] if axes.get_visible()) + PAD_IN
+    shown = [axes for axes in grid[-1] if axes.get_visible()]
+    bottom = max((_below(axes, renderer) for axes in shown), default=0.0) + PAD_IN
     inner = [axes for row in grid[:-1] for axes in row if axes.get_visible()]
     labels_between = max((_below(axes, renderer) for axes in inner), default=0.0)
     top = above + title

@@ -164,7 +164,7 @@ def _groups(names: list[str], days: int) -> list[dict[str, object]]:
     ]  # fmt: skip
 
 
-@pytest.mark.parametrize("panels", [1, 2, 4, 6])
+@pytest.mark.parametrize("panels", [0, 1, 2, 4, 6])
 def test_small_multiples_are_readable_whatever_their_number(panels: int) -> None:
     names = [
         "Essex County Fire and Rescue Service", "Essex Police", "Thurrock Council",
