@@ -7,7 +7,8 @@ from graph.model import Frequency, Membership, ProjectMember, TieKind, Wave
 from graph.settings import get_settings
 from ingest import derive
 from ingest.raw import Issue
-from ingest.validator import Validator, find_all
+from ingest.stored import find_all
+from ingest.validator import Validator
 
 __all__ = ["derive_ties", "read_mentoring", "read_survey", "too_many"]
 

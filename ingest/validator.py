@@ -10,7 +10,7 @@ error placed on its file, sheet, row and column.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable
 from datetime import date
 from enum import StrEnum
 from typing import Any, TypeVar, cast
@@ -27,7 +27,7 @@ from graph.model import (
     normalise_email,
     person_id_for,
 )
-from graph.store import Batch, GraphStore, Page
+from graph.store import Batch, GraphStore
 from ingest.cells import (
     EMAIL,
     closest,
@@ -40,8 +40,9 @@ from ingest.cells import (
 from ingest.facts import without_erased
 from ingest.raw import CellValue, Issue, Location, RawBundle, RawRow
 from ingest.spec import TABLES, ColumnType, Table
+from ingest.stored import stored_organisations
 
-__all__ = ["Row", "Validator", "find_all"]
+__all__ = ["Row", "Validator"]
 
 R = TypeVar("R", bound=Record)
 E = TypeVar("E", bound=StrEnum)
@@ -314,8 +315,7 @@ class Validator:
             text_of(r.cells["cohort_id"]) for r in self.raw.rows("cohort") if "cohort_id" in r.cells
         ]
         self.prefetch(Cohort, cohort_ids)
-        organisations = find_all(self.store, Organisation)
-        self.stored[Organisation] = {o.key: o for o in organisations}
+        self.stored[Organisation] = dict(stored_organisations(self.store))
         self._complete.add(Organisation)
 
 
@@ -340,21 +340,3 @@ def _naming_columns(table: str) -> tuple[tuple[str, str], ...]:
         elif column.name in {"project_id", "from_project_id"}:
             named.append((column.name, "project"))
     return tuple(named)
-
-
-FIND_ALL_PAGE = 20_000
-
-
-def find_all(
-    store: GraphStore, model: type[R], where: Mapping[str, str | None] | None = None
-) -> list[R]:
-    """Every record matching ``where``, page by page (``find`` pages by default).
-
-    Pages of ``FIND_ALL_PAGE``: every load reads the organisations whole (1,895 at
-    100,000 people), and Neo4j's ``find`` collects every match for each page it cuts."""
-    found: list[R] = []
-    while True:
-        page = store.find(model, where, Page(limit=FIND_ALL_PAGE, offset=len(found)))
-        found += page.data
-        if not page.data or len(found) >= page.count:
-            return found
