@@ -384,6 +384,9 @@ class Neo4jStore(Neo4jSearch):
         ties += derived_ties(self._groups(kinds, ids), kinds, among=ids)
         return sorted(ties, key=lambda t: t.key)
 
+    def members_of(self, kind: TieKind, contexts: Collection[str]) -> dict[str, set[str]]:
+        return self._read(lambda tx: tx.members_of(kind, contexts), auto=True)
+
     def profile_links(
         self, person_ids: Collection[str]
     ) -> tuple[list[Employment], list[Membership]]:

@@ -368,6 +368,10 @@ class SqliteStore(SqliteSearch):
         ties += derived_ties(self._groups(kinds, ids), kinds, among=ids)
         return sorted(ties, key=lambda t: t.key)
 
+    def members_of(self, kind: TieKind, contexts: Collection[str]) -> dict[str, set[str]]:
+        with self._lock:
+            return SqliteTx(self._conn).members_of(kind, contexts)
+
     def profile_links(
         self, person_ids: Collection[str]
     ) -> tuple[list[Employment], list[Membership]]:

@@ -340,6 +340,12 @@ class GraphStore(Protocol):
         """Every employment and membership of these people, in one read, ordered by key."""
         ...
 
+    def members_of(self, kind: TieKind, contexts: Collection[str]) -> dict[str, set[str]]:
+        """The members of each of these cohorts (``cohort_peer``) or projects (``project``:
+        members proper, not a sponsor who is only that), by id, in one read; one with no
+        member, or not stored, is left out."""
+        ...
+
     def assessments(
         self, cohort_id: str, *, wave: Wave | None = None, person_id: str | None = None
     ) -> list[Assessment]:

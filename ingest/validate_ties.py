@@ -3,11 +3,10 @@ cohort and project co-membership."""
 
 from __future__ import annotations
 
-from graph.model import Frequency, Membership, ProjectMember, TieKind, Wave
+from graph.model import Frequency, TieKind, Wave
 from graph.settings import get_settings
 from ingest import derive
 from ingest.raw import Issue
-from ingest.stored import find_all
 from ingest.validator import Validator
 
 __all__ = ["derive_ties", "read_mentoring", "read_survey", "too_many"]
@@ -80,24 +79,22 @@ def derive_ties(check: Validator) -> None:
     the cohort and every project it touches, each within ``max_members``."""
     if check.cohort is None:
         return
+    cohort = check.cohort.id
     members = {m.person_id for m in check.batch.memberships}
-    members |= {
-        m.person_id for m in find_all(check.store, Membership, {"cohort_id": check.cohort.id})
-    }
-    if too_many(check, "members", f"cohort {check.cohort.id!r}", len(members)):
+    members |= check.store.members_of(TieKind.COHORT_PEER, [cohort]).get(cohort, set())
+    if too_many(check, "members", f"cohort {cohort!r}", len(members)):
         return
-    check.batch.derived.append((TieKind.COHORT_PEER, check.cohort.id))
+    check.batch.derived.append((TieKind.COHORT_PEER, cohort))
     touched = {p.id for p in check.batch.projects} | {
         m.project_id for m in check.batch.project_members
     }
+    stored = check.store.members_of(TieKind.PROJECT, sorted(touched)) if touched else {}
     for project_id in sorted(touched):
         project = check.projects.get(project_id)
         if project is None:
             continue
         people = {m.person_id for m in check.batch.project_members if m.project_id == project_id}
-        people |= {
-            m.person_id for m in find_all(check.store, ProjectMember, {"project_id": project_id})
-        }
+        people |= stored.get(project_id, set())
         if too_many(check, "project_members", f"project {project_id!r}", len(people)):
             continue
         check.batch.derived.append((TieKind.PROJECT, project_id))
