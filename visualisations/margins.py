@@ -46,11 +46,14 @@ def _below(axes: Axes, renderer: RendererAgg) -> float:
     return 0.0 if box is None else _inches(renderer, axes.get_window_extent(renderer).y0 - box.y0)
 
 
-def _title_height(axes: Axes, renderer: RendererAgg) -> float:
+def _above(axes: Axes, renderer: RendererAgg) -> float:
+    """Inches the title takes above ``axes`` (its text and the pad under it), with the
+    space left around it; nothing without a title."""
     text = axes.title
     if not text.get_text():
         return 0.0
-    return _inches(renderer, text.get_window_extent(renderer).height) + PAD_IN
+    top = text.get_window_extent(renderer).y1 - axes.get_window_extent(renderer).y1
+    return _inches(renderer, top) + PAD_IN
 
 
 def fit_single(figure: Figure, axes: Axes, legend_at: float | None = None) -> None:
@@ -61,7 +64,7 @@ def fit_single(figure: Figure, axes: Axes, legend_at: float | None = None) -> No
     width, height = figure.get_size_inches()
     left = _left_of(axes, renderer) + PAD_IN
     bottom = _below(axes, renderer) + PAD_IN
-    top = _title_height(axes, renderer) + PAD_IN
+    top = _above(axes, renderer) + PAD_IN
     right = PAD_IN
     legend = axes.get_legend()
     if legend is not None and legend_at is not None:
@@ -85,7 +88,7 @@ def fit_grid(figure: Figure, grid: Sequence[Sequence[Axes]], suptitle: Text | No
     width, height = figure.get_size_inches()
     rows, columns = len(grid), len(grid[0])
     corner = grid[-1][0]
-    title = max(_title_height(axes, renderer) for row in grid for axes in row)
+    title = max(_above(axes, renderer) for row in grid for axes in row)
     above = PAD_IN
     if suptitle is not None and suptitle.get_text():
         above += _inches(renderer, suptitle.get_window_extent(renderer).height) + PAD_IN
