@@ -15,6 +15,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from weakref import WeakKeyDictionary
 
 from graph.model import Organisation
@@ -50,8 +51,9 @@ _HELD: WeakKeyDictionary[GraphStore, _Held] = WeakKeyDictionary()
 _LOCK = threading.Lock()
 
 
-def stored_organisations(store: GraphStore) -> dict[str, Organisation]:
-    """Every stored organisation by id, as of now (a copy: the caller's to change)."""
+def stored_organisations(store: GraphStore) -> Mapping[str, Organisation]:
+    """Every stored organisation by id, as of now (read-only: what is kept is never
+    changed, only replaced)."""
     with _LOCK:
         held = _HELD.get(store)
         # The mark is read before what it covers: a write racing the read below is
@@ -69,4 +71,4 @@ def stored_organisations(store: GraphStore) -> dict[str, Organisation]:
                 else:
                     organisations.pop(key, None)
         _HELD[store] = _Held(changes.mark, organisations)
-        return dict(organisations)
+        return MappingProxyType(organisations)

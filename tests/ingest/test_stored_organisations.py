@@ -10,6 +10,8 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
+import pytest
+
 from graph.model import IngestRun, Organisation, Person, Sector
 from graph.store import Batch, GraphStore
 from graph.store_changes import KEEP
@@ -108,10 +110,11 @@ def test_an_organisation_written_by_another_process_is_seen(store: GraphStore) -
     assert stored_organisations(store) == _read_whole(store)
 
 
-def test_what_is_returned_is_the_callers_to_change(store: GraphStore) -> None:
+def test_what_is_returned_cannot_change_what_is_kept(store: GraphStore) -> None:
     store.apply(programme(), _run("run-1"))
-    mine = stored_organisations(store)
-    mine.clear()
+    kept = stored_organisations(store)
+    with pytest.raises(TypeError):
+        kept["uoe"] = UOE  # type: ignore[index]
     assert stored_organisations(store) == _read_whole(store) != {}
 
 
