@@ -7,13 +7,11 @@ cannot disagree about what "unchanged" or "rolled back" means.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime
-from math import comb
-from typing import Protocol, TypeVar
+from typing import TypeVar
 
-from graph.derived import DERIVED_KINDS, Group, derived_ties, group_key
+from graph.derived import DERIVED_KINDS, Group, derived_ties
 from graph.errors import Conflict, Invalid, NotFound
 from graph.facts import (
     by_person,
@@ -42,6 +40,16 @@ from graph.model import (
     last_by_key,
 )
 from graph.store import Batch, JournalEntry, KindCounts, StoreContent, WriteReport
+from graph.writes_groups import (
+    GROUP_MARK,
+    derive_groups,
+    derived_now,
+    groups_before,
+    restamp,
+    stored_groups,
+    touched_groups,
+)
+from graph.writes_tx import ContentTx, HeldReads, RecordTx
 
 __all__ = [
     "ContentTx",
@@ -56,98 +64,7 @@ __all__ = [
 R = TypeVar("R", bound=Record)
 
 
-class RecordTx(Protocol):
-    """A store's primitives inside one open transaction."""
-
-    def fetch(self, model: type[R], keys: Collection[str]) -> dict[str, R]: ...
-
-    def held(self, model: type[Record], keys: Collection[str]) -> set[str]:
-        """Which of ``keys`` the store holds (existence alone: no record is read)."""
-        ...
-
-    def upsert(self, model: type[R], records: Sequence[R]) -> None: ...
-
-    def create(self, model: type[R], records: Sequence[R]) -> None:
-        """Write records this transaction has just fetched and found absent.
-
-        The same result as ``upsert``; a store may write them without looking
-        for an existing record first (Neo4j ``CREATE`` instead of ``MERGE``).
-        """
-        ...
-
-    def delete(self, model: type[Record], keys: Collection[str]) -> None: ...
-
-    def employments_of(self, person_ids: Collection[str]) -> list[Employment]:
-        """Every employment, open or ended, of these people."""
-        ...
-
-    def add_journal(self, entries: Sequence[JournalEntry]) -> None: ...
-
-    def journal(self, run_id: str) -> list[JournalEntry]: ...
-
-    def members_of(self, kind: TieKind, contexts: Collection[str]) -> dict[str, set[str]]:
-        """Stored members of these cohorts (``cohort_peer``: memberships, any role) or
-        projects (``project``: project members, not the sponsor), by id."""
-        ...
-
-    def marks(self, keys: Collection[str]) -> dict[str, str | None]:
-        """Which of these groups (``graph.derived.group_key``) the store derives ties for,
-        with the run that last changed them."""
-        ...
-
-    def save_marks(self, groups: Sequence[tuple[TieKind, str, str | None]]) -> None:
-        """Mark these (kind, context, run id) groups as derived, or restamp them."""
-        ...
-
-    def group_tie_rows(self, keys: Collection[str]) -> list[Tie]:
-        """Stored tie rows of these groups (written before they were derived)."""
-        ...
-
-    def drop_journal(self, run_id: str) -> None: ...
-
-    def save_run(self, run: IngestRun) -> None: ...
-
-    def load_runs(self) -> list[IngestRun]: ...
-
-
-class ContentTx(RecordTx, Protocol):
-    """What a store's transaction adds to ``RecordTx`` to read and write its whole
-    content (``read_content``, ``write_content``)."""
-
-    def every(self, model: type[R]) -> list[R]:
-        """Every record of one kind (ambitions, API keys and erasures included)."""
-        ...
-
-    def save_keys(self, keys: Sequence[ApiKey]) -> None:
-        """Create or replace these API keys."""
-        ...
-
-    def add_erasures(self, erasures: Sequence[Erasure]) -> None: ...
-
-    def groups(self) -> list[Group]:
-        """Every marked group (``graph.derived``) with its current members."""
-        ...
-
-    def empty(self) -> None:
-        """Remove every record, run, journal entry, API key, erasure and group mark; the
-        ambitions stay (or are seeded again)."""
-        ...
-
-
-class _Held:
-    """The merges' reads of the records they restate, for the write that follows (same
-    keys, same transaction, before that kind is written): one read per kind, not two."""
-
-    def __init__(self) -> None:
-        self.stored: dict[type[Record], tuple[set[str], dict[str, Record]]] = {}
-
-    def fetch(self, tx: RecordTx, model: type[R], keys: set[str]) -> dict[str, R]:
-        found = tx.fetch(model, keys)
-        self.stored[model] = (set(keys), dict(found))
-        return found
-
-
-def _merge_people(tx: RecordTx, incoming: list[Person], reads: _Held) -> list[Person]:
+def _merge_people(tx: RecordTx, incoming: list[Person], reads: HeldReads) -> list[Person]:
     """Each person as the store will keep them: fact by fact, the later-dated wins."""
     merged: dict[str, Person] = reads.fetch(tx, Person, {p.key for p in incoming})
     stated: dict[str, Person] = {}
@@ -156,7 +73,7 @@ def _merge_people(tx: RecordTx, incoming: list[Person], reads: _Held) -> list[Pe
     return list(stated.values())
 
 
-def _merge_projects(tx: RecordTx, incoming: list[Project], reads: _Held) -> list[Project]:
+def _merge_projects(tx: RecordTx, incoming: list[Project], reads: HeldReads) -> list[Project]:
     """Each project as the store will keep it: fact by fact, the later-dated wins."""
     merged: dict[str, Project] = reads.fetch(tx, Project, {p.key for p in incoming})
     stated: dict[str, Project] = {}
@@ -167,7 +84,7 @@ def _merge_projects(tx: RecordTx, incoming: list[Project], reads: _Held) -> list
     return list(stated.values())
 
 
-def _merge_handovers(tx: RecordTx, incoming: list[Handover], reads: _Held) -> list[Handover]:
+def _merge_handovers(tx: RecordTx, incoming: list[Handover], reads: HeldReads) -> list[Handover]:
     """A handover restated without its receiving project or notes keeps those known.
 
     An earlier cohort's bundle names a handover before the receiving project
@@ -219,109 +136,6 @@ def _settle_employments(
     return write, retire
 
 
-def _groups(
-    tx: RecordTx, wanted: Sequence[tuple[TieKind, str]], batch: Batch | None
-) -> dict[str, Group]:
-    """The groups as stored (``batch`` None), or as they will be once ``batch`` (already
-    merged) is written: its members added, its cohort or project dates and sponsor."""
-    out: dict[str, Group] = {}
-    models: tuple[tuple[TieKind, type[Cohort] | type[Project]], ...] = (
-        (TieKind.COHORT_PEER, Cohort),
-        (TieKind.PROJECT, Project),
-    )
-    for kind, model in models:
-        contexts = sorted({c for k, c in wanted if k is kind})
-        if not contexts:
-            continue
-        members = tx.members_of(kind, contexts)
-        records: dict[str, Record] = dict(tx.fetch(model, contexts))
-        if batch is not None:
-            records |= {r.key: r for r in batch.of(model) if r.key in contexts}
-            joined = (
-                [(m.cohort_id, m.person_id) for m in batch.memberships]
-                if kind is TieKind.COHORT_PEER
-                else [(m.project_id, m.person_id) for m in batch.project_members]
-            )
-            for context, person_id in joined:
-                members.setdefault(context, set()).add(person_id)
-        for context in contexts:
-            record = records.get(context)
-            if record is None:
-                continue
-            people = set(members.get(context, ()))
-            if isinstance(record, Project) and record.sponsor_id:
-                people.add(record.sponsor_id)
-            assert isinstance(record, Cohort | Project)
-            start = record.start_date
-            out[group_key(kind, context)] = Group(kind, context, start, tuple(sorted(people)))
-    return out
-
-
-def _derive_groups(
-    tx: RecordTx,
-    batch: Batch,
-    run_id: str | None,
-    counts: KindCounts,
-    *,
-    before: dict[str, dict[str, Tie]],
-    marked: Mapping[str, str | None],
-    dry_run: bool,
-) -> list[tuple[str, dict[str, object] | None]]:
-    """Count the derived ties of the batch's groups as ``tie`` records created, updated
-    or unchanged, exactly as if they were rows; mark the groups, restamped with the run
-    when their ties changed. Returns the (group key, previous stamp) to journal."""
-    after = _groups(tx, batch.derived, batch)
-    marks: list[tuple[TieKind, str, str | None]] = []
-    for key, group in sorted(after.items()):
-        old = before.get(key, {})
-        changed = False
-        if not old:
-            # Nothing held before: every pair a tie created (1,225 for 50), none built.
-            created = comb(len(group.members), 2)
-            counts.created += created
-            changed = created > 0
-        for tie in group.ties() if old else ():
-            held = old.get(tie.key)
-            if held is None:
-                counts.created += 1
-                changed = True
-            elif held.content() != tie.content():
-                counts.updated += 1
-                changed = True
-            else:
-                counts.unchanged += 1
-        if changed or key not in marked:
-            marks.append((group.kind, group.context, run_id))
-    if not dry_run and marks:
-        tx.save_marks(marks)
-    return [
-        (
-            group_key(k, c),
-            {"run_id": marked[group_key(k, c)]} if group_key(k, c) in marked else None,
-        )
-        for k, c, _ in marks
-    ]
-
-
-def _before(
-    tx: RecordTx, batch: Batch, *, dry_run: bool
-) -> tuple[dict[str, dict[str, Tie]], dict[str, str | None]]:
-    """What every read answers for the batch's groups now: their derived ties if marked,
-    else their stored rows (deleted here, when writing: the marks will cover them)."""
-    keys = sorted({group_key(k, c) for k, c in batch.derived})
-    marked = tx.marks(keys)
-    before: dict[str, dict[str, Tie]] = {}
-    for key, group in _groups(tx, batch.derived, None).items():
-        if key in marked:
-            before[key] = {t.key: t for t in group.ties()}
-    rows = tx.group_tie_rows([k for k in keys if k not in marked])
-    for tie in rows:
-        before.setdefault(group_key(tie.tie_kind, tie.context or ""), {})[tie.key] = tie
-    if rows and not dry_run:
-        tx.delete(Tie, [t.key for t in rows])
-    return before, marked
-
-
 def apply_batch(
     tx: RecordTx, batch: Batch, run: IngestRun | None, *, dry_run: bool = False
 ) -> WriteReport:
@@ -330,7 +144,7 @@ def apply_batch(
     if problems:
         raise Invalid(problems)
     employments, retired = _settle_employments(tx, batch.employments)
-    reads = _Held()
+    reads = HeldReads()
     batch = replace(
         batch,
         people=_merge_people(tx, batch.people, reads),
@@ -338,14 +152,13 @@ def apply_batch(
         handovers=_merge_handovers(tx, batch.handovers, reads),
         employments=employments,
     )
-    before, marked = _before(tx, batch, dry_run=dry_run) if batch.derived else ({}, {})
+    groups = groups_before(tx, batch, reads, dry_run=dry_run) if batch.derived else None
     report = WriteReport(dry_run=dry_run)
     journal: list[JournalEntry] = []
     run_id = run.id if run else None
     for model in WRITE_ORDER:
         incoming = last_by_key(batch.of(model))
-        asked, stored = reads.stored.get(model, (set(), {}))
-        existing = stored if asked.issuperset(incoming) else tx.fetch(model, list(incoming))
+        existing = reads.fetch(tx, model, incoming)
         counts = report.counts.setdefault(model.kind, KindCounts())
         to_create: list[Record] = []
         to_update: list[Record] = []
@@ -393,9 +206,17 @@ def apply_batch(
                 tx.create(model, to_create)
             if to_update:
                 tx.upsert(model, to_update)
-        if model is Tie and batch.derived:
-            stamps = _derive_groups(
-                tx, batch, run_id, counts, before=before, marked=marked, dry_run=dry_run
+        if model is Tie and groups is not None:
+            before, marked, stored = groups
+            stamps = derive_groups(
+                tx,
+                batch,
+                run_id,
+                counts,
+                stored=stored,
+                before=before,
+                marked=marked,
+                dry_run=dry_run,
             )
             journal += [
                 JournalEntry(
@@ -435,11 +256,11 @@ def rollback_run(tx: RecordTx, run_id: str) -> WriteReport:
         )
     report = WriteReport()
     entries = tx.journal(run_id)
-    groups = _touched_groups(tx, entries)
-    before = _groups(tx, groups, None)
+    groups = touched_groups(tx, entries)
+    before = stored_groups(tx, groups)
     for entry in sorted(entries, key=lambda e: e.seq, reverse=True):
         if entry.kind == GROUP_MARK:
-            _restamp(tx, entry)
+            restamp(tx, entry)
             continue
         model = KIND_BY_NAME[entry.kind]
         counts = report.counts.setdefault(entry.kind, KindCounts())
@@ -448,7 +269,7 @@ def rollback_run(tx: RecordTx, run_id: str) -> WriteReport:
             counts.deleted += 1
         else:
             previous = model.model_validate(entry.previous)
-            if isinstance(previous, Tie) and _derived_now(tx, previous):
+            if isinstance(previous, Tie) and derived_now(tx, previous):
                 counts.updated += 1  # the group's ties are derived now: no row to restore
                 continue
             if isinstance(previous, Person):
@@ -457,7 +278,7 @@ def rollback_run(tx: RecordTx, run_id: str) -> WriteReport:
             tx.upsert(model, [previous])
             counts.updated += 1
     if groups:
-        after = _groups(tx, groups, None)
+        after = stored_groups(tx, groups)
         counts = report.counts.setdefault(Tie.kind, KindCounts())
         for key, group in before.items():
             now = {t.key: t for t in after[key].ties()} if key in after else {}
@@ -469,43 +290,6 @@ def rollback_run(tx: RecordTx, run_id: str) -> WriteReport:
     tx.drop_journal(run_id)
     tx.save_run(target.model_copy(update={"status": "rolled_back"}))
     return report
-
-
-GROUP_MARK = "derived_group"
-"""The journal's kind for a group's mark: ``previous`` holds the stamp it had, ``None``
-when the run marked it."""
-
-
-def _restamp(tx: RecordTx, entry: JournalEntry) -> None:
-    """Give a group back the stamp it had before the run (a new mark stays, unstamped:
-    its rows were dropped when it was marked; a mark lost since is not made again)."""
-    if not tx.marks([entry.key]):
-        return
-    kind, context = entry.key.split("|", 1)
-    run_id = None if entry.previous is None else entry.previous.get("run_id")
-    tx.save_marks([(TieKind(kind), context, None if run_id is None else str(run_id))])
-
-
-_GROUP_OF: dict[str, TieKind] = {
-    Cohort.kind: TieKind.COHORT_PEER,
-    Membership.kind: TieKind.COHORT_PEER,
-    Project.kind: TieKind.PROJECT,
-    ProjectMember.kind: TieKind.PROJECT,
-}
-
-
-def _touched_groups(tx: RecordTx, entries: Sequence[JournalEntry]) -> list[tuple[TieKind, str]]:
-    """The marked groups whose members, start or sponsor these journal entries changed
-    (a membership's key starts with its cohort, a project member's with its project)."""
-    touched = {(_GROUP_OF[e.kind], e.key.split("|", 1)[0]) for e in entries if e.kind in _GROUP_OF}
-    marked = tx.marks([group_key(k, c) for k, c in touched])
-    return sorted(g for g in touched if group_key(*g) in marked)
-
-
-def _derived_now(tx: RecordTx, tie: Tie) -> bool:
-    if tie.tie_kind not in DERIVED_KINDS or tie.context is None:
-        return False
-    return bool(tx.marks([group_key(tie.tie_kind, tie.context)]))
 
 
 def read_content(tx: ContentTx) -> StoreContent:

@@ -9,8 +9,12 @@ eve, fay (1 pair, from 2021-05-01); pr-da has ann, bob, cat and its sponsor dan
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import replace
 from datetime import UTC, date, datetime
+from typing import Any
+
+import pytest
 
 from graph.model import (
     Cohort,
@@ -18,6 +22,7 @@ from graph.model import (
     IngestRun,
     Membership,
     Person,
+    ProjectMember,
     Role,
     Tie,
     TieKind,
@@ -27,6 +32,7 @@ from graph.sqlite_store_tx import SqliteTx
 from graph.store import Batch, GraphStore
 
 from .sample import programme
+from .transactions import in_tx
 
 PEERS_2019 = {("ann", "bob"), ("ann", "cat"), ("ann", "dan"), ("bob", "cat")}
 PEERS_2019 |= {("bob", "dan"), ("cat", "dan")}
@@ -264,3 +270,53 @@ def test_members_of_groups_in_one_read_as_worked_by_hand(store: GraphStore) -> N
     projects = store.members_of(TieKind.PROJECT, ["pr-da", "pr-none"])
     assert projects == {"pr-da": {"ann", "bob", "cat"}}
     assert store.members_of(TieKind.PROJECT, []) == {}
+
+
+def test_a_load_reads_each_group_and_record_once_and_counts_as_by_hand(
+    store: GraphStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A batch only adds members, so a write reads its groups once and lays the batch
+    over them (issue 15): no group's members and no record are read twice in one load.
+
+    Counted by hand: gus joins c2021 (eve, fay: 2 ties created, eve-fay unchanged) and
+    pr-da (ann, bob, cat, sponsor dan: 4 created, 6 unchanged); c2019's 6 ties and the
+    6 rows (mentoring, 5 survey) are restated unchanged."""
+    store.apply(derived_programme(), run("run-1", 1))
+    batch = derived_programme()
+    gus = _gus()
+    batch = replace(
+        batch,
+        people=[*batch.people, *gus.people],
+        employments=[*batch.employments, *gus.employments],
+        memberships=[*batch.memberships, *gus.memberships],
+        project_members=[
+            *batch.project_members,
+            ProjectMember(project_id="pr-da", person_id="gus"),
+        ],
+    )
+    tx_type = type(in_tx(store, lambda tx: tx))
+    reads: Counter[tuple[str, str]] = Counter()
+    fetch, members_of = tx_type.fetch, tx_type.members_of
+
+    def counted_fetch(tx: Any, model: Any, keys: Any) -> Any:
+        reads.update((model.kind, k) for k in keys)
+        return fetch(tx, model, keys)
+
+    def counted_members(tx: Any, kind: TieKind, contexts: Any) -> Any:
+        reads.update((f"members of {kind.value}", c) for c in contexts)
+        return members_of(tx, kind, contexts)
+
+    monkeypatch.setattr(tx_type, "fetch", counted_fetch)
+    monkeypatch.setattr(tx_type, "members_of", counted_members)
+    report = store.apply(batch, run("run-2", 2))
+    monkeypatch.undo()
+
+    assert {key for key, n in reads.items() if n > 1} == set()
+    assert {c for kind, c in reads if kind.startswith("members of")} == {"c2019", "c2021", "pr-da"}
+    assert vars(report.counts["tie"]) == {"created": 6, "updated": 0, "unchanged": 19, "deleted": 0}
+    assert pairs(store.ties_of(["gus"]), TieKind.PROJECT) == {
+        ("ann", "gus"),
+        ("bob", "gus"),
+        ("cat", "gus"),
+        ("dan", "gus"),
+    }

@@ -8,7 +8,6 @@ batch below: every reference it makes to a key the store does not hold.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, cast
 
 import pytest
 
@@ -33,14 +32,7 @@ from graph.model import (
 from graph.store import Batch, GraphStore
 
 from .sample import programme
-
-
-def _in_tx(store: GraphStore, work: Any) -> Any:
-    """``work(tx)`` inside one of the store's own transactions (its ``RecordTx``)."""
-    if hasattr(store, "_transaction"):
-        with cast(Any, store)._transaction() as tx:
-            return work(tx)
-    return cast(Any, store)._read(work)
+from .transactions import in_tx
 
 
 def test_held_answers_which_keys_are_stored_for_every_kind_asked(store: GraphStore) -> None:
@@ -53,7 +45,7 @@ def test_held_answers_which_keys_are_stored_for_every_kind_asked(store: GraphSto
         Project: ["pr-da", "pr-none"],
         Membership: ["c2019|ann|participant", "c2019|zed|participant"],
     }
-    found = _in_tx(store, lambda tx: {m: tx.held(m, keys) for m, keys in asked.items()})
+    found = in_tx(store, lambda tx: {m: tx.held(m, keys) for m, keys in asked.items()})
     assert found == {
         Person: {"ann", "fay"},
         Organisation: {"ecc"},
@@ -62,7 +54,7 @@ def test_held_answers_which_keys_are_stored_for_every_kind_asked(store: GraphSto
         Project: {"pr-da"},
         Membership: {"c2019|ann|participant"},
     }
-    assert _in_tx(store, lambda tx: tx.held(Person, [])) == set()
+    assert in_tx(store, lambda tx: tx.held(Person, [])) == set()
 
 
 def test_the_gate_names_every_missing_reference_and_writes_nothing(store: GraphStore) -> None:
