@@ -67,9 +67,11 @@ from graph.model import (
     Assessment,
     Erasure,
     IngestRun,
+    Person,
     Project,
     Record,
 )
+from graph.redact import Matcher, Named, scrub_image, scrub_record
 from graph.store import GraphStore, JournalEntry, StoreContent
 
 __all__ = ["FORMAT", "VERSION", "Backup", "export_store", "import_store", "read_backup"]
@@ -152,24 +154,44 @@ def without_erased(backup: Backup, erasures: list[Erasure]) -> Backup:
 
     Records naming them go (a project they sponsored loses its sponsor, as in
     ``erase_person``), so do their keys and journal entries; the audits are kept.
+    Free text the file holds from before an erasure names them as ``[erased]``, as
+    erasure left it (their name and email are known from their record in the file).
     """
     erased = {e.person_id for e in erasures}
     audits = {e.key: e for e in [*backup.records.get("erasure", []), *erasures]}
     if not erased:
         return backup
-    kept = Backup(journal=[e for e in backup.journal if not erased & set(e.people)])
+    matcher = Matcher(
+        Named(p.id, p.name, p.email)
+        for p in backup.records.get(Person.kind, [])
+        if isinstance(p, Person) and p.id in erased
+    )
+    kept = Backup(
+        journal=[_scrubbed_entry(e, matcher) for e in backup.journal if not erased & set(e.people)]
+    )
     for kind, records in backup.records.items():
         if kind == "erasure":
             continue
         out: list[Record] = []
         for record in records:
             if isinstance(record, Project) and record.sponsor_id in erased:
-                out.append(record.model_copy(update={"sponsor_id": None}))
-            elif not erased & set(record.person_ids()):
-                out.append(record)
+                record = record.model_copy(update={"sponsor_id": None})
+            elif erased & set(record.person_ids()):
+                continue
+            out.append(scrub_record(record, matcher) if matcher else record)
         kept.records[kind] = out
     kept.records["erasure"] = sorted(audits.values(), key=lambda e: e.key)
     return kept
+
+
+def _scrubbed_entry(entry: JournalEntry, matcher: Matcher) -> JournalEntry:
+    """A journal entry whose before-image names no erased person in its free text."""
+    if not matcher or entry.previous is None:
+        return entry
+    previous = scrub_image(entry.kind, entry.previous, matcher)
+    if previous is entry.previous:
+        return entry
+    return JournalEntry(entry.run_id, entry.seq, entry.kind, entry.key, previous, entry.people)
 
 
 def write_store(store: GraphStore, backup: Backup, *, replace: bool = False) -> None:

@@ -33,9 +33,11 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal, TypeVar
 
 from graph.model import Handover, Person, Project, Record, WickedIssue
+
+R = TypeVar("R", bound=Record)
 
 __all__ = [
     "EMAIL_WITHHELD",
@@ -46,8 +48,11 @@ __all__ = [
     "Mention",
     "Named",
     "FREE_TEXT_KINDS",
+    "emails_in",
     "erasure_scrubs",
     "journal_scrubber",
+    "scrub_image",
+    "scrub_record",
     "name_forms",
     "redact",
     "scrub",
@@ -143,6 +148,15 @@ def _words(text: str) -> tuple[list[tuple[int, int, str]], list[str | None]]:
     words = [(m.start(), m.end(), _fold(m.group())) for m in _WORD.finditer(text)]
     gaps = [_separator(text[a[1] : b[0]]) for a, b in zip(words, words[1:], strict=False)]
     return words, [*gaps, None]
+
+
+def emails_in(text: str) -> list[str]:
+    """The email addresses a text holds, as written.
+
+    >>> emails_in("Ask ann@x.org or Bob (BOB@Y.ORG).")
+    ['ann@x.org', 'BOB@Y.ORG']
+    """
+    return _EMAIL.findall(text)
 
 
 def name_forms(name: str) -> list[str]:
@@ -336,21 +350,45 @@ def erasure_scrubs(
     """
     matcher = Matcher([Named(person.id, person.name, person.email)])
     out: list[tuple[type[Record], list[Record]]] = []
-    for model, fields in FREE_TEXT_FIELDS.items():
-        changed: list[Record] = []
-        for record in read(model):
-            update: dict[str, str] = {}
-            for name in fields:
-                value = getattr(record, name)
-                if isinstance(value, str) and value:
-                    after = matcher.redact(value, name_marker=ERASED, email_marker=ERASED)
-                    if after != value:
-                        update[name] = after
-            if update:
-                changed.append(record.model_copy(update=update))
+    for model in FREE_TEXT_FIELDS:
+        changed = [
+            after
+            for record in read(model)
+            if (after := scrub_record(record, matcher)) is not record
+        ]
         if changed:
             out.append((model, changed))
     return out
+
+
+def scrub_record(record: R, matcher: Matcher) -> R:
+    """``record`` with every mention ``matcher`` finds in its free text replaced by
+    ``[erased]``; the record itself when its text names none of them."""
+    values = {name: getattr(record, name) for name in _FIELDS.get(record.kind, ())}
+    update = _scrubbed(record.kind, values, matcher)
+    return record.model_copy(update=update) if update else record
+
+
+def scrub_image(kind: str, image: dict[str, Any], matcher: Matcher) -> dict[str, Any]:
+    """A record's image (a journal's before-image, JSON-shaped) of ``kind`` with every
+    mention ``matcher`` finds in its free text replaced by ``[erased]``."""
+    update = _scrubbed(kind, image, matcher)
+    return {**image, **update} if update else image
+
+
+def _scrubbed(kind: str, values: Mapping[str, Any], matcher: Matcher) -> dict[str, str]:
+    """The free-text fields of a ``kind`` record's ``values`` that change, changed."""
+    update: dict[str, str] = {}
+    for name in _FIELDS.get(kind, ()):
+        value = values.get(name)
+        if isinstance(value, str) and value:
+            after = matcher.redact(value, name_marker=ERASED, email_marker=ERASED)
+            if after != value:
+                update[name] = after
+    return update
+
+
+_FIELDS: dict[str, tuple[str, ...]] = {m.kind: names for m, names in FREE_TEXT_FIELDS.items()}
 
 
 def journal_scrubber(person: Person) -> Callable[[str, str | None], str | None]:
@@ -368,21 +406,14 @@ def journal_scrubber(person: Person) -> Callable[[str, str | None], str | None]:
     (None, None)
     """
     matcher = Matcher([Named(person.id, person.name, person.email)])
-    fields = {m.kind: names for m, names in FREE_TEXT_FIELDS.items()}
 
     def scrubbed(kind: str, previous: str | None) -> str | None:
-        if not previous or kind not in fields:
+        if not previous or kind not in _FIELDS:
             return None
         image = json.loads(previous)
         if not isinstance(image, dict):
             return None
-        update: dict[str, str] = {}
-        for name in fields[kind]:
-            value = image.get(name)
-            if isinstance(value, str) and value:
-                after = matcher.redact(value, name_marker=ERASED, email_marker=ERASED)
-                if after != value:
-                    update[name] = after
-        return json.dumps({**image, **update}) if update else None
+        after = scrub_image(kind, image, matcher)
+        return json.dumps(after) if after is not image else None
 
     return scrubbed

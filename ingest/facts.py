@@ -6,7 +6,8 @@
 - ``without_erased``: an erased person stays erased. Every row naming one (by
   email; ids are keyed hashes of emails) is left out with a warning giving its
   file, sheet and row, never the person; a project they sponsored keeps its
-  row without its sponsor, as ``erase_person`` leaves it.
+  row without its sponsor, as ``erase_person`` leaves it. Free text naming them
+  says ``[erased]`` instead, as erasure left it in the store.
 """
 
 from __future__ import annotations
@@ -16,12 +17,23 @@ from dataclasses import replace
 from datetime import date
 
 from graph.model import normalise_email
+from graph.redact import ERASED, Matcher, Named, emails_in
 from ingest.read import CellValue, Issue, RawBundle, RawRow
 from ingest.spec import TABLES, ColumnType
 
 __all__ = ["bundle_as_of", "without_erased"]
 
 SPONSOR_COLUMN = ("projects", "sponsor_email")
+
+ERASABLE_TEXT: dict[str, tuple[str, ...]] = {
+    "wicked_issues": ("title", "description"),
+    "projects": ("title", "outcomes"),
+    "handovers": ("notes",),
+}
+"""The bundle's free-text cells, by table: the columns of ``graph.redact.FREE_TEXT_FIELDS``,
+which erasure scrubs in the store."""
+
+ERASED_IN_TEXT = "names an erased person: the mention is stored as [erased]"
 
 
 def bundle_as_of(raw: RawBundle, today: date, parse: Callable[[CellValue], date]) -> date:
@@ -51,7 +63,14 @@ def bundle_as_of(raw: RawBundle, today: date, parse: Callable[[CellValue], date]
 def without_erased(
     raw: RawBundle, erased: Collection[str], person_id: Callable[[str], str]
 ) -> tuple[RawBundle, list[Issue]]:
-    """``raw`` without a row that names an erased person, and a warning per row left out."""
+    """``raw`` without a row that names an erased person, its free text without their
+    name or email, and a warning per row left out and per cell changed.
+
+    Their name is known from the bundle's own people rows (an old bundle loaded again
+    after the erasure), their email wherever the text holds one; a text that names an
+    erased person by name alone, in a bundle without their row, cannot be recognised:
+    the store keeps nothing that would recognise it.
+    """
     if not erased:
         return raw, []
     warnings: list[Issue] = []
@@ -88,7 +107,60 @@ def without_erased(
                     )
                 )
         tables[name] = kept
+    named = _erased_people(raw, erased, person_id)
+    for name, columns in ERASABLE_TEXT.items():
+        if name in tables:
+            tables[name] = [
+                _without_mentions(row, columns, named, erased, person_id, warnings)
+                for row in tables[name]
+            ]
     return replace(raw, tables=tables), warnings
+
+
+def _erased_people(
+    raw: RawBundle, erased: Collection[str], person_id: Callable[[str], str]
+) -> list[Named]:
+    """The erased people the bundle's people rows describe, by name and email."""
+    found: list[Named] = []
+    for row in raw.rows("people"):
+        email, name = row.cells.get("email"), row.cells.get("name")
+        if email is None:
+            continue
+        key = person_id(normalise_email(str(email)))
+        if key in erased:
+            found.append(Named(key, str(name or ""), normalise_email(str(email))))
+    return found
+
+
+def _without_mentions(
+    row: RawRow,
+    columns: tuple[str, ...],
+    named: list[Named],
+    erased: Collection[str],
+    person_id: Callable[[str], str],
+    warnings: list[Issue],
+) -> RawRow:
+    """``row`` with every mention of an erased person in these columns as ``[erased]``:
+    the ``named`` people by name or email, and any email in the text that is an erased
+    person's."""
+    cells = dict(row.cells)
+    for column in columns:
+        text = cells.get(column)
+        if not isinstance(text, str) or not text:
+            continue
+        by_email = [
+            Named(key, "", email)
+            for email in emails_in(text)
+            if (key := person_id(normalise_email(email))) in erased
+        ]
+        if not named and not by_email:
+            continue
+        matcher = Matcher([*named, *by_email])
+        after = matcher.redact(text, name_marker=ERASED, email_marker=ERASED)
+        if after != text:
+            cells[column] = after
+            warnings.append(Issue(row.location, column, None, ERASED_IN_TEXT))
+    return row if cells == row.cells else RawRow(row.location, cells)
 
 
 def _names(

@@ -28,7 +28,7 @@ from ingest.read import read_bundle
 from ingest.validate import validate_bundle
 from ingest.write import write_bundle
 
-from ..ingest.conftest import CONTAINERS, pid, sample_tables
+from ..ingest.conftest import CONTAINERS, Tables, pid, sample_tables
 from .figures import record
 from .test_load_order import bundle_2021, content
 
@@ -70,6 +70,42 @@ def names_nobody_erased(store: GraphStore) -> None:
     for name in ERASED:
         assert pid(name) not in text
         assert f"{name}@example.org" not in text
+        assert f"{name.title()} Example" not in text
+
+
+def naming_them_in_free_text(tables: Tables) -> Tables:
+    """The sample with free text naming Cat by name and Dan by name and by email (in
+    three spellings of case): the issue's description, the project's outcomes, the
+    handover's notes."""
+    tables["wicked_issues"][0]["description"] = "Cat Example's survivors' panel; Dan Example chairs"
+    tables["projects"][0]["outcomes"] = "Ask DAN@example.org for the pathway map"
+    tables["handovers"][0]["notes"] = "Talk to Cat Example and the refuge network"
+    return tables
+
+
+TEXT_AFTER_ERASURE = {
+    "description": "[erased]'s survivors' panel; [erased] chairs",
+    "outcomes": "Ask [erased] for the pathway map",
+    "notes": "Talk to [erased] and the refuge network",
+}
+"""Worked by hand: each mention of Cat or Dan, by name or email, as ``[erased]``."""
+
+TEXT_CELLS = {
+    ("wicked_issues", 2, "description"),
+    ("projects", 2, "outcomes"),
+    ("handovers", 2, "notes"),
+}
+
+
+def free_text(store: GraphStore) -> dict[str, str | None]:
+    (issue,) = store.dump()["wicked_issue"]
+    (project,) = store.dump()["project"]
+    (handover,) = store.dump()["handover"]
+    return {
+        "description": issue["description"],
+        "outcomes": project["outcomes"],
+        "notes": handover["notes"],
+    }
 
 
 def erase(store: GraphStore) -> None:
@@ -93,6 +129,70 @@ def test_reload_bundle_naming_erased_people_warns_per_row_and_stores_nothing_of_
     assert content(store) == after_erasure
     names_nobody_erased(store)
     assert {e.person_id for e in store.erasures()} == {pid(n) for n in ERASED}
+
+
+def test_reload_keeps_free_text_naming_erased_people_as_erasure_left_it(
+    store: GraphStore, tmp_path: Path
+) -> None:
+    """Reloading an old bundle after an erasure writes their name back nowhere: the
+    cells that named them are stored as ``[erased]``, each with a warning, and the
+    reload changes nothing."""
+    path = write_bundle(naming_them_in_free_text(sample_tables()), tmp_path / "2019.xlsx")
+    loaded(load_bundle(path, store))
+    erase(store)
+    assert free_text(store) == TEXT_AFTER_ERASURE
+    after_erasure = content(store)
+    again = loaded(load_bundle(path, store))
+    record("erasures_retried", 1)
+    assert erasure_warnings(again) == NAMING_ROWS | TEXT_CELLS
+    assert (again.total("created"), again.total("updated")) == (0, 0)
+    assert content(store) == after_erasure
+    names_nobody_erased(store)
+
+
+def test_later_bundle_naming_an_erased_person_in_free_text_says_erased(
+    store: GraphStore, tmp_path: Path
+) -> None:
+    """Cat's row in the later bundle gives her name; Dan, without a row in it, is
+    recognised by his email alone (a later bundle naming him by name alone cannot be:
+    the store keeps nothing that would recognise it)."""
+    loaded(load_bundle(write_bundle(sample_tables(), tmp_path / "2019.xlsx"), store))
+    erase(store)
+    later = bundle_2021()
+    later["projects"][0]["outcomes"] = "Cat Example and dan@example.org know the refuges"
+    report = loaded(load_bundle(write_bundle(later, tmp_path / "2021.xlsx"), store))
+    assert erasure_warnings(report) == {("people", 4, "email"), ("projects", 2, "outcomes")}
+    (project,) = store.dump()["project"]
+    assert project["outcomes"] == "[erased] and [erased] know the refuges"
+    names_nobody_erased(store)
+
+
+def test_backup_from_before_an_erasure_restores_free_text_as_erasure_left_it(
+    store: GraphStore, tmp_path: Path
+) -> None:
+    """A backup taken before the erasure, imported over the store (``--replace``),
+    brings back neither the people nor their names in free text or in the journal (a
+    rollback restores the journal's before-images)."""
+    tables = naming_them_in_free_text(sample_tables())
+    loaded(load_bundle(write_bundle(tables, tmp_path / "2019.xlsx"), store))
+    tables["handovers"][0]["notes"] = "Dan Example has the refuge contacts"
+    loaded(load_bundle(write_bundle(tables, tmp_path / "2019-again.xlsx"), store))
+    backup = tmp_path / "before.jsonl"
+    export_store(store, backup)
+    erase(store)
+
+    import_store(store, backup, replace=True)
+    record("erasures_retried", 1)
+    assert free_text(store) == {**TEXT_AFTER_ERASURE, "notes": "[erased] has the refuge contacts"}
+    names_nobody_erased(store)
+    exported = tmp_path / "after.jsonl"
+    export_store(store, exported)
+    for name in ERASED:
+        assert f"{name.title()} Example" not in exported.read_text(encoding="utf-8")
+    (latest, *_) = sorted(store.runs(), key=lambda r: r.started_at, reverse=True)
+    store.rollback(latest.id)  # the journal's before-image of the notes: scrubbed too
+    assert free_text(store) == TEXT_AFTER_ERASURE
+    names_nobody_erased(store)
 
 
 def test_later_bundle_naming_an_erased_person_does_not_bring_them_back(
