@@ -85,6 +85,7 @@ def open_(
     from graph.errors import Invalid, Problem
     from graph.surveys import Indicator
     from services.surveys import open_wave
+    from services.tables import neutralise
 
     try:
         closes_on = date.fromisoformat(closes)
@@ -115,7 +116,7 @@ def open_(
         out = io.StringIO()
         writer = csv.DictWriter(out, fieldnames=["email", "name", "roles", "link"])
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows({k: neutralise(v) for k, v in row.items()} for row in rows)
         typer.echo(out.getvalue(), nl=False)
     else:
         for row in rows:

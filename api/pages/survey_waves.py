@@ -20,6 +20,7 @@ from graph.errors import AlumniGraphError, Conflict, Invalid, NotFound, Problem
 from graph.model import Wave
 from graph.surveys import Indicator
 from services import surveys
+from services.tables import neutralise
 
 router = APIRouter(include_in_schema=False)
 
@@ -92,7 +93,9 @@ def open_wave(
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["email", "name", "link"])
-    writer.writerows([link.email, link.name, base + link.link] for link in opened.links)
+    writer.writerows(  # a name a spreadsheet would run ("@SUM(...)") opens as text
+        [neutralise(link.email), neutralise(link.name), base + link.link] for link in opened.links
+    )
     return _page(request, store, who, opened=opened, base=base, links_csv=out.getvalue())
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from graph.store import GraphStore
+from graph.store import Batch, GraphStore
 from ingest.pipeline import load_bundle
 
 COHORT = "s2026"
@@ -119,3 +119,16 @@ def load_programme(store: GraphStore, folder: Path, size: int = 10) -> None:
 def token_of(link: str) -> str:
     assert link.startswith("/s/")
     return link.removeprefix("/s/")
+
+
+RUNNABLE_NAME = "@SUM(1+1) Member"
+"""A name a spreadsheet would run as a formula (the ingest refuses ``=``, not ``@``)."""
+
+
+def name_runnable(store: GraphStore, email: str) -> None:
+    """Give one member a name starting with ``@``, stated after the bundle's."""
+    person = store.person_by_email(email)
+    stated = {**person.stated_on, "name": "2099-01-01"}
+    store.apply(
+        Batch(people=[person.model_copy(update={"name": RUNNABLE_NAME, "stated_on": stated})])
+    )

@@ -18,7 +18,13 @@ from graph.model import TieKind, Wave
 from graph.sqlite_store import SqliteStore
 from services.schemas_surveys import AnswerIn, SurveyAnswersIn
 from services.survey_form import save_answers
-from tests.surveys.programme import COHORT, load_programme, member_email
+from tests.surveys.programme import (
+    COHORT,
+    RUNNABLE_NAME,
+    load_programme,
+    member_email,
+    name_runnable,
+)
 
 CLOSES = (date.today() + timedelta(days=10)).isoformat()
 
@@ -143,6 +149,21 @@ def test_survey_open_as_json_and_csv_for_a_mail_merge(tmp_path: Path) -> None:
     assert {r["link"].split("/s/")[1] for r in table}.isdisjoint(
         r["link"].split("/s/")[1] for r in rows
     )
+
+
+def test_survey_open_csv_opens_a_runnable_name_as_text(tmp_path: Path) -> None:
+    url = _store(tmp_path)
+    store = SqliteStore(url)
+    name_runnable(store, member_email(1))
+    store.close()
+    args = ["survey", "open", "--cohort", COHORT, "--wave", "end", "--closes", CLOSES]
+    as_csv = CliRunner().invoke(app, [*args, "--format", "csv", "--store", url])
+    assert as_csv.exit_code == 0, as_csv.output
+    table = list(csv.DictReader(io.StringIO(as_csv.output)))
+    assert table[1]["name"] == "'" + RUNNABLE_NAME
+    assert [r["name"] for r in table if r["name"].startswith("Member")] == [
+        f"Member {i:02d}" for i in (0, 2, 3, 4, 5)
+    ]
 
 
 def test_survey_open_refuses_bad_indicators_and_unknown_cohorts(tmp_path: Path) -> None:

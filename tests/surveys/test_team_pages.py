@@ -18,7 +18,13 @@ from api.settings import ApiSettings
 from graph.model import KeyRole, Wave
 from graph.sqlite_store import SqliteStore
 from graph.store import GraphStore
-from tests.surveys.programme import COHORT, load_programme, member_email
+from tests.surveys.programme import (
+    COHORT,
+    RUNNABLE_NAME,
+    load_programme,
+    member_email,
+    name_runnable,
+)
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 CLOSES = (date.today() + timedelta(days=9)).isoformat()
@@ -101,3 +107,18 @@ def test_waves_page_refuses_alumni_forged_posts_and_bad_input(
     )
     assert as_alumnus.status_code == 403
     assert store.surveys.waves() == []
+
+
+def test_mail_merge_csv_opens_a_runnable_name_as_text(
+    site: tuple[TestClient, GraphStore, dict[KeyRole, str]],
+) -> None:
+    client, store, keys = site
+    name_runnable(store, member_email(1))
+    csrf = _sign_in(client, keys[KeyRole.PROGRAMME])
+    opened = client.post(
+        "/survey-waves/open",
+        data={"csrf_token": csrf, "cohort_id": COHORT, "wave": "end", "closes_on": CLOSES},
+    )
+    assert opened.status_code == 200, opened.text
+    assert f"m01@example.org,&#39;{RUNNABLE_NAME}," in opened.text
+    assert f",{RUNNABLE_NAME}," not in opened.text
