@@ -216,4 +216,7 @@ class SqliteSurveys:
                         (after.model_dump_json(), key),
                     )
                     touched += 1
+        with self._lock:
+            # secure_delete overwrote the freed pages; their old images leave the log too
+            self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         return touched

@@ -259,3 +259,30 @@ def test_wave_status_counts_answers_by_role_and_organisation(
     }
     with pytest.raises(Forbidden):
         surveys.wave_status(store, ALUMNUS, COHORT, Wave.END)
+
+
+def test_forgetting_a_person_leaves_no_bytes_of_them_in_the_survey_files(tmp_path: Path) -> None:
+    """SQLite: their link, their answers and another's answer naming them go from the
+    survey file and its write-ahead log while the store is still open (a serving
+    worker's), as erasure leaves the graph's file (``secure_delete``, log truncated)."""
+    from graph.sqlite_store import SqliteStore
+
+    files = tmp_path / "store"
+    files.mkdir()
+    store = SqliteStore(f"sqlite:///{files / 'g.db'}")
+    try:
+        load_programme(store, tmp_path, size=4)
+        links = surveys.open_wave(store, TEAM, COHORT, Wave.END, CLOSES, [TRUST]).links
+        tokens = {link.email: token_of(link.link) for link in links}
+        naming = SurveyAnswersIn(answers=[_answer(member_email(2))])
+        survey_form.save_answers(store, tokens[member_email(1)], naming)
+        own = SurveyAnswersIn(answers=[_answer(member_email(3))])
+        survey_form.save_answers(store, tokens[member_email(2)], own)
+        forgotten = store.person_by_email(member_email(2)).id
+        kept = store.person_by_email(member_email(1)).id
+        assert store.surveys.forget_person(forgotten) == 3
+        raw = b"".join(p.read_bytes() for p in files.iterdir() if "surveys" in p.name)
+        assert forgotten.encode() not in raw
+        assert kept.encode() in raw  # the check can see an id that is still there
+    finally:
+        store.close()
