@@ -65,8 +65,10 @@ from graph.model import (
     ApiKey,
     Area,
     Assessment,
+    Cohort,
     Erasure,
     IngestRun,
+    Organisation,
     Person,
     Project,
     Record,
@@ -90,6 +92,13 @@ KIND_ORDER: tuple[str, ...] = (
 ``StoreContent``, with the journal after the runs it belongs to."""
 LATER_KINDS: frozenset[str] = frozenset({Assessment.kind, Area.kind})
 """Kinds added after version 1 of the format: a file without them holds none."""
+LATER_FIELDS: dict[str, tuple[str, ...]] = {
+    Organisation.kind: ("stated_on",),
+    Cohort.kind: ("stated_on",),
+}
+"""Fields added after version 1 of the format, written only when they hold something:
+a line without one means its default, so a store that never set them writes the lines
+it always did."""
 _SIDE_MODELS: tuple[type[Record], ...] = (IngestRun, ApiKey, Erasure)
 _MODELS: dict[str, type[Record]] = {m.kind: m for m in (*WRITE_ORDER, *_SIDE_MODELS)}
 
@@ -117,8 +126,13 @@ class Backup(StoreContent):
                 for entry in self.journal:
                     yield {"kind": "journal", "data": _journal_json(entry)}
                 continue
+            later = LATER_FIELDS.get(kind, ())
             for record in self.records.get(kind, []):
-                yield {"kind": kind, "data": record.model_dump(mode="json")}
+                data = record.model_dump(mode="json")
+                for name in later:
+                    if not data.get(name):
+                        del data[name]
+                yield {"kind": kind, "data": data}
 
 
 def _journal_json(entry: JournalEntry) -> dict[str, object]:

@@ -6,8 +6,9 @@ moment the service changed it); a stored fact is replaced only by one stated at
 the same time or later. A bundle's day counts from its first moment, so a
 consent withdrawn through the service during that day outlasts the bundle.
 An employment history is every stated (organisation, from) pair, each spell
-ending the day before the next one starts. A project's facts are dated the
-same way; its cohort is the earliest stated.
+ending the day before the next one starts. A project's, a cohort's and an
+organisation's facts are dated the same way; a project's cohort is the earliest
+stated.
 
 These rules are pure functions of what has been stated, never of the order it
 was stated in, so loading bundles in any order gives the same graph and a
@@ -24,10 +25,14 @@ from typing import TypeVar
 
 from graph.errors import Invalid, Problem
 from graph.model import (
+    COHORT_FACTS,
     CONSENT_FACTS,
+    ORGANISATION_FACTS,
     PERSON_FACTS,
     PROJECT_FACTS,
+    Cohort,
     Employment,
+    Organisation,
     Person,
     Project,
 )
@@ -38,7 +43,9 @@ __all__ = [
     "dated",
     "employment_history",
     "keep_later_changes",
+    "merge_cohort",
     "merge_facts",
+    "merge_organisation",
     "merge_person",
     "merge_project",
     "set_consent",
@@ -47,7 +54,7 @@ __all__ = [
 ]
 
 
-D = TypeVar("D", Person, Project)
+D = TypeVar("D", Person, Project, Organisation, Cohort)
 """A record whose facts carry the date they were stated on."""
 
 
@@ -103,6 +110,16 @@ def merge_project(stored: Project | None, incoming: Project) -> Project:
     """As ``merge_person``, for a project's facts; its cohort is the one stated first
     (the earliest date, then the smallest id), whatever order bundles arrive in."""
     return merge_facts(stored, incoming, PROJECT_FACTS, earliest=("cohort_id",))
+
+
+def merge_organisation(stored: Organisation | None, incoming: Organisation) -> Organisation:
+    """As ``merge_person``, for an organisation's facts (sector, type, aliases, area)."""
+    return merge_facts(stored, incoming, ORGANISATION_FACTS)
+
+
+def merge_cohort(stored: Cohort | None, incoming: Cohort) -> Cohort:
+    """As ``merge_person``, for a cohort's facts (name and dates)."""
+    return merge_facts(stored, incoming, COHORT_FACTS)
 
 
 def merge_facts(

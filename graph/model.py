@@ -136,10 +136,17 @@ class Organisation(Record):
     org_type: str | None = None
     aliases: tuple[str, ...] = ()
     area: str | None = None
+    stated_on: dict[str, str] = Field(default_factory=dict)
+    """When each of ``ORGANISATION_FACTS`` was stated (a bundle's ``as_of``), as for a
+    person: a later statement replaces an earlier one, so bundles load in any order."""
 
     @property
     def key(self) -> str:
         return self.id
+
+
+ORGANISATION_FACTS: tuple[str, ...] = ("name", "sector", "org_type", "aliases", "area")
+"""The fields of an organisation that bundles state with a date."""
 
 
 class Person(Record):
@@ -207,10 +214,16 @@ class Cohort(Record):
     name: str
     start_date: date
     end_date: date | None = None
+    stated_on: dict[str, str] = Field(default_factory=dict)
+    """When each of ``COHORT_FACTS`` was stated (a bundle's ``as_of``), as for a person."""
 
     @property
     def key(self) -> str:
         return self.id
+
+
+COHORT_FACTS: tuple[str, ...] = ("name", "start_date", "end_date")
+"""The fields of a cohort that bundles state with a date."""
 
 
 class Membership(Record):

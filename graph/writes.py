@@ -7,6 +7,7 @@ cannot disagree about what "unchanged" or "rolled back" means.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import TypeVar
@@ -17,6 +18,8 @@ from graph.facts import (
     by_person,
     employment_history,
     keep_later_changes,
+    merge_cohort,
+    merge_organisation,
     merge_person,
     merge_project,
 )
@@ -31,6 +34,7 @@ from graph.model import (
     Handover,
     IngestRun,
     Membership,
+    Organisation,
     Person,
     Project,
     ProjectMember,
@@ -62,25 +66,22 @@ __all__ = [
 ]
 
 R = TypeVar("R", bound=Record)
+D = TypeVar("D", Person, Project, Organisation, Cohort)
 
 
-def _merge_people(tx: RecordTx, incoming: list[Person], reads: HeldReads) -> list[Person]:
-    """Each person as the store will keep them: fact by fact, the later-dated wins."""
-    merged: dict[str, Person] = reads.fetch(tx, Person, {p.key for p in incoming})
-    stated: dict[str, Person] = {}
-    for person in incoming:
-        stated[person.key] = merge_person(stated.get(person.key) or merged.get(person.key), person)
-    return list(stated.values())
-
-
-def _merge_projects(tx: RecordTx, incoming: list[Project], reads: HeldReads) -> list[Project]:
-    """Each project as the store will keep it: fact by fact, the later-dated wins."""
-    merged: dict[str, Project] = reads.fetch(tx, Project, {p.key for p in incoming})
-    stated: dict[str, Project] = {}
-    for project in incoming:
-        stated[project.key] = merge_project(
-            stated.get(project.key) or merged.get(project.key), project
-        )
+def _merged(
+    tx: RecordTx,
+    model: type[D],
+    incoming: list[D],
+    reads: HeldReads,
+    merge: Callable[[D | None, D], D],
+) -> list[D]:
+    """Each record as the store will keep it: fact by fact, the later-dated wins
+    (``graph.facts``), against what the store holds in this transaction."""
+    held: dict[str, D] = reads.fetch(tx, model, {r.key for r in incoming})
+    stated: dict[str, D] = {}
+    for record in incoming:
+        stated[record.key] = merge(stated.get(record.key) or held.get(record.key), record)
     return list(stated.values())
 
 
@@ -147,8 +148,10 @@ def apply_batch(
     reads = HeldReads()
     batch = replace(
         batch,
-        people=_merge_people(tx, batch.people, reads),
-        projects=_merge_projects(tx, batch.projects, reads),
+        organisations=_merged(tx, Organisation, batch.organisations, reads, merge_organisation),
+        people=_merged(tx, Person, batch.people, reads, merge_person),
+        cohorts=_merged(tx, Cohort, batch.cohorts, reads, merge_cohort),
+        projects=_merged(tx, Project, batch.projects, reads, merge_project),
         handovers=_merge_handovers(tx, batch.handovers, reads),
         employments=employments,
     )

@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from graph.facts import dated
+from graph.facts import dated, merge_cohort, merge_organisation
 from graph.model import (
+    COHORT_FACTS,
+    ORGANISATION_FACTS,
     PERSON_FACTS,
     Cohort,
     Employment,
@@ -49,7 +51,12 @@ def read_cohort(check: Validator) -> None:
     given = {"id": cohort_id, "name": name, "start_date": start, "end_date": end}
     cohort = check.build(Cohort, row, given, cohort_id)
     if cohort is not None:
-        check.cohort = check.add(cohort, row, check.batch.cohorts)
+        stated = [f for f in COHORT_FACTS if given.get(f) is not None]
+        # What this bundle states (its start is its rows' default "from"), whatever a
+        # later-dated bundle already said; the store keeps the later (graph.facts).
+        check.cohort = dated(cohort, stated, check.as_of)
+        kept = merge_cohort(check.existing(Cohort, cohort_id), check.cohort)
+        check.add(kept, row, check.batch.cohorts)
 
 
 def read_organisations(check: Validator) -> None:
@@ -91,6 +98,11 @@ def read_organisations(check: Validator) -> None:
         org = check.build(Organisation, row, given, org_id)
         if org is None:
             continue
+        if check.as_of is not None:
+            stated = [f for f in ORGANISATION_FACTS if given.get(f) is not None]
+            org = merge_organisation(
+                check.existing(Organisation, org_id), dated(org, stated, check.as_of)
+            )
         check.add(org, row, check.batch.organisations)
         for spelling in (org.name, *org.aliases):
             mine[norm(spelling)] = org.id

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from graph.model import Employment, Person, Project, Tie, TieKind
+from graph.model import Cohort, Employment, Person, Project, Tie, TieKind
 from graph.store import GraphStore
 from ingest.pipeline import IngestReport, load_bundle
 
@@ -159,7 +159,12 @@ def test_load_survey_only_bundle_of_known_people(
     report = loaded(load_bundle(write(wave, "follow-up"), store))
     assert report.counts["tie"]["created"] == 1
     assert report.total("created") == 1
-    assert report.total("updated") == 0
+    # The cohort row, restated as of the wave's date (2021-04-01), is its only update:
+    # its facts are now known true on that later day (graph.facts).
+    assert {k: c["updated"] for k, c in report.counts.items() if c["updated"]} == {"cohort": 1}
+    assert store.get(Cohort, "c2019").stated_on == dict.fromkeys(
+        ("end_date", "name", "start_date"), "2021-04-01"
+    )
 
 
 def test_load_later_bundle_empty_cells_keep_stored_values(

@@ -33,7 +33,16 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.keys import issue_key
-from graph.model import Employment, KeyRole, Person, Project, ProjectStatus
+from graph.model import (
+    Cohort,
+    Employment,
+    KeyRole,
+    Organisation,
+    Person,
+    Project,
+    ProjectStatus,
+    Sector,
+)
 from graph.store import GraphStore
 from ingest.demo import write_demo
 from ingest.pipeline import IngestReport, load_bundle
@@ -420,3 +429,48 @@ def test_demo_bundles_in_another_order_give_one_graph_and_reload_to_nothing(
     for path in bundles:  # after everything: a second load of each changes nothing
         again = loaded(load_bundle(path, store))
         assert (again.total("created"), again.total("updated")) == (0, 0), path.name
+
+
+def _cohort_restated(as_of: str, name: str, start: str, sector: str, area: str) -> Tables:
+    """The 2019 sample with its cohort's name and start, and ECC's sector and area, as
+    a bundle dated ``as_of`` states them."""
+    tables = sample_tables()
+    tables["cohort"][0] |= {"as_of": as_of, "name": name, "start_date": start}
+    tables["organisations"][0] |= {"sector": sector, "area": area}
+    return tables
+
+
+def test_cohort_and_organisation_facts_are_the_latest_stated_whatever_the_order(
+    store: GraphStore, tmp_path: Path
+) -> None:
+    """A corrected bundle (dated 2021-06-01) and the first one (2020-04-30) of one
+    cohort, loaded in both orders and then each again: the cohort's name and start and
+    ECC's sector and area are the corrected bundle's (worked by hand: the later as_of
+    wins), the graph is the same, and every second load changes nothing."""
+    paths = {
+        "first": write_bundle(
+            _cohort_restated("2020-04-30", "Old name", "2019-05-01", "health", "Tendring"),
+            tmp_path / "first.xlsx",
+        ),
+        "corrected": write_bundle(
+            _cohort_restated(
+                "2021-06-01", "New name", "2019-06-04", "local_government", "Chelmsford"
+            ),
+            tmp_path / "corrected.xlsx",
+        ),
+    }
+    graphs: list[Content] = []
+    for order in (("first", "corrected"), ("corrected", "first")):
+        _empty(store)
+        for name in order:
+            loaded(load_bundle(paths[name], store))
+        cohort = store.get(Cohort, "c2019")
+        assert (cohort.name, cohort.start_date) == ("New name", date(2019, 6, 4)), order
+        ecc = store.get(Organisation, "essex-county-council")
+        assert (ecc.sector, ecc.area) == (Sector.LOCAL_GOVERNMENT, "Chelmsford"), order
+        for name in (*order, *order):
+            again = loaded(load_bundle(paths[name], store))
+            assert (again.total("created"), again.total("updated")) == (0, 0), (order, name)
+        graphs.append(content(store))
+    assert graphs[0] == graphs[1]
+    record("orders_tried", len(graphs))
