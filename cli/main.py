@@ -177,6 +177,11 @@ def main() -> None:
     except AlumniGraphError as error:
         _print_error(in_words(_suggesting(error)))
         raise SystemExit(exit_code_for(error)) from None
+    except OSError as error:  # an output the command cannot write (or a file it cannot read)
+        if error.filename is None:
+            raise
+        _print_error(f"cannot use {error.filename}: {error.strerror or error}")
+        raise SystemExit(1) from None
     except Exception as error:  # a request a command built was refused by its model
         words = validation_in_words(error)
         if words is None:

@@ -258,3 +258,28 @@ def test_a_model_refusing_a_value_reads_as_the_option_and_value() -> None:
     words = validation_in_words(refused.value)
     assert words is not None and words.startswith("--as-of 'soon': Input should be a valid date")
     assert validation_in_words(ValueError("x")) is None
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["visualise", "-o"],
+        ["export", "-o"],
+        ["wicked", "pack", "domestic-abuse", "-o"],
+        ["report", "--cohort", "c2019", "-o"],
+    ],
+    ids=["visualise", "export", "wicked-pack", "report"],
+)
+def test_an_output_that_cannot_be_written_is_one_line_naming_it(
+    url: str,
+    tmp_path: Path,
+    command: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    target = tmp_path / "no-such-folder" / "out.html"
+    code, err = run_main(monkeypatch, capsys, *command, str(target), "--store", url)
+    expected = f"error: cannot use {target}: No such file or directory"
+    assert code == 1
+    assert "".join(err.split()) == "".join(expected.split())  # as wrapped at 80 columns
+    assert not target.parent.exists()
