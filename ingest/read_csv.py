@@ -52,13 +52,15 @@ def _hash_and_check_utf8(path: Path, digest: Any) -> int | None:
     return bad
 
 
-def _csv_lines(text: io.TextIOBase, place: Location, limits: ReadLimits) -> Iterator[str]:
+class _LongLine(Exception):
+    """A line past the limit; the reader, which counts rows, says which row it is in."""
+
+
+def _csv_lines(text: io.TextIOBase, limits: ReadLimits) -> Iterator[str]:
     longest = 8 * limits.max_cell_chars
     while line := text.readline(longest):
         if len(line) >= longest and not line.endswith(("\n", "\r")):
-            raise Refused(
-                Issue(place, None, None, f"a line is longer than {longest} characters, the limit")
-            )
+            raise _LongLine(f"a line is longer than {longest} characters, the limit")
         yield line
 
 
@@ -127,13 +129,16 @@ def _read_csv_table(
 ) -> None:
     place = Location(file_name, table, 1)
     reader = TableReader(bundle, table, place, budget)
+    number = 0
     try:
-        rows = csv.reader(_csv_lines(text, place, budget.limits))
+        rows = csv.reader(_csv_lines(text, budget.limits))
         for number, cells in enumerate(rows, start=1):
             if number == 1:
                 reader.header(cells)
                 continue
             reader.row(number, ((c, None) for c in cells))
+    except _LongLine as exc:  # in the row after the last one read
+        raise Refused(Issue(Location(file_name, table, number + 1), None, None, str(exc))) from None
     except csv.Error as exc:
         reason = f"is not valid CSV ({exc})"
         if "field larger than field limit" in str(exc):

@@ -268,3 +268,16 @@ def test_read_values_under_blank_header_warn_once(tmp_path: Path) -> None:
         "members row 2: values in a column without a header, ignored"
     ]
     assert len(bundle.tables["members"]) == 2
+
+
+def test_read_csv_line_past_the_limit_names_its_row(tmp_path: Path) -> None:
+    """A 300,000-character name in the fifth person's row (row 6, the header row 1):
+    the bundle is refused at that row, not at the header."""
+    folder = tmp_path / "b"
+    folder.mkdir()
+    rows = [f"p{i}@x.org,Person {i}" for i in range(4)] + ["p4@x.org," + "N" * 300_000]
+    (folder / "people.csv").write_text("email,name\n" + "\n".join(rows) + "\n")
+    bundle = read_bundle(folder)
+    [error] = bundle.errors
+    assert (error.location.file, error.location.row) == ("people.csv", 6)
+    assert "a line is longer than" in error.reason
