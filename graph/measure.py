@@ -126,7 +126,7 @@ def snapshot_for(
         if cohort_id is None or wave is None or as_of is not None:
             raise Invalid(
                 [Problem("snapshot", "cohort/wave", f"{cohort_id}/{wave}",
-                         "give --cohort and --wave together, without --as-of")]
+                         "give cohort and wave together, without as_of")]
             )  # fmt: skip
         snapshot = store.wave_snapshot(cohort_id, wave, kinds)
     else:

@@ -66,7 +66,17 @@ def introduction_paths(
     makes the search itself read nothing; without it they are read first.
     """
     if (target_id is None) == (organisation_id is None):
-        raise Invalid([Problem("path", "to/to_organisation", None, "give exactly one of them")])
+        both = target_id is not None
+        raise Invalid(
+            [
+                Problem(
+                    "path",
+                    "to/to_organisation",
+                    f"{target_id}/{organisation_id}" if both else None,
+                    "give one of them, not both" if both else "give one of them",
+                )
+            ]
+        )
     if network is None:
         network = Adjacency.read(store, store.version(), WARM_KINDS)
     elif network.kinds != frozenset(WARM_KINDS):

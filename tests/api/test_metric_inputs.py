@@ -47,6 +47,18 @@ def test_metric_routes_refuse_want_to_meet_as_a_kind(
     assert "never feeds the metrics" in errors[0]["reason"]
 
 
+@pytest.mark.parametrize(
+    "query", ["cohort=c2019", "wave=end", "cohort=c2019&wave=end&as_of=2020-01-01"]
+)
+def test_a_wave_asked_for_by_halves_names_the_parameters_not_command_flags(
+    client: TestClient, keys: Keys, query: str
+) -> None:
+    response = client.get(f"/metrics/network?{query}", headers=keys.header("programme"))
+    assert response.status_code == 422, response.text[:500]
+    [error] = response.json()["errors"]
+    assert error["reason"] == "give cohort and wave together, without as_of"
+
+
 def test_metric_routes_still_take_every_other_kind(client: TestClient, keys: Keys) -> None:
     every = "cohort_peer,project,mentoring,advice,collaboration,knew_before"
     response = client.get(

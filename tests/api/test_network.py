@@ -210,6 +210,15 @@ def test_get_introduction_path_with_bad_targets_is_invalid(
     assert response.json()["errors"]
 
 
+def test_two_targets_are_named_with_both_values(client: TestClient, keys: Keys) -> None:
+    response = client.get(
+        "/paths/introduction?to=bob&to_organisation=ecc", headers=keys.header("alumni")
+    )
+    assert response.status_code == 422
+    [error] = response.json()["errors"]
+    assert (error["value"], error["reason"]) == ("bob/ecc", "give one of them, not both")
+
+
 def test_get_introduction_path_to_hidden_person_is_not_found(
     client: TestClient, keys: Keys
 ) -> None:
