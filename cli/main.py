@@ -188,3 +188,7 @@ def main() -> None:
             raise
         _print_error(words)
         raise SystemExit(2) from None
+
+
+if __name__ == "__main__":  # python -m cli.main, as the installed alumni-graph
+    main()

@@ -283,3 +283,17 @@ def test_an_output_that_cannot_be_written_is_one_line_naming_it(
     assert code == 1
     assert "".join(err.split()) == "".join(expected.split())  # as wrapped at 80 columns
     assert not target.parent.exists()
+
+
+def test_python_m_cli_main_runs_the_command_line() -> None:
+    """``python -m cli.main`` is the installed ``alumni-graph``, not a silent no-op."""
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run(
+        [sys.executable, "-m", "cli.main", "--help"],
+        cwd=root, capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "Usage:" in done.stdout and "ingest" in done.stdout
