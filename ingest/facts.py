@@ -16,8 +16,8 @@ from collections.abc import Callable, Collection
 from dataclasses import replace
 from datetime import date
 
-from graph.model import normalise_email
-from graph.redact import ERASED, Matcher, Named, emails_in
+from graph.model import Handover, Project, Record, WickedIssue, normalise_email
+from graph.redact import ERASED, FREE_TEXT_FIELDS, Matcher, Named, emails_in
 from ingest.read import CellValue, Issue, RawBundle, RawRow
 from ingest.spec import TABLES, ColumnType
 
@@ -25,13 +25,16 @@ __all__ = ["bundle_as_of", "without_erased"]
 
 SPONSOR_COLUMN = ("projects", "sponsor_email")
 
-ERASABLE_TEXT: dict[str, tuple[str, ...]] = {
-    "wicked_issues": ("title", "description"),
-    "projects": ("title", "outcomes"),
-    "handovers": ("notes",),
+_TABLE_OF: dict[type[Record], str] = {
+    WickedIssue: "wicked_issues",
+    Project: "projects",
+    Handover: "handovers",
 }
-"""The bundle's free-text cells, by table: the columns of ``graph.redact.FREE_TEXT_FIELDS``,
-which erasure scrubs in the store."""
+ERASABLE_TEXT: dict[str, tuple[str, ...]] = {
+    _TABLE_OF[model]: fields for model, fields in FREE_TEXT_FIELDS.items()
+}
+"""The bundle's free-text cells, by table: the fields erasure scrubs in the store
+(``graph.redact.FREE_TEXT_FIELDS``; a bundle's columns are named as the fields)."""
 
 ERASED_IN_TEXT = "names an erased person: the mention is stored as [erased]"
 
@@ -108,10 +111,11 @@ def without_erased(
                 )
         tables[name] = kept
     named = _erased_people(raw, erased, person_id)
+    known = Matcher(named)
     for name, columns in ERASABLE_TEXT.items():
         if name in tables:
             tables[name] = [
-                _without_mentions(row, columns, named, erased, person_id, warnings)
+                _without_mentions(row, columns, (named, known), erased, person_id, warnings)
                 for row in tables[name]
             ]
     return replace(raw, tables=tables), warnings
@@ -135,14 +139,15 @@ def _erased_people(
 def _without_mentions(
     row: RawRow,
     columns: tuple[str, ...],
-    named: list[Named],
+    people: tuple[list[Named], Matcher],
     erased: Collection[str],
     person_id: Callable[[str], str],
     warnings: list[Issue],
 ) -> RawRow:
     """``row`` with every mention of an erased person in these columns as ``[erased]``:
-    the ``named`` people by name or email, and any email in the text that is an erased
-    person's."""
+    the ``people`` the bundle names (and their matcher, made once) by name or email, and
+    any email in the text that is an erased person's."""
+    named, known = people
     cells = dict(row.cells)
     for column in columns:
         text = cells.get(column)
@@ -153,9 +158,9 @@ def _without_mentions(
             for email in emails_in(text)
             if (key := person_id(normalise_email(email))) in erased
         ]
-        if not named and not by_email:
+        matcher = Matcher([*named, *by_email]) if by_email else known
+        if not matcher:
             continue
-        matcher = Matcher([*named, *by_email])
         after = matcher.redact(text, name_marker=ERASED, email_marker=ERASED)
         if after != text:
             cells[column] = after

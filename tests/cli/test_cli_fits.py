@@ -10,6 +10,8 @@ emails ``<id>@example.org``, cohorts c2019 and c2021, one wicked issue
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -287,9 +289,6 @@ def test_an_output_that_cannot_be_written_is_one_line_naming_it(
 
 def test_python_m_cli_main_runs_the_command_line() -> None:
     """``python -m cli.main`` is the installed ``alumni-graph``, not a silent no-op."""
-    import subprocess
-    import sys
-
     root = Path(__file__).resolve().parents[2]
     done = subprocess.run(
         [sys.executable, "-m", "cli.main", "--help"],
